@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "BrightKitchen",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "brightkitchen", targets: ["brightkitchen"]),
+        .executable(name: "bench-ingest", targets: ["bench-ingest"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries: module maps and shim headers only.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto",
+                       providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CJPEG", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode",
+                       providers: [.apt(["libqrencode-dev"])]),
+
+        .target(name: "KitchenModel"),
+        .target(name: "MQTTClient", dependencies: [
+            "CMosquitto",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "DeviceIngest", dependencies: ["KitchenModel"]),
+        .target(name: "Storage", dependencies: [
+            "KitchenModel",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Gateway", dependencies: [
+            "KitchenModel", "DeviceIngest", "MQTTClient", "Storage",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "WebAPI", dependencies: [
+            "Gateway", "Storage", "KitchenModel",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .executableTarget(name: "brightkitchen", dependencies: [
+            "Gateway", "WebAPI", "Storage", "MQTTClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "bench-ingest", dependencies: [
+            "Gateway", "MQTTClient", "Storage",
+        ]),
+
+        .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
+        .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest"]),
+        .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "brightkitchen"]),
+        .testTarget(name: "WebAPITests", dependencies: [
+            "WebAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

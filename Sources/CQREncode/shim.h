@@ -1,0 +1,4 @@
+#ifndef BRIGHTKITCHEN_CQRENCODE_SHIM_H
+#define BRIGHTKITCHEN_CQRENCODE_SHIM_H
+#include <qrencode.h>
+#endif

@@ -1,0 +1,109 @@
+/// The last segment(s) of a `bk/v1/<site>/<device>/<channel>` topic.
+public enum Channel: Hashable, Sendable, CustomStringConvertible {
+    case birth, state, telemetry, event, frame, weigh, ticket, cmd
+    case snapshot(id: String)
+
+    public var description: String {
+        switch self {
+        case .birth: "birth"
+        case .state: "state"
+        case .telemetry: "telemetry"
+        case .event: "event"
+        case .frame: "frame"
+        case .weigh: "weigh"
+        case .ticket: "ticket"
+        case .cmd: "cmd"
+        case .snapshot(let id): "snapshot/\(id)"
+        }
+    }
+
+    /// The name used for metrics labels (`snapshot/<id>` collapses to `snapshot`).
+    public var family: String {
+        if case .snapshot = self { return "snapshot" }
+        return description
+    }
+}
+
+/// What a device announces when it (re)connects.
+public struct Birth: Hashable, Sendable {
+    public var kind: DeviceKind
+    public var model: String
+    public var firmware: String
+    /// Counts the device's connections; a Will carrying an older boot is stale.
+    public var boot: Int64
+    public var intervalSeconds: Int
+    /// How many recent sequenced messages the device can replay; nil when unknown.
+    public var replayBuffer: Int?
+
+    public init(kind: DeviceKind, model: String, firmware: String, boot: Int64, intervalSeconds: Int,
+                replayBuffer: Int? = nil) {
+        self.kind = kind
+        self.model = model
+        self.firmware = firmware
+        self.boot = boot
+        self.intervalSeconds = intervalSeconds
+        self.replayBuffer = replayBuffer
+    }
+}
+
+/// The retained `state` message and the device's Will.
+public struct Presence: Hashable, Sendable {
+    public var online: Bool
+    public var boot: Int64
+
+    public init(online: Bool, boot: Int64) {
+        self.online = online
+        self.boot = boot
+    }
+}
+
+public enum DevicePayload: Hashable, Sendable {
+    case birth(Birth)
+    case state(Presence)
+    case telemetry(Readings)
+    case event(EventBody)
+    case weigh(WeighRequest)
+    case snapshot(id: String, jpeg: [UInt8])
+    case frame(jpeg: [UInt8])
+
+    public var channelFamily: String {
+        switch self {
+        case .birth: "birth"
+        case .state: "state"
+        case .telemetry: "telemetry"
+        case .event: "event"
+        case .weigh: "weigh"
+        case .snapshot: "snapshot"
+        case .frame: "frame"
+        }
+    }
+}
+
+/// Where a sequenced message sits in its device's stream: the idempotency key is
+/// (device, boot, seq), so a redelivered or replayed message is recognised.
+public struct Sequence: Hashable, Sendable {
+    public var seq: Int64
+    /// Device time, milliseconds since the epoch.
+    public var deviceTime: EpochMillis
+
+    public init(seq: Int64, deviceTime: EpochMillis) {
+        self.seq = seq
+        self.deviceTime = deviceTime
+    }
+}
+
+/// One decoded, validated message from a device, in the gateway's canonical form.
+public struct DeviceMessage: Hashable, Sendable {
+    public var key: DeviceKey
+    public var receivedAt: EpochMillis
+    /// Set for `telemetry`, `event` and `weigh`.
+    public var sequence: Sequence?
+    public var payload: DevicePayload
+
+    public init(key: DeviceKey, receivedAt: EpochMillis, sequence: Sequence? = nil, payload: DevicePayload) {
+        self.key = key
+        self.receivedAt = receivedAt
+        self.sequence = sequence
+        self.payload = payload
+    }
+}

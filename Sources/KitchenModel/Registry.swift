@@ -1,0 +1,76 @@
+public struct SiteConfig: Hashable, Sendable {
+    public var id: SiteID
+    public var name: String
+    public var kind: SiteKind
+    public var region: RegionCode
+    public var hours: OperatingHours
+
+    public init(id: SiteID, name: String, kind: SiteKind, region: RegionCode, hours: OperatingHours = .always) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.region = region
+        self.hours = hours
+    }
+}
+
+public struct DeviceConfig: Hashable, Sendable {
+    public var key: DeviceKey
+    public var kind: DeviceKind
+    public var zone: Zone
+    /// The report interval the device is expected to keep; offline after 3 missed.
+    public var intervalSeconds: Int
+    /// Set for devices accepted in provisioning mode rather than listed in the file.
+    public var provisioned: Bool
+
+    public init(key: DeviceKey, kind: DeviceKind, zone: Zone = .ambient, intervalSeconds: Int = 60,
+                provisioned: Bool = false) {
+        self.key = key
+        self.kind = kind
+        self.zone = zone
+        self.intervalSeconds = intervalSeconds
+        self.provisioned = provisioned
+    }
+}
+
+/// The sites and devices a gateway serves. Immutable: a reload builds a new one.
+public struct Registry: Sendable {
+    public private(set) var sites: [SiteID: SiteConfig] = [:]
+    public private(set) var devices: [DeviceKey: DeviceConfig] = [:]
+    public private(set) var devicesBySite: [SiteID: [DeviceKey]] = [:]
+
+    public enum BuildError: Error, CustomStringConvertible, Equatable {
+        case duplicateSite(SiteID)
+        case duplicateDevice(DeviceKey)
+        case deviceOnUnknownSite(DeviceKey)
+
+        public var description: String {
+            switch self {
+            case .duplicateSite(let s): "site '\(s)' is listed twice"
+            case .duplicateDevice(let d): "device '\(d)' is listed twice"
+            case .deviceOnUnknownSite(let d): "device '\(d)' names site '\(d.site)', which is not in sites"
+            }
+        }
+    }
+
+    public init() {}
+
+    public init(sites: [SiteConfig], devices: [DeviceConfig]) throws {
+        for site in sites {
+            guard self.sites[site.id] == nil else { throw BuildError.duplicateSite(site.id) }
+            self.sites[site.id] = site
+        }
+        for device in devices { try add(device) }
+    }
+
+    /// Adds a device to a known site (used when provisioning mode accepts a newcomer).
+    public mutating func add(_ device: DeviceConfig) throws {
+        guard sites[device.key.site] != nil else { throw BuildError.deviceOnUnknownSite(device.key) }
+        guard devices[device.key] == nil else { throw BuildError.duplicateDevice(device.key) }
+        devices[device.key] = device
+        devicesBySite[device.key.site, default: []].append(device.key)
+    }
+
+    public func site(_ id: SiteID) -> SiteConfig? { sites[id] }
+    public func device(_ key: DeviceKey) -> DeviceConfig? { devices[key] }
+}
