@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "BrightKitchen",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "brightkitchen", targets: ["brightkitchen"]),
         .executable(name: "bench-ingest", targets: ["bench-ingest"]),

@@ -12,6 +12,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
     case wrongType = "wrong_type"
     case outOfRange = "out_of_range"
     case clockSkew = "clock_skew"
+    case notJPEG = "not_jpeg"
 }
 
 /// A refused message, with a reason for machines and a message for people.
