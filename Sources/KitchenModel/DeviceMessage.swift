@@ -85,10 +85,14 @@ public struct Sequence: Hashable, Sendable {
     public var seq: Int64
     /// Device time, milliseconds since the epoch.
     public var deviceTime: EpochMillis
+    /// The boot the message was recorded in, when the device says so (replays must);
+    /// nil means "the device's current boot".
+    public var boot: Int64?
 
-    public init(seq: Int64, deviceTime: EpochMillis) {
+    public init(seq: Int64, deviceTime: EpochMillis, boot: Int64? = nil) {
         self.seq = seq
         self.deviceTime = deviceTime
+        self.boot = boot
     }
 }
 

@@ -1,0 +1,103 @@
+import DeviceIngest
+import KitchenModel
+import Logging
+import Storage
+import Synchronization
+
+/// The path of every inbound MQTT message: decode, apply to the state model, persist,
+/// answer the device. Runs on the MQTT network thread, so it never waits on anything
+/// slower than a local SQLite commit, and only for messages that must be durable
+/// before the broker gets their acknowledgement.
+public final class IngestPipeline: Sendable {
+    let model: StateModel
+    let decoder: NativeDecoder
+    let writer: BatchWriter
+    let store: Store
+    let metrics: GatewayMetrics
+    let clock: any WallClock
+    let logger: Logger
+    private let rejectLog: RejectLog
+    private let commandSink = Mutex<(@Sendable (DeviceKey, DeviceCommand) -> Void)?>(nil)
+
+    public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: Store,
+                metrics: GatewayMetrics, clock: any WallClock, logger: Logger) {
+        self.model = model
+        self.decoder = decoder
+        self.writer = writer
+        self.store = store
+        self.metrics = metrics
+        self.clock = clock
+        self.logger = logger
+        self.rejectLog = RejectLog(logger: logger)
+    }
+
+    /// Where device commands go (the MQTT client, once it exists).
+    public func sendCommands(to sink: @escaping @Sendable (DeviceKey, DeviceCommand) -> Void) {
+        commandSink.withLock { $0 = sink }
+    }
+
+    public func handle(topic: String, payload: [UInt8]) {
+        let now = clock.now()
+        switch decoder.decode(topic: topic, payload: payload, receivedAt: now, lookup: model.lookup) {
+        case .ignored:
+            return
+        case .rejected(let rejection):
+            reject(rejection, topic: topic, payload: payload, now: now)
+        case .message(let message):
+            apply(message, topic: topic)
+        }
+    }
+
+    private func apply(_ message: DeviceMessage, topic: String) {
+        let effects = model.apply(message)
+        switch effects.outcome {
+        case .duplicate:
+            metrics.duplicates.increment()
+            return
+        case .staleBoot:
+            metrics.staleBoot.increment()
+            return
+        case .accepted:
+            if let kind = effects.kind { metrics.accepted(channel: message.payload.channelFamily, kind: kind) }
+        }
+        if let config = effects.provisioned {
+            logger.notice("provisioned a new device", metadata: ["device": "\(config.key)", "kind": "\(config.kind)"])
+            do {
+                try store.recordProvisioned(config.key, kind: config.kind, at: message.receivedAt)
+            } catch {
+                logger.error("cannot record provisioned device", metadata: ["error": "\(error)"])
+            }
+        }
+        Failpoint.hit("before-commit", topic: topic)
+        do {
+            if effects.durable {
+                try writer.submitAndWait(effects.writes)
+            } else {
+                try writer.submit(effects.writes)
+            }
+        } catch {
+            logger.error("write refused", metadata: ["topic": "\(topic)", "error": "\(error)"])
+            return
+        }
+        Failpoint.hit("after-commit", topic: topic)
+        deliver(effects)
+    }
+
+    /// Sends the commands a state change asked for and counts what was lost.
+    func deliver(_ effects: IngestEffects) {
+        if effects.lost > 0 { metrics.seqLost.increment(by: effects.lost) }
+        guard !effects.commands.isEmpty, let sink = commandSink.withLock({ $0 }) else { return }
+        for (key, command) in effects.commands {
+            sink(key, command)
+            metrics.commandsSent.increment()
+        }
+    }
+
+    private func reject(_ rejection: Rejection, topic: String, payload: [UInt8], now: EpochMillis) {
+        metrics.rejected(rejection.reason)
+        rejectLog.record(rejection, topic: topic, payloadSize: payload.count, now: now)
+        let record = RejectRecord(at: now, reason: rejection.reason.rawValue, topic: String(topic.prefix(512)),
+                                  message: rejection.message, payload: payload)
+        try? writer.submit([.reject(record)])
+    }
+}

@@ -1,0 +1,68 @@
+import KitchenModel
+import Prometheus
+
+/// The gateway's Prometheus metrics, created once so the hot path only increments.
+public final class GatewayMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let messages: [String: Counter]
+    private let rejects: [RejectReason: Counter]
+    let duplicates: Counter
+    let staleBoot: Counter
+    let seqLost: Counter
+    let commandsSent: Counter
+    let readingsStored: Counter
+    let commitSeconds: ValueHistogram
+    let devicesOnline: Gauge
+    let writeQueue: Gauge
+    let mqttConnected: Gauge
+
+    static let channels = ["birth", "state", "telemetry", "event", "weigh", "snapshot", "frame"]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var messages: [String: Counter] = [:]
+        for channel in Self.channels {
+            for kind in DeviceKind.allCases {
+                messages["\(channel)/\(kind.rawValue)"] = registry.makeCounter(
+                    name: "bk_messages_total", labels: [("channel", channel), ("kind", kind.rawValue)],
+                    help: "Device messages accepted, by channel and device kind")
+            }
+        }
+        self.messages = messages
+        var rejects: [RejectReason: Counter] = [:]
+        for reason in RejectReason.allCases {
+            rejects[reason] = registry.makeCounter(
+                name: "bk_rejects_total", labels: [("reason", reason.rawValue)],
+                help: "Inbound messages rejected, by reason")
+        }
+        self.rejects = rejects
+        duplicates = registry.makeCounter(name: "bk_duplicates_total",
+                                          help: "Redelivered or replayed messages recognised as already stored")
+        staleBoot = registry.makeCounter(name: "bk_stale_boot_total",
+                                         help: "Wills and births from a boot older than the device's current one")
+        seqLost = registry.makeCounter(name: "bk_seq_lost_total",
+                                       help: "Sequence numbers given up as unrecoverable")
+        commandsSent = registry.makeCounter(name: "bk_device_commands_total",
+                                            help: "Commands (replay, rebirth) published to devices")
+        readingsStored = registry.makeCounter(name: "bk_readings_stored_total",
+                                              help: "Readings committed to the database")
+        commitSeconds = registry.makeValueHistogram(
+            name: "bk_batch_commit_seconds",
+            buckets: [0.000_5, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+            help: "Time to commit one batch of ingest writes")
+        devicesOnline = registry.makeGauge(name: "bk_devices_online", help: "Devices currently online")
+        writeQueue = registry.makeGauge(name: "bk_write_queue_items", help: "Writes waiting for the batch writer")
+        mqttConnected = registry.makeGauge(name: "bk_mqtt_connected", help: "1 while connected to the broker")
+    }
+
+    func accepted(channel: String, kind: DeviceKind) {
+        messages["\(channel)/\(kind.rawValue)"]?.increment()
+    }
+
+    func rejected(_ reason: RejectReason) {
+        rejects[reason]?.increment()
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

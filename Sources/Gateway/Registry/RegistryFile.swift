@@ -1,0 +1,135 @@
+import Foundation
+import KitchenModel
+import Yams
+
+/// Loads sites and devices from the registry YAML file:
+///
+/// ```yaml
+/// sites:
+///   - {id: canteen-01, name: 第一中学食堂, kind: canteen, region: "420106", hours: "06:00-20:00"}
+/// devices:
+///   - {id: fridge-1, site: canteen-01, kind: thermo, zone: cold, interval_s: 60}
+/// ```
+public enum RegistryFile {
+    public struct LoadError: Error, CustomStringConvertible {
+        public let path: String
+        public let problem: String
+        public var description: String { "\(path): \(problem)" }
+    }
+
+    private struct RawFile: Decodable {
+        var sites: [RawSite]?
+        var devices: [RawDevice]?
+    }
+
+    private struct RawSite: Decodable {
+        var id: String?
+        var name: String?
+        var kind: String?
+        var region: String?
+        var hours: String?
+        var timezone: String?
+    }
+
+    private struct RawDevice: Decodable {
+        var id: String?
+        var site: String?
+        var kind: String?
+        var zone: String?
+        var interval_s: Int?
+    }
+
+    public static func load(path: String) throws -> Registry {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw LoadError(path: path, problem: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(yaml: text, path: path)
+    }
+
+    public static func parse(yaml: String, path: String = "registry") throws -> Registry {
+        func fail(_ problem: String) -> LoadError { LoadError(path: path, problem: problem) }
+        let raw: RawFile
+        do {
+            raw = try YAMLDecoder().decode(RawFile.self, from: yaml)
+        } catch let error as DecodingError {
+            throw fail(describe(error))
+        } catch {
+            throw fail("not valid YAML: \(error)")
+        }
+        var sites: [SiteConfig] = []
+        for (i, s) in (raw.sites ?? []).enumerated() {
+            let at = "sites[\(i)]"
+            guard let idText = s.id, let id = SiteID(idText), !idText.hasPrefix("_") else {
+                throw fail("\(at).id '\(s.id ?? "")' must be 1-64 characters of a-z 0-9 - _ (not starting with _)")
+            }
+            guard let kindText = s.kind, let kind = SiteKind(rawValue: kindText) else {
+                throw fail("\(at) (\(id)): kind '\(s.kind ?? "")' must be one of "
+                    + SiteKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard let regionText = s.region, let region = RegionCode(regionText) else {
+                throw fail("\(at) (\(id)): region '\(s.region ?? "")' must be a 6-digit division code, e.g. 420106 or 420106-03")
+            }
+            var hours = OperatingHours.always
+            if s.hours != nil || s.timezone != nil {
+                do {
+                    hours = try OperatingHours(parsing: s.hours ?? "00:00-24:00", timeZone: s.timezone)
+                } catch {
+                    throw fail("\(at) (\(id)): \(error)")
+                }
+            }
+            sites.append(SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours))
+        }
+        var devices: [DeviceConfig] = []
+        for (i, d) in (raw.devices ?? []).enumerated() {
+            let at = "devices[\(i)]"
+            guard let idText = d.id, let id = DeviceID(idText), !idText.hasPrefix("_") else {
+                throw fail("\(at).id '\(d.id ?? "")' must be 1-64 characters of a-z 0-9 - _ (not starting with _)")
+            }
+            guard let siteText = d.site, let site = SiteID(siteText) else {
+                throw fail("\(at) (\(idText)): site '\(d.site ?? "")' is missing or not a valid site id")
+            }
+            guard let kindText = d.kind, let kind = DeviceKind(rawValue: kindText) else {
+                throw fail("\(at) (\(idText)): kind '\(d.kind ?? "")' must be one of "
+                    + DeviceKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let zone: Zone
+            if let zoneText = d.zone {
+                guard let z = Zone(rawValue: zoneText) else {
+                    throw fail("\(at) (\(idText)): zone '\(zoneText)' must be one of "
+                        + Zone.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                zone = z
+            } else {
+                zone = .ambient
+            }
+            let interval = d.interval_s ?? 60
+            guard (1...86_400).contains(interval) else {
+                throw fail("\(at) (\(idText)): interval_s \(interval) must be between 1 and 86400")
+            }
+            devices.append(DeviceConfig(key: DeviceKey(site: site, device: id), kind: kind, zone: zone,
+                                        intervalSeconds: interval))
+        }
+        do {
+            return try Registry(sites: sites, devices: devices)
+        } catch {
+            throw fail("\(error)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context)): expected \(type) (\(context.debugDescription))"
+        case .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import DeviceIngest
+import Foundation
+import Storage
+
+/// Everything `serve` and `demo` need to start a gateway. Defaults are the embedded
+/// ones: a private mosquitto and a SQLite file under `./data`.
+public struct GatewayConfiguration: Sendable {
+    /// The registry YAML (sites and devices).
+    public var registryPath: String
+    /// `mqtt://user:pass@host:port` of an external broker; nil starts a private mosquitto.
+    public var brokerURL: String?
+    public var databasePath: String
+    /// Where the embedded broker keeps its config, log and persistence.
+    public var dataDirectory: String
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8080
+    /// Names the gateway's MQTT client id and its `bk/v1/_gateway/<id>/state` topic.
+    public var gatewayID = "gw1"
+    /// Accept unknown devices that send a birth (for installers).
+    public var provisioning = false
+    public var retention = RetentionPolicy()
+    public var writer = BatchWriter.Options()
+    public var limits = IngestLimits()
+    public var model = StateModel.Options()
+    /// How often the registry file is checked for changes (SIGHUP reloads at once).
+    public var registryPollInterval: Duration = .seconds(2)
+
+    public init(registryPath: String, brokerURL: String? = nil, databasePath: String = "./data/brightkitchen.sqlite",
+                dataDirectory: String = "./data") {
+        self.registryPath = registryPath
+        self.brokerURL = brokerURL
+        self.databasePath = databasePath
+        self.dataDirectory = dataDirectory
+    }
+
+    public var mqttClientID: String { "brightkitchen-\(gatewayID)" }
+    public var gatewayStateTopic: String { "bk/v1/_gateway/\(gatewayID)/state" }
+}

@@ -1,0 +1,203 @@
+import DeviceIngest
+import Foundation
+import KitchenModel
+import Logging
+import MQTTClient
+import ServiceLifecycle
+import Storage
+import Synchronization
+
+/// The composed gateway: store, state model, batch writer, ingest pipeline, MQTT client
+/// and (by default) a private broker, plus the services that run them.
+public final class GatewayRuntime: Sendable {
+    public let configuration: GatewayConfiguration
+    public let clock: any WallClock
+    public let store: Store
+    public let model: StateModel
+    public let metrics: GatewayMetrics
+    public let writer: BatchWriter
+    public let pipeline: IngestPipeline
+    public let client: MQTTClient
+    /// The private mosquitto, when no external broker was configured.
+    public let broker: MosquittoBroker?
+    /// The broker address devices should use.
+    public let brokerURL: String
+    let watcher: RegistryWatcher
+    let logger: Logger
+
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(configuration: GatewayConfiguration, clock: any WallClock = SystemClock(), logger: Logger) throws {
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        let startedAt = clock.now()
+
+        store = try Store(path: configuration.databasePath)
+        let fileRegistry = try RegistryFile.load(path: configuration.registryPath)
+        let provisioned = try store.provisionedDevices().map {
+            DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true)
+        }
+        let snapshots = try store.loadDeviceSnapshots()
+        var modelOptions = configuration.model
+        modelOptions.provisioning = configuration.provisioning
+        model = StateModel(registry: fileRegistry, restoring: snapshots, provisioned: provisioned,
+                           startedAt: startedAt, options: modelOptions)
+        logger.info("state restored", metadata: [
+            "sites": "\(fileRegistry.sites.count)", "devices": "\(fileRegistry.devices.count)",
+            "stored_devices": "\(snapshots.count)",
+        ])
+
+        let metrics = GatewayMetrics()
+        self.metrics = metrics
+        writer = BatchWriter(store: store, options: configuration.writer, logger: logger) { stats in
+            metrics.commitSeconds.record(stats.seconds)
+            metrics.readingsStored.increment(by: Int64(stats.readingsInserted))
+        }
+        pipeline = IngestPipeline(
+            model: model, decoder: NativeDecoder(limits: configuration.limits,
+                                                 acceptUnknownBirth: configuration.provisioning),
+            writer: writer, store: store, metrics: metrics, clock: clock, logger: logger)
+
+        var mqtt: MQTTConfiguration
+        if let url = configuration.brokerURL {
+            broker = nil
+            mqtt = try MQTTConfiguration.parse(url: url, clientID: configuration.mqttClientID)
+            brokerURL = url
+        } else {
+            let broker = try Self.startEmbeddedBroker(configuration, store: store, logger: logger)
+            self.broker = broker
+            mqtt = MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: configuration.mqttClientID)
+            brokerURL = broker.url
+        }
+        mqtt.cleanSession = false
+        mqtt.will = MQTTWill(topic: configuration.gatewayStateTopic, payload: Array(#"{"online":false}"#.utf8),
+                             qos: 1, retain: true)
+        client = try MQTTClient(configuration: mqtt, logger: logger)
+
+        let model = model
+        watcher = RegistryWatcher(path: configuration.registryPath, logger: logger) { path in
+            let registry = try RegistryFile.load(path: path)
+            model.replaceRegistry(registry)
+            return registry.devices.count
+        }
+        wire()
+    }
+
+    private func wire() {
+        let pipeline = pipeline
+        let client = client
+        let metrics = metrics
+        let logger = logger
+        let stateTopic = configuration.gatewayStateTopic
+        client.onMessage { message in
+            pipeline.handle(topic: message.topic, payload: message.payload)
+        }
+        client.onConnectionChange { connected in
+            metrics.mqttConnected.set(Double(connected ? 1 : 0))
+            guard connected else { return }
+            do {
+                _ = try client.publish(topic: stateTopic, payload: Array(#"{"online":true}"#.utf8), qos: 1, retain: true)
+            } catch {
+                logger.error("cannot publish gateway state", metadata: ["error": "\(error)"])
+            }
+        }
+        pipeline.sendCommands { key, command in
+            do {
+                _ = try client.publish(topic: "bk/v1/\(key.site)/\(key.device)/cmd", payload: command.jsonBytes(),
+                                       qos: 1, retain: false)
+            } catch {
+                logger.warning("cannot send device command", metadata: [
+                    "device": "\(key)", "cmd": "\(command.name)", "error": "\(error)",
+                ])
+            }
+        }
+    }
+
+    private static func startEmbeddedBroker(_ configuration: GatewayConfiguration, store: Store, logger: Logger)
+        throws -> MosquittoBroker
+    {
+        var options = MosquittoBroker.Options()
+        options.dataDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("mosquitto")
+        // Reuse the last port so devices (and the persistent session) find the broker again.
+        if let last = try store.meta("embedded_broker_port").flatMap(Int.init) { options.port = last }
+        let broker: MosquittoBroker
+        do {
+            broker = try MosquittoBroker.start(options: options, logger: logger)
+        } catch where options.port != nil {
+            logger.notice("last broker port is taken; picking a new one", metadata: ["port": "\(options.port!)"])
+            options.port = nil
+            broker = try MosquittoBroker.start(options: options, logger: logger)
+        }
+        try store.setMeta("embedded_broker_port", String(broker.port))
+        logger.info("embedded broker started", metadata: ["url": "\(broker.url)"])
+        return broker
+    }
+
+    /// Subscribes and starts the writer; the MQTT client starts with its service.
+    public func prepare() throws {
+        writer.start()
+        try client.subscribe("bk/v1/#", qos: 1)
+        watcher.listenForSIGHUP()
+    }
+
+    /// The services to run in one group, in start order (shutdown runs in reverse:
+    /// stop taking messages first, drain the writer, stop the broker last).
+    public func services() -> [any Service] {
+        var services: [any Service] = []
+        if let broker { services.append(BrokerService(broker: broker)) }
+        services.append(WriterService(writer: writer))
+        services.append(MQTTService(client: client))
+        services.append(PeriodicService(interval: .seconds(1)) { [self] in self.maintenanceTick() })
+        services.append(PeriodicService(interval: configuration.registryPollInterval) { [watcher] in
+            watcher.checkForChange()
+        })
+        return services
+    }
+
+    private let lastRetention = RetentionClock()
+
+    /// Replay retries, gauges and (hourly) retention.
+    func maintenanceTick() {
+        let now = clock.now()
+        let effects = model.tick(now: now)
+        if !effects.writes.isEmpty { try? writer.submit(effects.writes) }
+        pipeline.deliver(effects)
+        metrics.devicesOnline.set(Double(model.onlineDeviceCount()))
+        metrics.writeQueue.set(Double(writer.queued))
+        if lastRetention.due(now: now) {
+            do {
+                let result = try store.applyRetention(configuration.retention, now: now)
+                logger.info("retention applied", metadata: [
+                    "readings": "\(result.readingsDeleted)", "events": "\(result.eventsDeleted)",
+                    "rollups": "\(result.rollupsDeleted)",
+                ])
+            } catch {
+                logger.error("retention failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Stops everything without a service group (tests, CLI one-shots).
+    public func shutdown() {
+        client.stop()
+        writer.stop()
+        watcher.stop()
+        broker?.stop()
+    }
+}
+
+/// Hourly gate for retention runs.
+final class RetentionClock: Sendable {
+    private let last = Mutex<EpochMillis?>(nil)
+
+    func due(now: EpochMillis) -> Bool {
+        last.withLock { last in
+            if let l = last, now - l < 3_600_000 { return false }
+            last = now
+            return true
+        }
+    }
+}

@@ -1,0 +1,236 @@
+import DeviceIngest
+import KitchenModel
+import Storage
+import Synchronization
+
+/// One state model per site, all held in one place: each device's presence, boot,
+/// sequence tracking and last reading, plus per-site summaries.
+///
+/// All mutation happens under one lock held for microseconds per message; the MQTT
+/// thread applies messages, the maintenance tick asks for replays, HTTP reads views.
+public final class StateModel: Sendable {
+    public struct Options: Sendable {
+        /// Accept devices the registry does not list when they send a birth.
+        public var provisioning = false
+        /// Minimum time between two replay requests to one device.
+        public var replayCooldownMillis: Int64 = 1_000
+        /// How long to wait for a replay before asking again.
+        public var replayRetryMillis: Int64 = 10_000
+        /// Replay requests per gap before it is given up and a rebirth is asked for.
+        public var replayAttempts = 3
+        public init() {}
+    }
+
+    struct Contents {
+        var registry: Registry
+        var devices: [DeviceKey: DeviceState] = [:]
+        /// Stored state of devices not (or no longer) in the registry.
+        var dormant: [DeviceKey: DeviceSnapshot] = [:]
+        var withGaps: Set<DeviceKey> = []
+        var provisioned: [DeviceKey: DeviceConfig] = [:]
+    }
+
+    public let startedAt: EpochMillis
+    let options: Options
+    let contents: Mutex<Contents>
+
+    public init(registry: Registry, restoring snapshots: [DeviceSnapshot], provisioned: [DeviceConfig] = [],
+                startedAt: EpochMillis, options: Options = Options()) {
+        self.startedAt = startedAt
+        self.options = options
+        var contents = Contents(registry: registry)
+        for snapshot in snapshots { contents.dormant[snapshot.key] = snapshot }
+        for config in provisioned { contents.provisioned[config.key] = config }
+        Self.install(registry, into: &contents)
+        self.contents = Mutex(contents)
+    }
+
+    /// Swaps in a reloaded registry; devices keep their state, removed ones go dormant.
+    public func replaceRegistry(_ registry: Registry) {
+        contents.withLock { Self.install(registry, into: &$0) }
+    }
+
+    private static func install(_ fileRegistry: Registry, into c: inout Contents) {
+        var registry = fileRegistry
+        for config in c.provisioned.values where registry.device(config.key) == nil {
+            try? registry.add(config)
+        }
+        for (key, state) in c.devices where registry.device(key) == nil {
+            c.dormant[key] = state.snapshot()
+            c.devices[key] = nil
+            c.withGaps.remove(key)
+        }
+        for (key, config) in registry.devices {
+            if c.devices[key] != nil {
+                c.devices[key]!.config = config
+            } else {
+                let state = DeviceState(config: config, restoring: c.dormant.removeValue(forKey: key))
+                if !state.tracker.gaps.isEmpty { c.withGaps.insert(key) }
+                c.devices[key] = state
+            }
+        }
+        c.registry = registry
+    }
+
+    public var registry: Registry { contents.withLock { $0.registry } }
+
+    /// What the decoder needs to know about a topic's site and device.
+    public func lookup(_ key: DeviceKey) -> DeviceLookup {
+        contents.withLock { c in
+            if let state = c.devices[key] { return .known(state.config.kind) }
+            return c.registry.site(key.site) == nil ? .unknownSite : .unknownDevice
+        }
+    }
+
+    public func apply(_ message: DeviceMessage) -> IngestEffects {
+        contents.withLock { c in Self.apply(message, to: &c, options: options) }
+    }
+
+    private static func apply(_ message: DeviceMessage, to c: inout Contents, options: Options) -> IngestEffects {
+        let key = message.key
+        let now = message.receivedAt
+        var provisioned: DeviceConfig?
+        if c.devices[key] == nil {
+            // The decoder only lets an unknown device through with a birth in provisioning mode.
+            guard options.provisioning, case .birth(let birth) = message.payload,
+                  c.registry.site(key.site) != nil
+            else { return IngestEffects(outcome: .staleBoot) }
+            let config = DeviceConfig(key: key, kind: birth.kind, zone: .ambient,
+                                      intervalSeconds: birth.intervalSeconds, provisioned: true)
+            try? c.registry.add(config)
+            c.provisioned[key] = config
+            c.devices[key] = DeviceState(config: config, restoring: c.dormant.removeValue(forKey: key))
+            provisioned = config
+        }
+        var device = c.devices[key]!
+        defer {
+            c.devices[key] = device
+            if device.tracker.gaps.isEmpty { c.withGaps.remove(key) } else { c.withGaps.insert(key) }
+        }
+
+        var effects: IngestEffects
+        switch message.payload {
+        case .birth(let birth):
+            guard device.tracker.begin(boot: birth.boot) else { return IngestEffects(outcome: .staleBoot) }
+            effects = IngestEffects(outcome: .accepted)
+            effects.durable = true
+            device.model = birth.model
+            device.firmware = birth.firmware
+            device.intervalSeconds = birth.intervalSeconds
+            device.replayBuffer = birth.replayBuffer ?? DeviceState.defaultReplayBuffer
+            device.setOnline(true, at: now)
+            device.lastSeen = now
+            // A reconnecting device is the best moment to ask again for what is missing.
+            device.replayRequestedAt = nil
+            if let command = device.dueReplay(now: now, cooldown: 0) { effects.commands.append((key, command)) }
+
+        case .state(let presence):
+            if let boot = device.tracker.boot, presence.boot < boot { return IngestEffects(outcome: .staleBoot) }
+            device.tracker.begin(boot: presence.boot)
+            effects = IngestEffects(outcome: .accepted)
+            effects.durable = true
+            device.setOnline(presence.online, at: now)
+            if presence.online { device.lastSeen = now }
+
+        case .telemetry, .event, .weigh:
+            guard let sequence = message.sequence else { return IngestEffects(outcome: .duplicate) }
+            let seen = device.tracker.observe(seq: sequence.seq, boot: sequence.boot,
+                                              replayBuffer: device.replayBuffer, now: now)
+            device.lostCount += seen.lost
+            guard seen.verdict != .duplicate else {
+                device.duplicateCount += 1
+                return IngestEffects(outcome: .duplicate)
+            }
+            effects = IngestEffects(outcome: .accepted)
+            effects.lost = seen.lost
+            if seen.verdict == .fillsGap { device.replayAttempts = 0 }  // replay is making progress
+            device.lastSeen = now
+            if !device.online { device.setOnline(true, at: now) }
+            device.clockOffsetMillis = now - sequence.deviceTime
+            effects.writes.append(contentsOf: sequencedWrites(message, sequence: sequence, boot: seen.boot,
+                                                              device: &device))
+            effects.durable = message.payload.channelFamily != "telemetry"
+            if seen.openedGap != nil,
+               let command = device.dueReplay(now: now, cooldown: options.replayCooldownMillis) {
+                effects.commands.append((key, command))
+            }
+
+        case .snapshot, .frame:
+            effects = IngestEffects(outcome: .accepted)
+            device.lastSeen = now
+        }
+        effects.provisioned = provisioned
+        effects.kind = device.config.kind
+        effects.writes.append(.device(device.snapshot()))
+        return effects
+    }
+
+    private static func sequencedWrites(_ message: DeviceMessage, sequence: Sequence, boot: Int64,
+                                        device: inout DeviceState) -> [WriteItem] {
+        let key = message.key
+        switch message.payload {
+        case .telemetry(let readings):
+            let reading = StoredReading(seq: sequence.seq, deviceTime: sequence.deviceTime,
+                                        receivedAt: message.receivedAt, readings: readings)
+            // A replayed old sample is stored but does not replace a newer "last reading".
+            if (device.lastReading?.deviceTime ?? .min) <= sequence.deviceTime { device.lastReading = reading }
+            return [.reading(ReadingRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
+                                           receivedAt: message.receivedAt, readings: readings))]
+        case .event(let body):
+            return [.event(EventRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
+                                       receivedAt: message.receivedAt, type: body.type, json: EventJSON.encode(body)))]
+        case .weigh(let request):
+            return [.event(EventRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
+                                       receivedAt: message.receivedAt, type: "weigh", json: EventJSON.encode(request)))]
+        default:
+            return []
+        }
+    }
+
+    /// Periodic work: re-ask for replays that did not come, give up on gaps that
+    /// exhausted their attempts (counted lost, followed by a rebirth request).
+    public func tick(now: EpochMillis) -> IngestEffects {
+        contents.withLock { c in
+            var effects = IngestEffects(outcome: .accepted)
+            for key in c.withGaps {
+                guard var device = c.devices[key] else { continue }
+                if device.replayAttempts >= options.replayAttempts,
+                   let at = device.replayRequestedAt, now - at >= options.replayRetryMillis {
+                    let abandoned = device.tracker.abandonGaps(openedBefore: now + 1)
+                    let lost = abandoned.reduce(0) { $0 + $1.count }
+                    device.lostCount += lost
+                    effects.lost += lost
+                    device.replayAttempts = 0
+                    device.replayRequestedAt = nil
+                    effects.commands.append((key, .rebirth))
+                    effects.writes.append(.device(device.snapshot()))
+                } else if let command = device.dueReplay(now: now, cooldown: options.replayRetryMillis) {
+                    effects.commands.append((key, command))
+                }
+                c.devices[key] = device
+            }
+            c.withGaps = c.withGaps.filter { !(c.devices[$0]?.tracker.gaps.isEmpty ?? true) }
+            return effects
+        }
+    }
+
+    /// Reads the state under the lock; keep `body` short.
+    func read<T>(_ body: (borrowing Contents) -> T) -> T {
+        contents.withLock { body($0) }
+    }
+}
+
+extension DeviceState {
+    /// A replay request if there is something missing and the last request is older than `cooldown`.
+    mutating func dueReplay(now: EpochMillis, cooldown: Int64) -> DeviceCommand? {
+        guard let start = tracker.replayStart else {
+            replayAttempts = 0
+            replayRequestedAt = nil
+            return nil
+        }
+        if let at = replayRequestedAt, now - at < cooldown { return nil }
+        replayRequestedAt = now
+        replayAttempts += 1
+        return .replay(fromSeq: start.fromSeq, boot: start.boot == tracker.boot ? nil : start.boot)
+    }
+}

@@ -1,0 +1,165 @@
+import KitchenModel
+import Storage
+
+/// One device as the API shows it.
+public struct DeviceView: Sendable, Encodable {
+    public var id: String
+    public var kind: String
+    public var zone: String
+    public var online: Bool
+    /// Online, but nothing heard for over three report intervals.
+    public var silent: Bool
+    /// The reading shown was received before the gateway last started.
+    public var stale: Bool
+    public var boot: Int64?
+    public var lastSeq: Int64?
+    public var lastSeenMs: EpochMillis?
+    public var intervalS: Int
+    public var model: String?
+    public var firmware: String?
+    public var reading: ReadingView?
+    public var clockOffsetMs: Int64?
+    public var missingSeqs: Int64
+    public var lostSeqs: Int64
+    public var provisioned: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, zone, online, silent, stale, boot, model, firmware, reading, provisioned
+        case lastSeq = "last_seq", lastSeenMs = "last_seen_ms", intervalS = "interval_s"
+        case clockOffsetMs = "clock_offset_ms", missingSeqs = "missing_seqs", lostSeqs = "lost_seqs"
+    }
+}
+
+public struct ReadingView: Sendable, Encodable {
+    public var tsMs: EpochMillis
+    public var receivedMs: EpochMillis
+    public var values: [String: Double]
+    public var state: String?
+    public var fault: String?
+
+    enum CodingKeys: String, CodingKey {
+        case tsMs = "ts_ms", receivedMs = "received_ms", values, state, fault
+    }
+
+    init(_ r: StoredReading) {
+        tsMs = r.deviceTime
+        receivedMs = r.receivedAt
+        var values: [String: Double] = [:]
+        switch r.readings {
+        case .thermo(let t):
+            values["t"] = t.celsius
+            values["rh"] = t.humidity
+            values["bat"] = t.battery
+        case .disinfector(let d):
+            values["temp_c"] = d.temperature
+            values["uv_uwcm2"] = d.irradiance
+            values["lamp_h"] = d.lampHours
+            state = d.state.rawValue
+            fault = d.faultCode
+        case .camera(let c):
+            values = c.extras
+            values["fps"] = c.fps
+        case .scale(let s):
+            values["calibrated_at"] = s.calibratedAt.map(Double.init)
+        }
+        self.values = values
+    }
+}
+
+public struct DeviceCounts: Sendable, Encodable {
+    public var total = 0
+    public var online = 0
+    public var offline = 0
+    public var silent = 0
+    public var stale = 0
+}
+
+/// One site at a glance.
+public struct SiteSummary: Sendable, Encodable {
+    public var id: String
+    public var name: String
+    public var kind: String
+    public var region: String
+    public var hours: String
+    public var openNow: Bool
+    public var devices: DeviceCounts
+    public var lastSeenMs: EpochMillis?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, kind, region, hours, devices
+        case openNow = "open_now", lastSeenMs = "last_seen_ms"
+    }
+}
+
+/// One site's full state model.
+public struct SiteView: Sendable, Encodable {
+    public var site: SiteSummary
+    public var deviceList: [DeviceView]
+
+    enum CodingKeys: String, CodingKey {
+        case site, deviceList = "devices"
+    }
+}
+
+extension StateModel {
+    /// Sites the principal may see, sorted by id.
+    public func siteSummaries(visibleTo principal: Principal, now: EpochMillis) -> [SiteSummary] {
+        read { c in
+            c.registry.sites.values
+                .filter { principal.canSee(site: $0.id, region: $0.region) }
+                .sorted { $0.id < $1.id }
+                .map { summary(of: $0, in: c, now: now) }
+        }
+    }
+
+    /// The site's state model, or nil if it does not exist or the principal may not see it.
+    public func siteView(_ id: SiteID, visibleTo principal: Principal, now: EpochMillis) -> SiteView? {
+        read { c in
+            guard let site = c.registry.site(id), principal.canSee(site: site.id, region: site.region) else {
+                return nil
+            }
+            let devices = (c.registry.devicesBySite[id] ?? []).sorted().compactMap { c.devices[$0] }
+            return SiteView(site: summary(of: site, in: c, now: now),
+                            deviceList: devices.map { view(of: $0, now: now) })
+        }
+    }
+
+    /// Whether a site exists at all (to tell 404 from 403).
+    public func siteExists(_ id: SiteID) -> Bool {
+        read { $0.registry.site(id) != nil }
+    }
+
+    public func onlineDeviceCount() -> Int {
+        read { c in c.devices.values.reduce(0) { $0 + ($1.online ? 1 : 0) } }
+    }
+
+    public func deviceState(_ key: DeviceKey) -> DeviceState? {
+        read { $0.devices[key] }
+    }
+
+    private func summary(of site: SiteConfig, in c: borrowing Contents, now: EpochMillis) -> SiteSummary {
+        var counts = DeviceCounts()
+        var lastSeen: EpochMillis?
+        for key in c.registry.devicesBySite[site.id] ?? [] {
+            guard let d = c.devices[key] else { continue }
+            counts.total += 1
+            if d.online { counts.online += 1 } else { counts.offline += 1 }
+            if d.online && d.isSilent(now: now) { counts.silent += 1 }
+            if d.isStale(startedAt: startedAt) { counts.stale += 1 }
+            if let seen = d.lastSeen { lastSeen = max(lastSeen ?? seen, seen) }
+        }
+        return SiteSummary(id: site.id.rawValue, name: site.name, kind: site.kind.rawValue,
+                           region: site.region.description, hours: site.hours.description,
+                           openNow: site.hours.isOpen(at: now), devices: counts, lastSeenMs: lastSeen)
+    }
+
+    private func view(of d: DeviceState, now: EpochMillis) -> DeviceView {
+        DeviceView(id: d.key.device.rawValue, kind: d.config.kind.rawValue, zone: d.config.zone.rawValue,
+                   online: d.online, silent: d.online && d.isSilent(now: now), stale: d.isStale(startedAt: startedAt),
+                   boot: d.tracker.boot, lastSeq: d.tracker.highest, lastSeenMs: d.lastSeen,
+                   intervalS: d.intervalSeconds, model: d.model, firmware: d.firmware,
+                   reading: d.lastReading.map(ReadingView.init), clockOffsetMs: d.clockOffsetMillis,
+                   missingSeqs: d.tracker.gaps.reduce(0) { $0 + $1.count }, lostSeqs: d.lostCount,
+                   provisioned: d.config.provisioned)
+    }
+}

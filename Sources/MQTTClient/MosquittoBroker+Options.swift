@@ -1,0 +1,87 @@
+import Foundation
+
+extension MosquittoBroker {
+    /// How to run the private broker.
+    public struct Options: Sendable, Equatable {
+        /// Loopback port; nil picks a free one.
+        public var port: Int?
+        /// Where the config, log, pid file and (then switched on) persistence live, so persistent
+        /// sessions and queued messages survive a broker restart. Nil uses a temporary
+        /// directory, removed on `stop()`, with persistence off.
+        public var dataDirectory: String?
+        /// A file made by `mosquitto_passwd`.
+        public var passwordFile: String?
+        public var aclFile: String?
+        public var allowAnonymous: Bool
+        /// Per-client queue while it is away or slow; beyond it QoS ≥ 1 messages are dropped.
+        public var maxQueuedMessages: Int
+        /// Largest accepted payload in bytes (camera snapshots need ~2 MB).
+        public var messageSizeLimit: Int
+        /// QoS ≥ 1 messages the broker keeps unacknowledged towards one client. mosquitto's
+        /// default of 20 makes a subscriber latency-bound; 0 means unlimited.
+        public var maxInflightMessages: Int
+        /// How often the in-memory state is written to disk. A SIGKILLed broker loses what
+        /// arrived since the last save; a SIGTERMed one saves on the way out.
+        public var autosaveIntervalSeconds: Int
+        /// Lines appended verbatim to the generated mosquitto.conf.
+        public var extraConfig: [String]
+
+        public init(
+            port: Int? = nil,
+            dataDirectory: String? = nil,
+            passwordFile: String? = nil,
+            aclFile: String? = nil,
+            allowAnonymous: Bool = true,
+            maxQueuedMessages: Int = 1_000_000,
+            messageSizeLimit: Int = 2_200_000,
+            maxInflightMessages: Int = 1000,
+            autosaveIntervalSeconds: Int = 10,
+            extraConfig: [String] = []
+        ) {
+            self.port = port
+            self.dataDirectory = dataDirectory
+            self.passwordFile = passwordFile
+            self.aclFile = aclFile
+            self.allowAnonymous = allowAnonymous
+            self.maxQueuedMessages = maxQueuedMessages
+            self.messageSizeLimit = messageSizeLimit
+            self.maxInflightMessages = maxInflightMessages
+            self.autosaveIntervalSeconds = autosaveIntervalSeconds
+            self.extraConfig = extraConfig
+        }
+    }
+
+    /// The mosquitto.conf for these options.
+    static func configText(options: Options, port: Int, directory: String, persistence: Bool) -> String {
+        var lines = [
+            "# Written by BrightKitchen's MosquittoBroker on every start; edits are lost.",
+            "listener \(port) 127.0.0.1",
+            "allow_anonymous \(options.allowAnonymous)",
+            "max_inflight_messages \(options.maxInflightMessages)",
+            "max_queued_messages \(options.maxQueuedMessages)",
+            "message_size_limit \(options.messageSizeLimit)",
+            "persistent_client_expiration 30d",
+            "log_dest file \(directory)/mosquitto.log",
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+            "log_type information",
+            "connection_messages true",
+            "log_timestamp_format %Y-%m-%dT%H:%M:%S",
+        ]
+        if persistence {
+            lines += [
+                "persistence true",
+                "persistence_location \(directory)/",
+                "autosave_interval \(options.autosaveIntervalSeconds)",
+            ]
+        }
+        if let passwordFile = options.passwordFile { lines.append("password_file \(passwordFile)") }
+        if let aclFile = options.aclFile { lines.append("acl_file \(aclFile)") }
+        // Started as root, mosquitto switches to the "mosquitto" user and then cannot write
+        // its log or persistence into our directory.
+        if geteuid() == 0 { lines.append("user root") }
+        lines += options.extraConfig
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

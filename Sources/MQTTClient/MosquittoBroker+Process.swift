@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+
+// Process and socket plumbing for MosquittoBroker: spawning, reaping, pid files, ports.
+
+extension MosquittoBroker {
+    /// A loopback port nobody listens on right now, found by binding port 0.
+    public static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw posixError("create a socket") }
+        defer { close(fd) }
+        var address = loopbackAddress(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw posixError("bind 127.0.0.1:0") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw posixError("read the bound port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Fails early with a clear message rather than letting mosquitto exit on "Address already in use"
+    /// while whatever holds the port answers our readiness probe.
+    static func ensurePortFree(_ port: Int) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw posixError("create a socket") }
+        defer { close(fd) }
+        var reuse: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = loopbackAddress(port: port)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw posixError("reserve 127.0.0.1:\(port) for mosquitto (is another broker running?)") }
+    }
+
+    static func acceptsConnections(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = loopbackAddress(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    private static func loopbackAddress(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = UInt32(INADDR_LOOPBACK).bigEndian
+        return address
+    }
+
+    static func findBinary() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let candidates = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/opt/homebrew/sbin/mosquitto"]
+            + path.split(separator: ":").map { "\($0)/mosquitto" }
+        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw MosquittoBrokerError(operation: "find the mosquitto binary",
+                                       reason: "not in /usr/sbin or PATH; install it (Debian: apt-get install mosquitto)")
+        }
+        return binary
+    }
+
+    static func makeTemporaryDirectory() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/brightkitchen-mosquitto-XXXXXX").utf8CString)
+        guard let created = mkdtemp(&template) else { throw posixError("create a temporary directory") }
+        return String(cString: created)
+    }
+
+    /// posix_spawn rather than Foundation.Process so the broker inherits none of our sockets
+    /// (a client socket held open by the child would hide a dropped connection from the broker).
+    static func spawn(_ binary: String, arguments: [String], stderrPath: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // glibc here lacks addclosefrom_np; closing each open descriptor is the portable form
+        // (glibc ignores EBADF for one that closed in the meantime).
+        for fd in openDescriptors() where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
+        }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, binary, &actions, nil, argv, environ)
+        guard rc == 0 else {
+            throw MosquittoBrokerError(operation: "launch \(binary)", reason: String(cString: strerror(rc)))
+        }
+        return pid
+    }
+
+    /// Waits for our child to exit and collects it; false if it is still running at the deadline.
+    func reap(_ pid: pid_t, within timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        var status: Int32 = 0
+        while ContinuousClock.now < deadline {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result < 0 && errno == ECHILD) { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    /// A pid file left by a crashed earlier run means its broker may still hold the port and the
+    /// persistence file. End it, but only if that pid really is a live mosquitto: pids get reused.
+    static func endStaleBroker(pidFile: String, logger: Logger) throws {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return }
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        guard isLiveMosquitto(pid) else { return }
+        logger.warning("ending a mosquitto left running by an earlier run", metadata: ["pid": "\(pid)", "pidFile": .string(pidFile)])
+        _ = sendSignal(SIGTERM, to: pid)
+        var status: Int32 = 0
+        for attempt in 0..<300 {
+            _ = waitpid(pid, &status, WNOHANG)  // reaps it if it happens to be our own child
+            if !isLiveMosquitto(pid) { return }
+            if attempt == 200 { _ = sendSignal(SIGKILL, to: pid) }
+            usleep(10_000)
+        }
+        throw MosquittoBrokerError(operation: "end stale mosquitto pid \(pid) from \(pidFile)", reason: "it is still running")
+    }
+
+    /// True for a running (not zombie) process whose command name is mosquitto.
+    static func isLiveMosquitto(_ pid: pid_t) -> Bool {
+        guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
+              comm.trimmingCharacters(in: .whitespacesAndNewlines) == "mosquitto",
+              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let afterName = stat.range(of: ") ", options: .backwards) else { return false }
+        return stat[afterName.upperBound...].first != "Z"
+    }
+}
+
+private func openDescriptors() -> [Int32] {
+    let listed = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return listed.compactMap { Int32($0) }
+}
+
+/// The C `kill`, under a name that methods called `kill()` do not shadow.
+func sendSignal(_ signal: Int32, to pid: pid_t) -> Int32 {
+    kill(pid, signal)
+}
+
+private func posixError(_ operation: String) -> MosquittoBrokerError {
+    MosquittoBrokerError(operation: operation, reason: String(cString: strerror(errno)))
+}

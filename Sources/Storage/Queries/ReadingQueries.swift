@@ -1,0 +1,90 @@
+import GRDB
+import KitchenModel
+
+/// One stored sample as the read side returns it.
+public struct ReadingRow: Sendable, Hashable {
+    public var boot: Int64
+    public var seq: Int64
+    public var deviceTime: EpochMillis
+    public var receivedAt: EpochMillis
+    public var readings: Readings
+}
+
+public struct RollupRow: Sendable, Hashable {
+    public var metric: String
+    /// Start of the hour, ms since the epoch.
+    public var hourStart: EpochMillis
+    public var min: Double
+    public var max: Double
+    public var average: Double
+    public var count: Int
+}
+
+extension Store {
+    /// Readings of one device in device time order, `since` inclusive, `until` exclusive.
+    public func readings(of key: DeviceKey, since: EpochMillis = 0, until: EpochMillis = .max,
+                         limit: Int = 10_000) throws -> [ReadingRow] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.boot, r.seq, r.ts_ms, r.received_ms, r.t, r.rh, r.bat, r.data, d.kind
+                FROM reading r JOIN device d ON d.id = r.device_id
+                WHERE d.site = ? AND d.device = ? AND r.ts_ms >= ? AND r.ts_ms < ?
+                ORDER BY r.ts_ms, r.boot, r.seq LIMIT ?
+                """, arguments: [key.site.rawValue, key.device.rawValue, since, until, limit]).compactMap { row in
+                guard let readings = ReadingCodec.decode(
+                    kind: (row["kind"] as String?).flatMap(DeviceKind.init(rawValue:)),
+                    t: row["t"], rh: row["rh"], bat: row["bat"], data: row["data"])
+                else { return nil }
+                return ReadingRow(boot: row["boot"], seq: row["seq"], deviceTime: row["ts_ms"],
+                                  receivedAt: row["received_ms"], readings: readings)
+            }
+        }
+    }
+
+    /// (boot, seq) of every stored reading and event of a device: what exactly-once checks compare.
+    public func storedSequenceNumbers(of key: DeviceKey) throws -> [(boot: Int64, seq: Int64)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT boot, seq FROM (
+                    SELECT r.boot, r.seq FROM reading r JOIN device d ON d.id = r.device_id
+                    WHERE d.site = ? AND d.device = ?
+                    UNION ALL
+                    SELECT e.boot, e.seq FROM event e JOIN device d ON d.id = e.device_id
+                    WHERE d.site = ? AND d.device = ?)
+                ORDER BY boot, seq
+                """, arguments: [key.site.rawValue, key.device.rawValue, key.site.rawValue, key.device.rawValue])
+                .map { (boot: $0["boot"], seq: $0["seq"]) }
+        }
+    }
+
+    public func rollups(of key: DeviceKey, metric: String, since: EpochMillis, until: EpochMillis = .max)
+        throws -> [RollupRow]
+    {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT h.metric, h.hour, h.min, h.max, h.sum, h.count
+                FROM rollup_hourly h JOIN device d ON d.id = h.device_id
+                WHERE d.site = ? AND d.device = ? AND h.metric = ? AND h.hour >= ? AND h.hour < ?
+                ORDER BY h.hour
+                """, arguments: [key.site.rawValue, key.device.rawValue, metric, since / 3_600_000,
+                                 until == .max ? Int64.max : (until + 3_599_999) / 3_600_000]).map { row in
+                let count: Int = row["count"]
+                let sum: Double = row["sum"]
+                return RollupRow(metric: row["metric"], hourStart: (row["hour"] as Int64) * 3_600_000,
+                                 min: row["min"], max: row["max"], average: count > 0 ? sum / Double(count) : 0,
+                                 count: count)
+            }
+        }
+    }
+
+    /// Row counts for the operations page and tests.
+    public func counts() throws -> (devices: Int, readings: Int, events: Int, rollups: Int, rejects: Int) {
+        try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM device") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM reading") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM rollup_hourly") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM reject") ?? 0)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import GRDB
+import KitchenModel
+
+/// How long each kind of record is kept.
+public struct RetentionPolicy: Sendable, Hashable {
+    public var rawReadingDays: Int = 30
+    public var rollupDays: Int = 730
+    public var eventDays: Int = 180
+
+    public init(rawReadingDays: Int = 30, rollupDays: Int = 730, eventDays: Int = 180) {
+        self.rawReadingDays = rawReadingDays
+        self.rollupDays = rollupDays
+        self.eventDays = eventDays
+    }
+}
+
+public struct RetentionResult: Sendable, Hashable {
+    public var readingsDeleted: Int
+    public var eventsDeleted: Int
+    public var rollupsDeleted: Int
+}
+
+extension Store {
+    /// Deletes what has outlived its policy, device by device so that each delete walks
+    /// the (device, time) index and no transaction holds the writer for long.
+    public func applyRetention(_ policy: RetentionPolicy, now: EpochMillis) throws -> RetentionResult {
+        let day: Int64 = 86_400_000
+        let readingCutoff = now - Int64(policy.rawReadingDays) * day
+        let eventCutoff = now - Int64(policy.eventDays) * day
+        let rollupCutoffHour = (now - Int64(policy.rollupDays) * day) / 3_600_000
+        var result = RetentionResult(readingsDeleted: 0, eventsDeleted: 0, rollupsDeleted: 0)
+        let deviceIDs = try pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM device") }
+        for chunk in stride(from: 0, to: deviceIDs.count, by: 500) {
+            let ids = deviceIDs[chunk..<min(chunk + 500, deviceIDs.count)]
+            try pool.write { db in
+                for id in ids {
+                    try db.execute(sql: "DELETE FROM reading WHERE device_id = ? AND ts_ms < ?",
+                                   arguments: [id, readingCutoff])
+                    result.readingsDeleted += db.changesCount
+                    try db.execute(sql: "DELETE FROM event WHERE device_id = ? AND ts_ms < ?",
+                                   arguments: [id, eventCutoff])
+                    result.eventsDeleted += db.changesCount
+                }
+            }
+        }
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM rollup_hourly WHERE hour < ?", arguments: [rollupCutoffHour])
+            result.rollupsDeleted = db.changesCount
+        }
+        return result
+    }
+}

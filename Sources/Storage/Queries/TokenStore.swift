@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+import GRDB
+import KitchenModel
+
+/// A stored API token: only its SHA-256 hash is kept, so a database leak leaks no token.
+public struct APIToken: Sendable, Hashable {
+    public var id: Int64
+    public var role: Role
+    public var scope: String?
+    public var label: String?
+    public var createdAt: EpochMillis
+    public var revokedAt: EpochMillis?
+}
+
+extension Store {
+    static let tokenPrefix = "bk_"
+
+    static func hash(token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Issues a token and returns its plaintext, which is shown once and never stored.
+    public func createToken(role: Role, scope: String?, label: String? = nil, now: EpochMillis) throws
+        -> (token: String, record: APIToken)
+    {
+        try Principal.validate(role: role, scope: scope)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = generator.next() }
+        let token = Self.tokenPrefix + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let id = try pool.write { db -> Int64 in
+            try db.execute(sql: """
+                INSERT INTO api_token (hash, role, scope, label, created_ms) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [Self.hash(token: token), role.rawValue, scope, label, now])
+            return db.lastInsertedRowID
+        }
+        return (token, APIToken(id: id, role: role, scope: scope, label: label, createdAt: now, revokedAt: nil))
+    }
+
+    /// The principal a bearer token speaks for, or nil for an unknown or revoked token.
+    public func authenticate(token: String) throws -> Principal? {
+        guard token.hasPrefix(Self.tokenPrefix), token.utf8.count < 200 else { return nil }
+        return try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, role, scope FROM api_token WHERE hash = ? AND revoked_ms IS NULL
+                """, arguments: [Self.hash(token: token)]),
+                let role = Role(rawValue: row["role"])
+            else { return nil }
+            return Principal(role: role, scope: row["scope"], tokenID: row["id"])
+        }
+    }
+
+    public func tokens() throws -> [APIToken] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_token ORDER BY id").compactMap { row in
+                guard let role = Role(rawValue: row["role"]) else { return nil }
+                return APIToken(id: row["id"], role: role, scope: row["scope"], label: row["label"],
+                                createdAt: row["created_ms"], revokedAt: row["revoked_ms"])
+            }
+        }
+    }
+
+    /// Returns false when no live token has that id.
+    public func revokeToken(id: Int64, now: EpochMillis) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE api_token SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
+                           arguments: [now, id])
+            return db.changesCount == 1
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import GRDB
+
+/// Named, append-only migrations: a shipped migration is never edited, a new one is added.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-core") { db in
+            // One row per device ever seen: the durable half of the state model.
+            try db.execute(sql: """
+                CREATE TABLE device (
+                    id INTEGER PRIMARY KEY,
+                    site TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    kind TEXT,
+                    model TEXT,
+                    firmware TEXT,
+                    interval_s INTEGER,
+                    replay_buffer INTEGER,
+                    boot INTEGER,
+                    last_seq INTEGER,
+                    online INTEGER NOT NULL DEFAULT 0,
+                    online_changed_ms INTEGER,
+                    last_seen_ms INTEGER,
+                    last_reading_ts_ms INTEGER,
+                    last_reading_received_ms INTEGER,
+                    last_reading TEXT,
+                    lost_count INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (site, device)
+                )
+                """)
+            // Raw readings, idempotent on (device, boot, seq). Thermo values get columns,
+            // other kinds keep their reading as JSON.
+            try db.execute(sql: """
+                CREATE TABLE reading (
+                    device_id INTEGER NOT NULL,
+                    boot INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    ts_ms INTEGER NOT NULL,
+                    received_ms INTEGER NOT NULL,
+                    t REAL,
+                    rh REAL,
+                    bat REAL,
+                    data TEXT,
+                    PRIMARY KEY (device_id, boot, seq)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX reading_by_time ON reading (device_id, ts_ms)")
+            try db.execute(sql: """
+                CREATE TABLE event (
+                    device_id INTEGER NOT NULL,
+                    boot INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    ts_ms INTEGER NOT NULL,
+                    received_ms INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    data TEXT NOT NULL,
+                    PRIMARY KEY (device_id, boot, seq)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX event_by_time ON event (device_id, ts_ms)")
+            // Hourly min/max/sum/count per metric, kept long after raw readings expire.
+            try db.execute(sql: """
+                CREATE TABLE rollup_hourly (
+                    device_id INTEGER NOT NULL,
+                    metric TEXT NOT NULL,
+                    hour INTEGER NOT NULL,
+                    min REAL NOT NULL,
+                    max REAL NOT NULL,
+                    sum REAL NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (device_id, metric, hour)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX rollup_by_hour ON rollup_hourly (hour)")
+            // Sequence holes waiting for a device replay; they survive a restart.
+            try db.execute(sql: """
+                CREATE TABLE seq_gap (
+                    device_id INTEGER NOT NULL,
+                    boot INTEGER NOT NULL,
+                    first_seq INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    opened_ms INTEGER NOT NULL,
+                    PRIMARY KEY (device_id, boot, first_seq)
+                ) WITHOUT ROWID
+                """)
+            // Dead letters: bounded, newest kept.
+            try db.execute(sql: """
+                CREATE TABLE reject (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at_ms INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    payload_size INTEGER NOT NULL,
+                    payload BLOB NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX reject_by_reason ON reject (reason, id)")
+            try db.execute(sql: """
+                CREATE TABLE api_token (
+                    id INTEGER PRIMARY KEY,
+                    hash TEXT NOT NULL UNIQUE,
+                    role TEXT NOT NULL,
+                    scope TEXT,
+                    label TEXT,
+                    created_ms INTEGER NOT NULL,
+                    revoked_ms INTEGER
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE provisioned_device (
+                    site TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    PRIMARY KEY (site, device)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE TABLE gateway_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        }
+        return migrator
+    }
+}

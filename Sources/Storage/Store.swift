@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The gateway's embedded database: one SQLite file in WAL mode, opened through GRDB.
+///
+/// All writes of the ingest path go through `BatchWriter`; the read side (API, CLI)
+/// reads concurrently thanks to WAL.
+public final class Store: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    public struct OpenError: Error, CustomStringConvertible {
+        public let path: String
+        public let underlying: any Error
+        public var description: String { "cannot open database at \(path): \(underlying)" }
+    }
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                // WAL + NORMAL survives any process crash (SIGKILL included); only an
+                // OS crash or power loss can drop the newest commits.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw OpenError(path: path, underlying: error)
+        }
+    }
+
+    /// Reads a value from the `gateway_meta` table.
+    public func meta(_ key: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM gateway_meta WHERE key = ?", arguments: [key])
+        }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO gateway_meta (key, value) VALUES (?, ?)",
+                           arguments: [key, value])
+        }
+    }
+
+    /// Makes the WAL fold into the main file; used on clean shutdown.
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+}

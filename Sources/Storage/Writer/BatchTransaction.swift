@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import KitchenModel
+
+/// What one committed batch did.
+public struct CommitStats: Sendable {
+    public var items: Int
+    public var readingsInserted: Int
+    public var eventsInserted: Int
+    /// Rows the database already had (a redelivery that slipped past the state model).
+    public var duplicatesIgnored: Int
+    public var seconds: Double
+}
+
+/// Writes one batch inside one transaction. Confined to the writer thread, which is
+/// why it may cache device row ids without locking.
+final class BatchTransaction {
+    private var deviceIDs: [DeviceKey: Int64] = [:]
+    let maxRejects: Int
+
+    init(maxRejects: Int) {
+        self.maxRejects = maxRejects
+    }
+
+    func write(_ items: [WriteItem], in db: Database) throws -> CommitStats {
+        var stats = CommitStats(items: items.count, readingsInserted: 0, eventsInserted: 0, duplicatesIgnored: 0,
+                                seconds: 0)
+        var rollups: [RollupKey: RollupCell] = [:]
+        var snapshots: [DeviceKey: DeviceSnapshot] = [:]
+        var rejects = 0
+
+        let insertReading = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertEvent = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO event (device_id, boot, seq, ts_ms, received_ms, type, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+
+        for item in items {
+            switch item {
+            case .reading(let r):
+                let id = try deviceID(r.key, db)
+                let c = ReadingCodec.columns(r.readings)
+                try insertReading.execute(arguments: [id, r.boot, r.seq, r.deviceTime, r.receivedAt,
+                                                      c.t, c.rh, c.bat, c.data])
+                guard db.changesCount == 1 else {
+                    stats.duplicatesIgnored += 1
+                    continue
+                }
+                stats.readingsInserted += 1
+                let hour = r.deviceTime / 3_600_000
+                for (metric, value) in ReadingCodec.rollupMetrics(r.readings) {
+                    rollups[RollupKey(deviceID: id, metric: metric, hour: hour), default: RollupCell()].add(value)
+                }
+            case .event(let e):
+                let id = try deviceID(e.key, db)
+                try insertEvent.execute(arguments: [id, e.boot, e.seq, e.deviceTime, e.receivedAt, e.type, e.json])
+                if db.changesCount == 1 { stats.eventsInserted += 1 } else { stats.duplicatesIgnored += 1 }
+            case .device(let snapshot):
+                snapshots[snapshot.key] = snapshot
+            case .reject(let reject):
+                try db.execute(sql: """
+                    INSERT INTO reject (at_ms, reason, topic, message, payload_size, payload)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [reject.at, reject.reason, reject.topic, reject.message, reject.payloadSize,
+                                     Data(reject.payloadPrefix)])
+                rejects += 1
+            }
+        }
+
+        let upsertRollup = try db.cachedStatement(sql: """
+            INSERT INTO rollup_hourly (device_id, metric, hour, min, max, sum, count) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (device_id, metric, hour) DO UPDATE SET
+                min = min(rollup_hourly.min, excluded.min),
+                max = max(rollup_hourly.max, excluded.max),
+                sum = rollup_hourly.sum + excluded.sum,
+                count = rollup_hourly.count + excluded.count
+            """)
+        for (key, cell) in rollups {
+            try upsertRollup.execute(arguments: [key.deviceID, key.metric, key.hour, cell.min, cell.max, cell.sum,
+                                                 cell.count])
+        }
+        for snapshot in snapshots.values {
+            try writeSnapshot(snapshot, db)
+        }
+        if rejects > 0 {
+            try db.execute(sql: "DELETE FROM reject WHERE id <= (SELECT max(id) FROM reject) - ?",
+                           arguments: [maxRejects])
+        }
+        return stats
+    }
+
+    private func writeSnapshot(_ s: DeviceSnapshot, _ db: Database) throws {
+        let id = try deviceID(s.key, db)
+        let update = try db.cachedStatement(sql: """
+            UPDATE device SET kind = ?, model = ?, firmware = ?, interval_s = ?, replay_buffer = ?, boot = ?,
+                last_seq = ?, online = ?, online_changed_ms = ?, last_seen_ms = ?, last_reading_ts_ms = ?,
+                last_reading_received_ms = ?, last_reading = ?, lost_count = ?
+            WHERE id = ?
+            """)
+        let last = s.lastReading
+        try update.execute(arguments: [
+            s.kind?.rawValue, s.model, s.firmware, s.intervalSeconds, s.replayBuffer, s.boot, s.lastSeq,
+            s.online, s.onlineChangedAt, s.lastSeen, last?.deviceTime, last?.receivedAt,
+            last.map { ReadingCodec.json($0.readings) }, s.lostCount, id,
+        ])
+        try db.execute(sql: "DELETE FROM seq_gap WHERE device_id = ?", arguments: [id])
+        for gap in s.gaps {
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO seq_gap (device_id, boot, first_seq, last_seq, opened_ms) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [id, gap.boot, gap.first, gap.last, gap.openedAt])
+        }
+    }
+
+    /// The row id of a device, creating the row on first sight.
+    func deviceID(_ key: DeviceKey, _ db: Database) throws -> Int64 {
+        if let id = deviceIDs[key] { return id }
+        try db.execute(sql: "INSERT INTO device (site, device) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                       arguments: [key.site.rawValue, key.device.rawValue])
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM device WHERE site = ? AND device = ?",
+                                          arguments: [key.site.rawValue, key.device.rawValue])
+        else { throw DatabaseError(message: "device row for \(key) vanished") }
+        deviceIDs[key] = id
+        return id
+    }
+
+    /// Forgets cached ids after a failed transaction rolled back rows created in it.
+    func resetCache() { deviceIDs.removeAll() }
+}
+
+private struct RollupKey: Hashable {
+    var deviceID: Int64
+    var metric: String
+    var hour: Int64
+}
+
+private struct RollupCell {
+    var min = Double.infinity
+    var max = -Double.infinity
+    var sum = 0.0
+    var count = 0
+
+    mutating func add(_ value: Double) {
+        min = Swift.min(min, value)
+        max = Swift.max(max, value)
+        sum += value
+        count += 1
+    }
+}

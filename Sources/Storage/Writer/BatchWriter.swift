@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import Logging
+
+/// Commits ingest writes in batches on a dedicated thread.
+///
+/// Items are committed at most `maxDelay` after they arrive, sooner when a batch fills
+/// or a caller waits for durability (`submitAndWait`, used before a QoS 1 message is
+/// acknowledged). The queue is bounded: a full queue blocks the submitter, which in
+/// turn holds back the broker's acknowledgements — backpressure, not memory growth.
+public final class BatchWriter: Sendable {
+    public struct Options: Sendable {
+        public var maxDelay: Duration = .milliseconds(200)
+        public var maxBatch: Int = 10_000
+        public var capacity: Int = 200_000
+        public var maxRejects: Int = 10_000
+        public init() {}
+    }
+
+    public struct StoppedError: Error, CustomStringConvertible {
+        public var description: String { "the batch writer has stopped" }
+    }
+
+    private let store: Store
+    private let options: Options
+    private let logger: Logger
+    private let onCommit: @Sendable (CommitStats) -> Void
+    private let state: WriterState
+
+    public init(store: Store, options: Options = Options(), logger: Logger,
+                onCommit: @escaping @Sendable (CommitStats) -> Void = { _ in }) {
+        self.store = store
+        self.options = options
+        self.logger = logger
+        self.onCommit = onCommit
+        self.state = WriterState()
+    }
+
+    public func start() {
+        let thread = Thread { [self] in self.run() }
+        thread.name = "bk-batch-writer"
+        state.condition.lock()
+        state.running = true
+        state.condition.unlock()
+        thread.start()
+    }
+
+    /// Queues items; returns at once unless the queue is full.
+    public func submit(_ items: [WriteItem]) throws {
+        _ = try enqueue(items, urgent: false)
+    }
+
+    /// Queues items and returns once they are committed.
+    public func submitAndWait(_ items: [WriteItem]) throws {
+        let ticket = try enqueue(items, urgent: true)
+        try waitForCommit(of: ticket)
+    }
+
+    /// Returns once everything queued before the call is committed.
+    public func flush() throws {
+        state.condition.lock()
+        let ticket = state.submitted
+        state.urgentUpTo = max(state.urgentUpTo, ticket)
+        state.condition.broadcast()
+        state.condition.unlock()
+        try waitForCommit(of: ticket)
+    }
+
+    /// Commits what is queued, then stops the thread.
+    public func stop() {
+        state.condition.lock()
+        guard state.running else {
+            state.condition.unlock()
+            return
+        }
+        state.stopping = true
+        state.condition.broadcast()
+        while state.running { state.condition.wait() }
+        state.condition.unlock()
+    }
+
+    public var queued: Int {
+        state.condition.lock()
+        defer { state.condition.unlock() }
+        return state.queue.count
+    }
+
+    private func enqueue(_ items: [WriteItem], urgent: Bool) throws -> UInt64 {
+        state.condition.lock()
+        defer { state.condition.unlock() }
+        while state.queue.count >= options.capacity && state.running && !state.stopping {
+            state.condition.wait()
+        }
+        guard state.running, !state.stopping else { throw StoppedError() }
+        if state.queue.isEmpty { state.oldestQueuedAt = ContinuousClock.now }
+        state.queue.append(contentsOf: items)
+        state.submitted += UInt64(items.count)
+        if urgent { state.urgentUpTo = state.submitted }
+        state.condition.broadcast()
+        return state.submitted
+    }
+
+    private func waitForCommit(of ticket: UInt64) throws {
+        state.condition.lock()
+        defer { state.condition.unlock() }
+        while state.committed < ticket {
+            guard state.running else { throw StoppedError() }
+            state.condition.wait()
+        }
+    }
+
+    private func run() {
+        let transaction = BatchTransaction(maxRejects: options.maxRejects)
+        while let batch = nextBatch() {
+            commit(batch, transaction)
+        }
+        state.condition.lock()
+        state.running = false
+        state.condition.broadcast()
+        state.condition.unlock()
+    }
+
+    /// Waits until a batch is due and takes it; nil once stopping with nothing left.
+    private func nextBatch() -> [WriteItem]? {
+        state.condition.lock()
+        defer { state.condition.unlock() }
+        while true {
+            if state.queue.isEmpty {
+                if state.stopping { return nil }
+                state.condition.wait()
+                continue
+            }
+            let due = state.oldestQueuedAt.advanced(by: options.maxDelay)
+            let urgent = state.urgentUpTo > state.committed
+            if urgent || state.stopping || state.queue.count >= options.maxBatch || ContinuousClock.now >= due {
+                let batch: [WriteItem]
+                if state.queue.count <= options.maxBatch {
+                    batch = state.queue
+                    state.queue = []
+                } else {
+                    batch = Array(state.queue.prefix(options.maxBatch))
+                    state.queue.removeFirst(options.maxBatch)
+                }
+                state.oldestQueuedAt = ContinuousClock.now
+                state.condition.broadcast()  // room for blocked submitters
+                return batch
+            }
+            let remaining = ContinuousClock.now.duration(to: due)
+            let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
+            _ = state.condition.wait(until: Date(timeIntervalSinceNow: max(seconds, 0.000_5)))
+        }
+    }
+
+    /// Commits a batch, retrying a failed commit: items are never dropped, so a full
+    /// disk stalls ingest (and, through backpressure, the broker's acks) instead.
+    private func commit(_ batch: [WriteItem], _ transaction: BatchTransaction) {
+        var attempt = 0
+        while true {
+            let started = ContinuousClock.now
+            do {
+                var stats = try store.pool.write { db in try transaction.write(batch, in: db) }
+                let elapsed = started.duration(to: ContinuousClock.now)
+                stats.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                state.condition.lock()
+                state.committed += UInt64(batch.count)
+                state.condition.broadcast()
+                state.condition.unlock()
+                onCommit(stats)
+                return
+            } catch {
+                transaction.resetCache()
+                attempt += 1
+                let delay = min(5.0, 0.05 * Double(1 << min(attempt, 7)))
+                logger.error("batch commit failed, retrying", metadata: [
+                    "items": "\(batch.count)", "attempt": "\(attempt)", "error": "\(error)",
+                ])
+                Thread.sleep(forTimeInterval: delay)
+            }
+        }
+    }
+}
+
+/// Queue state shared between submitters and the writer thread.
+/// `@unchecked Sendable`: every field is only touched while `condition` is locked.
+private final class WriterState: @unchecked Sendable {
+    let condition = NSCondition()
+    var queue: [WriteItem] = []
+    var submitted: UInt64 = 0
+    var committed: UInt64 = 0
+    var urgentUpTo: UInt64 = 0
+    var oldestQueuedAt = ContinuousClock.now
+    var running = false
+    var stopping = false
+}

@@ -1,0 +1,76 @@
+import Foundation
+import KitchenModel
+
+/// How a `Readings` value is laid out in the database: thermo values in their own
+/// columns (the hot, high-volume case), every kind as tagged JSON for `last_reading`.
+enum ReadingCodec {
+    struct Columns {
+        var t: Double?
+        var rh: Double?
+        var bat: Double?
+        var data: String?
+    }
+
+    static func columns(_ readings: Readings) -> Columns {
+        switch readings {
+        case .thermo(let r):
+            return Columns(t: r.celsius, rh: r.humidity, bat: r.battery, data: nil)
+        default:
+            return Columns(data: json(readings))
+        }
+    }
+
+    /// Metrics that get hourly rollups.
+    static func rollupMetrics(_ readings: Readings) -> [(String, Double)] {
+        switch readings {
+        case .thermo(let r):
+            var out: [(String, Double)] = []
+            if let t = r.celsius { out.append(("t", t)) }
+            if let rh = r.humidity { out.append(("rh", rh)) }
+            return out
+        case .disinfector(let d):
+            return d.temperature.map { [("temp_c", $0)] } ?? []
+        case .camera, .scale:
+            return []
+        }
+    }
+
+    private struct Tagged: Codable {
+        var kind: DeviceKind
+        var thermo: ThermoReading?
+        var disinfector: DisinfectorStatus?
+        var camera: CameraHealth?
+        var scale: ScaleStatus?
+    }
+
+    static func json(_ readings: Readings) -> String {
+        var tagged = Tagged(kind: readings.kind)
+        switch readings {
+        case .thermo(let r): tagged.thermo = r
+        case .disinfector(let r): tagged.disinfector = r
+        case .camera(let r): tagged.camera = r
+        case .scale(let r): tagged.scale = r
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let data = try? encoder.encode(tagged) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decode(json: String) -> Readings? {
+        guard let tagged = try? JSONDecoder().decode(Tagged.self, from: Data(json.utf8)) else { return nil }
+        switch tagged.kind {
+        case .thermo: return tagged.thermo.map(Readings.thermo)
+        case .disinfector: return tagged.disinfector.map(Readings.disinfector)
+        case .camera: return tagged.camera.map(Readings.camera)
+        case .scale: return tagged.scale.map(Readings.scale)
+        }
+    }
+
+    /// Rebuilds a reading from its row: thermo columns or the `data` JSON.
+    static func decode(kind: DeviceKind?, t: Double?, rh: Double?, bat: Double?, data: String?) -> Readings? {
+        if let data { return decode(json: data) }
+        guard t != nil || rh != nil || bat != nil else { return nil }
+        return .thermo(ThermoReading(celsius: t, humidity: rh, battery: bat))
+    }
+}

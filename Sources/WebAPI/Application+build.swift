@@ -1,0 +1,24 @@
+import Gateway
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The router the gateway serves; tests build exactly this one.
+public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayRequestContext> {
+    let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: ErrorJSONMiddleware())
+    OperationsRoutes(dependencies: dependencies).addOpen(to: router)
+    let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
+    OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
+    SiteRoutes(dependencies: dependencies).add(to: protected)
+    return router
+}
+
+/// The HTTP application with the gateway's services in the same service group, so one
+/// SIGTERM/SIGINT shuts everything down in order.
+public func buildApplication(_ dependencies: APIDependencies, host: String, port: Int,
+                             services: [any Service], logger: Logger) -> some ApplicationProtocol {
+    Application(router: buildRouter(dependencies),
+                configuration: .init(address: .hostname(host, port: port), serverName: "BrightKitchen"),
+                services: services, logger: logger)
+}

@@ -1,0 +1,38 @@
+import Gateway
+import KitchenModel
+import Storage
+
+/// What the HTTP layer reads from; tests build it without a broker.
+public struct APIDependencies: Sendable {
+    public var model: StateModel
+    public var store: Store
+    public var metrics: GatewayMetrics
+    public var clock: any WallClock
+    /// Liveness facts for `/healthz` (broker connection, write queue).
+    public var health: @Sendable () -> HealthReport
+
+    public init(model: StateModel, store: Store, metrics: GatewayMetrics, clock: any WallClock,
+                health: @escaping @Sendable () -> HealthReport) {
+        self.model = model
+        self.store = store
+        self.metrics = metrics
+        self.clock = clock
+        self.health = health
+    }
+}
+
+public struct HealthReport: Sendable, Encodable {
+    public var status: String
+    public var mqttConnected: Bool
+    public var writeQueue: Int
+
+    public init(mqttConnected: Bool, writeQueue: Int) {
+        self.status = mqttConnected ? "ok" : "degraded"
+        self.mqttConnected = mqttConnected
+        self.writeQueue = writeQueue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, mqttConnected = "mqtt_connected", writeQueue = "write_queue"
+    }
+}

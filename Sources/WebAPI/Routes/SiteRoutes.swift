@@ -1,0 +1,37 @@
+import Gateway
+import Hummingbird
+import KitchenModel
+
+/// `GET /api/v1/sites` and `GET /api/v1/sites/{id}`: the per-site state model.
+struct SiteRoutes {
+    let dependencies: APIDependencies
+
+    func add(to group: RouterGroup<GatewayRequestContext>) {
+        group.get("/api/v1/sites") { _, context in
+            let principal = try context.requirePrincipal()
+            let sites = dependencies.model.siteSummaries(visibleTo: principal, now: dependencies.clock.now())
+            return JSONBody.response(SiteList(sites: sites))
+        }
+        group.get("/api/v1/sites/{id}") { _, context in
+            let principal = try context.requirePrincipal()
+            let raw = try context.parameters.require("id")
+            guard let id = SiteID(raw), dependencies.model.siteExists(id) else {
+                throw APIError.notFound("no site '\(raw.prefix(64))'")
+            }
+            guard let view = dependencies.model.siteView(id, visibleTo: principal, now: dependencies.clock.now())
+            else { throw APIError.forbidden("this token may not see site '\(id)'") }
+            return JSONBody.response(view)
+        }
+    }
+}
+
+struct SiteList: Encodable {
+    var sites: [SiteSummary]
+}
+
+extension GatewayRequestContext {
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw APIError.unauthorized("this route needs a bearer token") }
+        return principal
+    }
+}

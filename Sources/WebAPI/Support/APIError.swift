@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+
+/// Every error leaves as JSON `{"error": code, "message": text}`.
+public struct APIError: Error, HTTPResponseError {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, "unauthorized", message) }
+    public static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
+    public static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }
+    public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        let body = JSONBody.encode(["error": code, "message": message])
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+enum JSONBody {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? [UInt8](encoder.encode(value))) ?? Array(#"{"error":"internal","message":"encoding failed"}"#.utf8)
+    }
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
+    }
+}

@@ -1,0 +1,65 @@
+@testable import MQTTClient
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func plainURLUsesDefaultPort() throws {
+        let configuration = try MQTTConfiguration.parse(url: "mqtt://broker.local", clientID: "gw")
+        #expect(configuration.host == "broker.local")
+        #expect(configuration.port == 1883)
+        #expect(configuration.tls == nil)
+        #expect(configuration.username == nil)
+        #expect(configuration.clientID == "gw")
+    }
+
+    @Test func tlsURLCarriesDecodedCredentials() throws {
+        let configuration = try MQTTConfiguration.parse(url: "mqtts://kitchen:p%40ss%3Aword@mq.example.org", clientID: "gw")
+        #expect(configuration.port == 8883)
+        #expect(configuration.tls == MQTTTLS())
+        #expect(configuration.username == "kitchen")
+        #expect(configuration.password == "p@ss:word")
+    }
+
+    @Test func ipv6HostAndExplicitPort() throws {
+        let configuration = try MQTTConfiguration.parse(url: "tcp://[::1]:18830", clientID: "gw")
+        #expect(configuration.host == "::1")
+        #expect(configuration.port == 18830)
+    }
+
+    @Test(arguments: ["http://broker:1883", "broker:1883", "mqtt://", "mqtt://host:99999", "mqtt://host/path"])
+    func rejectsWhatIsNotABrokerURL(_ url: String) {
+        #expect(throws: MQTTError.self) { try MQTTConfiguration.parse(url: url, clientID: "gw") }
+    }
+
+    @Test func persistentSessionNeedsAClientID() {
+        let error = #expect(throws: MQTTError.self) {
+            try MQTTClient(configuration: MQTTConfiguration(clientID: "", cleanSession: false))
+        }
+        #expect(error?.description.contains("fixed client id") == true)
+    }
+
+    @Test func keepAliveBelowFiveSecondsIsRejected() {
+        #expect(throws: MQTTError.self) {
+            try MQTTClient(configuration: MQTTConfiguration(clientID: "k", keepAliveSeconds: 2))
+        }
+    }
+
+    @Test func reconnectBackoffDoublesUpToTheMaximum() throws {
+        let client = try MQTTClient(configuration: MQTTConfiguration(clientID: "b", reconnectDelayMin: 1, reconnectDelayMax: 8))
+        let delays = (0...6).map { client.reconnectDelayMilliseconds(failures: $0) }
+        #expect(delays == [1000, 1000, 2000, 4000, 8000, 8000, 8000])
+    }
+
+    @Test func qos0PublishWithoutConnectionThrowsNoConnection() throws {
+        let client = try MQTTClient(configuration: MQTTConfiguration(clientID: uniqueID("nc")))
+        let error = #expect(throws: MQTTError.self) {
+            try client.publish(topic: "a/b", payload: [1], qos: 0, retain: false)
+        }
+        #expect(error?.code == 4)  // MOSQ_ERR_NO_CONN
+        #expect(error?.description.contains("publish to 'a/b'") == true)
+    }
+
+    @Test func invalidFilterIsRejectedBeforeTheBrokerSeesIt() throws {
+        let client = try MQTTClient(configuration: MQTTConfiguration(clientID: uniqueID("f")))
+        #expect(throws: MQTTError.self) { try client.subscribe("a/#/b", qos: 1) }
+    }
+}
