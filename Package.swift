@@ -33,6 +33,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "DeviceIngest", dependencies: ["KitchenModel"]),
+        .target(name: "DeviceSimulator", dependencies: [
+            "KitchenModel", "MQTTClient",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "Storage", dependencies: [
             "KitchenModel",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -52,20 +57,25 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "brightkitchen", dependencies: [
-            "Gateway", "WebAPI", "Storage", "MQTTClient",
+            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bench-ingest", dependencies: [
-            "Gateway", "MQTTClient", "Storage",
+            "Gateway", "MQTTClient", "Storage", "DeviceSimulator",
         ]),
 
+        // Helpers shared by test targets: temporary directories, polling, locating binaries.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "brightkitchen"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient"]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "TestSupport", "brightkitchen",
+        ]),
         .testTarget(name: "WebAPITests", dependencies: [
-            "WebAPI", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "WebAPI", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -65,8 +65,8 @@ struct JSONObject {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (UInt32(low) - 0xDC00)
                     i += 6
                 }
-                let s = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                out.append(contentsOf: UTF8.encode(s)!)
+                // The scanner already refused lone surrogates, so the replacement never shows.
+                if let encoded = UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { out.append(contentsOf: encoded) }
             default: out.append(e)   // \" \\ \/
             }
         }

@@ -1,12 +1,14 @@
 import KitchenModel
 
-/// Reads the `seq` and `ts` every telemetry, event and weigh message carries, and checks the
-/// device clock against the gateway's. Replays keep their original `ts`, which is why the
-/// behind-limit is days, not minutes.
+/// Reads the `seq`, `ts` and optional `boot` every telemetry, event and weigh message carries,
+/// and checks the device clock against the gateway's. Replays keep their original `ts` (hence
+/// a behind-limit of days, not minutes) and their original `boot`, which is how the gateway
+/// files a replay made after a reconnect under the boot that recorded it.
 enum SequenceDecoder {
     static func decode(_ fields: FieldReader, receivedAt: EpochMillis, limits: IngestLimits) throws(Rejection) -> Sequence {
         let seq = try fields.int("seq", in: ProtocolRanges.counter)
         let ts = try fields.int("ts", in: ProtocolRanges.counter)
+        let boot = try fields.optionalInt("boot", in: ProtocolRanges.counter)
         // ts is within 0...2^53, so only an absurd gateway clock could overflow this.
         let (ahead, overflow) = ts.subtractingReportingOverflow(receivedAt)
         guard !overflow else {
@@ -20,7 +22,7 @@ enum SequenceDecoder {
             throw Rejection(.clockSkew, "field 'ts' \(ts) is \(-ahead) ms (\(describe(-ahead))) behind the gateway "
                 + "clock \(receivedAt); the limit is \(describe(limits.maxClockBehindMillis)); sync the device clock (SNTP)")
         }
-        return Sequence(seq: seq, deviceTime: ts)
+        return Sequence(seq: seq, deviceTime: ts, boot: boot)
     }
 
     /// A duration for people: "12.5 min", "3 h", "8.2 days".

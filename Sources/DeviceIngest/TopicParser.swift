@@ -86,6 +86,9 @@ public enum TopicParser {
         }
 
         if count == 4 {
+            guard !segment(3).isEmpty else {
+                return .failure(Rejection(.badTopic, "topic \(quote(topic)) ends with an empty segment"))
+            }
             guard channelBytes.elementsEqual("snapshot".utf8) else {
                 return .failure(Rejection(.unknownChannel, "channel \(quote(text(2) + "/" + text(3))) is not part "
                     + "of protocol v1 (only snapshot/<id> has two segments)"))

@@ -86,10 +86,22 @@ extension MosquittoBroker {
         for fd in openDescriptors() where fd > 2 {
             posix_spawn_file_actions_addclose(&actions, fd)
         }
+        // The child inherits the spawning thread's signal mask, and runtime worker threads
+        // block signals: without this, mosquitto never sees our SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaultSignals = sigset_t()
+        sigfillset(&defaultSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, binary, &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, binary, &actions, &attributes, argv, environ)
         guard rc == 0 else {
             throw MosquittoBrokerError(operation: "launch \(binary)", reason: String(cString: strerror(rc)))
         }

@@ -2,14 +2,15 @@ import DeviceIngest
 import KitchenModel
 import Testing
 
+private func runEvent(_ body: String) -> String { telemetry(#""type":"run","# + body) }
+private func detectionEvent(_ body: String) -> String { telemetry(#""type":"detection","# + body) }
+
 @Suite("Event decoding")
 struct EventDecoderTests {
-    private func run(_ body: String) -> String { telemetry(#""type":"run","# + body) }
-    private func detection(_ body: String) -> String { telemetry(#""type":"detection","# + body) }
 
     @Test("a disinfection run")
     func validRun() throws {
-        let json = run(#""mode":"steam","start":1763778000000,"end":1763779140000,"peak_c":102.3,"hold_s":720"#)
+        let json = runEvent(#""mode":"steam","start":1763778000000,"end":1763779140000,"peak_c":102.3,"hold_s":720"#)
         let message = try #require(decode(disinfectorTopic + "event", json, kind: .disinfector).message)
         #expect(message.sequence == Sequence(seq: 1, deviceTime: baseTS))
         #expect(message.payload == .event(.run(DisinfectionRun(mode: .steam, start: 1_763_778_000_000,
@@ -17,16 +18,16 @@ struct EventDecoderTests {
     }
 
     @Test("invalid runs", arguments: [
-        (run(#""start":1,"end":2"#), RejectReason.missingField, "missing required field 'mode'"),
-        (run(#""mode":"chlorine","start":1,"end":2"#), .outOfRange,
+        (runEvent(#""start":1,"end":2"#), RejectReason.missingField, "missing required field 'mode'"),
+        (runEvent(#""mode":"chlorine","start":1,"end":2"#), .outOfRange,
          "field 'mode' must be one of uv, steam, infrared, ozone, dishwasher, got \"chlorine\""),
-        (run(#""mode":"uv","end":2"#), .missingField, "missing required field 'start'"),
-        (run(#""mode":"uv","start":5,"end":2"#), .outOfRange, "field 'end' (2) must not be before 'start' (5)"),
-        (run(#""mode":"uv","start":0,"end":86400001"#), .outOfRange,
+        (runEvent(#""mode":"uv","end":2"#), .missingField, "missing required field 'start'"),
+        (runEvent(#""mode":"uv","start":5,"end":2"#), .outOfRange, "field 'end' (2) must not be before 'start' (5)"),
+        (runEvent(#""mode":"uv","start":0,"end":86400001"#), .outOfRange,
          "run lasts 86400001 ms (24 h) from 'start' to 'end'; the limit is 24 h (86400000 ms)"),
-        (run(#""mode":"uv","start":1,"end":2,"hold_s":-1"#), .outOfRange,
+        (runEvent(#""mode":"uv","start":1,"end":2,"hold_s":-1"#), .outOfRange,
          "field 'hold_s' must be a number between 0 and 86400, got -1"),
-        (run(#""mode":"uv","start":1,"end":2,"peak_c":"hot""#), .wrongType, "field 'peak_c' must be a number, got a string"),
+        (runEvent(#""mode":"uv","start":1,"end":2,"peak_c":"hot""#), .wrongType, "field 'peak_c' must be a number, got a string"),
     ])
     func invalidRuns(json: String, reason: RejectReason, message: String) {
         let rejection = decode(disinfectorTopic + "event", json, kind: .disinfector).rejection
@@ -36,42 +37,42 @@ struct EventDecoderTests {
 
     @Test("a run lasting exactly 24 h is accepted")
     func longestRun() {
-        #expect(decode(disinfectorTopic + "event", run(#""mode":"ozone","start":0,"end":86400000"#), kind: .disinfector)
+        #expect(decode(disinfectorTopic + "event", runEvent(#""mode":"ozone","start":0,"end":86400000"#), kind: .disinfector)
             .event != nil)
     }
 
     @Test("a detection with box and snapshot")
     func validDetection() {
-        let json = detection(#""label":"rodent","score":0.91,"box":[0.62,0.71,0.08,0.05],"snapshot":"evt-5013""#)
+        let json = detectionEvent(#""label":"rodent","score":0.91,"box":[0.62,0.71,0.08,0.05],"snapshot":"evt-5013""#)
         #expect(decode(cameraTopic + "event", json, kind: .camera).event == .detection(Detection(
             label: "rodent", score: 0.91, box: DetectionBox(x: 0.62, y: 0.71, width: 0.08, height: 0.05), snapshot: "evt-5013")))
-        #expect(decode(cameraTopic + "event", detection(#""label":"person","score":0"#), kind: .camera).event
+        #expect(decode(cameraTopic + "event", detectionEvent(#""label":"person","score":0"#), kind: .camera).event
             == .detection(Detection(label: "person", score: 0)))
         // Rounding slack: 0.5 + 0.50005 is within the 1.0001 tolerance.
-        #expect(decode(cameraTopic + "event", detection(#""label":"pest","score":1,"box":[0.5,0,0.50005,1]"#), kind: .camera)
+        #expect(decode(cameraTopic + "event", detectionEvent(#""label":"pest","score":1,"box":[0.5,0,0.50005,1]"#), kind: .camera)
             .event != nil)
     }
 
     @Test("invalid detections", arguments: [
-        (detection(#""score":0.5"#), RejectReason.missingField, "missing required field 'label'"),
-        (detection(#""label":"Rodent","score":0.5"#), .outOfRange,
+        (detectionEvent(#""score":0.5"#), RejectReason.missingField, "missing required field 'label'"),
+        (detectionEvent(#""label":"Rodent","score":0.5"#), .outOfRange,
          "field 'label' must be 1-32 characters of a-z 0-9 _, got \"Rodent\""),
-        (detection(#""label":"no-hat","score":0.5"#), .outOfRange,
+        (detectionEvent(#""label":"no-hat","score":0.5"#), .outOfRange,
          "field 'label' must be 1-32 characters of a-z 0-9 _, got \"no-hat\""),
-        (detection(#""label":"pest","score":1.01"#), .outOfRange, "field 'score' must be a number between 0 and 1, got 1.01"),
-        (detection(#""label":"pest","score":0.5,"box":[0.1,0.2,0.3]"#), .wrongType,
+        (detectionEvent(#""label":"pest","score":1.01"#), .outOfRange, "field 'score' must be a number between 0 and 1, got 1.01"),
+        (detectionEvent(#""label":"pest","score":0.5,"box":[0.1,0.2,0.3]"#), .wrongType,
          "field 'box' must be an array [x, y, w, h] of 4 numbers, got 3 numbers"),
-        (detection(#""label":"pest","score":0.5,"box":{"x":1}"#), .wrongType,
+        (detectionEvent(#""label":"pest","score":0.5,"box":{"x":1}"#), .wrongType,
          "field 'box' must be an array [x, y, w, h] of 4 numbers, got an object"),
-        (detection(#""label":"pest","score":0.5,"box":[0.1,"0.2",0.3,0.4]"#), .wrongType,
+        (detectionEvent(#""label":"pest","score":0.5,"box":[0.1,"0.2",0.3,0.4]"#), .wrongType,
          "field 'box' must be an array [x, y, w, h] of 4 numbers, but it holds a string"),
-        (detection(#""label":"pest","score":0.5,"box":[[0.1],0.2,0.3,0.4]"#), .wrongType,
+        (detectionEvent(#""label":"pest","score":0.5,"box":[[0.1],0.2,0.3,0.4]"#), .wrongType,
          "field 'box' must be an array [x, y, w, h] of 4 numbers, got an array"),
-        (detection(#""label":"pest","score":0.5,"box":[0.8,0.1,0.3,0.2]"#), .outOfRange,
+        (detectionEvent(#""label":"pest","score":0.5,"box":[0.8,0.1,0.3,0.2]"#), .outOfRange,
          "field 'box' must hold fractions of the frame between 0 and 1 with x + w <= 1 and y + h <= 1, got [0.8, 0.1, 0.3, 0.2]"),
-        (detection(#""label":"pest","score":0.5,"box":[-0.1,0.1,0.3,0.2]"#), .outOfRange,
+        (detectionEvent(#""label":"pest","score":0.5,"box":[-0.1,0.1,0.3,0.2]"#), .outOfRange,
          "field 'box' must hold fractions of the frame between 0 and 1 with x + w <= 1 and y + h <= 1, got [-0.1, 0.1, 0.3, 0.2]"),
-        (detection(#""label":"pest","score":0.5,"snapshot":"../etc/passwd""#), .outOfRange,
+        (detectionEvent(#""label":"pest","score":0.5,"snapshot":"../etc/passwd""#), .outOfRange,
          "field 'snapshot' must be 1-64 characters of a-z 0-9 - _, got \"../etc/passwd\""),
     ])
     func invalidDetections(json: String, reason: RejectReason, message: String) {

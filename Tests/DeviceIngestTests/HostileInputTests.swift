@@ -8,18 +8,22 @@ import Testing
 struct HostileInputTests {
     private let valid = #"{"seq":123,"ts":1763779200000,"t":3.4,"rh":71.2,"bat":96}"#
 
-    @Test("hostile payloads are rejected with the right reason", arguments: [
-        ("", RejectReason.badJSON),
+    private static let header = "{\"seq\":1,\"ts\":1763779200000,"
+    private static let deepArray: String = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+    private static let hugeLiteral: String = "1" + String(repeating: "0", count: 400)
+    private static let tinyLiteral: String = "0." + String(repeating: "0", count: 400) + "1"
+
+    static let hostileCases: [(String, RejectReason?)] = [
+        ("", .badJSON),
         ("   \n\t", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":" + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}",
-         .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":1e999}", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":-1e999}", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":NaN}", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":Infinity}", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":-0}", .none),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":1" + String(repeating: "0", count: 400) + "}", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":0." + String(repeating: "0", count: 400) + "1}", .none),
+        (header + "\"t\":" + deepArray + "}", .badJSON),
+        (header + "\"t\":1e999}", .badJSON),
+        (header + "\"t\":-1e999}", .badJSON),
+        (header + "\"t\":NaN}", .badJSON),
+        (header + "\"t\":Infinity}", .badJSON),
+        (header + "\"t\":-0}", nil),
+        (header + "\"t\":" + hugeLiteral + "}", .badJSON),
+        (header + "\"t\":" + tinyLiteral + "}", nil),
         ("{\"seq\":123456789012345678901234567890,\"ts\":1763779200000,\"t\":1}", .outOfRange),
         ("{\"seq\":-9223372036854775809,\"ts\":1763779200000,\"t\":1}", .outOfRange),
         ("{\"seq\":1e300,\"ts\":1763779200000,\"t\":1}", .outOfRange),
@@ -28,14 +32,16 @@ struct HostileInputTests {
         ("{\"seq\":true,\"ts\":1763779200000,\"t\":1}", .wrongType),
         ("{\"seq\":{},\"ts\":1763779200000,\"t\":1}", .wrongType),
         ("{\"seq\":[],\"ts\":1763779200000,\"t\":1}", .wrongType),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":1,\"t\":2}", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"\\u0074\":1,\"t\":2}", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":1}\u{0}", .badJSON),
-        ("\u{0}{\"seq\":1,\"ts\":1763779200000,\"t\":1}", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"t\":1}}", .badJSON),
-        ("[{\"seq\":1,\"ts\":1763779200000,\"t\":1}]", .badJSON),
-        ("{\"seq\":1,\"ts\":1763779200000,\"\\u0000\":1,\"t\":1}", .none),
-    ])
+        (header + "\"t\":1,\"t\":2}", .badJSON),
+        (header + "\"\\u0074\":1,\"t\":2}", .badJSON),
+        (header + "\"t\":1}\u{0}", .badJSON),
+        ("\u{0}" + header + "\"t\":1}", .badJSON),
+        (header + "\"t\":1}}", .badJSON),
+        ("[" + header + "\"t\":1}]", .badJSON),
+        (header + "\"\\u0000\":1,\"t\":1}", nil),
+    ]
+
+    @Test("hostile payloads are rejected with the right reason", arguments: hostileCases)
     func hostile(json: String, reason: RejectReason?) {
         let outcome = decode(thermoTopic + "telemetry", json)
         if let reason {

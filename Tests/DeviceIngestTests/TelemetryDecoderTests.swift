@@ -44,6 +44,15 @@ struct TelemetryDecoderTests {
         #expect(rejection?.message == message)
     }
 
+    @Test("an optional boot names the boot that recorded the message")
+    func boot() {
+        #expect(decode(thermoTopic + "telemetry", #"{"seq":5,"ts":1763779200000,"boot":16,"t":1}"#).message?.sequence
+            == Sequence(seq: 5, deviceTime: baseTS, boot: 16))
+        #expect(decode(thermoTopic + "telemetry", telemetry(#""t":1"#)).message?.sequence?.boot == nil)
+        #expect(decode(thermoTopic + "telemetry", telemetry(#""t":1,"boot":"16""#)).rejection?.message
+            == "field 'boot' must be an integer, got a string")
+    }
+
     @Test("integers written as 12.0 or 1.2e1 are integers")
     func integralForms() {
         #expect(decode(thermoTopic + "telemetry", #"{"seq":12.0,"ts":1.7637792e12,"t":1}"#).message?.sequence
@@ -90,7 +99,7 @@ struct TelemetryDecoderTests {
         (telemetry(#""state":"idle","lamp_h":-0.5"#), .outOfRange,
          "field 'lamp_h' must be a number between 0 and 1000000, got -0.5"),
         (telemetry(#""state":"fault","fault":7"#), .wrongType, "field 'fault' must be a string, got a number"),
-        (telemetry(#""state":"fault","fault":"0123456789012345678901234567890123"#), .outOfRange,
+        (telemetry(#""state":"fault","fault":"0123456789012345678901234567890123""#), .outOfRange,
          "field 'fault' must be 0-32 characters, got \"0123456789012345678901234567890123\""),
     ])
     func invalidDisinfector(json: String, reason: RejectReason, message: String) {

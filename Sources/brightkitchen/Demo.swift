@@ -1,0 +1,62 @@
+import ArgumentParser
+import DeviceSimulator
+import Foundation
+import Gateway
+import KitchenModel
+import Logging
+import ServiceLifecycle
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Broker, gateway, HTTP API and a simulated fleet together, on the embedded defaults.")
+
+    @OptionGroup var options: GatewayOptions
+    @OptionGroup var fleetOptions: FleetOptions
+
+    @Option(help: "Stop after this many seconds (default: until Ctrl-C).")
+    var seconds: Int?
+
+    func run() async throws {
+        let logger = options.makeLogger(label: "brightkitchen")
+        let profile = try fleetOptions.loadProfile()
+        var configuration = try options.configuration(defaultConfig: "", defaultDataDir: "./data/demo")
+        if configuration.registryPath.isEmpty {
+            // The registry is exactly the simulated fleet.
+            let preview = try Fleet(profile: profile, options: fleetOptions.simulatorOptions(brokerURL: "mqtt://127.0.0.1:1"),
+                                    logger: logger)
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+            configuration.registryPath = (configuration.dataDirectory as NSString).appendingPathComponent("registry.yaml")
+            try preview.registryYAML().write(toFile: configuration.registryPath, atomically: true, encoding: .utf8)
+        }
+        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        let fleet = try Fleet(profile: profile, options: fleetOptions.simulatorOptions(brokerURL: runtime.brokerURL),
+                              logger: logger)
+        let (token, _) = try runtime.store.createToken(role: .admin, scope: nil, label: "demo",
+                                                       now: runtime.clock.now())
+        let banner = Self.banner(configuration, brokerURL: runtime.brokerURL, token: token,
+                                 sites: runtime.model.registry.sites.count)
+        var extra: [any Service] = [FleetService(fleet: fleet, startWhen: { runtime.client.isConnected },
+                                                 onStarted: { print(banner) })]
+        if let seconds { extra.append(DeadlineService(after: .seconds(seconds))) }
+        try await runGateway(runtime, extraServices: extra, logger: logger)
+    }
+
+    static func banner(_ c: GatewayConfiguration, brokerURL: String, token: String, sites: Int) -> String {
+        let base = "http://\(c.httpHost == "0.0.0.0" ? "127.0.0.1" : c.httpHost):\(c.httpPort)"
+        return """
+
+            ── BrightKitchen demo ─────────────────────────────────────────────
+             \(sites) sites are coming online; live state appears within seconds.
+             broker    \(brokerURL)   (watch: mosquitto_sub -h 127.0.0.1 -p \(brokerURL.split(separator: ":").last ?? "1883") -t 'bk/v1/#' -v)
+             database  \(c.databasePath)
+             health    \(base)/healthz
+             sites     curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/sites
+             one site  curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/sites/<id>
+             metrics   curl -H 'Authorization: Bearer \(token)' \(base)/metrics
+             admin token (shown once): \(token)
+             Ctrl-C stops everything.
+            ───────────────────────────────────────────────────────────────────
+
+            """
+    }
+}

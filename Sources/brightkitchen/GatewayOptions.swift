@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Logging
+
+/// Options shared by `serve` and `demo`; each has an environment variable equivalent
+/// so containers and systemd units need no command line.
+struct GatewayOptions: ParsableArguments {
+    @Option(help: "Registry YAML with sites and devices (env BK_CONFIG).")
+    var config: String?
+
+    @Option(help: "External broker, mqtt://user:pass@host:port (env BK_BROKER). Default: a private mosquitto.")
+    var broker: String?
+
+    @Option(help: "SQLite database file (env BK_DATABASE). Default: <data-dir>/brightkitchen.sqlite.")
+    var database: String?
+
+    @Option(help: "Directory for the database and the embedded broker (env BK_DATA_DIR).")
+    var dataDir: String?
+
+    @Option(help: "HTTP port (env BK_HTTP_PORT).")
+    var httpPort: Int?
+
+    @Option(help: "HTTP listen address (env BK_HTTP_HOST).")
+    var httpHost: String?
+
+    @Option(help: "Gateway id: MQTT client id and state topic (env BK_GATEWAY_ID).")
+    var gatewayId: String?
+
+    @Flag(help: "Accept unknown devices that send a birth on a known site (installers).")
+    var provisioning = false
+
+    @Option(help: "Days of raw readings to keep (env BK_RETENTION_DAYS).")
+    var retentionDays: Int?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error (env BK_LOG_LEVEL).")
+    var logLevel: String?
+
+    func configuration(defaultConfig: String, defaultDataDir: String) throws -> GatewayConfiguration {
+        let env = ProcessInfo.processInfo.environment
+        let dataDir = dataDir ?? env["BK_DATA_DIR"] ?? defaultDataDir
+        var c = GatewayConfiguration(
+            registryPath: config ?? env["BK_CONFIG"] ?? defaultConfig,
+            brokerURL: broker ?? env["BK_BROKER"],
+            databasePath: database ?? env["BK_DATABASE"] ?? (dataDir as NSString).appendingPathComponent("brightkitchen.sqlite"),
+            dataDirectory: dataDir)
+        if let port = httpPort ?? env["BK_HTTP_PORT"].flatMap(Int.init) {
+            guard (0...65_535).contains(port) else { throw ValidationError("--http-port \(port) is not a TCP port") }
+            c.httpPort = port
+        }
+        c.httpHost = httpHost ?? env["BK_HTTP_HOST"] ?? c.httpHost
+        c.gatewayID = gatewayId ?? env["BK_GATEWAY_ID"] ?? c.gatewayID
+        c.provisioning = provisioning
+        if let days = retentionDays ?? env["BK_RETENTION_DAYS"].flatMap(Int.init) {
+            guard days >= 1 else { throw ValidationError("--retention-days must be at least 1") }
+            c.retention.rawReadingDays = days
+        }
+        return c
+    }
+
+    func makeLogger(label: String) -> Logger {
+        let env = ProcessInfo.processInfo.environment
+        let level = (logLevel ?? env["BK_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingBootstrap.once
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}
+
+enum LoggingBootstrap {
+    static let once: Void = {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+    }()
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import KitchenModel
+import Storage
+
+struct Rejects: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List rejected inbound messages (the bounded dead-letter table), newest first.")
+
+    @Option(help: "How many to list.")
+    var limit = 50
+
+    @Option(help: "Only this reason (\(RejectReason.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var reason: String?
+
+    @Flag(help: "Print counts per reason instead of the messages.")
+    var summary = false
+
+    @OptionGroup var db: Tokens.DatabaseOption
+
+    func run() throws {
+        if let reason, RejectReason(rawValue: reason) == nil {
+            throw ValidationError("unknown reason '\(reason)'")
+        }
+        let store = try db.open()
+        if summary {
+            for (reason, count) in try store.rejectCounts().sorted(by: { $0.value > $1.value }) {
+                print("\(count)\t\(reason)")
+            }
+            return
+        }
+        let rejects = try store.rejects(limit: limit, reason: reason)
+        if rejects.isEmpty { print("no rejected messages") }
+        for r in rejects {
+            let payload = String(decoding: r.record.payloadPrefix.prefix(120), as: UTF8.self)
+                .replacingOccurrences(of: "\n", with: "\\n")
+            print("\(Timestamp.iso(r.record.at))  \(r.record.reason)  \(r.record.topic)")
+            print("    \(r.record.message)")
+            print("    \(r.record.payloadSize) bytes: \(payload)")
+        }
+    }
+}

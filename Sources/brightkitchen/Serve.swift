@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Hummingbird
+import KitchenModel
+import Logging
+import WebAPI
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the gateway: MQTT ingest, state model, storage and the HTTP API.")
+
+    @OptionGroup var options: GatewayOptions
+
+    func run() async throws {
+        let logger = options.makeLogger(label: "brightkitchen")
+        let configuration = try options.configuration(defaultConfig: "brightkitchen.yaml", defaultDataDir: "./data")
+        guard FileManager.default.fileExists(atPath: configuration.registryPath) else {
+            throw ValidationError("""
+                no registry at '\(configuration.registryPath)': pass --config FILE (or BK_CONFIG); \
+                docs/registry.md shows the format, devices/ has examples
+                """)
+        }
+        let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
+        try await runGateway(runtime, logger: logger)
+    }
+}
+
+/// Serves HTTP with the gateway's services in one group until SIGINT/SIGTERM.
+func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], logger: Logger) async throws {
+    try runtime.prepare()
+    let dependencies = APIDependencies(
+        model: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
+        health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })
+    let c = runtime.configuration
+    logger.notice("gateway starting", metadata: [
+        "http": "http://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)", "database": "\(c.databasePath)",
+    ])
+    let app = buildApplication(dependencies, host: c.httpHost, port: c.httpPort,
+                               services: runtime.services() + extraServices, logger: logger)
+    try await app.runService()
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import DeviceSimulator
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Simulator options shared by `simulate` and `demo`.
+struct FleetOptions: ParsableArguments {
+    @Option(help: "Fleet or site profile (YAML, see devices/README.md).")
+    var fleet = "devices/demo-fleet.yaml"
+
+    @Option(help: "Time compression: 60 reports 60 times more often than the devices' intervals.")
+    var speed: Double = 10
+
+    @Option(help: "Replicate the fleet this many times (site ids get a suffix).")
+    var copies = 1
+
+    @Option(help: "Fault: fraction of sequenced messages silently dropped (0-1); replay recovers them.")
+    var dropRate: Double = 0
+
+    @Option(help: "Fault: drop every device's connection uncleanly every N seconds.")
+    var disconnectEvery: Int?
+
+    @Option(help: "Fault: fraction of messages replaced by malformed payloads (0-1).")
+    var malformedRate: Double = 0
+
+    @Flag(help: "Fault: cold-zone fridges drift to 9-10 °C.")
+    var warmFridge = false
+
+    @Option(help: "Seed for reproducible runs.")
+    var seed: UInt64?
+
+    func simulatorOptions(brokerURL: String) throws -> SimulatorOptions {
+        guard speed > 0 else { throw ValidationError("--speed must be positive") }
+        guard copies >= 1 else { throw ValidationError("--copies must be at least 1") }
+        guard (0...1).contains(dropRate), (0...1).contains(malformedRate) else {
+            throw ValidationError("--drop-rate and --malformed-rate are fractions between 0 and 1")
+        }
+        var options = SimulatorOptions(brokerURL: brokerURL)
+        options.speed = speed
+        options.siteCopies = copies
+        options.seed = seed
+        options.faults.dropRate = dropRate
+        options.faults.malformedRate = malformedRate
+        options.faults.warmFridge = warmFridge
+        options.faults.disconnectEvery = disconnectEvery.map { .seconds($0) }
+        return options
+    }
+
+    func loadProfile() throws -> FleetProfile {
+        guard FileManager.default.fileExists(atPath: fleet) else {
+            throw ValidationError("no fleet profile at '\(fleet)' (run from the repository root or pass --fleet)")
+        }
+        return try FleetProfile.load(path: fleet)
+    }
+}
+
+struct Simulate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a simulated fleet of kitchen and market devices against a broker.")
+
+    @Option(help: "Broker URL, mqtt://host:port (env BK_BROKER).")
+    var broker: String?
+
+    @OptionGroup var fleetOptions: FleetOptions
+
+    @Flag(help: "Print the gateway registry for this fleet and exit.")
+    var printRegistry = false
+
+    @Option(help: "Stop after this many seconds (default: until Ctrl-C).")
+    var seconds: Int?
+
+    func run() async throws {
+        LoggingBootstrap.once
+        let logger = Logger(label: "simulator")
+        let url = broker ?? ProcessInfo.processInfo.environment["BK_BROKER"] ?? "mqtt://127.0.0.1:1883"
+        let fleet = try Fleet(profile: fleetOptions.loadProfile(), options: fleetOptions.simulatorOptions(brokerURL: url),
+                              logger: logger)
+        if printRegistry {
+            print(fleet.registryYAML(), terminator: "")
+            return
+        }
+        var services: [any Service] = [FleetService(fleet: fleet, startWhen: { true })]
+        if let seconds { services.append(DeadlineService(after: .seconds(seconds))) }
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Starts the fleet once `startWhen` holds (the gateway is connected), stops it on shutdown.
+struct FleetService: Service {
+    let fleet: Fleet
+    let startWhen: @Sendable () -> Bool
+    var onStarted: @Sendable () -> Void = {}
+
+    func run() async throws {
+        while !startWhen() {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try fleet.start()
+        onStarted()
+        try? await gracefulShutdown()
+        fleet.stop()
+    }
+}
+
+/// Ends the service group after a fixed time (`--seconds`).
+struct DeadlineService: Service {
+    let after: Duration
+
+    func run() async throws {
+        try? await Task.sleep(for: after)
+    }
+}

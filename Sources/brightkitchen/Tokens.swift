@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import KitchenModel
+import Storage
+
+struct Tokens: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage API bearer tokens (stored hashed; the plaintext is printed once).",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct DatabaseOption: ParsableArguments {
+        @Option(help: "SQLite database file (env BK_DATABASE).")
+        var database: String?
+
+        func open() throws -> Store {
+            let path = database ?? ProcessInfo.processInfo.environment["BK_DATABASE"] ?? "./data/brightkitchen.sqlite"
+            return try Store(path: path)
+        }
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a token and print it.")
+
+        @Option(help: "admin, regulator (scope: region prefix such as 42, 4201, 420106) or site (scope: site id).")
+        var role: String
+
+        @Option(help: "Region prefix for regulator, site id for site; none for admin.")
+        var scope: String?
+
+        @Option(help: "Who or what the token is for.")
+        var label: String?
+
+        @OptionGroup var db: DatabaseOption
+
+        func run() throws {
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            do {
+                try Principal.validate(role: role, scope: scope)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let store = try db.open()
+            let (token, record) = try store.createToken(role: role, scope: scope, label: label,
+                                                        now: SystemClock().now())
+            FileHandle.standardError.write(Data("token \(record.id) (\(role.rawValue)\(scope.map { " " + $0 } ?? "")) created; it is shown only once:\n".utf8))
+            print(token)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their plaintext).")
+        @OptionGroup var db: DatabaseOption
+
+        func run() throws {
+            let tokens = try db.open().tokens()
+            print("id\trole\tscope\tlabel\tcreated\trevoked")
+            for t in tokens {
+                print("\(t.id)\t\(t.role.rawValue)\t\(t.scope ?? "-")\t\(t.label ?? "-")\t\(Timestamp.iso(t.createdAt))\t\(t.revokedAt.map(Timestamp.iso) ?? "-")")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id.")
+        @Argument var id: Int64
+        @OptionGroup var db: DatabaseOption
+
+        func run() throws {
+            guard try db.open().revokeToken(id: id, now: SystemClock().now()) else {
+                throw ValidationError("no live token with id \(id)")
+            }
+            print("token \(id) revoked")
+        }
+    }
+}
+
+enum Timestamp {
+    static func iso(_ ms: EpochMillis) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+}

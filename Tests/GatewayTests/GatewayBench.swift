@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import MQTTClient
+import TestSupport
+
+/// A real broker, a registry file and a database in a temp dir, and the real
+/// `brightkitchen` binary started against them.
+final class GatewayBench: @unchecked Sendable {
+    // @unchecked Sendable: all fields are set once in init.
+    let dir = TemporaryDirectory("bk-gw")
+    let broker: MosquittoBroker
+    let registryPath: String
+    let database: String
+    let httpPort = freePort()
+    let logger = Logger(label: "test")
+
+    init(registry: String) throws {
+        var options = MosquittoBroker.Options()
+        options.dataDirectory = dir.file("broker")
+        broker = try MosquittoBroker.start(options: options, logger: logger)
+        registryPath = dir.file("registry.yaml")
+        try registry.write(toFile: registryPath, atomically: true, encoding: .utf8)
+        database = dir.file("bk.sqlite")
+    }
+
+    var binary: String { productsDirectory().appendingPathComponent("brightkitchen").path }
+
+    func startGateway(environment: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(executable: binary, arguments: [
+            "serve", "--config", registryPath, "--broker", broker.url, "--database", database,
+            "--data-dir", dir.path, "--http-port", "\(httpPort)", "--log-level", "info",
+        ], environment: environment, logDirectory: dir.path)
+    }
+
+    /// Waits for `/healthz` to report the broker connection (the subscription follows at once).
+    func waitUntilHealthy(_ gateway: ChildProcess, timeout: Duration = .seconds(30)) async throws {
+        let url = URL(string: "http://127.0.0.1:\(httpPort)/healthz")!
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            guard gateway.isRunning else { throw BenchError("gateway exited:\n\(gateway.stderr)") }
+            if let (_, response) = try? await URLSession.shared.data(from: url),
+               (response as? HTTPURLResponse)?.statusCode == 200 {
+                try await Task.sleep(for: .milliseconds(200))  // let the SUBSCRIBE reach the broker
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchError("gateway not healthy within \(timeout):\n\(gateway.stderr)")
+    }
+
+    func deviceClient(_ id: String) throws -> MQTTClient {
+        let client = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
+                                                                      clientID: "test-\(id)"), logger: logger)
+        try client.start()
+        guard client.blockUntilConnected(timeout: .seconds(10)) else { throw BenchError("device client not connected") }
+        return client
+    }
+
+    func tearDown() {
+        broker.stop()
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
