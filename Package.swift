@@ -59,6 +59,7 @@ let package = Package(
         .executableTarget(name: "brightkitchen", dependencies: [
             "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "bench-ingest", dependencies: [
             "Gateway", "MQTTClient", "Storage", "DeviceSimulator",

@@ -16,7 +16,7 @@ public struct IngestLimits: Sendable {
 }
 
 /// What the gateway's registry knows about the device a topic names.
-public enum DeviceLookup: Sendable {
+public enum DeviceLookup: Sendable, Equatable {
     case known(DeviceKind)
     case unknownSite
     case unknownDevice

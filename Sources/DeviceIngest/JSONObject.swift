@@ -96,14 +96,41 @@ struct JSONObject {
 
     // MARK: Integrity
 
-    /// The second occurrence of the first repeated key. RFC 8259 leaves duplicates undefined, and
-    /// a schema validator and this reader could then disagree on a value: refuse them outright.
+    /// A member whose key repeats an earlier one. RFC 8259 leaves duplicates undefined, and a
+    /// schema validator and this reader could then disagree on a value: refuse them outright.
     func firstDuplicateKey() -> JSONMember? {
-        guard members.count > 1 else { return nil }
-        for j in 1..<members.count {
-            for i in 0..<j where sameKey(members[i], members[j]) { return members[j] }
+        let n = members.count
+        if n <= 8 {
+            for j in 1..<max(n, 1) {
+                for i in 0..<j where sameKey(members[i], members[j]) { return members[j] }
+            }
+            return nil
+        }
+        // Pairwise comparison is quadratic: 256 long keys sharing a prefix would cost milliseconds on
+        // the network thread. Sort by a seeded hash instead and compare only equal hashes.
+        var hashed = members.indices.map { (hash: keyHash(members[$0]), index: $0) }
+        hashed.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.index < $1.index }
+        var groupStart = 0
+        for k in 1...n {
+            guard k == n || hashed[k].hash != hashed[groupStart].hash else { continue }
+            for j in (groupStart + 1)..<k {
+                for i in groupStart..<j where sameKey(members[hashed[i].index], members[hashed[j].index]) {
+                    return members[hashed[j].index]
+                }
+            }
+            groupStart = k
         }
         return nil
+    }
+
+    private func keyHash(_ member: JSONMember) -> Int {
+        var hasher = Hasher()   // per-process random seed, so collisions cannot be planned
+        if member.keyEscaped {
+            unescapedBytes(member.key).withUnsafeBytes { hasher.combine(bytes: $0) }
+        } else {
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes[member.key.start..<member.key.end]))
+        }
+        return hasher.finalize()
     }
 
     private func sameKey(_ a: JSONMember, _ b: JSONMember) -> Bool {

@@ -22,6 +22,9 @@ public struct NativeDecoder: Sendable {
             switch try TopicParser.parse(topic) {
             case .gatewayOutput:
                 return .ignored
+            case .device(_, .state) where payload.isEmpty:
+                // An empty retained message is how an operator clears a device's retained state.
+                return .ignored
             case .device(let key, let channel):
                 let registered: DeviceKind?
                 switch lookup(key) {

@@ -46,8 +46,9 @@ extension MQTTClient {
                 : String(cString: mosquitto_connack_string(code))
             let error = MQTTError(operation: "connect to \(endpoint) as '\(configuration.clientID)'",
                                   code: code, reason: reason, isBrokerRefusal: true)
-            state.withLock { $0.lastError = error }
-            logger.error("MQTT connection refused", metadata: ["broker": .string(endpoint), "reason": .string(reason)])
+            let repeated = recordConnectFailure(error)
+            logger.log(level: repeated ? .debug : .error, "MQTT connection refused",
+                       metadata: ["broker": .string(endpoint), "reason": .string(reason)])
             return
         }
         let (subscriptions, handler) = state.withLock { state in
@@ -62,6 +63,14 @@ extension MQTTClient {
         ])
         resubscribeAll(subscriptions)
         handler?(true)
+    }
+
+    /// Stores the failure; true when it repeats the previous one, so retries log quietly.
+    func recordConnectFailure(_ error: MQTTError) -> Bool {
+        state.withLock { state in
+            defer { state.lastError = error }
+            return state.lastError == error
+        }
     }
 
     func handleDisconnect(code: Int32) {

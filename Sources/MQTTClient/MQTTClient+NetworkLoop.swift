@@ -21,27 +21,20 @@ extension MQTTClient {
                 serviceConnection()
             } else {
                 let error = MQTTError(operation: "connect to \(configuration.host):\(configuration.port)", mosquittoCode: rc)
-                state.withLock { $0.lastError = error }
-                logger.warning("MQTT connect failed", metadata: ["error": .string(error.reason), "attempt": "\(failures + 1)"])
+                let repeated = recordConnectFailure(error)
+                logger.log(level: repeated ? .debug : .warning, "MQTT connect failed",
+                           metadata: ["error": .string(error.reason), "attempt": "\(failures + 1)"])
             }
             if isStopRequested { break }
             failures = connectionCount > acceptedBefore ? 0 : failures + 1
-            _ = stopSignal.wait(timeout: .now() + .milliseconds(reconnectDelayMilliseconds(failures: failures)))
+            let delay = configuration.reconnectDelay(afterFailures: failures)
+            _ = stopSignal.wait(timeout: .now() + .milliseconds(Int(delay / .milliseconds(1))))
         }
         logger.debug("MQTT network thread ended")
     }
 
     var isStopRequested: Bool {
         state.withLock { $0.stopRequested }
-    }
-
-    /// Exponential backoff: the minimum after a connection that was accepted, doubling per
-    /// failed attempt, capped at the maximum; never below 100 ms so a zero minimum cannot spin.
-    func reconnectDelayMilliseconds(failures: Int) -> Int {
-        let minimum = configuration.reconnectDelayMin * 1000
-        let maximum = max(configuration.reconnectDelayMax * 1000, 100)
-        let doubled = minimum << min(max(failures - 1, 0), 16)
-        return min(max(doubled, 100), maximum)
     }
 
     /// The first attempt goes through `mosquitto_connect_bind_v5` so libmosquitto keeps the

@@ -15,6 +15,12 @@ extension MQTTClient {
         let rc = payload.withUnsafeBytes { bytes in
             mosquitto_publish(handle.pointer, &mid, topic, Int32(bytes.count), bytes.baseAddress, Int32(qos), retain)
         }
+        // libmosquitto 2.0.11 answers NO_CONN for a QoS ≥ 1 publish while disconnected but has
+        // already queued it and sends it after the next CONNACK; reporting that as a failure
+        // would make callers publish it twice.
+        if rc == MosquittoCode.noConnection && qos > 0 {
+            return Int(mid)
+        }
         try check(rc, "publish to '\(topic)' (QoS \(qos), \(payload.count) bytes)")
         return Int(mid)
     }

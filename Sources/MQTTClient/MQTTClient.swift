@@ -144,9 +144,16 @@ public final class MQTTClient: Sendable {
 
     /// `start()` and wait; throws the broker's refusal or the network error if not connected in time.
     /// The client keeps retrying in the background until `stop()`.
+    /// A broker refusal (bad credentials, banned id) is thrown as soon as it arrives.
     public func connect(timeout: Duration) async throws {
         try start()
-        if await waitUntilConnected(timeout: timeout) { return }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let (connected, error) = state.withLock { ($0.isConnected, $0.lastError) }
+            if connected { return }
+            if let error, error.isBrokerRefusal { throw error }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         throw lastError ?? MQTTError(operation: "connect to \(configuration.host):\(configuration.port)",
                                      code: MosquittoCode.noConnection, reason: "no CONNACK within \(timeout)")
     }

@@ -93,3 +93,15 @@ public struct MQTTConfiguration: Sendable, Equatable {
         self.maxInflight = maxInflight
     }
 }
+
+extension MQTTConfiguration {
+    /// Wait before the next connect attempt: the minimum after a connection the broker had
+    /// accepted (`failures == 0`), doubling per failed attempt, capped at the maximum, and
+    /// never below 100 ms so a zero minimum cannot spin.
+    public func reconnectDelay(afterFailures failures: Int) -> Duration {
+        let minimum = reconnectDelayMin * 1000
+        let maximum = max(reconnectDelayMax * 1000, 100)
+        let doubled = minimum << min(max(failures - 1, 0), 16)
+        return .milliseconds(min(max(doubled, 100), maximum))
+    }
+}

@@ -4,6 +4,7 @@ import Gateway
 import Hummingbird
 import KitchenModel
 import Logging
+import ServiceLifecycle
 import WebAPI
 
 struct Serve: AsyncParsableCommand {

@@ -119,6 +119,18 @@ struct JSONObjectReaderTests {
         #expect(throws: JSONSyntaxError.self) { try read("{" + fields.joined(separator: ",") + "}") { _ in () } }
     }
 
+    @Test("duplicates are found among many fields too, escaped or not")
+    func duplicatesAmongMany() throws {
+        let fields = (0..<40).map { "\"k\($0)\":\($0)" }
+        #expect(try read("{" + fields.joined(separator: ",") + "}") { $0.members.count } == 40)
+        #expect(throws: JSONSyntaxError.self) {
+            try read("{" + (fields + ["\"k7\":1"]).joined(separator: ",") + "}") { _ in () }
+        }
+        #expect(throws: JSONSyntaxError.self) {
+            try read("{" + (fields + ["\"k\\u0033\":1"]).joined(separator: ",") + "}") { _ in () }
+        }
+    }
+
     @Test("errors say where and what")
     func errorMessages() {
         do {

@@ -42,7 +42,7 @@ extension BrokerTests {
             }
             defer { client.stop() }
 
-            let error = await #expect(throws: MQTTError.self) { try await client.connect(timeout: .seconds(2)) }
+            let error = await #expect(throws: MQTTError.self) { try await client.connect(timeout: .seconds(3)) }
 
             #expect(!client.isConnected)
             #expect(error?.isBrokerRefusal == true)

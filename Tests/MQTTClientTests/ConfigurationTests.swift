@@ -1,4 +1,4 @@
-@testable import MQTTClient
+import MQTTClient
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -43,10 +43,11 @@ import Testing
         }
     }
 
-    @Test func reconnectBackoffDoublesUpToTheMaximum() throws {
-        let client = try MQTTClient(configuration: MQTTConfiguration(clientID: "b", reconnectDelayMin: 1, reconnectDelayMax: 8))
-        let delays = (0...6).map { client.reconnectDelayMilliseconds(failures: $0) }
-        #expect(delays == [1000, 1000, 2000, 4000, 8000, 8000, 8000])
+    @Test func reconnectBackoffDoublesUpToTheMaximum() {
+        let configuration = MQTTConfiguration(clientID: "b", reconnectDelayMin: 1, reconnectDelayMax: 8)
+        let delays = (0...6).map { configuration.reconnectDelay(afterFailures: $0) }
+        #expect(delays == [1, 1, 2, 4, 8, 8, 8].map { Duration.seconds($0) })
+        #expect(MQTTConfiguration(clientID: "z", reconnectDelayMin: 0).reconnectDelay(afterFailures: 3) == .milliseconds(100))
     }
 
     @Test func qos0PublishWithoutConnectionThrowsNoConnection() throws {

@@ -43,7 +43,8 @@ extension BrokerTests {
             bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
             bystander.arguments = ["30"]
             try bystander.run()
-            defer { bystander.terminate(); bystander.waitUntilExit() }
+            // SIGKILL: test threads block SIGTERM, and Foundation's Process passes that mask on.
+            defer { kill(bystander.processIdentifier, SIGKILL); bystander.waitUntilExit() }
             try "\(bystander.processIdentifier)\n".write(toFile: directory + "/mosquitto.pid", atomically: true, encoding: .utf8)
 
             let broker = try MosquittoBroker.start(options: .init(dataDirectory: directory))

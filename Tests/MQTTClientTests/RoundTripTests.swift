@@ -60,7 +60,7 @@ extension BrokerTests {
             try await subscriber.connect(timeout: .seconds(3))
             try await awaitSubscriptionActive(publisher: subscriber, inbox: inbox, topic: "early/sync")
 
-            _ = try? publisher.publish(topic: "early/queued", payload: [7], qos: 1, retain: false)
+            try publisher.publish(topic: "early/queued", payload: [7], qos: 1, retain: false)
             try publisher.start()
 
             #expect(await inbox.wait { $0.contains { $0.topic == "early/queued" } })

@@ -1,0 +1,23 @@
+# Every target installs missing system packages first, so a fresh Debian machine needs only these.
+SWIFT ?= swift
+
+.PHONY: setup build demo test bench clean
+
+setup:
+	@scripts/setup
+
+build: setup
+	$(SWIFT) build
+
+# Broker, gateway, HTTP API and a simulated fleet; Ctrl-C stops it.
+demo: build
+	$(SWIFT) run brightkitchen demo
+
+test: setup
+	$(SWIFT) test
+
+bench: setup
+	scripts/bench-ingest
+
+clean:
+	rm -rf .build data

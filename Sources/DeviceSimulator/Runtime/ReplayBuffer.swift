@@ -1,0 +1,47 @@
+import KitchenModel
+
+/// A sequenced message exactly as it was first recorded, so that a replay is byte-identical.
+struct RecordedMessage: Sendable {
+    let seq: Int64
+    let boot: Int64
+    let topic: String
+    let payload: [UInt8]
+}
+
+/// The last `capacity` sequenced messages of a device, oldest first.
+struct ReplayBuffer: Sendable {
+    let capacity: Int
+    private var storage: [RecordedMessage] = []
+    /// Index of the oldest message once the ring has wrapped.
+    private var head = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        storage.reserveCapacity(min(capacity, 4096))
+    }
+
+    var count: Int { storage.count }
+
+    mutating func append(_ message: RecordedMessage) {
+        guard capacity > 0 else { return }
+        if storage.count < capacity {
+            storage.append(message)
+        } else {
+            storage[head] = message
+            head = (head + 1) % capacity
+        }
+    }
+
+    /// Messages with seq ≥ `fromSeq`, in seq order. With `boot`, only those recorded in that
+    /// boot or later: seq never restarts here, so "from seq N of boot B" reaches into later boots too.
+    func messages(fromSeq: Int64, boot: Int64?) -> [RecordedMessage] {
+        var result: [RecordedMessage] = []
+        for offset in 0..<storage.count {
+            let message = storage[(head + offset) % storage.count]
+            if message.seq >= fromSeq, boot.map({ message.boot >= $0 }) ?? true {
+                result.append(message)
+            }
+        }
+        return result
+    }
+}

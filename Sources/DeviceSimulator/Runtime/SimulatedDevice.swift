@@ -1,0 +1,226 @@
+import KitchenModel
+import Synchronization
+
+/// One device's message stream: boot, seq, replay buffer and behaviour, behind one lock.
+///
+/// Live messages are published while the lock is held, so that a device's seq reaches the
+/// broker in order even when the scheduler and a benchmark burst publish at the same time.
+/// libmosquitto's publish only queues, so the lock is held for microseconds.
+final class SimulatedDevice: Sendable {
+    let key: DeviceKey
+    let profile: DeviceProfile
+    let topics: DeviceTopics
+    let hours: OperatingHours
+    let clock: SimulationClock
+    let faults: FaultOptions
+    let bufferCapacity: Int
+    let stepSeconds: Double
+    private let state: Mutex<Runtime>
+
+    struct Runtime: Sendable {
+        var model: DeviceModel
+        var rng: SeededGenerator
+        /// Faults draw from their own stream so that turning them on does not change the readings.
+        var faultRNG: SeededGenerator
+        var boot: Int64 = 0
+        var seq: Int64 = 0
+        var announced = false
+        var lastStep: EpochMillis
+        var lastTelemetry: EpochMillis?
+        var buffer: ReplayBuffer
+        var stats: Counters
+    }
+
+    struct Counters: Sendable {
+        var published = 0, dropped = 0, unsent = 0, birthsSent = 0, replaysServed = 0, replayedMessages = 0
+        var malformedSent = 0, ticketsReceived = 0, schedulesApplied = 0
+    }
+
+    init(site: SimulatedSite, profile: DeviceProfile, clock: SimulationClock, options: SimulatorOptions,
+         fleetSeed: UInt64) {
+        key = DeviceKey(site: site.id, device: profile.id)
+        self.profile = profile
+        topics = DeviceTopics(site: site.id, device: profile.id)
+        hours = site.hours
+        self.clock = clock
+        faults = options.faults
+        bufferCapacity = options.replayBuffer
+        stepSeconds = DeviceModel.stepSeconds(for: profile)
+        var rng = SeededGenerator(fleetSeed: fleetSeed, name: key.description)
+        let tag = String(SeededGenerator(fleetSeed: 0, name: key.description).next() % 0x100_0000, radix: 16)
+        let model = DeviceModel(profile: profile, site: site, clock: clock, deviceTag: tag, rng: &rng)
+        state = Mutex(Runtime(model: model, rng: rng,
+                              faultRNG: SeededGenerator(fleetSeed: fleetSeed, name: key.description + "#faults"),
+                              lastStep: clock.startWall, buffer: ReplayBuffer(capacity: options.replayBuffer),
+                              stats: Counters()))
+    }
+
+    /// The real time between two steps of this device.
+    var stepDuration: Duration { clock.realDuration(simulatedSeconds: stepSeconds) }
+
+    /// The interval announced in birth and in the registry: what the gateway will observe.
+    var effectiveIntervalSeconds: Int {
+        max(1, Int((Double(profile.intervalSeconds) / clock.speed).rounded()))
+    }
+
+    /// Called before each connection attempt: the Will must already carry the new boot.
+    func beginBoot() -> Int64 {
+        state.withLock { runtime in
+            runtime.boot += 1
+            return runtime.boot
+        }
+    }
+
+    func presencePayload(online: Bool, boot: Int64) -> [UInt8] {
+        PayloadWriter.object([.bool("online", online), .int("boot", boot)])
+    }
+
+    private func birthPayload(boot: Int64) -> [UInt8] {
+        PayloadWriter.object([
+            .string("kind", profile.kind.rawValue),
+            .string("model", profile.model),
+            .string("fw", profile.firmware),
+            .int("boot", boot),
+            .int("interval_s", effectiveIntervalSeconds),
+            .int("buffer", bufferCapacity),
+        ])
+    }
+
+    /// On every accepted connection: retained `state` online, then `birth`.
+    func announce(on link: DeviceLink) {
+        state.withLock { runtime in
+            _ = link.publish(topic: topics.state, payload: presencePayload(online: true, boot: runtime.boot),
+                             qos: 1, retain: true)
+            if link.publish(topic: topics.birth, payload: birthPayload(boot: runtime.boot), qos: 1, retain: false) {
+                runtime.stats.birthsSent += 1
+            }
+            if !runtime.announced {
+                runtime.announced = true
+                runtime.lastStep = clock.simulated(at: SimulationClock.wallNow())
+            }
+        }
+    }
+
+    /// A clean shutdown says goodbye itself, since the broker drops the Will on DISCONNECT.
+    func farewell(on link: DeviceLink) {
+        state.withLock { runtime in
+            guard runtime.announced else { return }
+            _ = link.publish(topic: topics.state, payload: presencePayload(online: false, boot: runtime.boot),
+                             qos: 1, retain: true)
+        }
+    }
+
+    /// Advances the behaviour to now and publishes what it produced. Returns the real delay to
+    /// the next step.
+    func step(on link: DeviceLink) -> Duration {
+        let wall = SimulationClock.wallNow()
+        let simulated = clock.simulated(at: wall)
+        let stepped = state.withLock { runtime -> Bool in
+            // Nothing is measured before the first birth, so the stream starts with one.
+            guard runtime.announced else { return false }
+            let ctx = StepContext(wall: wall, simulated: simulated,
+                                  elapsed: Double(simulated - runtime.lastStep) / 1000,
+                                  siteOpen: hours.isOpen(at: simulated), clock: clock,
+                                  warmFridge: faults.warmFridge)
+            runtime.lastStep = simulated
+            var emissions = runtime.model.advance(ctx, rng: &runtime.rng)
+            // Half a step of slack so scheduling jitter never skips a report.
+            let due = Double(profile.intervalSeconds) * 1000 - stepSeconds * 500
+            if runtime.lastTelemetry.map({ Double(simulated - $0) >= due }) ?? true {
+                runtime.lastTelemetry = simulated
+                emissions.insert(.telemetry(runtime.model.telemetry(ctx, rng: &runtime.rng)), at: 0)
+            }
+            for emission in emissions {
+                record(emission, wall: wall, runtime: &runtime, link: link)
+            }
+            return true
+        }
+        return stepped ? stepDuration : .milliseconds(100)
+    }
+
+    /// One telemetry message right now, for benchmarks; false before the first birth.
+    func sendTelemetryNow(on link: DeviceLink) -> Bool {
+        let wall = SimulationClock.wallNow()
+        return state.withLock { runtime in
+            guard runtime.announced else { return false }
+            let ctx = StepContext(wall: wall, simulated: clock.simulated(at: wall), elapsed: 0,
+                                  siteOpen: true, clock: clock, warmFridge: faults.warmFridge)
+            record(.telemetry(runtime.model.telemetry(ctx, rng: &runtime.rng)), wall: wall, runtime: &runtime, link: link)
+            return true
+        }
+    }
+
+    /// Gives the message its seq, keeps it for replay and publishes it unless a fault says not to.
+    private func record(_ emission: Emission, wall: EpochMillis, runtime: inout Runtime, link: DeviceLink) {
+        runtime.seq += 1
+        let stamp: [JSONField] = [.int("seq", runtime.seq), .int("ts", wall), .int("boot", runtime.boot)]
+        let topic: String, qos: Int, fields: [JSONField]
+        switch emission {
+        case .telemetry(let body):
+            (topic, qos, fields) = (topics.telemetry, profile.telemetryQoS, stamp + body)
+        case .event(let body):
+            (topic, qos, fields) = (topics.event, 1, stamp + body)
+        case .weigh(let prefix, let body):
+            (topic, qos, fields) = (topics.weigh, 1, [.string("req", "\(prefix)-\(runtime.seq)")] + stamp + body)
+        }
+        let payload = PayloadWriter.object(fields)
+        runtime.buffer.append(RecordedMessage(seq: runtime.seq, boot: runtime.boot, topic: topic, payload: payload))
+        if runtime.faultRNG.chance(faults.dropRate) {
+            runtime.stats.dropped += 1
+        } else if link.publish(topic: topic, payload: payload, qos: qos, retain: false) {
+            runtime.stats.published += 1
+        } else {
+            runtime.stats.unsent += 1
+        }
+        if runtime.faultRNG.chance(faults.malformedRate) {
+            let bad = MalformedPayload.make(kind: profile.kind, topics: topics, seq: runtime.seq, ts: wall,
+                                            boot: runtime.boot, rng: &runtime.faultRNG)
+            if link.publish(topic: bad.topic, payload: bad.payload, qos: 1, retain: false) {
+                runtime.stats.malformedSent += 1
+            }
+        }
+    }
+
+    /// A message on the device's `cmd` topic. Anything it does not understand is ignored, as
+    /// firmware would.
+    func handle(command payload: [UInt8], on link: DeviceLink) -> DeviceCommand? {
+        guard let command = DeviceCommand(json: payload) else { return nil }
+        state.withLock { runtime in
+            switch command {
+            case .replay(let fromSeq, let boot):
+                let messages = runtime.buffer.messages(fromSeq: fromSeq, boot: boot)
+                var sent = 0
+                for message in messages
+                where link.publish(topic: message.topic, payload: message.payload, qos: 1, retain: false) {
+                    sent += 1
+                }
+                runtime.stats.replaysServed += 1
+                runtime.stats.replayedMessages += sent
+            case .rebirth:
+                if link.publish(topic: topics.birth, payload: birthPayload(boot: runtime.boot), qos: 1, retain: false) {
+                    runtime.stats.birthsSent += 1
+                }
+            case .schedule(let fields):
+                if runtime.model.apply(schedule: fields, now: clock.simulated(at: SimulationClock.wallNow())) {
+                    runtime.stats.schedulesApplied += 1
+                }
+            }
+        }
+        return command
+    }
+
+    func countTicket() {
+        state.withLock { $0.stats.ticketsReceived += 1 }
+    }
+
+    func stats(online: Bool) -> DeviceStats {
+        state.withLock { runtime in
+            let c = runtime.stats
+            return DeviceStats(key: key, kind: profile.kind, boot: runtime.boot, lastSeq: runtime.seq,
+                               published: c.published, dropped: c.dropped, unsent: c.unsent, birthsSent: c.birthsSent,
+                               replaysServed: c.replaysServed, replayedMessages: c.replayedMessages,
+                               malformedSent: c.malformedSent, ticketsReceived: c.ticketsReceived,
+                               schedulesApplied: c.schedulesApplied, online: online)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// Misbehaviour to inject so the gateway's loss, validation and alarm paths get exercised.
+public struct FaultOptions: Sendable {
+    /// Fraction of sequenced messages never published. Their seq is still consumed and they stay
+    /// in the replay buffer, so the gateway sees a gap that a `replay` fills.
+    public var dropRate: Double = 0
+    /// Now and then (on average this often, one random connection at a time) close a device's
+    /// socket without DISCONNECT: the broker publishes its Will, the device reconnects with a new boot.
+    public var disconnectEvery: Duration?
+    /// Fraction of sequenced messages followed by a malformed one: invalid JSON, wrong types,
+    /// out-of-range values or an unknown channel. Malformed messages never consume a seq.
+    public var malformedRate: Double = 0
+    /// Cold-room and sample-fridge thermometers drift to about 9–10 °C (a failing compressor).
+    public var warmFridge: Bool = false
+
+    public init() {}
+}
+
+public struct SimulatorOptions: Sendable {
+    /// `mqtt://host:port` or `mqtts://…`.
+    public var brokerURL: String
+    /// Time compression: 60 makes every device report 60× more often and an hour pass in a minute.
+    public var speed: Double = 1
+    /// Plays the fleet this many times; with more than one copy every site id gets `-cNN`.
+    public var siteCopies: Int = 1
+    public var faults = FaultOptions()
+    /// Sequenced messages each device keeps for `replay` (announced as `buffer` in birth).
+    public var replayBuffer: Int = 1000
+    /// Fixes every device's random stream; nil draws a seed (logged, so a run can be repeated).
+    public var seed: UInt64?
+    /// One MQTT connection per device, each with its own Will. False shares one connection per
+    /// site: far fewer sockets and threads for load tests, but then no device has a Will.
+    public var clientPerDevice: Bool = true
+
+    public init(brokerURL: String) {
+        self.brokerURL = brokerURL
+    }
+}
+
+/// Options the simulator cannot run with, said so that the caller can fix the flag.
+public struct SimulatorOptionsError: Error, CustomStringConvertible, Sendable {
+    public let problem: String
+    public var description: String { "simulator options: \(problem)" }
+}
+
+extension SimulatorOptions {
+    func validate() throws {
+        func fail(_ problem: String) -> SimulatorOptionsError { SimulatorOptionsError(problem: problem) }
+        guard speed.isFinite, speed > 0, speed <= 100_000 else { throw fail("speed \(speed) must be > 0 and ≤ 100000") }
+        guard (1...10_000).contains(siteCopies) else { throw fail("siteCopies \(siteCopies) must be 1...10000") }
+        guard (0...1_000_000).contains(replayBuffer) else { throw fail("replayBuffer \(replayBuffer) must be 0...1000000") }
+        guard (0...1).contains(faults.dropRate) else { throw fail("dropRate \(faults.dropRate) must be between 0 and 1") }
+        guard (0...1).contains(faults.malformedRate) else {
+            throw fail("malformedRate \(faults.malformedRate) must be between 0 and 1")
+        }
+        if let every = faults.disconnectEvery, every < .milliseconds(100) {
+            throw fail("disconnectEvery \(every) must be at least 100 ms")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Gateway
+import KitchenModel
+import Logging
+import MQTTClient
+import Storage
+
+/// End-to-end ingest benchmark (issue: gateway core, item 13).
+///
+/// Phase 1 — throughput: a private mosquitto; `--devices` thermometers publish
+/// `--messages` telemetry messages at QoS 1 through it. The gateway (in this process:
+/// decode, state model, batched SQLite commits) and `mosquitto_sub -q 1` receive the
+/// same stream; both rates and their ratio are printed.
+/// Phase 2 — memory: the real `brightkitchen serve` binary with `--rss-sites` sites and
+/// `--rss-devices` devices registered, every device announcing itself and reporting once;
+/// its peak RSS (VmHWM) is printed.
+@main
+struct BenchIngest {
+    static func main() async throws {
+        let args = Arguments(CommandLine.arguments.dropFirst())
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+        let logger = Logger(label: "bench")
+        print("BrightKitchen ingest benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+            + "\(ProcessInfo.processInfo.physicalMemory / 1_048_576) MiB")
+        if !args.flag("skip-throughput") {
+            try await Throughput(devices: args.int("devices", 200), messages: args.int("messages", 200_000),
+                                 publishers: args.int("publishers", 4), logger: logger).run()
+        }
+        if !args.flag("skip-rss") {
+            try await PeakRSS(sites: args.int("rss-sites", 10_000), devices: args.int("rss-devices", 50_000),
+                              binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
+        }
+        if !args.flag("skip-disk") {
+            try DiskCost(days: args.int("disk-days", 30), intervalSeconds: args.int("disk-interval", 60)).run()
+        }
+    }
+
+    static func siblingBinary(_ name: String) -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent(name).path
+    }
+}
+
+/// `--name value` and `--flag` parsing, enough for a benchmark.
+struct Arguments {
+    var values: [String: String] = [:]
+    var flags: Set<String> = []
+
+    init(_ raw: ArraySlice<String>) {
+        var iterator = raw.makeIterator()
+        var pending: String?
+        while let item = iterator.next() {
+            if item.hasPrefix("--") {
+                if let p = pending { flags.insert(p) }
+                pending = String(item.dropFirst(2))
+            } else if let p = pending {
+                values[p] = item
+                pending = nil
+            }
+        }
+        if let p = pending { flags.insert(p) }
+    }
+
+    func int(_ name: String, _ fallback: Int) -> Int { values[name].flatMap(Int.init) ?? fallback }
+    func string(_ name: String, _ fallback: String) -> String { values[name] ?? fallback }
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+}
+
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+func registryYAML(sites: Int, devices: Int) -> String {
+    var yaml = "sites:\n"
+    for s in 0..<sites {
+        yaml += "  - {id: site-\(s), name: Site \(s), kind: canteen, region: \"\(420101 + s % 17)\"}\n"
+    }
+    yaml += "devices:\n"
+    for d in 0..<devices {
+        yaml += "  - {id: t-\(d), site: site-\(d % sites), kind: thermo, zone: cold, interval_s: 60}\n"
+    }
+    return yaml
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import MQTTClient
+
+/// Phase 2: the real gateway's peak resident memory with a province-sized registry.
+struct PeakRSS {
+    let sites: Int
+    let devices: Int
+    let binary: String
+    let logger: Logger
+
+    func run() async throws {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw BenchFailure("no gateway binary at \(binary) (build it, or pass --binary)")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bk-rss-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var brokerOptions = MosquittoBroker.Options()
+        brokerOptions.dataDirectory = dir + "/broker"
+        let broker = try MosquittoBroker.start(options: brokerOptions, logger: logger)
+        defer { broker.stop() }
+        try registryYAML(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+
+        print("\n## Peak RSS: \(sites) sites, \(devices) devices registered, each sends birth + one telemetry")
+        let gateway = Process()
+        gateway.executableURL = URL(fileURLWithPath: binary)
+        gateway.arguments = ["serve", "--config", dir + "/registry.yaml", "--broker", broker.url,
+                             "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "0",
+                             "--log-level", "warning"]
+        gateway.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        let started = ContinuousClock.now
+        try gateway.run()
+        defer { gateway.terminate(); gateway.waitUntilExit() }
+
+        let publisher = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
+                                                                         clientID: "rss-pub"), logger: logger)
+        try publisher.start()
+        _ = await publisher.waitUntilConnected(timeout: .seconds(10))
+        // Wait for the gateway's own subscription: its retained online state appears.
+        let probe = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
+                                                                     clientID: "rss-probe"), logger: logger)
+        let online = Mutex(false)
+        probe.onMessage { _ in online.withLock { $0 = true } }
+        try probe.subscribe("bk/v1/_gateway/+/state", qos: 1)
+        try probe.start()
+        while !online.withLock({ $0 }) && gateway.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        let ready = ContinuousClock.now
+        print(String(format: "startup with registry      %8.2f s", seconds(started.duration(to: ready))))
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        for d in 0..<devices {
+            let base = "bk/v1/site-\(d % sites)/t-\(d)"
+            _ = try publisher.publish(topic: base + "/birth", payload: Array(#"{"kind":"thermo","model":"T","fw":"1","boot":1,"interval_s":60}"#.utf8), qos: 1, retain: false)
+            _ = try publisher.publish(topic: base + "/telemetry", payload: Array(#"{"seq":1,"ts":\#(now),"t":3.1}"#.utf8), qos: 1, retain: false)
+        }
+        // Let the gateway work through them, then read its high-water mark.
+        try await Task.sleep(for: .seconds(max(5, devices / 10_000)))
+        let hwm = Self.peakRSS(pid: gateway.processIdentifier)
+        print(String(format: "peak RSS (VmHWM)           %8.1f MB  (target <= 200 MB)", Double(hwm) / 1_048_576))
+        publisher.stop()
+        probe.stop()
+    }
+
+    static func peakRSS(pid: Int32) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            return kb * 1024
+        }
+        return 0
+    }
+}
+
+import Synchronization
