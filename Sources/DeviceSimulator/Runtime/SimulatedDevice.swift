@@ -47,7 +47,8 @@ final class SimulatedDevice: Sendable {
         bufferCapacity = options.replayBuffer
         stepSeconds = DeviceModel.stepSeconds(for: profile)
         var rng = SeededGenerator(fleetSeed: fleetSeed, name: key.description)
-        let tag = String(SeededGenerator(fleetSeed: 0, name: key.description).next() % 0x100_0000, radix: 16)
+        var tagSource = SeededGenerator(fleetSeed: 0, name: key.description)
+        let tag = String(tagSource.next() % 0x100_0000, radix: 16)
         let model = DeviceModel(profile: profile, site: site, clock: clock, deviceTag: tag, rng: &rng)
         state = Mutex(Runtime(model: model, rng: rng,
                               faultRNG: SeededGenerator(fleetSeed: fleetSeed, name: key.description + "#faults"),
@@ -138,20 +139,23 @@ final class SimulatedDevice: Sendable {
         return stepped ? stepDuration : .milliseconds(100)
     }
 
-    /// One telemetry message right now, for benchmarks; false before the first birth.
-    func sendTelemetryNow(on link: DeviceLink) -> Bool {
+    enum BurstResult { case notAnnounced, recorded, published }
+
+    /// One telemetry message right now, for benchmarks.
+    func sendTelemetryNow(on link: DeviceLink) -> BurstResult {
         let wall = SimulationClock.wallNow()
         return state.withLock { runtime in
-            guard runtime.announced else { return false }
+            guard runtime.announced else { return .notAnnounced }
             let ctx = StepContext(wall: wall, simulated: clock.simulated(at: wall), elapsed: 0,
                                   siteOpen: true, clock: clock, warmFridge: faults.warmFridge)
-            record(.telemetry(runtime.model.telemetry(ctx, rng: &runtime.rng)), wall: wall, runtime: &runtime, link: link)
-            return true
+            let body = runtime.model.telemetry(ctx, rng: &runtime.rng)
+            return record(.telemetry(body), wall: wall, runtime: &runtime, link: link) ? .published : .recorded
         }
     }
 
     /// Gives the message its seq, keeps it for replay and publishes it unless a fault says not to.
-    private func record(_ emission: Emission, wall: EpochMillis, runtime: inout Runtime, link: DeviceLink) {
+    @discardableResult
+    private func record(_ emission: Emission, wall: EpochMillis, runtime: inout Runtime, link: DeviceLink) -> Bool {
         runtime.seq += 1
         let stamp: [JSONField] = [.int("seq", runtime.seq), .int("ts", wall), .int("boot", runtime.boot)]
         let topic: String, qos: Int, fields: [JSONField]
@@ -165,10 +169,12 @@ final class SimulatedDevice: Sendable {
         }
         let payload = PayloadWriter.object(fields)
         runtime.buffer.append(RecordedMessage(seq: runtime.seq, boot: runtime.boot, topic: topic, payload: payload))
+        var published = false
         if runtime.faultRNG.chance(faults.dropRate) {
             runtime.stats.dropped += 1
         } else if link.publish(topic: topic, payload: payload, qos: qos, retain: false) {
             runtime.stats.published += 1
+            published = true
         } else {
             runtime.stats.unsent += 1
         }
@@ -179,6 +185,7 @@ final class SimulatedDevice: Sendable {
                 runtime.stats.malformedSent += 1
             }
         }
+        return published
     }
 
     /// A message on the device's `cmd` topic. Anything it does not understand is ignored, as
