@@ -88,6 +88,8 @@ struct BirthAndStateDecoderTests {
         #expect(decode(thermoTopic + "state", #"{"online":1,"boot":17}"#).rejection?.message
             == "field 'online' must be true or false, got a number")
         #expect(decode(thermoTopic + "state", #"{"online":true}"#).reason == .missingField)
-        #expect(decode(thermoTopic + "state", "").reason == .badJSON)
+        // An empty retained payload clears the retained state: nothing to decode, nothing to reject.
+        #expect(decode(thermoTopic + "state", "").isIgnored)
+        #expect(decode(thermoTopic + "telemetry", "").reason == .badJSON)
     }
 }

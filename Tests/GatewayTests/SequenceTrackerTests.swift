@@ -2,95 +2,109 @@ import Gateway
 import Storage
 import Testing
 
-@Suite struct SequenceTrackerTests {
+/// Holds the tracker in a class so `#expect` can call the mutating helpers.
+private final class Harness {
     var tracker = SequenceTracker()
 
-    mutating func see(_ seq: Int64, boot: Int64? = nil, buffer: Int = 1000) -> SequenceTracker.Observation {
+    func see(_ seq: Int64, boot: Int64? = nil, buffer: Int = 1000) -> SequenceTracker.Observation {
         tracker.observe(seq: seq, boot: boot, replayBuffer: buffer, now: 1_000)
     }
+}
 
-    @Test mutating func inOrderMessagesAreFresh() {
-        tracker.begin(boot: 1)
-        for seq in Int64(0)...5 { #expect(see(seq).verdict == .fresh) }
-        #expect(tracker.highest == 5)
-        #expect(tracker.gaps.isEmpty)
+@Suite struct SequenceTrackerTests {
+    @Test func inOrderMessagesAreFresh() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        for seq in Int64(0)...5 { #expect(h.see(seq).verdict == .fresh) }
+        #expect(h.tracker.highest == 5)
+        #expect(h.tracker.gaps.isEmpty)
     }
 
-    @Test mutating func redeliveryIsADuplicate() {
-        tracker.begin(boot: 1)
-        _ = see(1)
-        _ = see(2)
-        #expect(see(2).verdict == .duplicate)
-        #expect(see(1).verdict == .duplicate)
+    @Test func redeliveryIsADuplicate() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(1)
+        _ = h.see(2)
+        #expect(h.see(2).verdict == .duplicate)
+        #expect(h.see(1).verdict == .duplicate)
     }
 
-    @Test mutating func aJumpOpensAGapThatReplayFills() {
-        tracker.begin(boot: 1)
-        _ = see(10)
-        let jump = see(15)
+    @Test func aJumpOpensAGapThatReplayFills() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(10)
+        let jump = h.see(15)
         #expect(jump.verdict == .fresh)
         #expect(jump.openedGap?.first == 11)
         #expect(jump.openedGap?.last == 14)
-        #expect(tracker.replayStart?.fromSeq == 11)
-        #expect(see(12).verdict == .fillsGap)
-        #expect(tracker.gaps.map { [$0.first, $0.last] } == [[11, 11], [13, 14]])
-        #expect(see(12).verdict == .duplicate)
-        for seq: Int64 in [11, 13, 14] { #expect(see(seq).verdict == .fillsGap) }
-        #expect(tracker.gaps.isEmpty)
-        #expect(tracker.replayStart == nil)
+        #expect(h.tracker.replayStart?.fromSeq == 11)
+        #expect(h.see(12).verdict == .fillsGap)
+        #expect(h.tracker.gaps.map { [$0.first, $0.last] } == [[11, 11], [13, 14]])
+        #expect(h.see(12).verdict == .duplicate)
+        for seq: Int64 in [11, 13, 14] { #expect(h.see(seq).verdict == .fillsGap) }
+        #expect(h.tracker.gaps.isEmpty)
+        #expect(h.tracker.replayStart == nil)
         // The replay re-sends 15 too: already stored.
-        #expect(see(15).verdict == .duplicate)
+        #expect(h.see(15).verdict == .duplicate)
     }
 
-    @Test mutating func gapsBeyondTheReplayBufferAreLost() {
-        tracker.begin(boot: 1)
-        _ = see(0)
-        let jump = see(5_001, buffer: 1_000)
+    @Test func gapsBeyondTheReplayBufferAreLost() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(0)
+        let jump = h.see(5_001, buffer: 1_000)
         #expect(jump.lost == 4_000)
         #expect(jump.openedGap?.first == 4_001)
         #expect(jump.openedGap?.count == 1_000)
     }
 
-    @Test mutating func aNewBootRestartsNumberingButKeepsOldGapsFillable() {
-        tracker.begin(boot: 1)
-        _ = see(0)
-        _ = see(3)  // gap 1...2 in boot 1
-        #expect(tracker.begin(boot: 2))
-        #expect(see(0).verdict == .fresh)
-        #expect(see(1).verdict == .fresh)
-        #expect(see(1, boot: 1).verdict == .fillsGap)
-        #expect(see(2, boot: 1).verdict == .fillsGap)
-        #expect(see(3, boot: 1).verdict == .duplicate)
-        #expect(tracker.gaps.isEmpty)
+    @Test func aNewBootRestartsNumberingButKeepsOldGapsFillable() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(0)
+        _ = h.see(3)  // gap 1...2 in boot 1
+        let began = h.tracker.begin(boot: 2)
+        #expect(began)
+        #expect(h.see(0).verdict == .fresh)
+        #expect(h.see(1).verdict == .fresh)
+        #expect(h.see(1, boot: 1).verdict == .fillsGap)
+        #expect(h.see(2, boot: 1).verdict == .fillsGap)
+        #expect(h.see(3, boot: 1).verdict == .duplicate)
+        #expect(h.tracker.gaps.isEmpty)
     }
 
-    @Test mutating func olderBootsCannotRewindTheTracker() {
-        tracker.begin(boot: 5)
-        #expect(!tracker.begin(boot: 4))
-        #expect(tracker.boot == 5)
+    @Test func olderBootsCannotRewindTheTracker() {
+        let h = Harness()
+        h.tracker.begin(boot: 5)
+        let rewound = h.tracker.begin(boot: 4)
+        #expect(!rewound)
+        #expect(h.tracker.boot == 5)
     }
 
-    @Test mutating func sequencedDataFromAnUnannouncedBootStartsIt() {
-        tracker.begin(boot: 1)
-        _ = see(40)
-        #expect(see(0, boot: 2).verdict == .fresh)
-        #expect(tracker.boot == 2)
+    @Test func sequencedDataFromAnUnannouncedBootStartsIt() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(40)
+        #expect(h.see(0, boot: 2).verdict == .fresh)
+        #expect(h.tracker.boot == 2)
     }
 
-    @Test mutating func hostilePatternsCannotGrowGapsWithoutBound() {
-        tracker.begin(boot: 1)
+    @Test func hostilePatternsCannotGrowGapsWithoutBound() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
         var lost: Int64 = 0
-        for seq in stride(from: Int64(0), to: 1_000, by: 2) { lost += see(seq).lost }
-        #expect(tracker.gaps.count == SequenceTracker.maxGaps)
+        for seq in stride(from: Int64(0), to: 1_000, by: 2) { lost += h.see(seq).lost }
+        #expect(h.tracker.gaps.count == SequenceTracker.maxGaps)
         #expect(lost == Int64(499 - SequenceTracker.maxGaps))
     }
 
-    @Test mutating func abandoningGapsReportsThem() {
-        tracker.begin(boot: 1)
-        _ = see(0)
-        _ = see(10)
-        let dropped = tracker.abandonGaps(openedBefore: 2_000)
+    @Test func abandoningGapsReportsThem() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(0)
+        _ = h.see(10)
+        let dropped = h.tracker.abandonGaps(openedBefore: 2_000)
         #expect(dropped.map(\.count) == [9])
-        #expect(tracker.gaps.isEmpty)
+        #expect(h.tracker.gaps.isEmpty)
     }
 }

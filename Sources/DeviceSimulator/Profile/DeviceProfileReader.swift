@@ -152,7 +152,7 @@ struct DeviceProfileReader {
                 throw fail("\(at).plu", "'\(item.plu ?? "")' must be 1-16 digits (quote it: \"1002\")")
             }
             guard let price = item.unit_price_fen, (0...100_000_000).contains(price) else {
-                throw fail("\(at).unit_price_fen", "must be an integer number of fen per 500 g, 0...100000000")
+                throw fail("\(at).unit_price_fen", "must be an integer number of fen per kilogram, 0...100000000")
             }
             let grams = item.grams ?? [200, 2000]
             guard grams.count == 2, grams[0] >= 1, grams[0] <= grams[1], grams[1] <= 1_000_000 else {
