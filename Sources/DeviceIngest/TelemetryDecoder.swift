@@ -46,7 +46,7 @@ enum TelemetryDecoder {
             default: continue   // other types are unknown fields, ignored for forward compatibility
             }
             let name = object.keyString(member)
-            guard name != "seq", name != "ts", name != "fps", TextRule.label.accepts(name) else { continue }
+            guard !["seq", "ts", "boot", "fps"].contains(name), TextRule.label.accepts(name) else { continue }
             extras[name] = value
         }
         return CameraHealth(fps: fps, extras: extras)

@@ -36,7 +36,10 @@ struct Demo: AsyncParsableCommand {
         let banner = Self.banner(configuration, brokerURL: runtime.brokerURL, token: token,
                                  sites: runtime.model.registry.sites.count)
         var extra: [any Service] = [FleetService(fleet: fleet, startWhen: { runtime.client.isConnected },
-                                                 onStarted: { print(banner) })]
+                                                 onStarted: {
+                                                     // Unbuffered, so a pipe or log file shows it at once.
+                                                     FileHandle.standardOutput.write(Data(banner.utf8))
+                                                 })]
         if let seconds { extra.append(DeadlineService(after: .seconds(seconds))) }
         try await runGateway(runtime, extraServices: extra, logger: logger)
     }

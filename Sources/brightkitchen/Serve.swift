@@ -27,7 +27,8 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// Serves HTTP with the gateway's services in one group until SIGINT/SIGTERM.
+/// Serves HTTP with the gateway's services in one group until SIGINT/SIGTERM (or until a
+/// `DeadlineService` among `extraServices` ends, which shuts the group down gracefully).
 func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], logger: Logger) async throws {
     try runtime.prepare()
     let dependencies = APIDependencies(
@@ -37,7 +38,15 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     logger.notice("gateway starting", metadata: [
         "http": "http://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)", "database": "\(c.databasePath)",
     ])
-    let app = buildApplication(dependencies, host: c.httpHost, port: c.httpPort,
-                               services: runtime.services() + extraServices, logger: logger)
-    try await app.runService()
+    let app = buildApplication(dependencies, host: c.httpHost, port: c.httpPort, services: [], logger: logger)
+    // One group, started in order and shut down in reverse: extras (simulator) first, then HTTP,
+    // then the gateway's MQTT client, the batch writer and the broker last.
+    let services: [ServiceGroupConfiguration.ServiceConfiguration] =
+        runtime.services().map { .init(service: $0) } + [.init(service: app)]
+        + extraServices.map { service in
+            .init(service: service, successTerminationBehavior: service is DeadlineService ? .gracefullyShutdownGroup : .cancelGroup)
+        }
+    let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                  logger: logger))
+    try await group.run()
 }

@@ -80,10 +80,15 @@ struct Simulate: AsyncParsableCommand {
             print(fleet.registryYAML(), terminator: "")
             return
         }
-        var services: [any Service] = [FleetService(fleet: fleet, startWhen: { true })]
-        if let seconds { services.append(DeadlineService(after: .seconds(seconds))) }
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: FleetService(fleet: fleet, startWhen: { true })),
+        ]
+        if let seconds {
+            services.append(.init(service: DeadlineService(after: .seconds(seconds)),
+                                  successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger))
         try await group.run()
     }
 }

@@ -21,6 +21,10 @@ public final class Fleet: Sendable {
 
     private enum Phase { case built, running, stopped }
 
+    /// libmosquitto's loop uses select(), which refuses descriptors ≥ 1024, and each client holds
+    /// three (its socket and a wake-up pair): past about 330 clients the rest never connect.
+    static let connectionsPerProcess = 320
+
     public init(profile: FleetProfile, options: SimulatorOptions, logger: Logger) throws {
         try options.validate()
         var template = try MQTTConfiguration.parse(url: options.brokerURL, clientID: "sim")
@@ -112,6 +116,12 @@ public final class Fleet: Sendable {
             "sites": "\(sites.count)", "devices": "\(devices.count)", "connections": "\(links.count)",
             "speed": "\(options.speed)", "seed": "\(seed)", "broker": .string(options.brokerURL),
         ])
+        if links.count > Self.connectionsPerProcess {
+            logger.warning("more simulated connections than one process can serve", metadata: [
+                "connections": "\(links.count)", "limit": "\(Self.connectionsPerProcess)",
+                "fix": "set clientPerDevice = false (one connection per site) or run several simulators",
+            ])
+        }
         for link in links { try link.connect() }
         scheduler.start()
     }
