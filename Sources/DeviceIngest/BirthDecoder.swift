@@ -14,7 +14,8 @@ enum BirthDecoder {
         let boot = try fields.int("boot", in: ProtocolRanges.counter)
         let interval = try fields.int("interval_s", in: ProtocolRanges.intervalSeconds)
         let buffer = try fields.optionalInt("buffer", in: ProtocolRanges.replayBuffer)
+        let nextSeq = try fields.optionalInt("next_seq", in: ProtocolRanges.counter)
         return Birth(kind: kind, model: model, firmware: firmware, boot: boot, intervalSeconds: Int(interval),
-                     replayBuffer: buffer.map { Int($0) })
+                     replayBuffer: buffer.map { Int($0) }, nextSeq: nextSeq)
     }
 }

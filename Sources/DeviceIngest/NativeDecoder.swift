@@ -53,7 +53,7 @@ public struct NativeDecoder: Sendable {
 
     /// `registered` is nil only for a provisioning birth.
     private func decodeBody(_ channel: Channel, _ registered: DeviceKind?, _ payload: UnsafeRawBufferPointer,
-                            _ receivedAt: EpochMillis) throws(Rejection) -> (Sequence?, DevicePayload) {
+                            _ receivedAt: EpochMillis) throws(Rejection) -> (SequenceStamp?, DevicePayload) {
         guard let kind = registered else {
             return (nil, .birth(try BirthDecoder.decode(try PayloadJSON.read(payload, limits: limits), registered: nil)))
         }

@@ -5,7 +5,7 @@ import KitchenModel
 /// a behind-limit of days, not minutes) and their original `boot`, which is how the gateway
 /// files a replay made after a reconnect under the boot that recorded it.
 enum SequenceDecoder {
-    static func decode(_ fields: FieldReader, receivedAt: EpochMillis, limits: IngestLimits) throws(Rejection) -> Sequence {
+    static func decode(_ fields: FieldReader, receivedAt: EpochMillis, limits: IngestLimits) throws(Rejection) -> SequenceStamp {
         let seq = try fields.int("seq", in: ProtocolRanges.counter)
         let ts = try fields.int("ts", in: ProtocolRanges.counter)
         let boot = try fields.optionalInt("boot", in: ProtocolRanges.counter)
@@ -22,7 +22,7 @@ enum SequenceDecoder {
             throw Rejection(.clockSkew, "field 'ts' \(ts) is \(-ahead) ms (\(describe(-ahead))) behind the gateway "
                 + "clock \(receivedAt); the limit is \(describe(limits.maxClockBehindMillis)); sync the device clock (SNTP)")
         }
-        return Sequence(seq: seq, deviceTime: ts, boot: boot)
+        return SequenceStamp(seq: seq, deviceTime: ts, boot: boot)
     }
 
     /// A duration for people: "12.5 min", "3 h", "8.2 days".

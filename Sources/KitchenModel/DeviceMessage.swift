@@ -34,15 +34,19 @@ public struct Birth: Hashable, Sendable {
     public var intervalSeconds: Int
     /// How many recent sequenced messages the device can replay; nil when unknown.
     public var replayBuffer: Int?
+    /// The seq the device's next sequenced message will carry. Lets the gateway see
+    /// messages lost just before the birth (or first after it) that no later message reveals.
+    public var nextSeq: Int64?
 
     public init(kind: DeviceKind, model: String, firmware: String, boot: Int64, intervalSeconds: Int,
-                replayBuffer: Int? = nil) {
+                replayBuffer: Int? = nil, nextSeq: Int64? = nil) {
         self.kind = kind
         self.model = model
         self.firmware = firmware
         self.boot = boot
         self.intervalSeconds = intervalSeconds
         self.replayBuffer = replayBuffer
+        self.nextSeq = nextSeq
     }
 }
 
@@ -81,7 +85,7 @@ public enum DevicePayload: Hashable, Sendable {
 
 /// Where a sequenced message sits in its device's stream: the idempotency key is
 /// (device, boot, seq), so a redelivered or replayed message is recognised.
-public struct Sequence: Hashable, Sendable {
+public struct SequenceStamp: Hashable, Sendable {
     public var seq: Int64
     /// Device time, milliseconds since the epoch.
     public var deviceTime: EpochMillis
@@ -101,10 +105,10 @@ public struct DeviceMessage: Hashable, Sendable {
     public var key: DeviceKey
     public var receivedAt: EpochMillis
     /// Set for `telemetry`, `event` and `weigh`.
-    public var sequence: Sequence?
+    public var sequence: SequenceStamp?
     public var payload: DevicePayload
 
-    public init(key: DeviceKey, receivedAt: EpochMillis, sequence: Sequence? = nil, payload: DevicePayload) {
+    public init(key: DeviceKey, receivedAt: EpochMillis, sequence: SequenceStamp? = nil, payload: DevicePayload) {
         self.key = key
         self.receivedAt = receivedAt
         self.sequence = sequence

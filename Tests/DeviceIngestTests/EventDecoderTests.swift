@@ -12,7 +12,7 @@ struct EventDecoderTests {
     func validRun() throws {
         let json = runEvent(#""mode":"steam","start":1763778000000,"end":1763779140000,"peak_c":102.3,"hold_s":720"#)
         let message = try #require(decode(disinfectorTopic + "event", json, kind: .disinfector).message)
-        #expect(message.sequence == Sequence(seq: 1, deviceTime: baseTS))
+        #expect(message.sequence == SequenceStamp(seq: 1, deviceTime: baseTS))
         #expect(message.payload == .event(.run(DisinfectionRun(mode: .steam, start: 1_763_778_000_000,
                                                                end: 1_763_779_140_000, peakCelsius: 102.3, holdSeconds: 720))))
     }

@@ -8,7 +8,7 @@ struct TelemetryDecoderTests {
     func thermo() throws {
         let message = try #require(decode(thermoTopic + "telemetry",
                                           #"{"seq":123,"ts":1763779200000,"t":3.4,"rh":71.2,"bat":96}"#).message)
-        #expect(message.sequence == Sequence(seq: 123, deviceTime: 1_763_779_200_000))
+        #expect(message.sequence == SequenceStamp(seq: 123, deviceTime: 1_763_779_200_000))
         #expect(message.payload == .telemetry(.thermo(ThermoReading(celsius: 3.4, humidity: 71.2, battery: 96))))
     }
 
@@ -47,7 +47,7 @@ struct TelemetryDecoderTests {
     @Test("an optional boot names the boot that recorded the message")
     func boot() {
         #expect(decode(thermoTopic + "telemetry", #"{"seq":5,"ts":1763779200000,"boot":16,"t":1}"#).message?.sequence
-            == Sequence(seq: 5, deviceTime: baseTS, boot: 16))
+            == SequenceStamp(seq: 5, deviceTime: baseTS, boot: 16))
         #expect(decode(thermoTopic + "telemetry", telemetry(#""t":1"#)).message?.sequence?.boot == nil)
         #expect(decode(thermoTopic + "telemetry", telemetry(#""t":1,"boot":"16""#)).rejection?.message
             == "field 'boot' must be an integer, got a string")
@@ -56,7 +56,7 @@ struct TelemetryDecoderTests {
     @Test("integers written as 12.0 or 1.2e1 are integers")
     func integralForms() {
         #expect(decode(thermoTopic + "telemetry", #"{"seq":12.0,"ts":1.7637792e12,"t":1}"#).message?.sequence
-            == Sequence(seq: 12, deviceTime: 1_763_779_200_000))
+            == SequenceStamp(seq: 12, deviceTime: 1_763_779_200_000))
         #expect(decode(thermoTopic + "telemetry", #"{"seq":-0,"ts":1763779200000,"t":-0}"#).message?.sequence?.seq == 0)
     }
 

@@ -16,7 +16,7 @@ struct WeighDecoderTests {
     @Test("the protocol's example request")
     func valid() throws {
         let message = try #require(decode(scaleTopic + "weigh", weigh(), kind: .scale).message)
-        #expect(message.sequence == Sequence(seq: 42, deviceTime: baseTS))
+        #expect(message.sequence == SequenceStamp(seq: 42, deviceTime: baseTS))
         #expect(message.payload == .weigh(WeighRequest(req: "a12-20251122-000042", stall: "A12", batch: "b-2025-1122-07",
                                                        plu: "1002", grams: 1250, unitPriceFen: 680)))
         let edge = weigh(["req": #""Z.9:x_-""#, "plu": #""0000000000000001""#, "grams": "1000000", "unit_price_fen": "0"])

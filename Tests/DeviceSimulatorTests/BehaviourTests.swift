@@ -106,3 +106,23 @@ struct BehaviourTests {
         #expect((1_200...1_500).contains(hold))
     }
 }
+
+extension BehaviourTests {
+    @Test("a schedule command replaces the preset times, however the list arrives")
+    func scheduleCommand() throws {
+        var rng = SeededGenerator(seed: 5)
+        var model = DisinfectorModel(behaviour: DisinfectorBehaviour(mode: .uv, scheduleMinutes: [300]),
+                                     timeZone: TimeZone(identifier: "Asia/Shanghai")!, startSimulated: 0, rng: &rng)
+        let array = try #require(DeviceCommand(json: Array(#"{"cmd":"schedule","times":["06:00","10:30"],"run_min":35}"#.utf8)))
+        guard case .schedule(let fields) = array else { Issue.record("not a schedule: \(array)"); return }
+        let fromArray = model.apply(schedule: fields, now: 0)
+        #expect(fromArray)
+        #expect(model.behaviour.scheduleMinutes == [360, 630])
+        #expect(model.behaviour.runMinutes == 35)
+        let fromText = model.apply(schedule: ["times": "07:15"], now: 0)
+        #expect(fromText)
+        #expect(model.behaviour.scheduleMinutes == [435])
+        let unknown = model.apply(schedule: ["colour": "blue"], now: 0)
+        #expect(!unknown)
+    }
+}

@@ -14,13 +14,17 @@ final class GatewayBench: @unchecked Sendable {
     let httpPort = freePort()
     let logger = Logger(label: "test")
 
-    init(registry: String) throws {
+    init(registry: String = "") throws {
         var options = MosquittoBroker.Options()
         options.dataDirectory = dir.file("broker")
         broker = try MosquittoBroker.start(options: options, logger: logger)
         registryPath = dir.file("registry.yaml")
-        try registry.write(toFile: registryPath, atomically: true, encoding: .utf8)
         database = dir.file("bk.sqlite")
+        try writeRegistry(registry)
+    }
+
+    func writeRegistry(_ yaml: String) throws {
+        try yaml.write(toFile: registryPath, atomically: true, encoding: .utf8)
     }
 
     var binary: String { productsDirectory().appendingPathComponent("brightkitchen").path }

@@ -1,4 +1,5 @@
 import Gateway
+import KitchenModel
 import Storage
 import Testing
 
@@ -8,6 +9,10 @@ private final class Harness {
 
     func see(_ seq: Int64, boot: Int64? = nil, buffer: Int = 1000) -> SequenceTracker.Observation {
         tracker.observe(seq: seq, boot: boot, replayBuffer: buffer, now: 1_000)
+    }
+
+    func announce(boot: Int64, nextSeq: Int64?, now: EpochMillis) -> SequenceTracker.Observation? {
+        tracker.announce(boot: boot, nextSeq: nextSeq, replayBuffer: 1000, now: now)
     }
 }
 
@@ -106,5 +111,51 @@ private final class Harness {
         let dropped = h.tracker.abandonGaps(openedBefore: 2_000)
         #expect(dropped.map(\.count) == [9])
         #expect(h.tracker.gaps.isEmpty)
+    }
+
+    @Test func aBirthRevealsTheLostTailOfThePreviousBoot() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(1)
+        _ = h.see(2)
+        // Messages 3...5 were recorded but never arrived; the device reconnects as boot 2 at seq 6.
+        let birth = try #require(h.announce(boot: 2, nextSeq: 6, now: 5))
+        #expect(birth.openedGap == SeqGap(boot: 1, first: 3, last: 5, openedAt: 5))
+        #expect(h.tracker.replayStart?.boot == 1)
+        #expect(h.see(6, boot: 2).verdict == .fresh)
+        #expect(h.see(3, boot: 1).verdict == .fillsGap)
+    }
+
+    @Test func aBirthRevealsALostFirstMessage() throws {
+        let h = Harness()
+        _ = try #require(h.announce(boot: 1, nextSeq: 1, now: 5))
+        let second = h.see(2)
+        #expect(second.openedGap?.first == 1)
+        #expect(h.see(1).verdict == .fillsGap)
+    }
+
+    @Test func aRebirthRevealsATailGapInTheSameBoot() throws {
+        let h = Harness()
+        _ = h.announce(boot: 3, nextSeq: 10, now: 0)
+        _ = h.see(10)
+        let rebirth = try #require(h.announce(boot: 3, nextSeq: 14, now: 9))
+        #expect(rebirth.openedGap == SeqGap(boot: 3, first: 11, last: 13, openedAt: 9))
+        #expect(h.see(14).verdict == .fresh)
+    }
+
+    @Test func restartedNumberingOpensNoGap() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(500)
+        let birth = try #require(h.announce(boot: 2, nextSeq: 0, now: 0))
+        #expect(birth.openedGap == nil)
+        #expect(h.see(0).verdict == .fresh)
+        #expect(h.tracker.gaps.isEmpty)
+    }
+
+    @Test func staleBirthsAreRefused() {
+        let h = Harness()
+        h.tracker.begin(boot: 4)
+        #expect(h.announce(boot: 3, nextSeq: 1, now: 0) == nil)
     }
 }

@@ -21,7 +21,7 @@ private func birth(boot: Int64, at time: EpochMillis = t0, key: DeviceKey = frid
 }
 
 private func telemetry(_ seq: Int64, t: Double = 3.0, at time: EpochMillis = t0, boot: Int64? = nil) -> DeviceMessage {
-    DeviceMessage(key: fridgeKey, receivedAt: time, sequence: Sequence(seq: seq, deviceTime: time - 20, boot: boot),
+    DeviceMessage(key: fridgeKey, receivedAt: time, sequence: SequenceStamp(seq: seq, deviceTime: time - 20, boot: boot),
                   payload: .telemetry(.thermo(ThermoReading(celsius: t))))
 }
 

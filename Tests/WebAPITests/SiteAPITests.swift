@@ -33,7 +33,7 @@ private struct APIFixture {
             """)
         let model = StateModel(registry: registry, restoring: [], startedAt: t0)
         let key = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!)
-        _ = model.apply(DeviceMessage(key: key, receivedAt: t0, sequence: Sequence(seq: 1, deviceTime: t0),
+        _ = model.apply(DeviceMessage(key: key, receivedAt: t0, sequence: SequenceStamp(seq: 1, deviceTime: t0),
                                       payload: .telemetry(.thermo(ThermoReading(celsius: 3.5, humidity: 70)))))
         dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: FixedClock(),
                                        health: { HealthReport(mqttConnected: true, writeQueue: 0) })

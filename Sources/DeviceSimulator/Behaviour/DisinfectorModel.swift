@@ -53,7 +53,8 @@ struct DisinfectorModel: Sendable {
     mutating func apply(schedule fields: [String: String], now: EpochMillis) -> Bool {
         var changed = false
         if let times = fields["times"] {
-            let minutes = times.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "[" || $0 == "]" || $0 == "\"" })
+            // `times` may arrive as "06:00,10:30" or as an array Foundation rendered as text.
+            let minutes = times.split(whereSeparator: { !($0.isASCII && ($0.isNumber || $0 == ":")) })
                 .compactMap { DeviceProfileReader.minuteOfDay(String($0)) }
             if !minutes.isEmpty {
                 behaviour.scheduleMinutes = minutes.sorted()

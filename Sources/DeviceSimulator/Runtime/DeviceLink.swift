@@ -67,6 +67,9 @@ final class DeviceLink: Sendable {
             }
         }
         try client.start()
+        // stop() may have run between our check above and start(): it found a client that was not
+        // started yet, so this one must not be left running.
+        if state.withLock({ $0.stopping }) { client.stop() }
     }
 
     /// Runs on the client's network thread.

@@ -76,7 +76,7 @@ final class SimulatedDevice: Sendable {
         PayloadWriter.object([.bool("online", online), .int("boot", boot)])
     }
 
-    private func birthPayload(boot: Int64) -> [UInt8] {
+    private func birthPayload(boot: Int64, nextSeq: Int64) -> [UInt8] {
         PayloadWriter.object([
             .string("kind", profile.kind.rawValue),
             .string("model", profile.model),
@@ -84,6 +84,7 @@ final class SimulatedDevice: Sendable {
             .int("boot", boot),
             .int("interval_s", effectiveIntervalSeconds),
             .int("buffer", bufferCapacity),
+            .int("next_seq", nextSeq),
         ])
     }
 
@@ -92,7 +93,7 @@ final class SimulatedDevice: Sendable {
         state.withLock { runtime in
             _ = link.publish(topic: topics.state, payload: presencePayload(online: true, boot: runtime.boot),
                              qos: 1, retain: true)
-            if link.publish(topic: topics.birth, payload: birthPayload(boot: runtime.boot), qos: 1, retain: false) {
+            if link.publish(topic: topics.birth, payload: birthPayload(boot: runtime.boot, nextSeq: runtime.seq + 1), qos: 1, retain: false) {
                 runtime.stats.birthsSent += 1
             }
             if !runtime.announced {
@@ -204,7 +205,7 @@ final class SimulatedDevice: Sendable {
                 runtime.stats.replaysServed += 1
                 runtime.stats.replayedMessages += sent
             case .rebirth:
-                if link.publish(topic: topics.birth, payload: birthPayload(boot: runtime.boot), qos: 1, retain: false) {
+                if link.publish(topic: topics.birth, payload: birthPayload(boot: runtime.boot, nextSeq: runtime.seq + 1), qos: 1, retain: false) {
                     runtime.stats.birthsSent += 1
                 }
             case .schedule(let fields):

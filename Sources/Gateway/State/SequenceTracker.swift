@@ -53,6 +53,30 @@ public struct SequenceTracker: Sendable, Hashable {
         return true
     }
 
+    /// A birth: `boot` starts or continues, and `nextSeq` (when the device says it) tells
+    /// where numbering stands, which reveals messages lost just before the birth, in the
+    /// previous boot (the device kept counting) or in this one (a rebirth).
+    public mutating func announce(boot newBoot: Int64, nextSeq: Int64?, replayBuffer: Int, now: EpochMillis)
+        -> Observation?
+    {
+        let previousBoot = boot
+        let previousHighest = highest
+        guard begin(boot: newBoot) else { return nil }
+        var observation = Observation(verdict: .fresh, boot: newBoot, openedGap: nil, lost: 0)
+        guard let nextSeq else { return observation }
+        let announcedLast = nextSeq - 1
+        if let previousBoot, let previousHighest, announcedLast > previousHighest,
+           previousBoot == newBoot || nextSeq > 0 {
+            // Numbering went on past what we received: the tail of that boot is missing.
+            let opened = openGap(boot: previousBoot, from: previousHighest + 1, to: announcedLast,
+                                 replayBuffer: replayBuffer, now: now)
+            observation.openedGap = opened.gap
+            observation.lost = opened.lost
+        }
+        if highest.map({ $0 < announcedLast }) ?? true { highest = announcedLast }
+        return observation
+    }
+
     public mutating func observe(seq: Int64, boot explicitBoot: Int64?, replayBuffer: Int, now: EpochMillis)
         -> Observation
     {
@@ -75,18 +99,23 @@ public struct SequenceTracker: Sendable, Hashable {
         guard seq > last + 1 else {
             return Observation(verdict: .fresh, boot: messageBoot, openedGap: nil, lost: 0)
         }
-        // Only the newest `replayBuffer` messages can still be on the device.
-        let replayable = Int64(max(replayBuffer, 0))
-        let first = max(last + 1, seq - replayable)
-        var lost = first - (last + 1)
-        var opened: SeqGap?
-        if first <= seq - 1 {
-            let gap = SeqGap(boot: messageBoot, first: first, last: seq - 1, openedAt: now)
-            gaps.append(gap)
-            opened = gap
-            lost += trimGaps()
-        }
-        return Observation(verdict: .fresh, boot: messageBoot, openedGap: opened, lost: lost)
+        let opened = openGap(boot: messageBoot, from: last + 1, to: seq - 1, replayBuffer: replayBuffer, now: now)
+        return Observation(verdict: .fresh, boot: messageBoot, openedGap: opened.gap, lost: opened.lost)
+    }
+
+    /// Records `from...to` as missing, keeping only what the device can still replay (its
+    /// newest `replayBuffer` messages up to `to + 1`); the rest is counted lost.
+    private mutating func openGap(boot: Int64, from: Int64, to: Int64, replayBuffer: Int, now: EpochMillis)
+        -> (gap: SeqGap?, lost: Int64)
+    {
+        guard from <= to else { return (nil, 0) }
+        let first = max(from, to + 1 - Int64(max(replayBuffer, 0)))
+        var lost = first - from
+        guard first <= to else { return (nil, lost) }
+        let gap = SeqGap(boot: boot, first: first, last: to, openedAt: now)
+        gaps.append(gap)
+        lost += trimGaps()
+        return (gap, lost)
     }
 
     private mutating func fillObservation(boot: Int64, seq: Int64) -> Observation {

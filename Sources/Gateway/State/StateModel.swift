@@ -111,13 +111,18 @@ public final class StateModel: Sendable {
         var effects: IngestEffects
         switch message.payload {
         case .birth(let birth):
-            guard device.tracker.begin(boot: birth.boot) else { return IngestEffects(outcome: .staleBoot) }
+            let buffer = birth.replayBuffer ?? DeviceState.defaultReplayBuffer
+            guard let seen = device.tracker.announce(boot: birth.boot, nextSeq: birth.nextSeq, replayBuffer: buffer,
+                                                     now: now)
+            else { return IngestEffects(outcome: .staleBoot) }
             effects = IngestEffects(outcome: .accepted)
             effects.durable = true
+            effects.lost = seen.lost
+            device.lostCount += seen.lost
             device.model = birth.model
             device.firmware = birth.firmware
             device.intervalSeconds = birth.intervalSeconds
-            device.replayBuffer = birth.replayBuffer ?? DeviceState.defaultReplayBuffer
+            device.replayBuffer = buffer
             device.setOnline(true, at: now)
             device.lastSeen = now
             // A reconnecting device is the best moment to ask again for what is missing.
@@ -165,7 +170,7 @@ public final class StateModel: Sendable {
         return effects
     }
 
-    private static func sequencedWrites(_ message: DeviceMessage, sequence: Sequence, boot: Int64,
+    private static func sequencedWrites(_ message: DeviceMessage, sequence: SequenceStamp, boot: Int64,
                                         device: inout DeviceState) -> [WriteItem] {
         let key = message.key
         switch message.payload {
