@@ -15,8 +15,8 @@ public final class ChildProcess: @unchecked Sendable {
         let stamp = UUID().uuidString.prefix(6)
         stdoutPath = "\(logDirectory)/\(name)-\(stamp).out"
         stderrPath = "\(logDirectory)/\(name)-\(stamp).err"
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
