@@ -1,0 +1,148 @@
+import Foundation
+import KitchenModel
+import Logging
+import MQTTClient
+import Storage
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `brightkitchen serve` as an operator runs it: embedded defaults, bad input, reloads, shutdown.
+@Suite(.serialized) struct ServeTests {
+    static let registry = """
+        sites:
+          - {id: canteen-01, name: Canteen, kind: canteen, region: "420106"}
+        devices:
+          - {id: fridge-1, site: canteen-01, kind: thermo, zone: cold, interval_s: 30}
+        """
+
+    let fridge = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!)
+    var binary: String { productsDirectory().appendingPathComponent("brightkitchen").path }
+
+    /// Runs a one-shot CLI command and returns its stdout.
+    func cli(_ arguments: [String], in dir: TemporaryDirectory) throws -> String {
+        let process = try ChildProcess(executable: binary, arguments: arguments, logDirectory: dir.path)
+        process.process.waitUntilExit()
+        return process.stdout
+    }
+
+    func get(_ url: String, token: String? = nil) async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: url)!)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    func waitHealthy(_ gateway: ChildProcess, port: Int) async throws {
+        for _ in 0..<300 {
+            guard gateway.isRunning else { throw BenchError("gateway exited:\n\(gateway.stderr)") }
+            if let (status, _) = try? await get("http://127.0.0.1:\(port)/healthz"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw BenchError("not healthy:\n\(gateway.stderr)")
+    }
+
+    @Test func embeddedDefaultsRejectBadInputAndShutDownCleanly() async throws {
+        let dir = TemporaryDirectory("bk-serve")
+        try Self.registry.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
+        let port = freePort()
+        let gateway = try ChildProcess(executable: binary, arguments: [
+            "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(port)",
+        ], logDirectory: dir.path)
+        defer { gateway.kill() }
+        try await waitHealthy(gateway, port: port)
+
+        // No --database: the default file under the data dir. No --broker: a private mosquitto.
+        let database = dir.file("brightkitchen.sqlite")
+        let store = try Store(path: database)
+        let brokerPort = try #require(try store.meta("embedded_broker_port").flatMap(Int.init))
+        let brokerPid = try #require(Int32(try String(contentsOfFile: dir.file("mosquitto/mosquitto.pid"),
+                                                      encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let device = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,
+                                                                      clientID: "test-device"))
+        try device.start()
+        #expect(device.blockUntilConnected(timeout: .seconds(5)))
+        let now = SystemClock().now()
+        let bad: [(String, String)] = [
+            ("bk/v1/canteen-01/fridge-1/telemetry", #"{"seq":1,"ts":\#(now),"t":"#),
+            ("bk/v1/canteen-01/fridge-1/telemetry", #"{"seq":1,"ts":\#(now),"t":"cold"}"#),
+            ("bk/v1/canteen-01/fridge-1/telemetry", #"{"seq":1,"ts":\#(now),"t":900}"#),
+            ("bk/v1/nowhere/fridge-1/telemetry", #"{"seq":1,"ts":\#(now),"t":3}"#),
+            ("bk/v1/canteen-01/fridge-1/gossip", #"{}"#),
+            ("bk/v1/canteen-01/fridge-1/telemetry", #"{"seq":1,"ts":\#(now + 86_400_000),"t":3}"#),
+        ]
+        for (topic, payload) in bad { _ = try device.publish(topic: topic, payload: Array(payload.utf8), qos: 1) }
+        _ = try device.publish(topic: "bk/v1/canteen-01/fridge-1/telemetry",
+                               payload: Array(#"{"seq":1,"ts":\#(now),"t":3.5}"#.utf8), qos: 1)
+        #expect(eventually(timeout: .seconds(10)) { (try? store.storedSequenceNumbers(of: fridge).count) == 1 })
+        #expect(eventually(timeout: .seconds(5)) { (try? store.rejects().count) == bad.count })
+        let reasons = Set(try store.rejects().map(\.record.reason))
+        #expect(reasons == ["bad_json", "wrong_type", "out_of_range", "unknown_site", "unknown_channel", "clock_skew"])
+
+        // The operator's view of the same: the CLI and the metrics.
+        let listing = try cli(["rejects", "--database", database], in: dir)
+        #expect(listing.contains("unknown_channel  bk/v1/canteen-01/fridge-1/gossip"))
+        #expect(listing.contains("field 't' must be a number between -200 and 500"))
+        let token = try cli(["tokens", "create", "--role", "admin", "--database", database], in: dir)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let (status, metrics) = try await get("http://127.0.0.1:\(port)/metrics", token: token)
+        #expect(status == 200)
+        #expect(metrics.contains(#"bk_rejects_total{reason="bad_json"} 1"#))
+        #expect(metrics.contains(#"bk_messages_total{channel="telemetry",kind="thermo"} 1"#))
+        let (siteStatus, site) = try await get("http://127.0.0.1:\(port)/api/v1/sites/canteen-01", token: token)
+        #expect(siteStatus == 200)
+        #expect(site.contains(#""t":3.5"#))
+        device.stop()
+
+        // SIGTERM: clean exit, and the private broker goes with it.
+        gateway.terminate(timeout: .seconds(15))
+        #expect(gateway.process.terminationReason == .exit)
+        #expect(gateway.process.terminationStatus == 0, "\(gateway.stderr.suffix(2000))")
+        #expect(kill(brokerPid, 0) != 0, "the embedded broker must not outlive the gateway")
+    }
+
+    @Test func registryReloadsOnFileChangeAndSIGHUP() async throws {
+        let dir = TemporaryDirectory("bk-reload")
+        try Self.registry.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
+        let port = freePort()
+        let gateway = try ChildProcess(executable: binary, arguments: [
+            "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(port)",
+        ], logDirectory: dir.path)
+        defer { gateway.kill() }
+        try await waitHealthy(gateway, port: port)
+        let store = try Store(path: dir.file("brightkitchen.sqlite"))
+        let brokerPort = try #require(try store.meta("embedded_broker_port").flatMap(Int.init))
+        let device = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,
+                                                                      clientID: "test-reload"))
+        try device.start()
+        #expect(device.blockUntilConnected(timeout: .seconds(5)))
+        defer { device.stop() }
+        let freezer = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("freezer-1")!)
+        func send(_ seq: Int) throws {
+            let payload = #"{"seq":\#(seq),"ts":\#(SystemClock().now()),"t":-18.5}"#
+            _ = try device.publish(topic: "bk/v1/canteen-01/freezer-1/telemetry", payload: Array(payload.utf8), qos: 1)
+        }
+
+        try send(1)
+        #expect(eventually(timeout: .seconds(5)) { (try? store.rejects(reason: "unknown_device").count) == 1 })
+
+        // A broken edit keeps the old registry in force.
+        try "sites: [{id: canteen-01, kind: oven}]".write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
+        #expect(eventually(timeout: .seconds(6)) { gateway.stderr.contains("registry reload failed") })
+
+        // A good edit is picked up from the file's modification time.
+        let withFreezer = Self.registry + "\n  - {id: freezer-1, site: canteen-01, kind: thermo, zone: freezer}\n"
+        try withFreezer.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
+        #expect(eventually(timeout: .seconds(6)) { gateway.stderr.contains("reason=file changed") })
+        try send(2)
+        #expect(eventually(timeout: .seconds(5)) { (try? store.storedSequenceNumbers(of: freezer).count) == 1 })
+
+        // SIGHUP reloads at once.
+        kill(gateway.process.processIdentifier, SIGHUP)
+        #expect(eventually(timeout: .seconds(5)) { gateway.stderr.contains("reason=SIGHUP") })
+        gateway.terminate()
+    }
+}
