@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MQTTClient
+import Storage
 
 /// Phase 2: the real gateway's peak resident memory with a province-sized registry.
 struct PeakRSS {
@@ -53,8 +54,15 @@ struct PeakRSS {
             _ = try publisher.publish(topic: base + "/birth", payload: Array(#"{"kind":"thermo","model":"T","fw":"1","boot":1,"interval_s":60}"#.utf8), qos: 1, retain: false)
             _ = try publisher.publish(topic: base + "/telemetry", payload: Array(#"{"seq":1,"ts":\#(now),"t":3.1}"#.utf8), qos: 1, retain: false)
         }
-        // Let the gateway work through them, then read its high-water mark.
-        try await Task.sleep(for: .seconds(max(5, devices / 10_000)))
+        // Let the gateway work through them all, then read its high-water mark.
+        let store = try Store(path: dir + "/bk.sqlite")
+        let sent = ContinuousClock.now
+        while (try store.counts().readings) < devices && ContinuousClock.now < sent.advanced(by: .seconds(300)) {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let stored = try store.counts().readings
+        print(String(format: "births + readings processed %7.2f s  (%d of %d readings stored; births commit one by one)",
+                     seconds(sent.duration(to: ContinuousClock.now)), stored, devices))
         let hwm = Self.peakRSS(pid: gateway.processIdentifier)
         print(String(format: "peak RSS (VmHWM)           %8.1f MB  (target <= 200 MB)", Double(hwm) / 1_048_576))
         publisher.stop()
