@@ -101,6 +101,7 @@ struct FleetService: Service {
 
     func run() async throws {
         while !startWhen() {
+            if Task.isShuttingDownGracefully { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         try fleet.start()
@@ -115,6 +116,7 @@ struct DeadlineService: Service {
     let after: Duration
 
     func run() async throws {
-        try? await Task.sleep(for: after)
+        // Ends early (and quietly) when the group is already shutting down for another reason.
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: after) }
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The README's promise: `brightkitchen demo` shows live sites in the API within 30 seconds.
+@Suite(.serialized) struct DemoTests {
+    @Test func sitesAreLiveWithinThirtySeconds() async throws {
+        let dir = TemporaryDirectory("bk-demo")
+        let port = freePort()
+        let binary = productsDirectory().appendingPathComponent("brightkitchen").path
+        let started = ContinuousClock.now
+        let demo = try ChildProcess(executable: binary, arguments: [
+            "demo", "--data-dir", dir.path, "--http-port", "\(port)", "--seconds", "60",
+            "--fleet", repositoryRoot().appendingPathComponent("devices/demo-fleet.yaml").path,
+        ], logDirectory: dir.path)
+        defer { demo.kill() }
+
+        var token: String?
+        var liveSites = 0
+        var totalSites = -1
+        while started.duration(to: ContinuousClock.now) < .seconds(30), demo.isRunning {
+            token = token ?? demo.stdout.split(separator: "\n").first { $0.contains("admin token") }
+                .flatMap { $0.split(separator: " ").last.map(String.init) }
+            if let token {
+                var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/sites")!)
+                request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                if let (data, _) = try? await URLSession.shared.data(for: request),
+                   let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                   let sites = body["sites"] as? [[String: Any]] {
+                    totalSites = sites.count
+                    liveSites = sites.filter { (($0["devices"] as? [String: Any])?["online"] as? Int ?? 0) > 0 }.count
+                    if totalSites > 0 && liveSites == totalSites { break }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(token != nil, "the banner prints an admin token:\n\(demo.stdout)\n\(demo.stderr.suffix(2000))")
+        #expect(totalSites >= 3)
+        #expect(liveSites == totalSites, "\(liveSites) of \(totalSites) sites live after 30 s")
+        demo.terminate(timeout: .seconds(15))
+        #expect(demo.process.terminationStatus == 0, "\(demo.stderr.suffix(2000))")
+    }
+}
