@@ -30,6 +30,9 @@ struct FleetOptions: ParsableArguments {
     @Option(help: "Seed for reproducible runs.")
     var seed: UInt64?
 
+    @Flag(help: "One MQTT connection per site instead of per device (needed beyond ~300 devices; no per-device Will).")
+    var connectionPerSite = false
+
     func simulatorOptions(brokerURL: String) throws -> SimulatorOptions {
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
         guard copies >= 1 else { throw ValidationError("--copies must be at least 1") }
@@ -40,6 +43,7 @@ struct FleetOptions: ParsableArguments {
         options.speed = speed
         options.siteCopies = copies
         options.seed = seed
+        options.clientPerDevice = !connectionPerSite
         options.faults.dropRate = dropRate
         options.faults.malformedRate = malformedRate
         options.faults.warmFridge = warmFridge

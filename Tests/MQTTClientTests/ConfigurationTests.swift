@@ -25,7 +25,16 @@ import Testing
         #expect(configuration.port == 18830)
     }
 
-    @Test(arguments: ["http://broker:1883", "broker:1883", "mqtt://", "mqtt://host:99999", "mqtt://host/path"])
+    @Test func queryOptionsSelectVersionAndTLSFiles() throws {
+        let configuration = try MQTTConfiguration.parse(
+            url: "mqtts://mq.example.org?version=5&ca=/etc/bk/ca.pem&cert=/etc/bk/gw.pem&key=/etc/bk/gw.key", clientID: "gw")
+        #expect(configuration.protocolVersion == .v5)
+        #expect(configuration.tls == MQTTTLS(caFile: "/etc/bk/ca.pem", certFile: "/etc/bk/gw.pem", keyFile: "/etc/bk/gw.key"))
+        #expect(try MQTTConfiguration.parse(url: "mqtt://h?version=3.1.1", clientID: "gw").protocolVersion == .v311)
+    }
+
+    @Test(arguments: ["http://broker:1883", "broker:1883", "mqtt://", "mqtt://host:99999", "mqtt://host/path",
+                      "mqtt://host?version=6", "mqtt://host?ca=/x.pem", "mqtt://host?colour=blue"])
     func rejectsWhatIsNotABrokerURL(_ url: String) {
         #expect(throws: MQTTError.self) { try MQTTConfiguration.parse(url: url, clientID: "gw") }
     }
