@@ -85,3 +85,22 @@ func registryYAML(sites: Int, devices: Int) -> String {
     }
     return yaml
 }
+
+/// A temporary directory with a private mosquitto in it, for one benchmark phase.
+struct BenchWorkspace {
+    let directory: String
+    let broker: MosquittoBroker
+
+    init(label: String, logger: Logger) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var options = MosquittoBroker.Options()
+        options.dataDirectory = directory + "/broker"
+        broker = try MosquittoBroker.start(options: options, logger: logger)
+    }
+
+    func close() {
+        broker.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}

@@ -14,13 +14,9 @@ struct PeakRSS {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchFailure("no gateway binary at \(binary) (build it, or pass --binary)")
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bk-rss-\(UUID().uuidString.prefix(6))").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var brokerOptions = MosquittoBroker.Options()
-        brokerOptions.dataDirectory = dir + "/broker"
-        let broker = try MosquittoBroker.start(options: brokerOptions, logger: logger)
-        defer { broker.stop() }
+        let workspace = try BenchWorkspace(label: "bk-rss", logger: logger)
+        defer { workspace.close() }
+        let (dir, broker) = (workspace.directory, workspace.broker)
         try registryYAML(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
 
         print("\n## Peak RSS: \(sites) sites, \(devices) devices registered, each sends birth + one telemetry")

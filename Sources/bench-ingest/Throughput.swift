@@ -14,13 +14,9 @@ struct Throughput {
     let logger: Logger
 
     func run() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bk-bench-\(UUID().uuidString.prefix(6))").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        var brokerOptions = MosquittoBroker.Options()
-        brokerOptions.dataDirectory = dir + "/broker"
-        let broker = try MosquittoBroker.start(options: brokerOptions, logger: logger)
-        defer { broker.stop() }
+        let workspace = try BenchWorkspace(label: "bk-bench", logger: logger)
+        defer { workspace.close() }
+        let (dir, broker) = (workspace.directory, workspace.broker)
 
         let sites = max(1, devices / 10)
         try registryYAML(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)

@@ -45,26 +45,41 @@ import FoundationNetworking
         throw BenchError("not healthy:\n\(gateway.stderr)")
     }
 
-    @Test func embeddedDefaultsRejectBadInputAndShutDownCleanly() async throws {
-        let dir = TemporaryDirectory("bk-serve")
+    /// `serve` on the embedded defaults (no --broker, no --database) in a fresh directory,
+    /// healthy, with its default database opened and a device connected to its private broker.
+    struct Served {
+        let dir: TemporaryDirectory
+        let port: Int
+        let gateway: ChildProcess
+        let store: Store
+        let device: MQTTClient
+    }
+
+    func serveEmbedded(_ label: String) async throws -> Served {
+        let dir = TemporaryDirectory(label)
         try Self.registry.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
         let port = freePort()
         let gateway = try ChildProcess(executable: binary, arguments: [
             "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(port)",
         ], logDirectory: dir.path)
-        defer { gateway.kill() }
         try await waitHealthy(gateway, port: port)
+        let store = try Store(path: dir.file("brightkitchen.sqlite"))
+        let brokerPort = try #require(try store.meta("embedded_broker_port").flatMap(Int.init))
+        let device = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,
+                                                                      clientID: "test-device-\(label)"))
+        try device.start()
+        guard device.blockUntilConnected(timeout: .seconds(5)) else { throw BenchError("device not connected") }
+        return Served(dir: dir, port: port, gateway: gateway, store: store, device: device)
+    }
 
+    @Test func embeddedDefaultsRejectBadInputAndShutDownCleanly() async throws {
+        let served = try await serveEmbedded("bk-serve")
+        let (dir, port, gateway, store, device) = (served.dir, served.port, served.gateway, served.store, served.device)
+        defer { gateway.kill() }
         // No --database: the default file under the data dir. No --broker: a private mosquitto.
         let database = dir.file("brightkitchen.sqlite")
-        let store = try Store(path: database)
-        let brokerPort = try #require(try store.meta("embedded_broker_port").flatMap(Int.init))
         let brokerPid = try #require(Int32(try String(contentsOfFile: dir.file("mosquitto/mosquitto.pid"),
                                                       encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
-        let device = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,
-                                                                      clientID: "test-device"))
-        try device.start()
-        #expect(device.blockUntilConnected(timeout: .seconds(5)))
         let now = SystemClock().now()
         let bad: [(String, String)] = [
             ("bk/v1/canteen-01/fridge-1/telemetry", #"{"seq":1,"ts":\#(now),"t":"#),
@@ -105,20 +120,9 @@ import FoundationNetworking
     }
 
     @Test func registryReloadsOnFileChangeAndSIGHUP() async throws {
-        let dir = TemporaryDirectory("bk-reload")
-        try Self.registry.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
-        let port = freePort()
-        let gateway = try ChildProcess(executable: binary, arguments: [
-            "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(port)",
-        ], logDirectory: dir.path)
+        let served = try await serveEmbedded("bk-reload")
+        let (dir, gateway, store, device) = (served.dir, served.gateway, served.store, served.device)
         defer { gateway.kill() }
-        try await waitHealthy(gateway, port: port)
-        let store = try Store(path: dir.file("brightkitchen.sqlite"))
-        let brokerPort = try #require(try store.meta("embedded_broker_port").flatMap(Int.init))
-        let device = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,
-                                                                      clientID: "test-reload"))
-        try device.start()
-        #expect(device.blockUntilConnected(timeout: .seconds(5)))
         defer { device.stop() }
         let freezer = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("freezer-1")!)
         func send(_ seq: Int) throws {
