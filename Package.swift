@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libqrencode-dev"])]),
 
         .target(name: "KitchenModel"),
+        // Pure food-safety decisions: no I/O, time passed in.
+        .target(name: "KitchenRules", dependencies: ["KitchenModel"]),
         .target(name: "MQTTClient", dependencies: [
             "CMosquitto",
             .product(name: "Logging", package: "swift-log"),
@@ -68,6 +70,7 @@ let package = Package(
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
+        .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules"]),
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
