@@ -118,6 +118,69 @@ enum Migrations {
                 """)
             try db.execute(sql: "CREATE TABLE gateway_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("v2-outbox") { db in
+            // Messages to deliver outside the process (webhooks), written in the same transaction
+            // as the change they announce, deleted once delivered: a restart or a receiver
+            // outage delays them, never loses them.
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    target TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    created_ms INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_ms INTEGER NOT NULL,
+                    last_error TEXT
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX outbox_due ON outbox (next_attempt_ms)")
+        }
+        migrator.registerMigration("v3-alarms") { db in
+            // One row per alarm, its full record as JSON plus the columns the API filters on.
+            try db.execute(sql: """
+                CREATE TABLE alarm (
+                    id TEXT PRIMARY KEY,
+                    identity TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    device TEXT,
+                    kind TEXT NOT NULL,
+                    class INTEGER,
+                    state TEXT NOT NULL,
+                    card TEXT NOT NULL,
+                    raised_ms INTEGER NOT NULL,
+                    updated_ms INTEGER NOT NULL,
+                    record TEXT NOT NULL
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX alarm_by_site ON alarm (site, raised_ms)")
+            try db.execute(sql: "CREATE INDEX alarm_by_region ON alarm (region, raised_ms)")
+            try db.execute(sql: "CREATE INDEX alarm_open ON alarm (state, identity)")
+            // The audit trail: append-only, never updated or deleted while the alarm is kept.
+            try db.execute(sql: """
+                CREATE TABLE alarm_transition (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    alarm_id TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    actor TEXT,
+                    note TEXT,
+                    body TEXT NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX transition_by_alarm ON alarm_transition (alarm_id, id)")
+            // Rule state per device (excursion timers, incident windows, schedules) as JSON,
+            // so delays and deadlines survive a restart.
+            try db.execute(sql: """
+                CREATE TABLE rule_state (
+                    site TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    updated_ms INTEGER NOT NULL,
+                    PRIMARY KEY (site, device)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import KitchenModel
+
+/// An alarm as stored: the columns the API filters on plus the full record as JSON
+/// (its shape belongs to the rules, not to storage).
+public struct AlarmRow: Sendable, Hashable {
+    public var id: String
+    /// (device, kind, label): at most one open alarm per identity.
+    public var identity: String
+    public var site: SiteID
+    public var region: String
+    public var device: String?
+    public var kind: String
+    public var riskClass: Int?
+    public var state: String
+    public var card: String
+    public var raisedAt: EpochMillis
+    public var updatedAt: EpochMillis
+    public var recordJSON: String
+
+    public init(id: String, identity: String, site: SiteID, region: String, device: String?, kind: String,
+                riskClass: Int?, state: String, card: String, raisedAt: EpochMillis, updatedAt: EpochMillis,
+                recordJSON: String) {
+        self.id = id
+        self.identity = identity
+        self.site = site
+        self.region = region
+        self.device = device
+        self.kind = kind
+        self.riskClass = riskClass
+        self.state = state
+        self.card = card
+        self.raisedAt = raisedAt
+        self.updatedAt = updatedAt
+        self.recordJSON = recordJSON
+    }
+}
+
+/// One entry of an alarm's audit trail.
+public struct TransitionRow: Sendable, Hashable {
+    public var id: Int64?
+    public var alarmID: String
+    public var at: EpochMillis
+    public var kind: String
+    public var actor: String?
+    public var note: String?
+    /// The message pushed for this transition (MQTT and webhooks), as sent.
+    public var bodyJSON: String
+
+    public init(id: Int64? = nil, alarmID: String, at: EpochMillis, kind: String, actor: String?, note: String?,
+                bodyJSON: String) {
+        self.id = id
+        self.alarmID = alarmID
+        self.at = at
+        self.kind = kind
+        self.actor = actor
+        self.note = note
+        self.bodyJSON = bodyJSON
+    }
+}
+
+/// Filters for listing alarms; nil means "any".
+public struct AlarmQuery: Sendable, Hashable {
+    public var site: SiteID?
+    public var regionPrefix: String?
+    public var states: [String]?
+    public var riskClass: Int?
+    public var since: EpochMillis?
+    public var limit = 200
+
+    public init(site: SiteID? = nil, regionPrefix: String? = nil, states: [String]? = nil, riskClass: Int? = nil,
+                since: EpochMillis? = nil, limit: Int = 200) {
+        self.site = site
+        self.regionPrefix = regionPrefix
+        self.states = states
+        self.riskClass = riskClass
+        self.since = since
+        self.limit = limit
+    }
+}
+
+extension Store {
+    /// Upserts the alarm, appends its transition and queues the outbox messages, in one
+    /// transaction: the trail, the alarm and what announces it never disagree.
+    public func record(alarm: AlarmRow, transition: TransitionRow, outboxTargets: [String], now: EpochMillis) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO alarm (id, identity, site, region, device, kind, class, state, card, raised_ms, updated_ms, record)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET state = excluded.state, card = excluded.card,
+                    updated_ms = excluded.updated_ms, record = excluded.record
+                """, arguments: [alarm.id, alarm.identity, alarm.site.rawValue, alarm.region, alarm.device, alarm.kind,
+                                 alarm.riskClass, alarm.state, alarm.card, alarm.raisedAt, alarm.updatedAt,
+                                 alarm.recordJSON])
+            try db.execute(sql: """
+                INSERT INTO alarm_transition (alarm_id, at_ms, kind, actor, note, body) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [transition.alarmID, transition.at, transition.kind, transition.actor, transition.note,
+                                 transition.bodyJSON])
+            try Self.enqueueOutbox(targets: outboxTargets, body: Array(transition.bodyJSON.utf8), now: now, in: db)
+        }
+    }
+
+    public func alarm(id: String) throws -> AlarmRow? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM alarm WHERE id = ?", arguments: [id]).flatMap(Self.alarmRow)
+        }
+    }
+
+    public func alarms(_ query: AlarmQuery) throws -> [AlarmRow] {
+        try pool.read { db in
+            var clauses: [String] = []
+            var arguments: StatementArguments = []
+            if let site = query.site {
+                clauses.append("site = ?")
+                arguments += [site.rawValue]
+            }
+            if let prefix = query.regionPrefix {
+                clauses.append("region LIKE ? ESCAPE '\\'")
+                arguments += [prefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"]
+            }
+            if let states = query.states, !states.isEmpty {
+                clauses.append("state IN (\(states.map { _ in "?" }.joined(separator: ",")))")
+                for state in states { arguments += [state] }
+            }
+            if let riskClass = query.riskClass {
+                clauses.append("class = ?")
+                arguments += [riskClass]
+            }
+            if let since = query.since {
+                clauses.append("raised_ms >= ?")
+                arguments += [since]
+            }
+            let filter = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            arguments += [query.limit]
+            return try Row.fetchAll(db, sql: "SELECT * FROM alarm \(filter) ORDER BY raised_ms DESC LIMIT ?",
+                                    arguments: arguments).compactMap(Self.alarmRow)
+        }
+    }
+
+    /// Every alarm not closed: what the engine reloads on start.
+    public func openAlarms() throws -> [AlarmRow] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alarm WHERE state <> 'closed'").compactMap(Self.alarmRow)
+        }
+    }
+
+    public func transitions(ofAlarm id: String) throws -> [TransitionRow] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM alarm_transition WHERE alarm_id = ? ORDER BY id",
+                             arguments: [id]).map { row in
+                TransitionRow(id: row["id"], alarmID: row["alarm_id"], at: row["at_ms"], kind: row["kind"],
+                              actor: row["actor"], note: row["note"], bodyJSON: row["body"])
+            }
+        }
+    }
+
+    public func saveRuleState(_ key: DeviceKey, json: String, now: EpochMillis) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO rule_state (site, device, state, updated_ms) VALUES (?, ?, ?, ?)
+                """, arguments: [key.site.rawValue, key.device.rawValue, json, now])
+        }
+    }
+
+    public func ruleStates() throws -> [DeviceKey: String] {
+        try pool.read { db in
+            var out: [DeviceKey: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT site, device, state FROM rule_state") {
+                guard let site = SiteID(row["site"]), let device = DeviceID(row["device"]) else { continue }
+                out[DeviceKey(site: site, device: device)] = row["state"]
+            }
+            return out
+        }
+    }
+
+    private static func alarmRow(_ row: Row) -> AlarmRow? {
+        guard let site = SiteID(row["site"]) else { return nil }
+        return AlarmRow(id: row["id"], identity: row["identity"], site: site, region: row["region"],
+                        device: row["device"], kind: row["kind"], riskClass: row["class"], state: row["state"],
+                        card: row["card"], raisedAt: row["raised_ms"], updatedAt: row["updated_ms"],
+                        recordJSON: row["record"])
+    }
+}
