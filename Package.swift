@@ -71,8 +71,8 @@ let package = Package(
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
-        .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules"]),
-        .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest"]),
+        .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules", "KitchenModel"]),
+        .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient"]),

@@ -51,3 +51,10 @@ import Testing
         }
     }
 }
+
+@Suite struct AlarmTopicTests {
+    @Test func siteAndRegulatorTopicsFollowTheProtocol() {
+        #expect(AlarmTopics.site(SiteID("canteen-01")!) == "bk/v1/canteen-01/_gateway/alarms")
+        #expect(AlarmTopics.regulator(RegionCode("420106-03")!) == "bk/v1/_regulator/42/4201/420106/alarms")
+    }
+}
