@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "KitchenModel", "DeviceIngest", "MQTTClient", "Storage",
+            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -55,13 +55,14 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "WebAPI", dependencies: [
-            "Gateway", "Storage", "KitchenModel",
+            "Gateway", "Storage", "KitchenModel", "KitchenRules",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "brightkitchen", dependencies: [
-            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator",
+            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "bench-ingest", dependencies: [

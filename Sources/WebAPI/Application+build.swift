@@ -11,6 +11,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)
+    AlarmRoutes(dependencies: dependencies).add(to: protected)
     return router
 }
 

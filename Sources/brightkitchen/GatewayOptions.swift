@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import KitchenRules
 import Logging
+import Yams
 
 /// Options shared by `serve` and `demo`; each has an environment variable equivalent
 /// so containers and systemd units need no command line.
@@ -33,6 +35,16 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Days of raw readings to keep (env BK_RETENTION_DAYS).")
     var retentionDays: Int?
 
+    @Option(help: "Alarm rule overrides, YAML (env BK_RULES); docs/rules.md lists every default.")
+    var rules: String?
+
+    @Option(name: .customLong("webhook"),
+            help: "Alarm webhook NAME=URL; repeat for several (env BK_WEBHOOKS, comma separated).")
+    var webhookSpecs: [String] = []
+
+    @Option(help: "Shared secret that signs webhook bodies (env BK_WEBHOOK_SECRET).")
+    var webhookSecret: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env BK_LOG_LEVEL).")
     var logLevel: String?
 
@@ -54,6 +66,28 @@ struct GatewayOptions: ParsableArguments {
         if let days = retentionDays ?? env["BK_RETENTION_DAYS"].flatMap(Int.init) {
             guard days >= 1 else { throw ValidationError("--retention-days must be at least 1") }
             c.retention.rawReadingDays = days
+        }
+        if let path = rules ?? env["BK_RULES"] {
+            do {
+                c.rules = try YAMLDecoder().decode(RuleConfig.self, from: String(contentsOfFile: path, encoding: .utf8))
+            } catch {
+                throw ValidationError("rules file '\(path)': \(error)")
+            }
+        }
+        let specs = webhookSpecs.isEmpty
+            ? (env["BK_WEBHOOKS"]?.split(separator: ",").map(String.init) ?? []) : webhookSpecs
+        if !specs.isEmpty {
+            guard let secret = webhookSecret ?? env["BK_WEBHOOK_SECRET"], secret.count >= 16 else {
+                throw ValidationError("webhooks need --webhook-secret (or BK_WEBHOOK_SECRET) of at least 16 characters")
+            }
+            c.webhooks = try specs.map { spec in
+                let parts = spec.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, let url = URL(string: parts[1]),
+                      ["http", "https"].contains(url.scheme ?? "") else {
+                    throw ValidationError("--webhook '\(spec)' must look like name=https://host/path")
+                }
+                return Webhook(name: parts[0], url: url, secret: secret)
+            }
         }
         return c
     }

@@ -18,6 +18,7 @@ public final class IngestPipeline: Sendable {
     let logger: Logger
     private let rejectLog: RejectLog
     private let commandSink = Mutex<(@Sendable (DeviceKey, DeviceCommand) -> Void)?>(nil)
+    private let acceptedSink = Mutex<(@Sendable (DeviceMessage) -> Void)?>(nil)
 
     public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: Store,
                 metrics: GatewayMetrics, clock: any WallClock, logger: Logger) {
@@ -34,6 +35,11 @@ public final class IngestPipeline: Sendable {
     /// Where device commands go (the MQTT client, once it exists).
     public func sendCommands(to sink: @escaping @Sendable (DeviceKey, DeviceCommand) -> Void) {
         commandSink.withLock { $0 = sink }
+    }
+
+    /// Who hears about every accepted message once it is stored (the alarm engine).
+    public func onAccepted(_ sink: @escaping @Sendable (DeviceMessage) -> Void) {
+        acceptedSink.withLock { $0 = sink }
     }
 
     public func handle(topic: String, payload: [UInt8]) {
@@ -81,6 +87,7 @@ public final class IngestPipeline: Sendable {
         }
         Failpoint.hit("after-commit", topic: topic)
         deliver(effects)
+        acceptedSink.withLock { $0 }?(message)
     }
 
     /// Sends the commands a state change asked for and counts what was lost.

@@ -1,5 +1,6 @@
 import DeviceIngest
 import Foundation
+import KitchenRules
 import Storage
 
 /// Everything `serve` and `demo` need to start a gateway. Defaults are the embedded
@@ -22,6 +23,10 @@ public struct GatewayConfiguration: Sendable {
     public var writer = BatchWriter.Options()
     public var limits = IngestLimits()
     public var model = StateModel.Options()
+    /// Alarm rule defaults and overrides (docs/rules.md).
+    public var rules = RuleConfig()
+    /// Receivers of every alarm transition, besides the MQTT topics.
+    public var webhooks: [Webhook] = []
     /// How often the registry file is checked for changes (SIGHUP reloads at once).
     public var registryPollInterval: Duration = .seconds(2)
 

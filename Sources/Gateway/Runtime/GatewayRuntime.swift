@@ -22,6 +22,8 @@ public final class GatewayRuntime: Sendable {
     public let broker: MosquittoBroker?
     /// The broker address devices should use.
     public let brokerURL: String
+    public let alarms: AlarmEngine
+    let webhooks: WebhookDelivery
     let watcher: RegistryWatcher
     let logger: Logger
 
@@ -76,6 +78,16 @@ public final class GatewayRuntime: Sendable {
         mqtt.will = MQTTWill(topic: configuration.gatewayStateTopic, payload: Array(#"{"online":false}"#.utf8),
                              qos: 1, retain: true)
         client = try MQTTClient(configuration: mqtt, logger: logger)
+        let client = client
+        webhooks = WebhookDelivery(store: store, webhooks: configuration.webhooks, clock: clock, logger: logger)
+        alarms = try AlarmEngine(config: configuration.rules, store: store, model: model, clock: clock, logger: logger,
+                                 webhookTargets: webhooks.targets) { topic, payload in
+            do {
+                _ = try client.publish(topic: topic, payload: payload, qos: 1, retain: false)
+            } catch {
+                logger.error("cannot publish alarm", metadata: ["topic": "\(topic)", "error": "\(error)"])
+            }
+        }
 
         let model = model
         watcher = RegistryWatcher(path: configuration.registryPath, logger: logger) { path in
@@ -95,6 +107,8 @@ public final class GatewayRuntime: Sendable {
         client.onMessage { message in
             pipeline.handle(topic: message.topic, payload: message.payload)
         }
+        let alarms = alarms
+        pipeline.onAccepted { message in alarms.observe(message) }
         client.onConnectionChange { connected in
             metrics.mqttConnected.set(Double(connected ? 1 : 0))
             guard connected else { return }
@@ -154,6 +168,9 @@ public final class GatewayRuntime: Sendable {
         services.append(PeriodicService(interval: configuration.registryPollInterval) { [watcher] in
             watcher.checkForChange()
         })
+        services.append(PeriodicService(interval: .seconds(1)) { [webhooks] in
+            await webhooks.deliverDue()
+        })
         return services
     }
 
@@ -165,6 +182,7 @@ public final class GatewayRuntime: Sendable {
         let effects = model.tick(now: now)
         if !effects.writes.isEmpty { try? writer.submit(effects.writes) }
         pipeline.deliver(effects)
+        alarms.tick(now: now)
         metrics.devicesOnline.set(Double(model.onlineDeviceCount()))
         metrics.writeQueue.set(Double(writer.queued))
         if lastRetention.due(now: now) {
@@ -182,6 +200,7 @@ public final class GatewayRuntime: Sendable {
 
     /// Stops everything without a service group (tests, CLI one-shots).
     public func shutdown() {
+        alarms.persistRuleState(now: clock.now())
         client.stop()
         writer.stop()
         watcher.stop()

@@ -156,10 +156,19 @@ extension Store {
     }
 
     public func saveRuleState(_ key: DeviceKey, json: String, now: EpochMillis) throws {
+        try saveRuleStates([(key, json)], now: now)
+    }
+
+    /// Saves many devices' rule state in one transaction.
+    public func saveRuleStates(_ states: [(DeviceKey, String)], now: EpochMillis) throws {
+        guard !states.isEmpty else { return }
         try pool.write { db in
-            try db.execute(sql: """
+            let statement = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO rule_state (site, device, state, updated_ms) VALUES (?, ?, ?, ?)
-                """, arguments: [key.site.rawValue, key.device.rawValue, json, now])
+                """)
+            for (key, json) in states {
+                try statement.execute(arguments: [key.site.rawValue, key.device.rawValue, json, now])
+            }
         }
     }
 

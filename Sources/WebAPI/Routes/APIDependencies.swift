@@ -8,12 +8,15 @@ public struct APIDependencies: Sendable {
     public var store: Store
     public var metrics: GatewayMetrics
     public var clock: any WallClock
+    /// The closed loop; nil in tests that only read state.
+    public var alarms: AlarmEngine?
     /// Liveness facts for `/healthz` (broker connection, write queue).
     public var health: @Sendable () -> HealthReport
 
     public init(model: StateModel, store: Store, metrics: GatewayMetrics, clock: any WallClock,
-                health: @escaping @Sendable () -> HealthReport) {
+                alarms: AlarmEngine? = nil, health: @escaping @Sendable () -> HealthReport) {
         self.model = model
+        self.alarms = alarms
         self.store = store
         self.metrics = metrics
         self.clock = clock

@@ -20,13 +20,28 @@ struct SiteRoutes {
             }
             guard let view = dependencies.model.siteView(id, visibleTo: principal, now: dependencies.clock.now())
             else { throw APIError.forbidden("this token may not see site '\(id)'") }
-            return JSONBody.response(view)
+            let open = dependencies.alarms?.openAlarms(site: id) ?? []
+            return JSONBody.response(SiteWithAlarms(site: view.site, devices: view.deviceList,
+                                                    status: dependencies.alarms?.status(of: id) ?? .green,
+                                                    openAlarms: open.map(AlarmView.init)))
         }
     }
 }
 
 struct SiteList: Encodable {
     var sites: [SiteSummary]
+}
+
+/// A site's state model with its open alarms and traffic light.
+struct SiteWithAlarms: Encodable {
+    var site: SiteSummary
+    var devices: [DeviceView]
+    var status: SiteStatus
+    var openAlarms: [AlarmView]
+
+    enum CodingKeys: String, CodingKey {
+        case site, devices, status, openAlarms = "open_alarms"
+    }
 }
 
 extension GatewayRequestContext {

@@ -1,0 +1,206 @@
+import Foundation
+import KitchenModel
+import KitchenRules
+import Logging
+import Storage
+import Synchronization
+
+/// Turns the state model into action: feeds every accepted message and every clock tick
+/// to the pure rules (`KitchenRules`), drives the resulting signals through the alarm
+/// lifecycle, and for each transition commits alarm + audit row + webhook outbox in one
+/// transaction before pushing it to the site's and the regulator's MQTT topics.
+public final class AlarmEngine: Sendable {
+    struct State {
+        var devices: [DeviceKey: DeviceRuleState] = [:]
+        /// Camera incident grouping and the class-3 digest, per site.
+        var violations: [SiteID: ViolationRules] = [:]
+        var open: [AlarmIdentity: AlarmRecord] = [:]
+        var dirty: Set<DeviceKey> = []
+        var dirtySites: Set<SiteID> = []
+    }
+
+    let config: RuleConfig
+    let lifecycle: AlarmLifecycle
+    let store: Store
+    let model: StateModel
+    let clock: any WallClock
+    let logger: Logger
+    let webhookTargets: [String]
+    let publish: @Sendable (String, [UInt8]) -> Void
+    let state = Mutex(State())
+
+    /// Rule state of a site's cameras is kept under this pseudo device id.
+    static let violationsDevice = DeviceID("_violations")!
+
+    public init(config: RuleConfig, store: Store, model: StateModel, clock: any WallClock, logger: Logger,
+                webhookTargets: [String], publish: @escaping @Sendable (String, [UInt8]) -> Void) throws {
+        self.config = config
+        self.lifecycle = AlarmLifecycle(config: config.lifecycle)
+        self.store = store
+        self.model = model
+        self.clock = clock
+        self.logger = logger
+        self.webhookTargets = webhookTargets
+        self.publish = publish
+        try restore()
+    }
+
+    /// Reloads open alarms and rule state; readings from before this start count as stale.
+    private func restore() throws {
+        let startedAt = model.startedAt
+        let open = try store.openAlarms().compactMap(AlarmRecord.decode)
+        let saved = try store.ruleStates()
+        let decoder = JSONDecoder()
+        state.withLock { s in
+            for record in open { s.open[record.identity] = record }
+            for (key, json) in saved {
+                if key.device == Self.violationsDevice {
+                    s.violations[key.site] = try? decoder.decode(ViolationRules.self, from: Data(json.utf8))
+                } else if var rules = try? decoder.decode(DeviceRuleState.self, from: Data(json.utf8)) {
+                    rules.presence.gatewayStarted(at: startedAt)
+                    s.devices[key] = rules
+                }
+            }
+        }
+        logger.info("alarms restored", metadata: ["open": "\(open.count)", "rule_states": "\(saved.count)"])
+    }
+
+    /// Feeds one accepted message to the rules.
+    public func observe(_ message: DeviceMessage) {
+        guard let device = model.deviceState(message.key), let site = model.registry.site(message.key.site) else {
+            return
+        }
+        state.withLock { s in
+            var rules = s.devices[device.key]
+                ?? DeviceRuleState(config: device.config, intervalSeconds: device.intervalSeconds, startedAt: model.startedAt)
+            rules.presence.intervalSeconds = device.intervalSeconds
+            var signals: [AlarmSignal] = []
+            let time = message.sequence?.deviceTime ?? message.receivedAt
+            switch message.payload {
+            case .state(let presence) where !presence.online:
+                signals += rules.presence.will(at: message.receivedAt, config: config.presence)
+            default:
+                signals += rules.presence.heard(at: message.receivedAt, config: config.presence)
+            }
+            switch message.payload {
+            case .telemetry(.thermo(let reading)):
+                let profile = config.profile(for: device.key, zone: device.config.zone)
+                if rules.thermo == nil { rules.thermo = ThermoRules(device: device.key) }
+                signals += rules.thermo!.observe(reading, at: time, profile: profile, sensor: config.sensor)
+            case .telemetry(.disinfector(let status)):
+                if rules.disinfection == nil {
+                    rules.disinfection = DisinfectionRules(device: device.key, schedule: nil, since: time)
+                }
+                signals += rules.disinfection!.observe(status: status, at: time, config: config.disinfection)
+            case .event(.run(let run)):
+                if rules.disinfection == nil {
+                    rules.disinfection = DisinfectionRules(device: device.key, schedule: nil, since: time)
+                }
+                signals += rules.disinfection!.observe(run: run, at: time, config: config.disinfection).signals
+            case .event(.detection(let detection)):
+                var violations = s.violations[site.id] ?? ViolationRules(timeZone: site.hours.timeZone.identifier)
+                signals += violations.observe(detection, camera: device.key, at: time, hours: site.hours,
+                                              config: config.violations)
+                s.violations[site.id] = violations
+                s.dirtySites.insert(site.id)
+            default:
+                break
+            }
+            s.devices[device.key] = rules
+            s.dirty.insert(device.key)
+            for signal in signals { apply(signal, site: site, in: &s) }
+        }
+    }
+
+    /// Time-driven rules: silence, missed runs, incident windows, re-notification and cards.
+    public func tick(now: EpochMillis) {
+        let registry = model.registry
+        state.withLock { s in
+            var signals: [AlarmSignal] = []
+            for key in s.devices.keys {
+                let before = s.devices[key]!
+                var rules = before
+                signals += rules.presence.tick(now: now, config: config.presence)
+                if rules.disinfection != nil {
+                    signals += rules.disinfection!.tick(now: now, config: config.disinfection)
+                }
+                if rules.presence != before.presence || rules.disinfection != before.disinfection {
+                    s.devices[key] = rules
+                    s.dirty.insert(key)
+                }
+            }
+            for site in Array(s.violations.keys) {
+                signals += s.violations[site]!.tick(now: now, config: config.violations)
+            }
+            for signal in signals {
+                guard let site = registry.site(signal.device.site) else { continue }
+                apply(signal, site: site, in: &s)
+            }
+            for record in Array(s.open.values) {
+                guard let site = registry.site(record.device.site) else { continue }
+                let step = lifecycle.due(record, now: now)
+                commit(step, site: site, in: &s)
+            }
+        }
+        persistRuleState(now: now)
+    }
+
+    /// Writes the rule state of devices that changed since the last call.
+    func persistRuleState(now: EpochMillis) {
+        let encoder = JSONEncoder()
+        let batch: [(DeviceKey, String)] = state.withLock { s in
+            var out: [(DeviceKey, String)] = []
+            for key in s.dirty {
+                if let rules = s.devices[key], let data = try? encoder.encode(rules) {
+                    out.append((key, String(decoding: data, as: UTF8.self)))
+                }
+            }
+            for site in s.dirtySites {
+                if let rules = s.violations[site], let data = try? encoder.encode(rules) {
+                    out.append((DeviceKey(site: site, device: Self.violationsDevice), String(decoding: data, as: UTF8.self)))
+                }
+            }
+            s.dirty.removeAll(keepingCapacity: true)
+            s.dirtySites.removeAll(keepingCapacity: true)
+            return out
+        }
+        do {
+            try store.saveRuleStates(batch, now: now)
+        } catch {
+            logger.error("cannot save rule state", metadata: ["devices": "\(batch.count)", "error": "\(error)"])
+        }
+    }
+
+    private func apply(_ signal: AlarmSignal, site: SiteConfig, in s: inout State) {
+        guard let step = lifecycle.apply(signal, to: s.open[signal.identity], newID: Self.newID) else { return }
+        commit(step, site: site, in: &s)
+    }
+
+    /// Persists and pushes each transition of a step, then updates the open set.
+    func commit(_ step: LifecycleStep, site: SiteConfig, in s: inout State) {
+        let record = step.record
+        if record.isOpen { s.open[record.identity] = record } else { s.open[record.identity] = nil }
+        for transition in step.transitions {
+            let message = AlarmMessage(record: record, transition: transition, site: site).json()
+            do {
+                try store.record(alarm: record.row(site: site, updatedAt: transition.at),
+                                 transition: TransitionRow(alarmID: record.id, at: transition.at,
+                                                           kind: transition.kind.rawValue, actor: transition.by,
+                                                           note: transition.note, bodyJSON: message),
+                                 outboxTargets: webhookTargets, now: clock.now())
+            } catch {
+                logger.error("cannot record alarm transition", metadata: [
+                    "alarm": "\(record.id)", "transition": "\(transition.kind.rawValue)", "error": "\(error)",
+                ])
+                continue
+            }
+            let bytes = Array(message.utf8)
+            publish(AlarmTopics.site(site.id), bytes)
+            publish(AlarmTopics.regulator(site.region), bytes)
+        }
+    }
+
+    static func newID() -> String {
+        "al_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    }
+}

@@ -1,0 +1,70 @@
+/// Whether an alarm reports a broken or out-of-limit thing (it closes itself once the condition is
+/// over) or a person's violation (it stays open until rectified and closed by the regulator).
+public enum AlarmCategory: String, Sendable, Hashable, Codable, CaseIterable {
+    case equipment
+    case violation
+}
+
+/// Every kind of alarm the rules can raise. Raw values are stable: they are stored with each alarm,
+/// travel in pushed messages and label metrics.
+public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable {
+    case tooWarm = "too_warm"
+    case tooCold = "too_cold"
+    case humidityHigh = "humidity_high"
+    case offline
+    case stale
+    case implausibleValue = "implausible_value"
+    case stuckValue = "stuck_value"
+    case lowBattery = "low_battery"
+    case runMissed = "run_missed"
+    case runTooShort = "run_too_short"
+    case temperatureNotReached = "temperature_not_reached"
+    case uvLow = "uv_low"
+    case lampExpired = "lamp_expired"
+    case controllerFault = "controller_fault"
+    case violation
+
+    public var category: AlarmCategory {
+        self == .violation ? .violation : .equipment
+    }
+
+    public var titleZH: String {
+        switch self {
+        case .tooWarm: "温度过高"
+        case .tooCold: "温度过低"
+        case .humidityHigh: "湿度过高"
+        case .offline: "设备离线"
+        case .stale: "数据陈旧"
+        case .implausibleValue: "读数异常"
+        case .stuckValue: "读数长时间不变"
+        case .lowBattery: "电量低"
+        case .runMissed: "消毒未按计划运行"
+        case .runTooShort: "消毒时间不足"
+        case .temperatureNotReached: "消毒温度未达标"
+        case .uvLow: "紫外线强度不足"
+        case .lampExpired: "紫外灯超过使用寿命"
+        case .controllerFault: "消毒设备故障"
+        case .violation: "违规行为"
+        }
+    }
+
+    public var titleEN: String {
+        switch self {
+        case .tooWarm: "Temperature too high"
+        case .tooCold: "Temperature too low"
+        case .humidityHigh: "Humidity too high"
+        case .offline: "Device offline"
+        case .stale: "Data stale"
+        case .implausibleValue: "Implausible reading"
+        case .stuckValue: "Reading stuck"
+        case .lowBattery: "Low battery"
+        case .runMissed: "Scheduled disinfection missed"
+        case .runTooShort: "Disinfection too short"
+        case .temperatureNotReached: "Disinfection temperature not reached"
+        case .uvLow: "UV irradiance too low"
+        case .lampExpired: "UV lamp past its rated life"
+        case .controllerFault: "Disinfection controller fault"
+        case .violation: "Violation"
+        }
+    }
+}

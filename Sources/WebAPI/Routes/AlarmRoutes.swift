@@ -1,0 +1,139 @@
+import Foundation
+import Gateway
+import Hummingbird
+import KitchenModel
+import Storage
+
+/// `GET /api/v1/alarms`, `GET /api/v1/alarms/{id}` and the closed loop's actions:
+/// `POST .../ack`, `.../rectify`, `.../close`. Sites acknowledge and rectify; closing a
+/// violation is the regulator's (or an admin's) call; equipment faults close themselves.
+struct AlarmRoutes {
+    let dependencies: APIDependencies
+
+    struct ActionBody: Decodable {
+        /// The person acting, shown in the trail next to the token's identity.
+        var by: String?
+        var note: String?
+        var action: String?
+        var evidence: [String]?
+    }
+
+    func add(to group: RouterGroup<GatewayRequestContext>) {
+        group.get("/api/v1/alarms") { request, context in
+            let principal = try context.requirePrincipal()
+            let query = try Self.query(request.uri.queryParameters, principal: principal)
+            let rows = try dependencies.store.alarms(query).filter { Self.visible($0, to: principal) }
+            return JSONBody.response(["alarms": rows.compactMap(AlarmView.init)])
+        }
+        group.get("/api/v1/alarms/{id}") { _, context in
+            let principal = try context.requirePrincipal()
+            let row = try visibleAlarm(context.parameters.require("id"), principal)
+            struct Body: Encodable {
+                var alarm: AlarmView?
+                var trail: [TransitionView]
+            }
+            let trail = try dependencies.store.transitions(ofAlarm: row.id).map(TransitionView.init)
+            return JSONBody.response(Body(alarm: AlarmView(row), trail: trail))
+        }
+        for action in ["ack", "rectify", "close"] {
+            group.post("/api/v1/alarms/{id}/\(action)") { request, context in
+                let principal = try context.requirePrincipal()
+                let row = try visibleAlarm(context.parameters.require("id"), principal)
+                let body = try await request.decode(as: ActionBody.self, context: context)
+                let actor = Self.actor(principal, named: body.by)
+                guard let engine = dependencies.alarms else {
+                    throw APIError(.serviceUnavailable, "unavailable", "the alarm engine is not running")
+                }
+                do {
+                    let record = switch action {
+                    case "ack":
+                        try engine.acknowledge(id: row.id, by: actor, note: body.note)
+                    case "rectify":
+                        try engine.rectify(id: row.id, by: actor, action: body.action ?? "", evidence: body.evidence ?? [])
+                    default:
+                        try Self.closer(principal).map { _ in try engine.close(id: row.id, by: actor, note: body.note) }
+                            ?? { throw APIError.forbidden("only a regulator or an admin closes alarms") }()
+                    }
+                    return JSONBody.response(["alarm": AlarmView(record)])
+                } catch let error as AlarmActionError {
+                    switch error {
+                    case .notFound: throw APIError.notFound(error.description)
+                    case .refused: throw APIError(.conflict, "invalid_transition", error.description)
+                    }
+                }
+            }
+        }
+    }
+
+    private func visibleAlarm(_ id: String, _ principal: Principal) throws -> AlarmRow {
+        guard id.utf8.count <= 64, let row = try dependencies.store.alarm(id: id) else {
+            throw APIError.notFound("no alarm '\(id.prefix(64))'")
+        }
+        guard Self.visible(row, to: principal) else { throw APIError.forbidden("this token may not see alarm '\(id)'") }
+        return row
+    }
+
+    static func visible(_ row: AlarmRow, to principal: Principal) -> Bool {
+        guard let region = RegionCode(row.region) else { return principal.role == .admin }
+        return principal.canSee(site: row.site, region: region)
+    }
+
+    static func closer(_ principal: Principal) -> Principal? {
+        principal.role == .site ? nil : principal
+    }
+
+    static func actor(_ principal: Principal, named name: String?) -> String {
+        let who = "\(principal.role.rawValue)\(principal.scope.map { ":" + $0 } ?? "")#\(principal.tokenID ?? 0)"
+        guard let name = name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else { return who }
+        return "\(name.prefix(64)) (\(who))"
+    }
+
+    static func query(_ parameters: Parameters, principal: Principal) throws -> AlarmQuery {
+        var query = AlarmQuery()
+        if let site = parameters.get("site") {
+            guard let id = SiteID(site) else { throw APIError.badRequest("site '\(site.prefix(64))' is not a site id") }
+            query.site = id
+        }
+        if let region = parameters.get("region") {
+            guard region.count <= 16, region.allSatisfy({ $0.isNumber || $0 == "-" || $0.isLetter }) else {
+                throw APIError.badRequest("region must be a division code prefix such as 42, 4201 or 420106")
+            }
+            query.regionPrefix = region
+        }
+        if principal.role == .regulator, let scope = principal.scope {
+            // A regulator's filter can only narrow its scope.
+            if let asked = query.regionPrefix, !asked.hasPrefix(scope) {
+                throw APIError.forbidden("region '\(asked)' is outside this token's scope '\(scope)'")
+            }
+            query.regionPrefix = query.regionPrefix ?? scope
+        }
+        if principal.role == .site, let scope = principal.scope {
+            query.site = SiteID(scope)
+        }
+        if let state = parameters.get("state") {
+            let states = state.split(separator: ",").map(String.init)
+            let known = ["raised", "acknowledged", "rectified", "closed", "open"]
+            guard states.allSatisfy(known.contains) else {
+                throw APIError.badRequest("state must be among \(known.joined(separator: ", "))")
+            }
+            query.states = states.contains("open") ? ["raised", "acknowledged", "rectified"] : states
+        }
+        if let riskClass = parameters.get("class") {
+            guard let value = Int(riskClass), (1...3).contains(value) else {
+                throw APIError.badRequest("class must be 1, 2 or 3")
+            }
+            query.riskClass = value
+        }
+        if let since = parameters.get("since") {
+            guard let value = EpochMillis(since) else { throw APIError.badRequest("since must be milliseconds since the epoch") }
+            query.since = value
+        }
+        if let limit = parameters.get("limit") {
+            guard let value = Int(limit), (1...1000).contains(value) else {
+                throw APIError.badRequest("limit must be between 1 and 1000")
+            }
+            query.limit = value
+        }
+        return query
+    }
+}
