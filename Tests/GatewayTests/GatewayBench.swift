@@ -29,11 +29,11 @@ final class GatewayBench: @unchecked Sendable {
 
     var binary: String { productsDirectory().appendingPathComponent("brightkitchen").path }
 
-    func startGateway(environment: [String: String] = [:]) throws -> ChildProcess {
+    func startGateway(environment: [String: String] = [:], extraArguments: [String] = []) throws -> ChildProcess {
         try ChildProcess(executable: binary, arguments: [
             "serve", "--config", registryPath, "--broker", broker.url, "--database", database,
             "--data-dir", dir.path, "--http-port", "\(httpPort)", "--log-level", "info",
-        ], environment: environment, logDirectory: dir.path)
+        ] + extraArguments, environment: environment, logDirectory: dir.path)
     }
 
     /// Waits for `/healthz` to report the broker connection (the subscription follows at once).

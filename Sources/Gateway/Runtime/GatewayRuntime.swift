@@ -163,6 +163,8 @@ public final class GatewayRuntime: Sendable {
         var services: [any Service] = []
         if let broker { services.append(BrokerService(broker: broker)) }
         services.append(WriterService(writer: writer))
+        // Shut down after the MQTT client (reverse order), so the saved rule state is final.
+        services.append(ShutdownHook { [alarms, clock] in alarms.persistRuleState(now: clock.now()) })
         services.append(MQTTService(client: client))
         services.append(PeriodicService(interval: .seconds(1)) { [self] in self.maintenanceTick() })
         services.append(PeriodicService(interval: configuration.registryPollInterval) { [watcher] in

@@ -36,3 +36,13 @@ struct PeriodicService: Service {
         }
     }
 }
+
+/// Runs `action` once the group shuts down.
+struct ShutdownHook: Service {
+    let action: @Sendable () -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        action()
+    }
+}
