@@ -14,6 +14,29 @@ public struct SiteConfig: Hashable, Sendable {
     }
 }
 
+/// When a disinfection controller is expected to run, as written in the registry:
+/// explicit local times, or relative to the site's meal services.
+public struct ScheduleSpec: Hashable, Sendable {
+    public enum Timing: Hashable, Sendable {
+        /// Local times such as `["06:00", "10:30"]`.
+        case times([String])
+        /// This many minutes before each service starts (UV before a cold-dish room opens).
+        case beforeService(minutes: Int)
+        /// This many minutes after each service ends (the dish cabinet after each meal).
+        case afterService(minutes: Int)
+    }
+
+    public var mode: DisinfectionMode
+    public var timing: Timing
+    public var runMinutes: Int
+
+    public init(mode: DisinfectionMode, timing: Timing, runMinutes: Int) {
+        self.mode = mode
+        self.timing = timing
+        self.runMinutes = runMinutes
+    }
+}
+
 public struct DeviceConfig: Hashable, Sendable {
     public var key: DeviceKey
     public var kind: DeviceKind
@@ -22,14 +45,17 @@ public struct DeviceConfig: Hashable, Sendable {
     public var intervalSeconds: Int
     /// Set for devices accepted in provisioning mode rather than listed in the file.
     public var provisioned: Bool
+    /// Disinfection controllers only: when runs are due.
+    public var schedule: ScheduleSpec?
 
     public init(key: DeviceKey, kind: DeviceKind, zone: Zone = .ambient, intervalSeconds: Int = 60,
-                provisioned: Bool = false) {
+                provisioned: Bool = false, schedule: ScheduleSpec? = nil) {
         self.key = key
         self.kind = kind
         self.zone = zone
         self.intervalSeconds = intervalSeconds
         self.provisioned = provisioned
+        self.schedule = schedule
     }
 }
 

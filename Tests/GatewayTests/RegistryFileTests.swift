@@ -58,3 +58,37 @@ import Testing
         #expect(AlarmTopics.regulator(RegionCode("420106-03")!) == "bk/v1/_regulator/42/4201/420106/alarms")
     }
 }
+
+@Suite struct RegistryScheduleTests {
+    let site = "sites: [{id: a, kind: canteen, region: '420106', hours: '06:00-20:00'}]\n"
+
+    @Test func readsTheThreeTimings() throws {
+        let registry = try RegistryFile.parse(yaml: site + """
+            devices:
+              - {id: uv, site: a, kind: disinfector, schedule: {mode: uv, times: "06:00, 10:30", run_min: 30}}
+              - {id: dish, site: a, kind: disinfector, schedule: {mode: infrared, after_service: 10}}
+              - {id: uv2, site: a, kind: disinfector, schedule: {mode: uv, before_service: 30}}
+            """)
+        let a = SiteID("a")!
+        #expect(registry.device(DeviceKey(site: a, device: DeviceID("uv")!))?.schedule
+            == ScheduleSpec(mode: .uv, timing: .times(["06:00", "10:30"]), runMinutes: 30))
+        #expect(registry.device(DeviceKey(site: a, device: DeviceID("dish")!))?.schedule?.timing == .afterService(minutes: 10))
+        #expect(registry.device(DeviceKey(site: a, device: DeviceID("uv2")!))?.schedule?.timing == .beforeService(minutes: 30))
+    }
+
+    @Test(arguments: [
+        ("{id: t, site: a, kind: thermo, schedule: {mode: uv, times: '06:00'}}", "only disinfectors"),
+        ("{id: d, site: a, kind: disinfector, schedule: {mode: bleach, times: '06:00'}}", "mode 'bleach'"),
+        ("{id: d, site: a, kind: disinfector, schedule: {mode: uv}}", "exactly one of"),
+        ("{id: d, site: a, kind: disinfector, schedule: {mode: uv, times: '25:00'}}", "times '25:00'"),
+        ("{id: d, site: a, kind: disinfector, schedule: {mode: uv, times: '06:00', run_min: 0}}", "run_min 0"),
+    ])
+    func explainsBadSchedules(device: String, expected: String) {
+        #expect(throws: RegistryFile.LoadError.self) { try RegistryFile.parse(yaml: site + "devices: [\(device)]") }
+        do {
+            _ = try RegistryFile.parse(yaml: site + "devices: [\(device)]")
+        } catch {
+            #expect("\(error)".contains(expected), "\(error)")
+        }
+    }
+}

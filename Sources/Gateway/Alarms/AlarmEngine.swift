@@ -28,6 +28,8 @@ public final class AlarmEngine: Sendable {
     let webhookTargets: [String]
     let publish: @Sendable (String, [UInt8]) -> Void
     let state = Mutex(State())
+    /// Which registry schedule each controller's rules were built from.
+    let appliedSchedules = Mutex<[DeviceKey: ScheduleSpec]>([:])
 
     /// Rule state of a site's cameras is kept under this pseudo device id.
     static let violationsDevice = DeviceID("_violations")!
@@ -82,7 +84,13 @@ public final class AlarmEngine: Sendable {
             default:
                 signals += rules.presence.heard(at: message.receivedAt, config: config.presence)
             }
+            if device.config.kind == .disinfector {
+                ensureSchedule(&rules, device: device.config, site: site, now: message.receivedAt)
+            }
             switch message.payload {
+            case .birth where rules.disinfection?.schedule != nil:
+                // A (re)connected controller may have lost its schedule: send it again.
+                sendSchedule(rules.disinfection!.scheduleCommandFields(), to: device.key)
             case .telemetry(.thermo(let reading)):
                 let profile = config.profile(for: device.key, zone: device.config.zone)
                 if rules.thermo == nil { rules.thermo = ThermoRules(device: device.key) }
@@ -96,7 +104,9 @@ public final class AlarmEngine: Sendable {
                 if rules.disinfection == nil {
                     rules.disinfection = DisinfectionRules(device: device.key, schedule: nil, since: time)
                 }
-                signals += rules.disinfection!.observe(run: run, at: time, config: config.disinfection).signals
+                let verdict = rules.disinfection!.observe(run: run, at: time, config: config.disinfection)
+                recordLedger(verdict.entry)
+                signals += verdict.signals
             case .event(.detection(let detection)):
                 var violations = s.violations[site.id] ?? ViolationRules(timeZone: site.hours.timeZone.identifier)
                 signals += violations.observe(detection, camera: device.key, at: time, hours: site.hours,

@@ -37,6 +37,15 @@ public enum RegistryFile {
         var kind: String?
         var zone: String?
         var interval_s: Int?
+        var schedule: RawSchedule?
+    }
+
+    private struct RawSchedule: Decodable {
+        var mode: String?
+        var times: String?
+        var before_service: Int?
+        var after_service: Int?
+        var run_min: Int?
     }
 
     public static func load(path: String) throws -> Registry {
@@ -109,14 +118,45 @@ public enum RegistryFile {
             guard (1...86_400).contains(interval) else {
                 throw fail("\(at) (\(idText)): interval_s \(interval) must be between 1 and 86400")
             }
+            var schedule: ScheduleSpec?
+            if let raw = d.schedule {
+                guard kind == .disinfector else { throw fail("\(at) (\(idText)): only disinfectors take a schedule") }
+                schedule = try parseSchedule(raw, at: "\(at) (\(idText)).schedule", fail: fail)
+            }
             devices.append(DeviceConfig(key: DeviceKey(site: site, device: id), kind: kind, zone: zone,
-                                        intervalSeconds: interval))
+                                        intervalSeconds: interval, schedule: schedule))
         }
         do {
             return try Registry(sites: sites, devices: devices)
         } catch {
             throw fail("\(error)")
         }
+    }
+
+    /// `{mode: uv, times: "06:00,10:30", run_min: 30}`, or `before_service: 30` / `after_service: 10`
+    /// (minutes) instead of `times`.
+    private static func parseSchedule(_ raw: RawSchedule, at: String, fail: (String) -> LoadError) throws -> ScheduleSpec {
+        guard let modeText = raw.mode, let mode = DisinfectionMode(rawValue: modeText) else {
+            throw fail("\(at): mode '\(raw.mode ?? "")' must be one of "
+                + DisinfectionMode.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let runMinutes = raw.run_min ?? 30
+        guard (1...1_440).contains(runMinutes) else { throw fail("\(at): run_min \(runMinutes) must be 1-1440") }
+        let timings = [raw.times != nil, raw.before_service != nil, raw.after_service != nil].filter { $0 }.count
+        guard timings == 1 else { throw fail("\(at): give exactly one of times, before_service, after_service") }
+        if let times = raw.times {
+            let list = times.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !list.isEmpty, list.allSatisfy({ (try? OperatingHours(parsing: "\($0)-23:59")) != nil || $0 == "23:59" })
+            else { throw fail("\(at): times '\(times)' must be HH:MM, comma separated") }
+            return ScheduleSpec(mode: mode, timing: .times(list), runMinutes: runMinutes)
+        }
+        if let lead = raw.before_service {
+            guard (0...720).contains(lead) else { throw fail("\(at): before_service \(lead) must be 0-720 minutes") }
+            return ScheduleSpec(mode: mode, timing: .beforeService(minutes: lead), runMinutes: runMinutes)
+        }
+        let lag = raw.after_service ?? 0
+        guard (0...720).contains(lag) else { throw fail("\(at): after_service \(lag) must be 0-720 minutes") }
+        return ScheduleSpec(mode: mode, timing: .afterService(minutes: lag), runMinutes: runMinutes)
     }
 
     private static func describe(_ error: DecodingError) -> String {

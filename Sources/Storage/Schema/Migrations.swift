@@ -181,6 +181,22 @@ enum Migrations {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v4-disinfection-ledger") { db in
+            // Every disinfection run, scheduled or not, with its verdict: the site's ledger.
+            try db.execute(sql: """
+                CREATE TABLE disinfection_ledger (
+                    site TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    start_ms INTEGER NOT NULL,
+                    end_ms INTEGER NOT NULL,
+                    mode TEXT NOT NULL,
+                    passed INTEGER NOT NULL,
+                    scheduled_ms INTEGER,
+                    entry TEXT NOT NULL,
+                    PRIMARY KEY (site, device, start_ms)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }
