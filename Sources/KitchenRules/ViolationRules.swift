@@ -9,6 +9,11 @@ public struct ViolationRules: Sendable, Hashable, Codable {
         digest = DailyDigest(timeZone: timeZone)
     }
 
+    /// Forgets the digest days before `day`, once their digest has been sent.
+    public mutating func pruneDigest(before day: String) {
+        digest.prune(before: day)
+    }
+
     /// Grades one detection. `hours` are the site's operating hours: a `person` outside them is an
     /// intrusion (class 1); inside them people are supposed to be there and it is ignored.
     public mutating func observe(_ detection: Detection, camera: DeviceKey, at time: EpochMillis,

@@ -99,3 +99,25 @@ private let registry = """
         #expect(f.engine.status(of: SiteID("canteen-01")!) == .red)
     }
 }
+
+@Suite struct DigestTests {
+    @Test func classThreeViolationsAreSentOnceAsTheNextDaysDigest() throws {
+        let f = try EngineFixture(registry: registry)
+        let noon = EngineFixture.t0 + 12 * 3_600_000
+        for i in 0..<5 {
+            let at = noon + EpochMillis(i) * 3_600_000  // five separate incidents
+            f.feed(DeviceMessage(key: cam, receivedAt: at, sequence: SequenceStamp(seq: Int64(i + 1), deviceTime: at),
+                                 payload: .event(.detection(Detection(label: "no_hat", score: 0.8)))))
+        }
+        #expect(try f.store.alarms(AlarmQuery()).isEmpty, "class 3 is counted, not alarmed")
+        f.engine.tick(now: noon + 6 * 3_600_000)
+        #expect(f.published.all.filter { $0.0.hasSuffix("/digest") }.isEmpty, "not before the day is over")
+        f.engine.tick(now: EngineFixture.t0 + 24 * 3_600_000 + 60_000)  // 00:01 the next day
+        let digests = f.published.all.filter { $0.0.hasSuffix("/digest") }
+        #expect(digests.map(\.0) == ["bk/v1/canteen-01/_gateway/digest", "bk/v1/_regulator/42/4201/420106/digest"])
+        #expect(digests.first?.1.contains(#""day":"2026-11-22""#) == true)
+        #expect(digests.first?.1.contains(#""incidents":5"#) == true)
+        f.engine.tick(now: EngineFixture.t0 + 24 * 3_600_000 + 120_000)
+        #expect(f.published.all.filter { $0.0.hasSuffix("/digest") }.count == 2, "sent once")
+    }
+}

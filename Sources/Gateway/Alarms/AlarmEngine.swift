@@ -142,6 +142,7 @@ public final class AlarmEngine: Sendable {
             for site in Array(s.violations.keys) {
                 signals += s.violations[site]!.tick(now: now, config: config.violations)
             }
+            sendFinishedDigests(now: now, registry: registry, in: &s)
             for signal in signals {
                 guard let site = registry.site(signal.device.site) else { continue }
                 apply(signal, site: site, in: &s)
