@@ -66,7 +66,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "bench-ingest", dependencies: [
-            "Gateway", "MQTTClient", "Storage", "DeviceSimulator",
+            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules",
         ]),
 
         // Helpers shared by test targets: temporary directories, polling, locating binaries.

@@ -5,7 +5,7 @@ import Logging
 import MQTTClient
 import Storage
 
-/// End-to-end ingest benchmark (issue: gateway core, item 13).
+/// End-to-end gateway benchmark: ingest (issue 2, item 13) and alarms (issue 3, item 10).
 ///
 /// Phase 1 — throughput: a private mosquitto; `--devices` thermometers publish
 /// `--messages` telemetry messages at QoS 1 through it. The gateway (in this process:
@@ -14,6 +14,8 @@ import Storage
 /// Phase 2 — memory: the real `brightkitchen serve` binary with `--rss-sites` sites and
 /// `--rss-devices` devices registered, every device announcing itself and reporting once;
 /// its peak RSS (VmHWM) is printed.
+/// Phase 3 — disk cost per sensor-year. Phase 4 — alarm latency under background load and
+/// the rules' cost per reading (`scripts/bench-alarms` runs only this one).
 @main
 struct BenchIngest {
     static func main() async throws {
@@ -36,6 +38,10 @@ struct BenchIngest {
         }
         if !args.flag("skip-disk") {
             try DiskCost(days: args.int("disk-days", 30), intervalSeconds: args.int("disk-interval", 60)).run()
+        }
+        if !args.flag("skip-alarms") {
+            try await AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
+                                   logger: logger).run()
         }
     }
 

@@ -1,0 +1,138 @@
+import Foundation
+import Gateway
+import KitchenModel
+import KitchenRules
+import Logging
+import MQTTClient
+import Synchronization
+
+/// Issue 3's benchmark: latency from a class-1 detection's publish to its alarm on the
+/// regulator topic, with steady telemetry in the background; and the rules' cost per reading.
+struct AlarmLatency {
+    let samples: Int
+    let backgroundRate: Int
+    let logger: Logger
+
+    func run() async throws {
+        let workspace = try BenchWorkspace(label: "bk-alarm", logger: logger)
+        defer { workspace.close() }
+        let (dir, broker) = (workspace.directory, workspace.broker)
+        let sites = 100
+        let thermos = 1_000
+        var yaml = "sites:\n"
+        for s in 0..<sites { yaml += "  - {id: site-\(s), name: Site \(s), kind: canteen, region: \"\(420101 + s % 17)\"}\n" }
+        yaml += "devices:\n"
+        for d in 0..<thermos { yaml += "  - {id: t-\(d), site: site-\(d % sites), kind: thermo, zone: cold}\n" }
+        for c in 0..<samples { yaml += "  - {id: cam-\(c), site: site-\(c % sites), kind: camera}\n" }
+        try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+        var configuration = GatewayConfiguration(registryPath: dir + "/registry.yaml", brokerURL: broker.url,
+                                                 databasePath: dir + "/bk.sqlite", dataDirectory: dir)
+        configuration.gatewayID = "bench-alarms"
+        let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
+        try gateway.prepare()
+        try gateway.client.start()
+        guard await gateway.client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchFailure("gateway offline") }
+
+        // The regulator's view: one subscription for the whole province.
+        let sentAt = Mutex<[String: ContinuousClock.Instant]>([:])
+        let latencies = Mutex<[Double]>([])
+        let regulator = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
+                                                                         clientID: "bench-regulator"), logger: logger)
+        regulator.onMessage { message in
+            let now = ContinuousClock.now
+            let text = String(decoding: message.payload, as: UTF8.self)
+            guard text.contains(#""transition":"raised""#),
+                  let range = text.range(of: #""device":"cam-"#) else { return }
+            let id = "cam-" + text[range.upperBound...].prefix { $0 != "\"" }
+            if let start = sentAt.withLock({ $0[id] }) {
+                latencies.withLock { $0.append(seconds(start.duration(to: now)) * 1000) }
+            }
+        }
+        try regulator.subscribe("bk/v1/_regulator/42/#", qos: 1)
+        try regulator.start()
+        _ = await regulator.waitUntilConnected(timeout: .seconds(10))
+
+        let background = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
+                                                                          clientID: "bench-background"), logger: logger)
+        let cameras = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
+                                                                       clientID: "bench-cameras"), logger: logger)
+        try background.start()
+        try cameras.start()
+        _ = await background.waitUntilConnected(timeout: .seconds(10))
+        _ = await cameras.waitUntilConnected(timeout: .seconds(10))
+        try await Task.sleep(for: .milliseconds(500))
+
+        print("\n## Alarm latency: \(samples) class-1 detections, \(backgroundRate) telemetry msg/s in the background")
+        let running = Mutex(true)
+        let backgroundSent = Mutex(0)
+        let loader = Thread {
+            var seqs = [Int64](repeating: 0, count: thermos)
+            let perTick = max(1, backgroundRate / 100)
+            var next = ContinuousClock.now
+            var i = 0
+            while running.withLock({ $0 }) {
+                let now = SystemClock().now()
+                for _ in 0..<perTick {
+                    let d = i % thermos
+                    seqs[d] += 1
+                    i += 1
+                    let body = #"{"seq":\#(seqs[d]),"ts":\#(now),"t":3.2,"rh":60}"#
+                    _ = try? background.publish(topic: "bk/v1/site-\(d % sites)/t-\(d)/telemetry", payload: Array(body.utf8),
+                                                qos: 1, retain: false)
+                }
+                backgroundSent.withLock { $0 += perTick }
+                next = next.advanced(by: .milliseconds(10))
+                let wait = ContinuousClock.now.duration(to: next)
+                if wait > .zero { Thread.sleep(forTimeInterval: seconds(wait)) }
+            }
+        }
+        loader.start()
+        try await Task.sleep(for: .seconds(2))  // let the background reach its rate
+        let startedBackground = backgroundSent.withLock { $0 }
+        let measureStart = ContinuousClock.now
+        for c in 0..<samples {
+            let id = "cam-\(c)"
+            let body = #"{"seq":1,"ts":\#(SystemClock().now()),"type":"detection","label":"rodent","score":0.93,"box":[0.4,0.7,0.03,0.02]}"#
+            sentAt.withLock { $0[id] = ContinuousClock.now }
+            _ = try cameras.publish(topic: "bk/v1/site-\(c % sites)/\(id)/event", payload: Array(body.utf8), qos: 1, retain: false)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while latencies.withLock({ $0.count }) < samples && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let backgroundRateSeen = Double(backgroundSent.withLock { $0 } - startedBackground)
+            / seconds(measureStart.duration(to: ContinuousClock.now))
+        running.withLock { $0 = false }
+        let sorted = latencies.withLock { $0 }.sorted()
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        print(String(format: "background telemetry sent   %8.0f msg/s", backgroundRateSeen))
+        print(String(format: "alarms received             %5d of %d", sorted.count, samples))
+        print(String(format: "detection → regulator topic p50 %.2f ms, p99 %.2f ms, max %.2f ms  (target p99 <= 20 ms)",
+                     percentile(0.5), percentile(0.99), sorted.last ?? .nan))
+        for client in [regulator, background, cameras] { client.stop() }
+        gateway.shutdown()
+        ruleCost()
+    }
+
+    /// ThermoRules.observe on a steady fridge and on one cycling through excursions.
+    func ruleCost() {
+        let key = DeviceKey(site: SiteID("s")!, device: DeviceID("t")!)
+        let profile = ZoneProfile.defaults(for: .cold)
+        let sensor = SensorLimits()
+        for (name, amplitude) in [("steady fridge", 0.3), ("excursions every ~2 h", 6.0)] {
+            var rules = ThermoRules(device: key)
+            let n = 1_000_000
+            var signals = 0
+            let start = ContinuousClock.now
+            for i in 0..<n {
+                let t = 4 + amplitude * sin(Double(i) / 1_000)
+                signals &+= rules.observe(ThermoReading(celsius: t, humidity: 60, battery: 90),
+                                          at: 1_795_276_800_000 + EpochMillis(i) * 10_000, profile: profile,
+                                          sensor: sensor).count
+            }
+            let ns = seconds(start.duration(to: ContinuousClock.now)) * 1e9 / Double(n)
+            print(String(format: "rule evaluation, %@: %6.0f ns per reading (%d signals)", name, ns, signals))
+        }
+    }
+}
