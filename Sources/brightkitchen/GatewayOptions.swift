@@ -73,6 +73,10 @@ struct GatewayOptions: ParsableArguments {
             } catch {
                 throw ValidationError("rules file '\(path)': \(error)")
             }
+            let problems = c.rules.problems()
+            guard problems.isEmpty else {
+                throw ValidationError("rules file '\(path)':\n" + problems.map { "  \($0)" }.joined(separator: "\n"))
+            }
         }
         let specs = webhookSpecs.isEmpty
             ? (env["BK_WEBHOOKS"]?.split(separator: ",").map(String.init) ?? []) : webhookSpecs

@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: configuration.registryPath) else {
             throw ValidationError("""
                 no registry at '\(configuration.registryPath)': pass --config FILE (or BK_CONFIG); \
-                docs/registry.md shows the format, devices/ has examples
+                docs/operations.md (Registry) shows the format
                 """)
         }
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)

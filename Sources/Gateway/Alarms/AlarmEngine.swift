@@ -126,6 +126,7 @@ public final class AlarmEngine: Sendable {
     public func tick(now: EpochMillis) {
         let registry = model.registry
         state.withLock { s in
+            watchRegistered(registry, in: &s)
             var signals: [AlarmSignal] = []
             for key in s.devices.keys {
                 let before = s.devices[key]!
@@ -154,6 +155,19 @@ public final class AlarmEngine: Sendable {
             }
         }
         persistRuleState(now: now)
+    }
+
+    /// Every registered device is watched, whether or not it has ever spoken (a sensor that
+    /// never reports is offline too); removed devices are no longer judged.
+    private func watchRegistered(_ registry: Registry, in s: inout State) {
+        if s.devices.count != registry.devices.count || s.devices.keys.contains(where: { registry.device($0) == nil }) {
+            for key in s.devices.keys where registry.device(key) == nil { s.devices[key] = nil }
+            for (key, config) in registry.devices where s.devices[key] == nil {
+                let device = model.deviceState(key)
+                s.devices[key] = DeviceRuleState(config: config, intervalSeconds: device?.intervalSeconds ?? config.intervalSeconds,
+                                                 startedAt: model.startedAt, lastHeardAt: device?.lastSeen)
+            }
+        }
     }
 
     /// Writes the rule state of devices that changed since the last call.
@@ -187,10 +201,19 @@ public final class AlarmEngine: Sendable {
         commit(step, site: site, in: &s)
     }
 
-    /// Persists and pushes each transition of a step, then updates the open set.
+    /// Persists and pushes each transition of a step; the open set follows what was stored.
     func commit(_ step: LifecycleStep, site: SiteConfig, in s: inout State) {
         let record = step.record
-        if record.isOpen { s.open[record.identity] = record } else { s.open[record.identity] = nil }
+        guard !step.transitions.isEmpty else {
+            // A silent change (a camera incident ended with its final count): store it all the same.
+            do {
+                try store.update(alarm: record.row(site: site, updatedAt: clock.now()))
+                s.open[record.identity] = record.isOpen ? record : nil
+            } catch {
+                logger.error("cannot update alarm", metadata: ["alarm": "\(record.id)", "error": "\(error)"])
+            }
+            return
+        }
         for transition in step.transitions {
             let message = AlarmMessage(record: record, transition: transition, site: site).json()
             do {
@@ -205,6 +228,7 @@ public final class AlarmEngine: Sendable {
                 ])
                 continue
             }
+            s.open[record.identity] = record.isOpen ? record : nil
             let bytes = Array(message.utf8)
             publish(AlarmTopics.site(site.id), bytes)
             publish(AlarmTopics.regulator(site.region), bytes)

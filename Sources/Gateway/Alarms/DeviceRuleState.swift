@@ -8,8 +8,9 @@ struct DeviceRuleState: Sendable, Codable {
     var thermo: ThermoRules?
     var disinfection: DisinfectionRules?
 
-    init(config: DeviceConfig, intervalSeconds: Int, startedAt: EpochMillis) {
-        presence = PresenceRules(device: config.key, intervalSeconds: intervalSeconds, gatewayStartedAt: startedAt)
+    init(config: DeviceConfig, intervalSeconds: Int, startedAt: EpochMillis, lastHeardAt: EpochMillis? = nil) {
+        presence = PresenceRules(device: config.key, intervalSeconds: intervalSeconds, gatewayStartedAt: startedAt,
+                                 lastHeardAt: lastHeardAt)
         switch config.kind {
         case .thermo: thermo = ThermoRules(device: config.key)
         case .disinfector: disinfection = DisinfectionRules(device: config.key, schedule: nil, since: startedAt)

@@ -101,6 +101,14 @@ extension Store {
         }
     }
 
+    /// Updates an alarm's stored record without a transition (a detail changed silently).
+    public func update(alarm: AlarmRow) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE alarm SET state = ?, card = ?, updated_ms = ?, record = ? WHERE id = ?",
+                           arguments: [alarm.state, alarm.card, alarm.updatedAt, alarm.recordJSON, alarm.id])
+        }
+    }
+
     public func alarm(id: String) throws -> AlarmRow? {
         try pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM alarm WHERE id = ?", arguments: [id]).flatMap(Self.alarmRow)
