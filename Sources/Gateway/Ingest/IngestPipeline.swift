@@ -17,8 +17,10 @@ public final class IngestPipeline: Sendable {
     let clock: any WallClock
     let logger: Logger
     private let rejectLog: RejectLog
-    private let commandSink = Mutex<(@Sendable (DeviceKey, DeviceCommand) -> Void)?>(nil)
-    private let acceptedSink = Mutex<(@Sendable (DeviceMessage) -> Void)?>(nil)
+    // Boxed: an optional closure read back out of a Mutex sent the release build into an
+    // endless chain of reabstraction thunks (Swift 6.3.1), a stack overflow on the first message.
+    private let commandSink = Mutex<Sink<(DeviceKey, DeviceCommand)>?>(nil)
+    private let acceptedSink = Mutex<Sink<DeviceMessage>?>(nil)
 
     public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: Store,
                 metrics: GatewayMetrics, clock: any WallClock, logger: Logger) {
@@ -34,12 +36,14 @@ public final class IngestPipeline: Sendable {
 
     /// Where device commands go (the MQTT client, once it exists).
     public func sendCommands(to sink: @escaping @Sendable (DeviceKey, DeviceCommand) -> Void) {
-        commandSink.withLock { $0 = sink }
+        let box = Sink(sink)
+        commandSink.withLock { $0 = box }
     }
 
     /// Who hears about every accepted message once it is stored (the alarm engine).
     public func onAccepted(_ sink: @escaping @Sendable (DeviceMessage) -> Void) {
-        acceptedSink.withLock { $0 = sink }
+        let box = Sink(sink)
+        acceptedSink.withLock { $0 = box }
     }
 
     public func handle(topic: String, payload: [UInt8]) {
@@ -87,7 +91,7 @@ public final class IngestPipeline: Sendable {
         }
         Failpoint.hit("after-commit", topic: topic)
         deliver(effects)
-        acceptedSink.withLock { $0 }?(message)
+        acceptedSink.withLock { $0 }?.call(message)
     }
 
     /// Sends the commands a state change asked for and counts what was lost.
@@ -95,7 +99,7 @@ public final class IngestPipeline: Sendable {
         if effects.lost > 0 { metrics.seqLost.increment(by: effects.lost) }
         guard !effects.commands.isEmpty, let sink = commandSink.withLock({ $0 }) else { return }
         for (key, command) in effects.commands {
-            sink(key, command)
+            sink.call((key, command))
             metrics.commandsSent.increment()
         }
     }
@@ -107,4 +111,11 @@ public final class IngestPipeline: Sendable {
                                   message: rejection.message, payload: payload)
         try? writer.submit([.reject(record)])
     }
+}
+
+/// A callback held by reference.
+final class Sink<Value>: Sendable {
+    let call: @Sendable (Value) -> Void
+
+    init(_ call: @escaping @Sendable (Value) -> Void) { self.call = call }
 }
