@@ -38,6 +38,9 @@ extension MQTTClient {
         try check(mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, Int32(version)), "set protocol version")
         // Send window for our QoS ≥ 1 publishes; receive window is what MQTT 5 brokers may have
         // unacknowledged towards us (3.1.1 brokers use their own max_inflight_messages).
+        // Nagle's algorithm holds small packets back until the previous one is ACKed (up to
+        // ~40 ms with delayed ACKs): alarms are small packets that must not wait.
+        try check(mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1), "set TCP_NODELAY")
         try check(mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, Int32(config.maxInflight)), "set send maximum")
         try check(mosquitto_int_option(mosq, MOSQ_OPT_RECEIVE_MAXIMUM, Int32(config.maxInflight)), "set receive maximum")
         if let username = config.username {

@@ -58,6 +58,8 @@ extension MosquittoBroker {
             "listener \(port) 127.0.0.1",
             "allow_anonymous \(options.allowAnonymous)",
             "max_inflight_messages \(options.maxInflightMessages)",
+            // Deliver small packets at once instead of coalescing them (Nagle).
+            "set_tcp_nodelay true",
             "max_queued_messages \(options.maxQueuedMessages)",
             "message_size_limit \(options.messageSizeLimit)",
             "persistent_client_expiration 30d",

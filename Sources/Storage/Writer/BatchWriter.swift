@@ -10,7 +10,9 @@ import Logging
 /// turn holds back the broker's acknowledgements — backpressure, not memory growth.
 public final class BatchWriter: Sendable {
     public struct Options: Sendable {
-        public var maxDelay: Duration = .milliseconds(200)
+        /// Short, so a durable message (which waits for the batch in progress) is not held behind
+        /// a long commit; under load a batch still gathers everything queued meanwhile.
+        public var maxDelay: Duration = .milliseconds(5)
         public var maxBatch: Int = 10_000
         public var capacity: Int = 200_000
         public var maxRejects: Int = 10_000
