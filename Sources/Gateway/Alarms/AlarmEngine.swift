@@ -126,7 +126,7 @@ public final class AlarmEngine: Sendable {
     public func tick(now: EpochMillis) {
         let registry = model.registry
         state.withLock { s in
-            watchRegistered(registry, in: &s)
+            watchRegistered(registry, now: now, in: &s)
             var signals: [AlarmSignal] = []
             for key in s.devices.keys {
                 let before = s.devices[key]!
@@ -157,42 +157,50 @@ public final class AlarmEngine: Sendable {
         persistRuleState(now: now)
     }
 
-    /// Every registered device is watched, whether or not it has ever spoken (a sensor that
-    /// never reports is offline too); removed devices are no longer judged.
-    private func watchRegistered(_ registry: Registry, in s: inout State) {
-        if s.devices.count != registry.devices.count || s.devices.keys.contains(where: { registry.device($0) == nil }) {
-            for key in s.devices.keys where registry.device(key) == nil { s.devices[key] = nil }
-            for (key, config) in registry.devices where s.devices[key] == nil {
-                let device = model.deviceState(key)
-                s.devices[key] = DeviceRuleState(config: config, intervalSeconds: device?.intervalSeconds ?? config.intervalSeconds,
-                                                 startedAt: model.startedAt, lastHeardAt: device?.lastSeen)
-            }
+    /// A registered device that has never spoken is watched too (a sensor that never reports
+    /// is offline), but only once it is overdue, so idle registrations cost no rule state;
+    /// removed devices are no longer judged.
+    private func watchRegistered(_ registry: Registry, now: EpochMillis, in s: inout State) {
+        for key in s.devices.keys where registry.device(key) == nil { s.devices[key] = nil }
+        guard s.devices.count < registry.devices.count else { return }
+        for (key, config) in registry.devices where s.devices[key] == nil {
+            let interval = Int64(config.intervalSeconds) * 1_000
+            guard now - model.startedAt >= Int64(self.config.presence.missedIntervals) * interval else { continue }
+            let device = model.deviceState(key)
+            s.devices[key] = DeviceRuleState(config: config, intervalSeconds: device?.intervalSeconds ?? config.intervalSeconds,
+                                             startedAt: model.startedAt, lastHeardAt: device?.lastSeen)
         }
     }
 
-    /// Writes the rule state of devices that changed since the last call.
-    func persistRuleState(now: EpochMillis) {
+    /// Writes the rule state of devices that changed since the last call, at most `limit`
+    /// devices per call so a burst (a whole province reconnecting) costs bounded memory; the
+    /// rest stays dirty for the next tick. Shutdown passes no limit.
+    func persistRuleState(now: EpochMillis, limit: Int = 2_000) {
         let encoder = JSONEncoder()
-        let batch: [(DeviceKey, String)] = state.withLock { s in
-            var out: [(DeviceKey, String)] = []
-            for key in s.dirty {
-                if let rules = s.devices[key], let data = try? encoder.encode(rules) {
-                    out.append((key, String(decoding: data, as: UTF8.self)))
+        var remaining = true
+        while remaining {
+            let batch: [(DeviceKey, String)] = state.withLock { s in
+                var out: [(DeviceKey, String)] = []
+                while out.count < limit, let site = s.dirtySites.popFirst() {
+                    if let rules = s.violations[site], let data = try? encoder.encode(rules) {
+                        out.append((DeviceKey(site: site, device: Self.violationsDevice), String(decoding: data, as: UTF8.self)))
+                    }
                 }
-            }
-            for site in s.dirtySites {
-                if let rules = s.violations[site], let data = try? encoder.encode(rules) {
-                    out.append((DeviceKey(site: site, device: Self.violationsDevice), String(decoding: data, as: UTF8.self)))
+                while out.count < limit, let key = s.dirty.popFirst() {
+                    if let rules = s.devices[key], let data = try? encoder.encode(rules) {
+                        out.append((key, String(decoding: data, as: UTF8.self)))
+                    }
                 }
+                remaining = !s.dirty.isEmpty || !s.dirtySites.isEmpty
+                return out
             }
-            s.dirty.removeAll(keepingCapacity: true)
-            s.dirtySites.removeAll(keepingCapacity: true)
-            return out
-        }
-        do {
-            try store.saveRuleStates(batch, now: now)
-        } catch {
-            logger.error("cannot save rule state", metadata: ["devices": "\(batch.count)", "error": "\(error)"])
+            do {
+                try store.saveRuleStates(batch, now: now)
+            } catch {
+                logger.error("cannot save rule state", metadata: ["devices": "\(batch.count)", "error": "\(error)"])
+                return
+            }
+            if limit != .max { return }
         }
     }
 

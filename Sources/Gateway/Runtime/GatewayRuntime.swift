@@ -43,6 +43,10 @@ public final class GatewayRuntime: Sendable {
             DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true)
         }
         let snapshots = try store.loadDeviceSnapshots()
+        #if os(Linux)
+        // Parsing a province-sized registry leaves tens of MB of freed heap; hand it back.
+        _ = releaseFreedHeap(0)
+        #endif
         var modelOptions = configuration.model
         modelOptions.provisioning = configuration.provisioning
         model = StateModel(registry: fileRegistry, restoring: snapshots, provisioned: provisioned,
@@ -164,7 +168,7 @@ public final class GatewayRuntime: Sendable {
         if let broker { services.append(BrokerService(broker: broker)) }
         services.append(WriterService(writer: writer))
         // Shut down after the MQTT client (reverse order), so the saved rule state is final.
-        services.append(ShutdownHook { [alarms, clock] in alarms.persistRuleState(now: clock.now()) })
+        services.append(ShutdownHook { [alarms, clock] in alarms.persistRuleState(now: clock.now(), limit: .max) })
         services.append(MQTTService(client: client))
         services.append(PeriodicService(interval: .seconds(1)) { [self] in self.maintenanceTick() })
         services.append(PeriodicService(interval: configuration.registryPollInterval) { [watcher] in
@@ -202,7 +206,7 @@ public final class GatewayRuntime: Sendable {
 
     /// Stops everything without a service group (tests, CLI one-shots).
     public func shutdown() {
-        alarms.persistRuleState(now: clock.now())
+        alarms.persistRuleState(now: clock.now(), limit: .max)
         client.stop()
         writer.stop()
         watcher.stop()
@@ -222,3 +226,9 @@ final class RetentionClock: Sendable {
         }
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim`, which Swift's Glibc module does not export.
+@_silgen_name("malloc_trim")
+private func releaseFreedHeap(_ pad: Int) -> Int32
+#endif
