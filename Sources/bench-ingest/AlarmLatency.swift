@@ -11,6 +11,8 @@ import Synchronization
 struct AlarmLatency {
     let samples: Int
     let backgroundRate: Int
+    /// The `brightkitchen` binary: the gateway runs as its own process, as in production.
+    let binary: String
     let logger: Logger
 
     func run() async throws {
@@ -25,13 +27,8 @@ struct AlarmLatency {
         for d in 0..<thermos { yaml += "  - {id: t-\(d), site: site-\(d % sites), kind: thermo, zone: cold}\n" }
         for c in 0..<samples { yaml += "  - {id: cam-\(c), site: site-\(c % sites), kind: camera}\n" }
         try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
-        var configuration = GatewayConfiguration(registryPath: dir + "/registry.yaml", brokerURL: broker.url,
-                                                 databasePath: dir + "/bk.sqlite", dataDirectory: dir)
-        configuration.gatewayID = "bench-alarms"
-        let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
-        try gateway.prepare()
-        try gateway.client.start()
-        guard await gateway.client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchFailure("gateway offline") }
+        let gateway = try await GatewayProcess.start(binary: binary, workspace: workspace, logger: logger)
+        defer { gateway.stop() }
 
         // The regulator's view: one subscription for the whole province.
         let sentAt = Mutex<[String: ContinuousClock.Instant]>([:])
@@ -111,7 +108,6 @@ struct AlarmLatency {
         print(String(format: "detection → regulator topic p50 %.2f ms, p99 %.2f ms, max %.2f ms  (target p99 <= 20 ms)",
                      percentile(0.5), percentile(0.99), sorted.last ?? .nan))
         for client in [regulator, background, cameras] { client.stop() }
-        gateway.shutdown()
         ruleCost()
     }
 

@@ -4,6 +4,7 @@ import KitchenModel
 import Logging
 import MQTTClient
 import Storage
+import Synchronization
 
 /// End-to-end gateway benchmark: ingest (issue 2, item 13) and alarms (issue 3, item 10).
 ///
@@ -41,7 +42,7 @@ struct BenchIngest {
         }
         if !args.flag("skip-alarms") {
             try await AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
-                                   logger: logger).run()
+                                   binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
         }
     }
 
@@ -108,5 +109,43 @@ struct BenchWorkspace {
     func close() {
         broker.stop()
         try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// The real `brightkitchen serve` binary on a workspace's registry and broker, started and
+/// waited for until it has subscribed (its retained online state appears).
+struct GatewayProcess {
+    let process: Process
+
+    static func start(binary: String, workspace: BenchWorkspace, logger: Logger) async throws -> GatewayProcess {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw BenchFailure("no gateway binary at \(binary) (build it, or pass --binary)")
+        }
+        let dir = workspace.directory
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["serve", "--config", dir + "/registry.yaml", "--broker", workspace.broker.url,
+                             "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "0",
+                             "--log-level", "warning"]
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let probe = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: workspace.broker.port,
+                                                                     clientID: "bench-probe"), logger: logger)
+        defer { probe.stop() }
+        let online = Mutex(false)
+        probe.onMessage { _ in online.withLock { $0 = true } }
+        try probe.subscribe("bk/v1/_gateway/+/state", qos: 1)
+        try probe.start()
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
+        while !online.withLock({ $0 }) {
+            guard process.isRunning, ContinuousClock.now < deadline else { throw BenchFailure("the gateway did not come up") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return GatewayProcess(process: process)
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
     }
 }

@@ -20,28 +20,13 @@ struct PeakRSS {
         try registryYAML(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
 
         print("\n## Peak RSS: \(sites) sites, \(devices) devices registered, each sends birth + one telemetry")
-        let gateway = Process()
-        gateway.executableURL = URL(fileURLWithPath: binary)
-        gateway.arguments = ["serve", "--config", dir + "/registry.yaml", "--broker", broker.url,
-                             "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "0",
-                             "--log-level", "warning"]
-        gateway.standardError = FileHandle(forWritingAtPath: "/dev/null")
         let started = ContinuousClock.now
-        try gateway.run()
-        defer { gateway.terminate(); gateway.waitUntilExit() }
-
+        let gateway = try await GatewayProcess.start(binary: binary, workspace: workspace, logger: logger)
+        defer { gateway.stop() }
         let publisher = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
                                                                          clientID: "rss-pub"), logger: logger)
         try publisher.start()
         _ = await publisher.waitUntilConnected(timeout: .seconds(10))
-        // Wait for the gateway's own subscription: its retained online state appears.
-        let probe = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
-                                                                     clientID: "rss-probe"), logger: logger)
-        let online = Mutex(false)
-        probe.onMessage { _ in online.withLock { $0 = true } }
-        try probe.subscribe("bk/v1/_gateway/+/state", qos: 1)
-        try probe.start()
-        while !online.withLock({ $0 }) && gateway.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         let ready = ContinuousClock.now
         print(String(format: "startup with registry      %8.2f s", seconds(started.duration(to: ready))))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -59,10 +44,9 @@ struct PeakRSS {
         let stored = try store.counts().readings
         print(String(format: "births + readings processed %7.2f s  (%d of %d readings stored; births commit one by one)",
                      seconds(sent.duration(to: ContinuousClock.now)), stored, devices))
-        let hwm = Self.peakRSS(pid: gateway.processIdentifier)
+        let hwm = Self.peakRSS(pid: gateway.process.processIdentifier)
         print(String(format: "peak RSS (VmHWM)           %8.1f MB  (target <= 200 MB)", Double(hwm) / 1_048_576))
         publisher.stop()
-        probe.stop()
     }
 
     static func peakRSS(pid: Int32) -> Int {
