@@ -16,6 +16,8 @@ public final class AlarmEngine: Sendable {
         var violations: [SiteID: ViolationRules] = [:]
         var open: [AlarmIdentity: AlarmRecord] = [:]
         var dirty: Set<DeviceKey> = []
+        /// Dirty devices with a running delay: saved on the next tick, ahead of the rest.
+        var urgent: Set<DeviceKey> = []
         var dirtySites: Set<SiteID> = []
     }
 
@@ -117,7 +119,7 @@ public final class AlarmEngine: Sendable {
                 break
             }
             s.devices[device.key] = rules
-            s.dirty.insert(device.key)
+            if rules.hasRunningTimer { s.urgent.insert(device.key) } else { s.dirty.insert(device.key) }
             for signal in signals { apply(signal, site: site, in: &s) }
         }
     }
@@ -151,9 +153,14 @@ public final class AlarmEngine: Sendable {
             for record in Array(s.open.values) {
                 guard let site = registry.site(record.device.site) else { continue }
                 let step = lifecycle.due(record, now: now)
+                guard !step.transitions.isEmpty || step.record != record else { continue }
                 commit(step, site: site, in: &s)
             }
         }
+        // Devices with a running delay are saved every second; the rest (every reading touches
+        // its device's state: stuck-value watch, battery hysteresis) trickle out 100 per second.
+        // Writing them all each second filled the WAL at ~1 MB/s and the checkpoints it forced
+        // stalled ingest commits for hundreds of milliseconds.
         persistRuleState(now: now)
     }
 
@@ -172,27 +179,39 @@ public final class AlarmEngine: Sendable {
         }
     }
 
-    /// Writes the rule state of devices that changed since the last call, at most `limit`
-    /// devices per call so a burst (a whole province reconnecting) costs bounded memory; the
-    /// rest stays dirty for the next tick. Shutdown passes no limit.
-    func persistRuleState(now: EpochMillis, limit: Int = 2_000) {
+    /// Writes the rule state of devices that changed since the last call: every device with a
+    /// running delay, then at most `limit` others, so a burst (a whole province reconnecting)
+    /// costs bounded memory and write time; the rest stays dirty for the next tick. Shutdown
+    /// passes no limit.
+    func persistRuleState(now: EpochMillis, limit: Int = 100) {
         let encoder = JSONEncoder()
         var remaining = true
         while remaining {
-            let batch: [(DeviceKey, String)] = state.withLock { s in
-                var out: [(DeviceKey, String)] = []
-                while out.count < limit, let site = s.dirtySites.popFirst() {
-                    if let rules = s.violations[site], let data = try? encoder.encode(rules) {
-                        out.append((DeviceKey(site: site, device: Self.violationsDevice), String(decoding: data, as: UTF8.self)))
-                    }
+            // Copy under the lock, encode outside it: the MQTT thread must not wait on JSON.
+            let (devices, sites): ([(DeviceKey, DeviceRuleState)], [(SiteID, ViolationRules)]) = state.withLock { s in
+                var sites: [(SiteID, ViolationRules)] = []
+                while sites.count < limit, let site = s.dirtySites.popFirst() {
+                    if let rules = s.violations[site] { sites.append((site, rules)) }
                 }
-                while out.count < limit, let key = s.dirty.popFirst() {
-                    if let rules = s.devices[key], let data = try? encoder.encode(rules) {
-                        out.append((key, String(decoding: data, as: UTF8.self)))
-                    }
+                var devices: [(DeviceKey, DeviceRuleState)] = []
+                while let key = s.urgent.popFirst() {
+                    s.dirty.remove(key)
+                    if let rules = s.devices[key] { devices.append((key, rules)) }
+                }
+                while devices.count + sites.count < limit, let key = s.dirty.popFirst() {
+                    if let rules = s.devices[key] { devices.append((key, rules)) }
                 }
                 remaining = !s.dirty.isEmpty || !s.dirtySites.isEmpty
-                return out
+                return (devices, sites)
+            }
+            var batch: [(DeviceKey, String)] = []
+            for (site, rules) in sites {
+                if let data = try? encoder.encode(rules) {
+                    batch.append((DeviceKey(site: site, device: Self.violationsDevice), String(decoding: data, as: UTF8.self)))
+                }
+            }
+            for (key, rules) in devices {
+                if let data = try? encoder.encode(rules) { batch.append((key, String(decoding: data, as: UTF8.self))) }
             }
             do {
                 try store.saveRuleStates(batch, now: now)

@@ -26,6 +26,12 @@ struct DeviceRuleState: Sendable, Codable {
         set { kindRules = newValue.map(KindRules.disinfection) ?? .none }
     }
 
+    /// A delay or recovery timer is running: losing this state to a crash would restart it.
+    var hasRunningTimer: Bool {
+        guard let thermo else { return false }
+        return [thermo.tooWarm, thermo.tooCold, thermo.humidityHigh].contains { $0.outsideSince != nil || $0.isRaised }
+    }
+
     init(config: DeviceConfig, intervalSeconds: Int, startedAt: EpochMillis, lastHeardAt: EpochMillis? = nil) {
         presence = PresenceRules(device: config.key, intervalSeconds: intervalSeconds, gatewayStartedAt: startedAt,
                                  lastHeardAt: lastHeardAt)
