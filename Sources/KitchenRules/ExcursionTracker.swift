@@ -24,17 +24,87 @@ public struct ExcursionTracker: Sendable, Hashable, Codable {
     }
 
     public let direction: Direction
+
+    /// The excursion's facts, boxed: a thermometer carries three trackers that are empty nearly
+    /// all the time, and a province of them kept inline cost megabytes for nothing.
+    struct Facts: Sendable, Hashable {
+        var outsideSince: EpochMillis?
+        var raisedAt: EpochMillis?
+        var peak: Double?
+        var reportedPeak: Double?
+        var reportedAt: EpochMillis?
+        var recoveredSince: EpochMillis?
+    }
+
+    private indirect enum Box: Sendable, Hashable {
+        case facts(Facts)
+    }
+
+    private var box: Box?
+
+    private var facts: Facts {
+        get {
+            guard case .facts(let facts)? = box else { return Facts() }
+            return facts
+        }
+        set { box = newValue == Facts() ? nil : .facts(newValue) }
+    }
+
     /// First reading past the limit in the current excursion.
-    public private(set) var outsideSince: EpochMillis?
-    public private(set) var raisedAt: EpochMillis?
-    public private(set) var peak: Double?
-    public private(set) var reportedPeak: Double?
-    public private(set) var reportedAt: EpochMillis?
+    public private(set) var outsideSince: EpochMillis? {
+        get { facts.outsideSince }
+        set { facts.outsideSince = newValue }
+    }
+    public private(set) var raisedAt: EpochMillis? {
+        get { facts.raisedAt }
+        set { facts.raisedAt = newValue }
+    }
+    public private(set) var peak: Double? {
+        get { facts.peak }
+        set { facts.peak = newValue }
+    }
+    public private(set) var reportedPeak: Double? {
+        get { facts.reportedPeak }
+        set { facts.reportedPeak = newValue }
+    }
+    public private(set) var reportedAt: EpochMillis? {
+        get { facts.reportedAt }
+        set { facts.reportedAt = newValue }
+    }
     /// First of the uninterrupted recovered readings of a raised excursion.
-    public private(set) var recoveredSince: EpochMillis?
+    public private(set) var recoveredSince: EpochMillis? {
+        get { facts.recoveredSince }
+        set { facts.recoveredSince = newValue }
+    }
 
     public init(direction: Direction) {
         self.direction = direction
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case direction, outsideSince, raisedAt, peak, reportedPeak, reportedAt, recoveredSince
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        direction = try c.decode(Direction.self, forKey: .direction)
+        facts = Facts(outsideSince: try c.decodeIfPresent(EpochMillis.self, forKey: .outsideSince),
+                      raisedAt: try c.decodeIfPresent(EpochMillis.self, forKey: .raisedAt),
+                      peak: try c.decodeIfPresent(Double.self, forKey: .peak),
+                      reportedPeak: try c.decodeIfPresent(Double.self, forKey: .reportedPeak),
+                      reportedAt: try c.decodeIfPresent(EpochMillis.self, forKey: .reportedAt),
+                      recoveredSince: try c.decodeIfPresent(EpochMillis.self, forKey: .recoveredSince))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(direction, forKey: .direction)
+        try c.encodeIfPresent(outsideSince, forKey: .outsideSince)
+        try c.encodeIfPresent(raisedAt, forKey: .raisedAt)
+        try c.encodeIfPresent(peak, forKey: .peak)
+        try c.encodeIfPresent(reportedPeak, forKey: .reportedPeak)
+        try c.encodeIfPresent(reportedAt, forKey: .reportedAt)
+        try c.encodeIfPresent(recoveredSince, forKey: .recoveredSince)
     }
 
     public var isRaised: Bool { raisedAt != nil }
