@@ -189,6 +189,11 @@ public final class GatewayRuntime: Sendable {
         if !effects.writes.isEmpty { try? writer.submit(effects.writes) }
         pipeline.deliver(effects)
         alarms.tick(now: now)
+        #if os(Linux)
+        // Bursts (a province reconnecting) free a lot at once in several threads' malloc arenas;
+        // returning it keeps the resident size near what is live.
+        _ = releaseFreedHeap(0)
+        #endif
         metrics.devicesOnline.set(Double(model.onlineDeviceCount()))
         metrics.writeQueue.set(Double(writer.queued))
         if lastRetention.due(now: now) {
