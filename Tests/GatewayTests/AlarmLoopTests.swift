@@ -130,6 +130,22 @@ import FoundationNetworking
         #expect(eventually(timeout: .seconds(5)) {
             inbox.withLock { $0.contains { $0.1.contains(#""transition":"rectified""#) } }
         })
+
+        // The API's view of the same alarm: shared fields, who did what, and the trail.
+        var request = URLRequest(url: URL(string: base)!)
+        request.setValue("Bearer \(siteToken)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let body = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let view = try #require(body["alarm"] as? [String: Any])
+        #expect(view["kind"] as? String == "too_warm")
+        #expect(view["title_zh"] as? String == "温度过高")
+        #expect(view["state"] as? String == "rectified")
+        #expect((view["rectified_by"] as? String)?.hasPrefix("王师傅 (site:canteen-01#") == true)
+        #expect(view["rectify_action"] as? String == "更换门封条，温度已恢复")
+        let trailKinds = (body["trail"] as? [[String: Any]])?.compactMap { $0["transition"] as? String } ?? []
+        #expect(trailKinds == trail)
+        let (listStatus, list) = try await post(base, token: siteToken, json: "{}")
+        #expect(listStatus == 404 || listStatus == 405, "POST on the alarm itself is not a route: \(list)")
         gateway.terminate()
     }
 }

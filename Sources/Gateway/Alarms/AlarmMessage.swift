@@ -17,27 +17,14 @@ struct AlarmMessage: Encodable {
     var at: EpochMillis
     var by: String?
     var note: String?
+    /// State and card after this transition (a step may hold several, e.g. acknowledged + rectified).
     var state: String
     var card: String
     var site: Site
-    var device: String
-    var kind: String
-    var category: String
-    var label: String?
-    var riskClass: Int?
-    var titleZH: String
-    var titleEN: String
-    var messageZH: String
-    var messageEN: String
-    var raisedAt: EpochMillis
-    var deadline: EpochMillis?
-    var occurrences: Int
-    var detail: AlarmDetail
+    var core: AlarmCore
 
     enum CodingKeys: String, CodingKey {
-        case alarmID = "alarm_id", transition, at, by, note, state, card, site, device, kind, category, label
-        case riskClass = "class", titleZH = "title_zh", titleEN = "title_en", messageZH = "message_zh"
-        case messageEN = "message_en", raisedAt = "raised_at", deadline, occurrences, detail
+        case alarmID = "alarm_id", transition, at, by, note, state, card, site
     }
 
     init(record: AlarmRecord, transition: Transition, site: SiteConfig) {
@@ -49,19 +36,20 @@ struct AlarmMessage: Encodable {
         state = transition.state.rawValue
         card = transition.card.rawValue
         self.site = Site(id: site.id.rawValue, name: site.name, region: site.region.description)
-        device = record.device.device.rawValue
-        kind = record.kind.rawValue
-        category = record.kind.category.rawValue
-        label = record.label
-        riskClass = record.riskClass?.rawValue
-        titleZH = record.kind.titleZH
-        titleEN = record.kind.titleEN
-        messageZH = record.detail.message
-        messageEN = record.detail.messageEN
-        raisedAt = record.raisedAt
-        deadline = record.deadline
-        occurrences = record.occurrences
-        detail = record.detail
+        core = AlarmCore(record)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try core.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(alarmID, forKey: .alarmID)
+        try c.encode(transition, forKey: .transition)
+        try c.encode(at, forKey: .at)
+        try c.encodeIfPresent(by, forKey: .by)
+        try c.encodeIfPresent(note, forKey: .note)
+        try c.encode(state, forKey: .state)
+        try c.encode(card, forKey: .card)
+        try c.encode(site, forKey: .site)
     }
 
     func json() -> String {

@@ -1,27 +1,17 @@
 import Foundation
+import Gateway
 import KitchenModel
 import KitchenRules
 import Storage
 
-/// An alarm as the API shows it.
+/// An alarm as the API shows it: the fields it shares with the pushed message, plus who did
+/// what and when.
 struct AlarmView: Encodable {
     var id: String
     var site: String
-    var device: String
-    var kind: String
-    var category: String
-    var label: String?
-    var riskClass: Int?
     var state: String
     var card: String
-    var titleZH: String
-    var titleEN: String
-    var messageZH: String
-    var messageEN: String
-    var raisedAt: EpochMillis
-    var deadline: EpochMillis?
     var overdueAt: EpochMillis?
-    var occurrences: Int
     var conditionCleared: Bool
     var acknowledgedBy: String?
     var acknowledgedAt: EpochMillis?
@@ -31,13 +21,11 @@ struct AlarmView: Encodable {
     var evidence: [String]
     var closedBy: String?
     var closedAt: EpochMillis?
-    var detail: AlarmDetail
+    var core: AlarmCore
 
     enum CodingKeys: String, CodingKey {
-        case id, site, device, kind, category, label, state, card, deadline, occurrences, evidence, detail
-        case riskClass = "class", titleZH = "title_zh", titleEN = "title_en", messageZH = "message_zh"
-        case messageEN = "message_en", raisedAt = "raised_at", overdueAt = "overdue_at"
-        case conditionCleared = "condition_cleared", acknowledgedBy = "acknowledged_by"
+        case id, site, state, card, evidence
+        case overdueAt = "overdue_at", conditionCleared = "condition_cleared", acknowledgedBy = "acknowledged_by"
         case acknowledgedAt = "acknowledged_at", rectifiedBy = "rectified_by", rectifiedAt = "rectified_at"
         case rectifyAction = "rectify_action", closedBy = "closed_by", closedAt = "closed_at"
     }
@@ -45,21 +33,9 @@ struct AlarmView: Encodable {
     init(_ r: AlarmRecord) {
         id = r.id
         site = r.device.site.rawValue
-        device = r.device.device.rawValue
-        kind = r.kind.rawValue
-        category = r.kind.category.rawValue
-        label = r.label
-        riskClass = r.riskClass?.rawValue
         state = r.state.rawValue
         card = r.card.rawValue
-        titleZH = r.kind.titleZH
-        titleEN = r.kind.titleEN
-        messageZH = r.detail.message
-        messageEN = r.detail.messageEN
-        raisedAt = r.raisedAt
-        deadline = r.deadline
         overdueAt = r.overdueAt
-        occurrences = r.occurrences
         conditionCleared = r.conditionCleared
         acknowledgedBy = r.acknowledgedBy
         acknowledgedAt = r.acknowledgedAt
@@ -69,12 +45,31 @@ struct AlarmView: Encodable {
         evidence = r.evidence
         closedBy = r.closedBy
         closedAt = r.closedAt
-        detail = r.detail
+        core = AlarmCore(r)
     }
 
     init?(_ row: AlarmRow) {
         guard let record = try? JSONDecoder().decode(AlarmRecord.self, from: Data(row.recordJSON.utf8)) else { return nil }
         self.init(record)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try core.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(site, forKey: .site)
+        try c.encode(state, forKey: .state)
+        try c.encode(card, forKey: .card)
+        try c.encodeIfPresent(overdueAt, forKey: .overdueAt)
+        try c.encode(conditionCleared, forKey: .conditionCleared)
+        try c.encodeIfPresent(acknowledgedBy, forKey: .acknowledgedBy)
+        try c.encodeIfPresent(acknowledgedAt, forKey: .acknowledgedAt)
+        try c.encodeIfPresent(rectifiedBy, forKey: .rectifiedBy)
+        try c.encodeIfPresent(rectifiedAt, forKey: .rectifiedAt)
+        try c.encodeIfPresent(rectifyAction, forKey: .rectifyAction)
+        try c.encode(evidence, forKey: .evidence)
+        try c.encodeIfPresent(closedBy, forKey: .closedBy)
+        try c.encodeIfPresent(closedAt, forKey: .closedAt)
     }
 }
 
