@@ -144,6 +144,12 @@ import FoundationNetworking
         #expect(view["rectify_action"] as? String == "更换门封条，温度已恢复")
         let trailKinds = (body["trail"] as? [[String: Any]])?.compactMap { $0["transition"] as? String } ?? []
         #expect(trailKinds == trail)
+        let (adminToken, _) = try store.createToken(role: .admin, scope: nil, now: SystemClock().now())
+        var metricsRequest = URLRequest(url: URL(string: "http://127.0.0.1:\(bench.httpPort)/metrics")!)
+        metricsRequest.setValue("Bearer \(adminToken)", forHTTPHeaderField: "Authorization")
+        let metrics = String(decoding: try await URLSession.shared.data(for: metricsRequest).0, as: UTF8.self)
+        #expect(metrics.contains(#"bk_alarm_transitions_total{transition="raised"} 1"#), "\(metrics.prefix(300))")
+        #expect(metrics.contains(#"bk_alarm_transitions_total{transition="rectified"} 1"#))
         let (listStatus, list) = try await post(base, token: siteToken, json: "{}")
         #expect(listStatus == 404 || listStatus == 405, "POST on the alarm itself is not a route: \(list)")
         gateway.terminate()

@@ -29,6 +29,7 @@ public final class AlarmEngine: Sendable {
     let logger: Logger
     let webhookTargets: [String]
     let publish: @Sendable (String, [UInt8]) -> Void
+    let metrics: GatewayMetrics?
     let state = Mutex(State())
     /// Which registry schedule each controller's rules were built from.
     let appliedSchedules = Mutex<[DeviceKey: ScheduleSpec]>([:])
@@ -37,7 +38,8 @@ public final class AlarmEngine: Sendable {
     static let violationsDevice = DeviceID("_violations")!
 
     public init(config: RuleConfig, store: Store, model: StateModel, clock: any WallClock, logger: Logger,
-                webhookTargets: [String], publish: @escaping @Sendable (String, [UInt8]) -> Void) throws {
+                webhookTargets: [String], metrics: GatewayMetrics? = nil,
+                publish: @escaping @Sendable (String, [UInt8]) -> Void) throws {
         self.config = config
         self.lifecycle = AlarmLifecycle(config: config.lifecycle)
         self.store = store
@@ -46,6 +48,7 @@ public final class AlarmEngine: Sendable {
         self.logger = logger
         self.webhookTargets = webhookTargets
         self.publish = publish
+        self.metrics = metrics
         try restore()
     }
 
@@ -256,6 +259,7 @@ public final class AlarmEngine: Sendable {
                 continue
             }
             s.open[record.identity] = record.isOpen ? record : nil
+            metrics?.alarmTransition(transition.kind)
             let bytes = Array(message.utf8)
             publish(AlarmTopics.site(site.id), bytes)
             publish(AlarmTopics.regulator(site.region), bytes)

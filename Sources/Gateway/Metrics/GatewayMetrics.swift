@@ -1,4 +1,5 @@
 import KitchenModel
+import KitchenRules
 import Prometheus
 
 /// The gateway's Prometheus metrics, created once so the hot path only increments.
@@ -12,6 +13,8 @@ public final class GatewayMetrics: Sendable {
     let commandsSent: Counter
     let readingsStored: Counter
     let commitSeconds: ValueHistogram
+    private let alarmTransitions: [String: Counter]
+    let outboxPending: Gauge
     let devicesOnline: Gauge
     let writeQueue: Gauge
     let mqttConnected: Gauge
@@ -50,6 +53,14 @@ public final class GatewayMetrics: Sendable {
             name: "bk_batch_commit_seconds",
             buckets: [0.000_5, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
             help: "Time to commit one batch of ingest writes")
+        var transitions: [String: Counter] = [:]
+        for kind in Transition.Kind.allCases {
+            transitions[kind.rawValue] = registry.makeCounter(
+                name: "bk_alarm_transitions_total", labels: [("transition", kind.rawValue)],
+                help: "Alarm transitions recorded and pushed, by transition")
+        }
+        alarmTransitions = transitions
+        outboxPending = registry.makeGauge(name: "bk_outbox_pending", help: "Webhook messages waiting for delivery")
         devicesOnline = registry.makeGauge(name: "bk_devices_online", help: "Devices currently online")
         writeQueue = registry.makeGauge(name: "bk_write_queue_items", help: "Writes waiting for the batch writer")
         mqttConnected = registry.makeGauge(name: "bk_mqtt_connected", help: "1 while connected to the broker")
@@ -57,6 +68,10 @@ public final class GatewayMetrics: Sendable {
 
     func accepted(channel: String, kind: DeviceKind) {
         messages["\(channel)/\(kind.rawValue)"]?.increment()
+    }
+
+    func alarmTransition(_ kind: Transition.Kind) {
+        alarmTransitions[kind.rawValue]?.increment()
     }
 
     func rejected(_ reason: RejectReason) {

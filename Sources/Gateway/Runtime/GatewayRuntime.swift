@@ -85,7 +85,7 @@ public final class GatewayRuntime: Sendable {
         let client = client
         webhooks = WebhookDelivery(store: store, webhooks: configuration.webhooks, clock: clock, logger: logger)
         alarms = try AlarmEngine(config: configuration.rules, store: store, model: model, clock: clock, logger: logger,
-                                 webhookTargets: webhooks.targets) { topic, payload in
+                                 webhookTargets: webhooks.targets, metrics: metrics) { topic, payload in
             do {
                 _ = try client.publish(topic: topic, payload: payload, qos: 1, retain: false)
             } catch {
@@ -174,8 +174,9 @@ public final class GatewayRuntime: Sendable {
         services.append(PeriodicService(interval: configuration.registryPollInterval) { [watcher] in
             watcher.checkForChange()
         })
-        services.append(PeriodicService(interval: .seconds(1)) { [webhooks] in
+        services.append(PeriodicService(interval: .seconds(1)) { [webhooks, store, metrics] in
             await webhooks.deliverDue()
+            if let pending = try? store.pendingOutboxCount() { metrics.outboxPending.set(Double(pending)) }
         })
         return services
     }
