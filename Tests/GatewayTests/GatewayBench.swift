@@ -38,18 +38,7 @@ final class GatewayBench: @unchecked Sendable {
 
     /// Waits for `/healthz` to report the broker connection (the subscription follows at once).
     func waitUntilHealthy(_ gateway: ChildProcess, timeout: Duration = .seconds(30)) async throws {
-        let url = URL(string: "http://127.0.0.1:\(httpPort)/healthz")!
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while ContinuousClock.now < deadline {
-            guard gateway.isRunning else { throw BenchError("gateway exited:\n\(gateway.stderr)") }
-            if let (_, response) = try? await URLSession.shared.data(from: url),
-               (response as? HTTPURLResponse)?.statusCode == 200 {
-                try await Task.sleep(for: .milliseconds(200))  // let the SUBSCRIBE reach the broker
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw BenchError("gateway not healthy within \(timeout):\n\(gateway.stderr)")
+        try await GatewayTests.waitUntilHealthy(gateway, port: httpPort, timeout: timeout)
     }
 
     func deviceClient(_ id: String) throws -> MQTTClient {
@@ -63,6 +52,22 @@ final class GatewayBench: @unchecked Sendable {
     func tearDown() {
         broker.stop()
     }
+}
+
+/// Polls a gateway's `/healthz` until it answers 200, failing early if the process exits.
+func waitUntilHealthy(_ gateway: ChildProcess, port: Int, timeout: Duration = .seconds(30)) async throws {
+    let url = URL(string: "http://127.0.0.1:\(port)/healthz")!
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        guard gateway.isRunning else { throw BenchError("gateway exited:\n\(gateway.stderr)") }
+        if let (_, response) = try? await URLSession.shared.data(from: url),
+           (response as? HTTPURLResponse)?.statusCode == 200 {
+            try await Task.sleep(for: .milliseconds(200))  // let the SUBSCRIBE reach the broker
+            return
+        }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    throw BenchError("gateway not healthy within \(timeout):\n\(gateway.stderr)")
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -36,15 +36,6 @@ import FoundationNetworking
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    func waitHealthy(_ gateway: ChildProcess, port: Int) async throws {
-        for _ in 0..<300 {
-            guard gateway.isRunning else { throw BenchError("gateway exited:\n\(gateway.stderr)") }
-            if let (status, _) = try? await get("http://127.0.0.1:\(port)/healthz"), status == 200 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw BenchError("not healthy:\n\(gateway.stderr)")
-    }
-
     /// `serve` on the embedded defaults (no --broker, no --database) in a fresh directory,
     /// healthy, with its default database opened and a device connected to its private broker.
     struct Served {
@@ -62,7 +53,7 @@ import FoundationNetworking
         let gateway = try ChildProcess(executable: binary, arguments: [
             "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(port)",
         ], logDirectory: dir.path)
-        try await waitHealthy(gateway, port: port)
+        try await waitUntilHealthy(gateway, port: port)
         let store = try Store(path: dir.file("brightkitchen.sqlite"))
         let brokerPort = try #require(try store.meta("embedded_broker_port").flatMap(Int.init))
         let device = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,

@@ -51,7 +51,7 @@ extension AlarmEngine {
         let result: Result<AlarmRecord, AlarmActionError> = state.withLock { s in
             let record = s.open.values.first { $0.id == id }
                 ?? (try? store.alarm(id: id)).flatMap { $0 }.flatMap(AlarmRecord.decode)
-            guard let record, let site = model.registry.site(record.device.site) else {
+            guard let record, let site = model.site(record.device.site) else {
                 return .failure(.notFound(id))
             }
             do throws(LifecycleError) {

@@ -74,7 +74,7 @@ public final class AlarmEngine: Sendable {
 
     /// Feeds one accepted message to the rules.
     public func observe(_ message: DeviceMessage) {
-        guard let device = model.deviceState(message.key), let site = model.registry.site(message.key.site) else {
+        guard let device = model.deviceState(message.key), let site = model.site(message.key.site) else {
             return
         }
         state.withLock { s in
@@ -100,15 +100,11 @@ public final class AlarmEngine: Sendable {
                 let profile = config.profile(for: device.key, zone: device.config.zone)
                 if rules.thermo == nil { rules.thermo = ThermoRules(device: device.key) }
                 signals += rules.thermo!.observe(reading, at: time, profile: profile, sensor: config.sensor)
+            // Only disinfectors send these (the decoder checks the kind), and ensureSchedule above
+            // has given every disinfector its rules.
             case .telemetry(.disinfector(let status)):
-                if rules.disinfection == nil {
-                    rules.disinfection = DisinfectionRules(device: device.key, schedule: nil, since: time)
-                }
                 signals += rules.disinfection!.observe(status: status, at: time, config: config.disinfection)
             case .event(.run(let run)):
-                if rules.disinfection == nil {
-                    rules.disinfection = DisinfectionRules(device: device.key, schedule: nil, since: time)
-                }
                 let verdict = rules.disinfection!.observe(run: run, at: time, config: config.disinfection)
                 recordLedger(verdict.entry)
                 signals += verdict.signals

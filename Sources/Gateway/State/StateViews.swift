@@ -124,6 +124,11 @@ extension StateModel {
         }
     }
 
+    /// One site's configuration, without copying the whole registry (the alarm path asks per message).
+    public func site(_ id: SiteID) -> SiteConfig? {
+        read { $0.registry.site(id) }
+    }
+
     /// Whether a site exists at all (to tell 404 from 403).
     public func siteExists(_ id: SiteID) -> Bool {
         read { $0.registry.site(id) != nil }
