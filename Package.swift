@@ -27,6 +27,10 @@ let package = Package(
                        providers: [.apt(["libqrencode-dev"])]),
 
         .target(name: "KitchenModel"),
+        // Ticket codes, trace numbers, QR codes and receipts: pure, no I/O.
+        .target(name: "Traceability", dependencies: [
+            "CQREncode", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Pure food-safety decisions: no I/O, time passed in.
         .target(name: "KitchenRules", dependencies: ["KitchenModel"]),
         .target(name: "MQTTClient", dependencies: [
@@ -35,6 +39,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "DeviceIngest", dependencies: ["KitchenModel"]),
+        // Tasmota, zigbee2mqtt, Shelly and Frigate payloads mapped to the canonical messages.
+        .target(name: "DeviceAdapters", dependencies: ["KitchenModel", "DeviceIngest"]),
         .target(name: "DeviceSimulator", dependencies: [
             "KitchenModel", "MQTTClient",
             .product(name: "Logging", package: "swift-log"),
@@ -47,7 +53,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage",
+            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "Traceability",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -55,12 +61,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "WebAPI", dependencies: [
-            "Gateway", "Storage", "KitchenModel", "KitchenRules",
+            "Gateway", "Storage", "KitchenModel", "KitchenRules", "Traceability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "brightkitchen", dependencies: [
-            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules",
+            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,11 +80,13 @@ let package = Package(
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
         .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules", "KitchenModel"]),
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
+        .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "TestSupport", "brightkitchen",
+            "Traceability",
         ]),
         .testTarget(name: "WebAPITests", dependencies: [
             "WebAPI", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),

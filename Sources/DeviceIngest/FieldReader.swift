@@ -6,8 +6,8 @@ import KitchenModel
 /// Conventions: absent → `missing_field`; present with the wrong JSON type (including `null`
 /// and fractional values in integer fields) → `wrong_type`; right type but outside the range,
 /// length, character set or list of allowed values → `out_of_range`.
-struct FieldReader {
-    let object: JSONObject
+package struct FieldReader {
+    package let object: JSONObject
 
     /// The largest integer a double (and so every JSON library) represents exactly.
     static let maxSafeInteger: Int64 = 1 << 53
@@ -137,13 +137,13 @@ struct FieldReader {
         return text.utf8.count <= 40 ? text : String(text.prefix(37)) + "..."
     }
 
-    static func quote(_ text: String) -> String {
+    package static func quote(_ text: String) -> String {
         let shown = text.unicodeScalars.count <= 40 ? text : String(text.unicodeScalars.prefix(37)) + "..."
         return "\"" + shown.unicodeScalars.map { $0.value < 0x20 ? "?" : String($0) }.joined() + "\""
     }
 
     /// Range bounds print as `-200`, not `-200.0`.
-    static func format(_ d: Double) -> String {
+    package static func format(_ d: Double) -> String {
         if d.rounded() == d && d.magnitude < 1e15 { return String(Int64(d)) }
         return String(d)
     }

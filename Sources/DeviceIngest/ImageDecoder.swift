@@ -2,8 +2,8 @@ import KitchenModel
 
 /// `snapshot/<id>` and `frame`: raw JPEG bytes. Only the size and the SOI marker are checked
 /// here; decoding the image is Vision's job, off the network thread.
-enum ImageDecoder {
-    static func jpeg(_ payload: UnsafeRawBufferPointer, limits: IngestLimits) throws(Rejection) -> [UInt8] {
+package enum ImageDecoder {
+    package static func jpeg(_ payload: UnsafeRawBufferPointer, limits: IngestLimits) throws(Rejection) -> [UInt8] {
         guard payload.count <= limits.maxImageBytes else {
             throw Rejection(.payloadTooLarge, "image is \(payload.count) bytes; the limit is \(limits.maxImageBytes)")
         }

@@ -2,9 +2,9 @@
 ///
 /// It borrows the payload's bytes: it is only valid inside the `decode` call that made it and
 /// must never be stored. Values are materialised on demand.
-struct JSONObject {
-    let bytes: UnsafeRawBufferPointer
-    let members: [JSONMember]
+package struct JSONObject {
+    package let bytes: UnsafeRawBufferPointer
+    package let members: [JSONMember]
 
     /// The value of `key`, or nil when absent. Keys are compared as decoded text, so
     /// `"\u0074"` finds `t` just as the JSON Schema validators would.
@@ -23,21 +23,21 @@ struct JSONObject {
 
     // MARK: Materialising values
 
-    func keyString(_ member: JSONMember) -> String { string(member.key, escaped: member.keyEscaped) }
+    package func keyString(_ member: JSONMember) -> String { string(member.key, escaped: member.keyEscaped) }
 
     /// The decoded text of a string value (the scanner already validated UTF-8 and escapes).
-    func string(_ range: ByteRange, escaped: Bool) -> String {
+    package func string(_ range: ByteRange, escaped: Bool) -> String {
         if !escaped { return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range.start..<range.end]), as: UTF8.self) }
         return String(decoding: unescapedBytes(range), as: UTF8.self)
     }
 
     /// The raw text of a range, e.g. a number exactly as the device wrote it.
-    func rawText(_ range: ByteRange) -> String {
+    package func rawText(_ range: ByteRange) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range.start..<range.end]), as: UTF8.self)
     }
 
     /// The UTF-8 bytes a string value stands for, with escapes resolved.
-    func unescapedBytes(_ range: ByteRange) -> [UInt8] {
+    package func unescapedBytes(_ range: ByteRange) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(range.count)
         let scanner = JSONScanner(bytes)
@@ -74,7 +74,7 @@ struct JSONObject {
     }
 
     /// The elements of an array value when all of them are scalars; nil when it nests containers.
-    func scalarElements(_ range: ByteRange) -> [JSONValue]? {
+    package func scalarElements(_ range: ByteRange) -> [JSONValue]? {
         var scanner = JSONScanner(UnsafeRawBufferPointer(rebasing: bytes[0..<range.end]))
         scanner.pos = range.start + 1
         var elements: [JSONValue] = []

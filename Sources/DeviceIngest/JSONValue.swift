@@ -1,25 +1,25 @@
 /// A half-open range of byte offsets into the payload being decoded.
-struct ByteRange: Hashable, Sendable {
-    var start: Int
-    var end: Int
+package struct ByteRange: Hashable, Sendable {
+    package var start: Int
+    package var end: Int
 
-    var count: Int { end - start }
+    package var count: Int { end - start }
 }
 
 /// A JSON number as read from the wire. Keeping the exact integer beside the double
 /// matters for `seq` and `ts`: a `Double` alone cannot tell 2^53 from 2^53 + 1.
-struct JSONNumber: Hashable, Sendable {
-    var double: Double
+package struct JSONNumber: Hashable, Sendable {
+    package var double: Double
     /// Set when the number is an integer that fits an `Int64` exactly.
-    var exactInt: Int64?
+    package var exactInt: Int64?
     /// Where the number's text sits in the payload, so messages quote what the device sent.
-    var text: ByteRange
+    package var text: ByteRange
 }
 
 /// One value of a member of the payload's top-level object. Strings, arrays and nested
 /// objects stay as byte ranges into the payload: decoders materialise only the fields they
 /// actually use, which keeps the common case free of allocations.
-enum JSONValue: Hashable, Sendable {
+package enum JSONValue: Hashable, Sendable {
     /// The contents between the quotes; `escaped` says whether it contains backslash escapes.
     case string(ByteRange, escaped: Bool)
     case number(JSONNumber)
@@ -31,7 +31,7 @@ enum JSONValue: Hashable, Sendable {
     case object(ByteRange)
 
     /// How the value is named in a rejection message ("got a string").
-    var typeDescription: String {
+    package var typeDescription: String {
         switch self {
         case .string: "a string"
         case .number: "a number"
@@ -44,10 +44,10 @@ enum JSONValue: Hashable, Sendable {
 }
 
 /// One `"key": value` pair of the top-level object.
-struct JSONMember: Hashable, Sendable {
-    var key: ByteRange
-    var keyEscaped: Bool
-    var value: JSONValue
+package struct JSONMember: Hashable, Sendable {
+    package var key: ByteRange
+    package var keyEscaped: Bool
+    package var value: JSONValue
 }
 
 /// Why a payload is not acceptable JSON; becomes a `bad_json` rejection.

@@ -1,8 +1,8 @@
 import KitchenModel
 
 /// The size check and JSON read every JSON channel starts with.
-enum PayloadJSON {
-    static func read(_ payload: UnsafeRawBufferPointer, limits: IngestLimits) throws(Rejection) -> FieldReader {
+package enum PayloadJSON {
+    package static func read(_ payload: UnsafeRawBufferPointer, limits: IngestLimits) throws(Rejection) -> FieldReader {
         // Checked before parsing so an oversized payload costs nothing.
         guard payload.count <= limits.maxJSONBytes else {
             throw Rejection(.payloadTooLarge, "JSON payload is \(payload.count) bytes; the limit is \(limits.maxJSONBytes)")

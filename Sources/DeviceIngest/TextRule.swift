@@ -47,6 +47,7 @@ struct TextRule: Sendable {
     static let stall = TextRule(length: 1...16, charset: .token)
     static let batch = TextRule(length: 1...64, charset: .token)
     static let plu = TextRule(length: 1...16, charset: .digits)
+    static let receiptWidth = TextRule(length: 1...8, charset: .token)
 
     var summary: String { "\(length.lowerBound)-\(length.upperBound) \(charset.summary)" }
 

@@ -10,6 +10,12 @@ enum WeighDecoder {
         let plu = try fields.string("plu", .plu)
         let grams = try fields.int("grams", in: ProtocolRanges.grams)
         let price = try fields.int("unit_price_fen", in: ProtocolRanges.unitPriceFen)
-        return WeighRequest(req: req, stall: stall, batch: batch, plu: plu, grams: Int(grams), unitPriceFen: Int(price))
+        let receipt = try fields.optionalString("receipt", .receiptWidth)
+        guard receipt == nil || WeighRequest.receiptWidths.contains(receipt!) else {
+            throw Rejection(.outOfRange, "field 'receipt' must be one of "
+                + WeighRequest.receiptWidths.sorted().map { "'\($0)'" }.joined(separator: ", "))
+        }
+        return WeighRequest(req: req, stall: stall, batch: batch, plu: plu, grams: Int(grams), unitPriceFen: Int(price),
+                            receipt: receipt)
     }
 }

@@ -4,14 +4,20 @@ public struct SiteConfig: Hashable, Sendable {
     public var kind: SiteKind
     public var region: RegionCode
     public var hours: OperatingHours
+    /// Markets only: the stalls and their vendors. Empty means stalls are not checked.
+    public var stalls: [Stall]
 
-    public init(id: SiteID, name: String, kind: SiteKind, region: RegionCode, hours: OperatingHours = .always) {
+    public init(id: SiteID, name: String, kind: SiteKind, region: RegionCode, hours: OperatingHours = .always,
+                stalls: [Stall] = []) {
         self.id = id
         self.name = name
         self.kind = kind
         self.region = region
         self.hours = hours
+        self.stalls = stalls
     }
+
+    public func stall(_ id: String) -> Stall? { stalls.first { $0.id == id } }
 }
 
 /// When a disinfection controller is expected to run, as written in the registry:
@@ -47,15 +53,18 @@ public struct DeviceConfig: Hashable, Sendable {
     public var provisioned: Bool
     /// Disinfection controllers only: when runs are due.
     public var schedule: ScheduleSpec?
+    /// Scales only: the stall the scale stands at; its weighings must name it.
+    public var stall: String?
 
     public init(key: DeviceKey, kind: DeviceKind, zone: Zone = .ambient, intervalSeconds: Int = 60,
-                provisioned: Bool = false, schedule: ScheduleSpec? = nil) {
+                provisioned: Bool = false, schedule: ScheduleSpec? = nil, stall: String? = nil) {
         self.key = key
         self.kind = kind
         self.zone = zone
         self.intervalSeconds = intervalSeconds
         self.provisioned = provisioned
         self.schedule = schedule
+        self.stall = stall
     }
 }
 

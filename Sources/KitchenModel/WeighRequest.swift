@@ -7,8 +7,14 @@ public struct WeighRequest: Hashable, Sendable, Codable {
     public var plu: String
     public var grams: Int
     public var unitPriceFen: Int
+    /// Asks for ready-to-print ESC/POS receipt bytes in the reply: `58mm` or `80mm` paper.
+    public var receipt: String?
 
-    public init(req: String, stall: String, batch: String, plu: String, grams: Int, unitPriceFen: Int) {
+    public static let receiptWidths: Set<String> = ["58mm", "80mm"]
+
+    public init(req: String, stall: String, batch: String, plu: String, grams: Int, unitPriceFen: Int,
+                receipt: String? = nil) {
+        self.receipt = receipt
         self.req = req
         self.stall = stall
         self.batch = batch
@@ -18,6 +24,6 @@ public struct WeighRequest: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case req, stall, batch, plu, grams, unitPriceFen = "unit_price_fen"
+        case req, stall, batch, plu, grams, unitPriceFen = "unit_price_fen", receipt
     }
 }

@@ -8,10 +8,12 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: ErrorJSONMiddleware())
     OperationsRoutes(dependencies: dependencies).addOpen(to: router)
+    LookupRoutes(dependencies: dependencies).add(to: router)
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)
     AlarmRoutes(dependencies: dependencies).add(to: protected)
+    BatchRoutes(dependencies: dependencies).add(to: protected)
     return router
 }
 

@@ -127,7 +127,10 @@ struct GatewayProcess {
         process.arguments = ["serve", "--config", dir + "/registry.yaml", "--broker", workspace.broker.url,
                              "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "0",
                              "--log-level", "warning"]
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        // BENCH_GATEWAY_STDERR=FILE keeps the gateway's diagnostics (e.g. BRIGHTKITCHEN_PROBE's report).
+        let stderrPath = ProcessInfo.processInfo.environment["BENCH_GATEWAY_STDERR"] ?? "/dev/null"
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
         try process.run()
         let probe = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: workspace.broker.port,
                                                                      clientID: "bench-probe"), logger: logger)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import KitchenRules
+import Storage
 import Logging
 import Yams
 
@@ -45,6 +46,15 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Shared secret that signs webhook bodies (env BK_WEBHOOK_SECRET).")
     var webhookSecret: String?
 
+    @Option(help: "Base URL printed in ticket QR codes, e.g. https://trace.example.cn (env BK_PUBLIC_URL). Default: this gateway's HTTP address.")
+    var publicUrl: String?
+
+    @Option(help: "Ticket keyring file (env BK_TICKET_KEYS). Default: <data-dir>/ticket-keys, created on first start.")
+    var ticketKeys: String?
+
+    @Option(help: "Days to keep batches and tickets, at least 183 (env BK_TRACE_RETENTION_DAYS).")
+    var traceRetentionDays: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env BK_LOG_LEVEL).")
     var logLevel: String?
 
@@ -66,6 +76,21 @@ struct GatewayOptions: ParsableArguments {
         if let days = retentionDays ?? env["BK_RETENTION_DAYS"].flatMap(Int.init) {
             guard days >= 1 else { throw ValidationError("--retention-days must be at least 1") }
             c.retention.rawReadingDays = days
+        }
+        if let url = publicUrl ?? env["BK_PUBLIC_URL"] {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+                  parsed.host != nil, parsed.query == nil else {
+                throw ValidationError("--public-url '\(url)' must be http(s)://host[:port][/path], without a query")
+            }
+            c.publicURL = url
+        }
+        c.ticketKeysPath = ticketKeys ?? env["BK_TICKET_KEYS"]
+        if let days = traceRetentionDays ?? env["BK_TRACE_RETENTION_DAYS"].flatMap(Int.init) {
+            guard days >= RetentionPolicy.minimumTraceabilityDays else {
+                throw ValidationError("--trace-retention-days must be at least \(RetentionPolicy.minimumTraceabilityDays): "
+                    + "market records are kept six months or more")
+            }
+            c.retention.traceabilityDays = days
         }
         if let path = rules ?? env["BK_RULES"] {
             do {

@@ -33,7 +33,7 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     try runtime.prepare()
     let dependencies = APIDependencies(
         model: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
-        alarms: runtime.alarms, health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })
+        alarms: runtime.alarms, traceability: runtime.traceability, health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [
         "http": "http://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)", "database": "\(c.databasePath)",

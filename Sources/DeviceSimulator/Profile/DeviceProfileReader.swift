@@ -164,7 +164,7 @@ struct DeviceProfileReader {
             items.append(.init(plu: plu, name: item.name ?? plu, unitPriceFen: price, grams: grams[0]...grams[1], batch: batch))
         }
         guard !items.isEmpty else { throw fail("items", "a scale needs at least one item to weigh") }
-        return ScaleBehaviour(stall: stall, weighsPerHour: try nonNegative(raw.weigh_per_h, "weigh_per_h") ?? 40,
+        return ScaleBehaviour(stall: stall, vendor: raw.vendor, weighsPerHour: try nonNegative(raw.weigh_per_h, "weigh_per_h") ?? 40,
                               calibratedDaysAgo: try nonNegative(raw.calibrated_days_ago, "calibrated_days_ago") ?? 30,
                               items: items)
     }

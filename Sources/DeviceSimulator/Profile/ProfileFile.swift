@@ -71,6 +71,7 @@ struct RawDevice: Decodable {
     var detections: [RawDetection]?
     // scale
     var stall: String?
+    var vendor: String?
     var weigh_per_h: Double?
     var calibrated_days_ago: Double?
     var items: [RawItem]?
@@ -85,7 +86,7 @@ struct RawDevice: Decodable {
         "short_run_rate",
     ]
     static let cameraKeys: Set<String> = ["fps", "detections"]
-    static let scaleKeys: Set<String> = ["stall", "weigh_per_h", "calibrated_days_ago", "items"]
+    static let scaleKeys: Set<String> = ["stall", "vendor", "weigh_per_h", "calibrated_days_ago", "items"]
 
     static func keys(for kind: String?) -> Set<String> {
         switch kind {

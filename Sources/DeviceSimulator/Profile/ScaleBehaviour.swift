@@ -19,14 +19,18 @@ public struct ScaleBehaviour: Sendable, Hashable {
 
     /// Stall number printed on the receipt, e.g. `A12`.
     public var stall: String
+    /// Who trades at the stall; goes into the generated registry.
+    public var vendor: String
     /// Mean weighings per simulated hour while the market is open.
     public var weighsPerHour: Double
     /// When the scale was last calibrated, in days before the simulation started.
     public var calibratedDaysAgo: Double
     public var items: [Item]
 
-    public init(stall: String, weighsPerHour: Double = 40, calibratedDaysAgo: Double = 30, items: [Item]) {
+    public init(stall: String, vendor: String? = nil, weighsPerHour: Double = 40, calibratedDaysAgo: Double = 30,
+                items: [Item]) {
         self.stall = stall
+        self.vendor = vendor ?? "\(stall)号摊位"
         self.weighsPerHour = weighsPerHour
         self.calibratedDaysAgo = calibratedDaysAgo
         self.items = items

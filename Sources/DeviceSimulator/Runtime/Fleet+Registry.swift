@@ -18,15 +18,38 @@ extension Fleet {
                 "hours: \(quoted(site.hoursText))",
             ]
             if let zone = site.timeZoneName { fields.append("timezone: \(quoted(zone))") }
+            let stalls = sales.filter { $0.site == site.id }.reduce(into: [String: String]()) { $0[$1.stall] = $1.vendor }
+            if !stalls.isEmpty {
+                let list = stalls.sorted { $0.key < $1.key }.map { "{id: \(quoted($0.key)), vendor: \(quoted($0.value))}" }
+                fields.append("stalls: [" + list.joined(separator: ", ") + "]")
+            }
             lines.append("  - {" + fields.joined(separator: ", ") + "}")
         }
         lines.append("devices:")
         for device in devices {
-            lines.append("  - {id: \(quoted(device.key.device.rawValue)), site: \(quoted(device.key.site.rawValue)), "
+            var line = "  - {id: \(quoted(device.key.device.rawValue)), site: \(quoted(device.key.site.rawValue)), "
                 + "kind: \(device.profile.kind.rawValue), zone: \(device.profile.zone.rawValue), "
-                + "interval_s: \(device.effectiveIntervalSeconds)}")
+                + "interval_s: \(device.effectiveIntervalSeconds)"
+            if case .scale(let scale) = device.profile.behaviour { line += ", stall: \(quoted(scale.stall))" }
+            lines.append(line + "}")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What the fleet's scales sell: one entry per (site, stall, item), for seeding the batches
+    /// their weighings name.
+    public var sales: [SimulatedSale] {
+        var seen = Set<SimulatedSale>()
+        var out: [SimulatedSale] = []
+        for device in devices {
+            guard case .scale(let scale) = device.profile.behaviour else { continue }
+            for item in scale.items {
+                let sale = SimulatedSale(site: device.key.site, stall: scale.stall, vendor: scale.vendor,
+                                         item: item.name, plu: item.plu, batch: item.batch)
+                if seen.insert(sale).inserted { out.append(sale) }
+            }
+        }
+        return out
     }
 
     /// A YAML double-quoted scalar; its escapes are JSON's, which covers names in any script.
@@ -35,4 +58,14 @@ extension Fleet {
         PayloadWriter.appendString(text, to: &out)
         return out
     }
+}
+
+/// One item a simulated stall sells, and the batch it names.
+public struct SimulatedSale: Sendable, Hashable {
+    public var site: SiteID
+    public var stall: String
+    public var vendor: String
+    public var item: String
+    public var plu: String
+    public var batch: String
 }

@@ -2,6 +2,7 @@ import DeviceIngest
 import KitchenModel
 import Logging
 import Storage
+import Foundation
 import Synchronization
 
 /// The path of every inbound MQTT message: decode, apply to the state model, persist,
@@ -21,6 +22,7 @@ public final class IngestPipeline: Sendable {
     // endless chain of reabstraction thunks (Swift 6.3.1), a stack overflow on the first message.
     private let commandSink = Mutex<Sink<(DeviceKey, DeviceCommand)>?>(nil)
     private let acceptedSink = Mutex<Sink<DeviceMessage>?>(nil)
+    private let weighSink = Mutex<Sink<(DeviceKey, WeighRequest, EpochMillis)>?>(nil)
 
     public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: Store,
                 metrics: GatewayMetrics, clock: any WallClock, logger: Logger) {
@@ -46,6 +48,13 @@ public final class IngestPipeline: Sendable {
         acceptedSink.withLock { $0 = box }
     }
 
+    /// Who answers weighings (the ticket desk). Called for duplicates too: a scale that
+    /// retries with the same message still needs its reply.
+    public func onWeigh(_ sink: @escaping @Sendable (DeviceKey, WeighRequest, EpochMillis) -> Void) {
+        let box = Sink(sink)
+        weighSink.withLock { $0 = box }
+    }
+
     public func handle(topic: String, payload: [UInt8]) {
         let now = clock.now()
         switch decoder.decode(topic: topic, payload: payload, receivedAt: now, lookup: model.lookup) {
@@ -59,7 +68,14 @@ public final class IngestPipeline: Sendable {
     }
 
     private func apply(_ message: DeviceMessage, topic: String) {
+        let probeStart = ContinuousClock.now
+        let isDetection: Bool
+        if case .event(.detection) = message.payload { isDetection = true } else { isDetection = false }
+        if isDetection, let ts = message.sequence?.deviceTime { LatencyProbe.record("0-transit", Double(message.receivedAt - ts)) }
         let effects = model.apply(message)
+        if case .weigh(let request) = message.payload, effects.outcome != .staleBoot {
+            weighSink.withLock { $0 }?.call((message.key, request, message.receivedAt))
+        }
         switch effects.outcome {
         case .duplicate:
             metrics.duplicates.increment()
@@ -90,8 +106,14 @@ public final class IngestPipeline: Sendable {
             return
         }
         Failpoint.hit("after-commit", topic: topic)
+        let probeCommitted = ContinuousClock.now
         deliver(effects)
         acceptedSink.withLock { $0 }?.call(message)
+        if isDetection {
+            let ms = { (d: Duration) in Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000 }
+            LatencyProbe.record("1-commit", ms(probeStart.duration(to: probeCommitted)))
+            LatencyProbe.record("2-alarm", ms(probeCommitted.duration(to: .now)))
+        }
     }
 
     /// Sends the commands a state change asked for and counts what was lost.

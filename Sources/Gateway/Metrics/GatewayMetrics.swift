@@ -18,6 +18,9 @@ public final class GatewayMetrics: Sendable {
     let devicesOnline: Gauge
     let writeQueue: Gauge
     let mqttConnected: Gauge
+    let ticketIssued: Counter
+    let ticketRetried: Counter
+    private let ticketRefusals: [SaleRefusal: Counter]
 
     static let channels = ["birth", "state", "telemetry", "event", "weigh", "snapshot", "frame"]
 
@@ -64,6 +67,15 @@ public final class GatewayMetrics: Sendable {
         devicesOnline = registry.makeGauge(name: "bk_devices_online", help: "Devices currently online")
         writeQueue = registry.makeGauge(name: "bk_write_queue_items", help: "Writes waiting for the batch writer")
         mqttConnected = registry.makeGauge(name: "bk_mqtt_connected", help: "1 while connected to the broker")
+        ticketIssued = registry.makeCounter(name: "bk_tickets_issued_total", help: "Tickets minted and stored")
+        ticketRetried = registry.makeCounter(name: "bk_tickets_repeated_total",
+                                             help: "Weighings retried by the scale and answered with their first ticket")
+        var refusals: [SaleRefusal: Counter] = [:]
+        for refusal in SaleRefusal.allCases {
+            refusals[refusal] = registry.makeCounter(name: "bk_tickets_refused_total", labels: [("error", refusal.rawValue)],
+                                                     help: "Weighings refused a ticket, by reason")
+        }
+        ticketRefusals = refusals
     }
 
     func accepted(channel: String, kind: DeviceKind) {
@@ -72,6 +84,10 @@ public final class GatewayMetrics: Sendable {
 
     func alarmTransition(_ kind: Transition.Kind) {
         alarmTransitions[kind.rawValue]?.increment()
+    }
+
+    func ticketRefused(_ refusal: SaleRefusal) {
+        ticketRefusals[refusal]?.increment()
     }
 
     func rejected(_ reason: RejectReason) {

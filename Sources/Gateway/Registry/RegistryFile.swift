@@ -29,6 +29,12 @@ public enum RegistryFile {
         var region: String?
         var hours: String?
         var timezone: String?
+        var stalls: [RawStall]?
+    }
+
+    private struct RawStall: Decodable {
+        var id: String?
+        var vendor: String?
     }
 
     private struct RawDevice: Decodable {
@@ -38,6 +44,7 @@ public enum RegistryFile {
         var zone: String?
         var interval_s: Int?
         var schedule: RawSchedule?
+        var stall: String?
     }
 
     private struct RawSchedule: Decodable {
@@ -89,7 +96,9 @@ public enum RegistryFile {
                     throw fail("\(at) (\(id)): \(error)")
                 }
             }
-            sites.append(SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours))
+            let stalls = try parseStalls(s.stalls ?? [], at: "\(at) (\(id))", kind: kind, fail: fail)
+            sites.append(SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours,
+                                    stalls: stalls))
         }
         var devices: [DeviceConfig] = []
         for (i, d) in (raw.devices ?? []).enumerated() {
@@ -123,14 +132,36 @@ public enum RegistryFile {
                 guard kind == .disinfector else { throw fail("\(at) (\(idText)): only disinfectors take a schedule") }
                 schedule = try parseSchedule(raw, at: "\(at) (\(idText)).schedule", fail: fail)
             }
+            if let stall = d.stall {
+                guard kind == .scale else { throw fail("\(at) (\(idText)): only scales stand at a stall") }
+                if let market = sites.first(where: { $0.id == site }), !market.stalls.isEmpty, market.stall(stall) == nil {
+                    throw fail("\(at) (\(idText)): stall '\(stall)' is not among site '\(site)''s stalls")
+                }
+            }
             devices.append(DeviceConfig(key: DeviceKey(site: site, device: id), kind: kind, zone: zone,
-                                        intervalSeconds: interval, schedule: schedule))
+                                        intervalSeconds: interval, schedule: schedule, stall: d.stall))
         }
         do {
             return try Registry(sites: sites, devices: devices)
         } catch {
             throw fail("\(error)")
         }
+    }
+
+    /// `stalls: [{id: A12, vendor: 王建国}]`, markets only; ids are what scales put in `stall`.
+    private static func parseStalls(_ raw: [RawStall], at: String, kind: SiteKind,
+                                    fail: (String) -> LoadError) throws -> [Stall] {
+        guard raw.isEmpty || kind == .market else { throw fail("\(at): only markets have stalls") }
+        var stalls: [Stall] = []
+        for (i, s) in raw.enumerated() {
+            guard let id = s.id, !id.isEmpty, id.count <= 16 else {
+                throw fail("\(at).stalls[\(i)]: id '\(s.id ?? "")' must be 1-16 characters, e.g. A12")
+            }
+            guard !stalls.contains(where: { $0.id == id }) else { throw fail("\(at).stalls[\(i)]: stall '\(id)' is listed twice") }
+            guard let vendor = s.vendor, !vendor.isEmpty else { throw fail("\(at).stalls[\(i)] (\(id)): vendor is missing") }
+            stalls.append(Stall(id: id, vendor: vendor))
+        }
+        return stalls
     }
 
     /// `{mode: uv, times: "06:00,10:30", run_min: 30}`, or `before_service: 30` / `after_service: 10`

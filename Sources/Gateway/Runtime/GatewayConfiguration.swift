@@ -27,6 +27,11 @@ public struct GatewayConfiguration: Sendable {
     public var rules = RuleConfig()
     /// Receivers of every alarm transition, besides the MQTT topics.
     public var webhooks: [Webhook] = []
+    /// The ticket keyring; nil means `<dataDirectory>/ticket-keys`, created on first start.
+    public var ticketKeysPath: String?
+    /// Where consumers reach the lookup page (`<publicURL>/t/<code>`); nil means this gateway's
+    /// own HTTP address. Printed in every QR code: set it before the first ticket.
+    public var publicURL: String?
     /// How often the registry file is checked for changes (SIGHUP reloads at once).
     public var registryPollInterval: Duration = .seconds(2)
 
@@ -37,6 +42,12 @@ public struct GatewayConfiguration: Sendable {
         self.databasePath = databasePath
         self.dataDirectory = dataDirectory
     }
+
+    public var resolvedTicketKeysPath: String {
+        ticketKeysPath ?? (dataDirectory as NSString).appendingPathComponent("ticket-keys")
+    }
+
+    public var resolvedPublicURL: String { publicURL ?? "http://\(httpHost):\(httpPort)" }
 
     public var mqttClientID: String { "brightkitchen-\(gatewayID)" }
     public var gatewayStateTopic: String { "bk/v1/_gateway/\(gatewayID)/state" }

@@ -23,6 +23,8 @@ public final class GatewayRuntime: Sendable {
     /// The broker address devices should use.
     public let brokerURL: String
     public let alarms: AlarmEngine
+    public let traceability: TraceabilityService
+    public let tickets: TicketDesk
     let webhooks: WebhookDelivery
     let watcher: RegistryWatcher
     let logger: Logger
@@ -93,6 +95,13 @@ public final class GatewayRuntime: Sendable {
             }
         }
 
+        let batches = BatchCache(store: store, logger: logger)
+        let issuer = TicketIssuer(keyring: try KeyringFile.loadOrCreate(path: configuration.resolvedTicketKeysPath),
+                                  publicURL: configuration.resolvedPublicURL)
+        traceability = TraceabilityService(store: store, batches: batches, issuer: issuer)
+        tickets = TicketDesk(store: store, writer: writer, model: model, batches: batches, issuer: issuer,
+                             metrics: metrics, logger: logger)
+
         let model = model
         watcher = RegistryWatcher(path: configuration.registryPath, logger: logger) { path in
             let registry = try RegistryFile.load(path: path)
@@ -113,6 +122,16 @@ public final class GatewayRuntime: Sendable {
         }
         let alarms = alarms
         pipeline.onAccepted { message in alarms.observe(message) }
+        let tickets = tickets
+        pipeline.onWeigh { scale, request, at in tickets.handle(request, from: scale, at: at) }
+        tickets.sendReplies { scale, reply in
+            do {
+                _ = try client.publish(topic: "bk/v1/\(scale.site)/\(scale.device)/ticket", payload: reply, qos: 1,
+                                       retain: false)
+            } catch {
+                logger.error("cannot publish ticket reply", metadata: ["scale": "\(scale)", "error": "\(error)"])
+            }
+        }
         client.onConnectionChange { connected in
             metrics.mqttConnected.set(Double(connected ? 1 : 0))
             guard connected else { return }

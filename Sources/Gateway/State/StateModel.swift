@@ -154,7 +154,9 @@ public final class StateModel: Sendable {
             device.clockOffsetMillis = now - sequence.deviceTime
             effects.writes.append(contentsOf: sequencedWrites(message, sequence: sequence, boot: seen.boot,
                                                               device: &device))
-            effects.durable = message.payload.channelFamily != "telemetry"
+            // Events must be stored before the broker's ack. A weighing need not: its ticket is
+            // committed before the reply, and a scale without a reply retries the same `req`.
+            effects.durable = message.payload.channelFamily == "event"
             if seen.openedGap != nil,
                let command = device.dueReplay(now: now, cooldown: options.replayCooldownMillis) {
                 effects.commands.append((key, command))

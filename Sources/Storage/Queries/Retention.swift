@@ -6,11 +6,17 @@ public struct RetentionPolicy: Sendable, Hashable {
     public var rawReadingDays: Int = 30
     public var rollupDays: Int = 730
     public var eventDays: Int = 180
+    /// Batches and tickets: the law asks for at least six months, so shorter is raised to that.
+    public var traceabilityDays: Int = 365 {
+        didSet { traceabilityDays = max(traceabilityDays, Self.minimumTraceabilityDays) }
+    }
+    public static let minimumTraceabilityDays = 183
 
-    public init(rawReadingDays: Int = 30, rollupDays: Int = 730, eventDays: Int = 180) {
+    public init(rawReadingDays: Int = 30, rollupDays: Int = 730, eventDays: Int = 180, traceabilityDays: Int = 365) {
         self.rawReadingDays = rawReadingDays
         self.rollupDays = rollupDays
         self.eventDays = eventDays
+        self.traceabilityDays = max(traceabilityDays, Self.minimumTraceabilityDays)
     }
 }
 
@@ -18,6 +24,8 @@ public struct RetentionResult: Sendable, Hashable {
     public var readingsDeleted: Int
     public var eventsDeleted: Int
     public var rollupsDeleted: Int
+    public var ticketsDeleted: Int = 0
+    public var batchesDeleted: Int = 0
 }
 
 extension Store {
@@ -46,6 +54,17 @@ extension Store {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM rollup_hourly WHERE hour < ?", arguments: [rollupCutoffHour])
             result.rollupsDeleted = db.changesCount
+        }
+        let traceCutoff = now - Int64(policy.traceabilityDays) * day
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM ticket WHERE issued_ms < ?", arguments: [traceCutoff])
+            result.ticketsDeleted = db.changesCount
+            // A batch goes once it is old and no kept ticket still points at it.
+            try db.execute(sql: """
+                DELETE FROM batch WHERE updated_ms < ? AND NOT EXISTS (SELECT 1 FROM ticket WHERE ticket.batch = batch.id)
+                """, arguments: [traceCutoff])
+            result.batchesDeleted = db.changesCount
+            try db.execute(sql: "DELETE FROM batch_history WHERE batch NOT IN (SELECT id FROM batch)")
         }
         return result
     }

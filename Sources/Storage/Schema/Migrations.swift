@@ -197,6 +197,58 @@ enum Migrations {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v5-traceability") { db in
+            // 进货查验: one row per batch, its current state; every change is also in batch_history.
+            try db.execute(sql: """
+                CREATE TABLE batch (
+                    id TEXT PRIMARY KEY,
+                    site TEXT NOT NULL,
+                    stall TEXT,
+                    gtin TEXT,
+                    lot TEXT,
+                    recalled INTEGER NOT NULL DEFAULT 0,
+                    created_ms INTEGER NOT NULL,
+                    updated_ms INTEGER NOT NULL,
+                    body TEXT NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX batch_by_site ON batch (site, created_ms)")
+            try db.execute(sql: "CREATE INDEX batch_by_gtin ON batch (gtin, lot) WHERE gtin IS NOT NULL")
+            // Append-only: created, reinspected, recalled, with who and the batch as it became.
+            try db.execute(sql: """
+                CREATE TABLE batch_history (
+                    batch TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    change TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    body TEXT NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX batch_history_by_batch ON batch_history (batch, at_ms)")
+            // One row per sale. (scale, req) makes a retried weighing find its ticket again.
+            try db.execute(sql: """
+                CREATE TABLE ticket (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE,
+                    trace_no TEXT NOT NULL UNIQUE,
+                    key_id TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    req TEXT NOT NULL,
+                    stall TEXT NOT NULL,
+                    batch TEXT NOT NULL,
+                    plu TEXT NOT NULL,
+                    item TEXT NOT NULL,
+                    grams INTEGER NOT NULL,
+                    unit_price_fen INTEGER NOT NULL,
+                    total_fen INTEGER NOT NULL,
+                    issued_ms INTEGER NOT NULL,
+                    UNIQUE (site, device, req)
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX ticket_by_batch ON ticket (batch, stall)")
+            try db.execute(sql: "CREATE INDEX ticket_by_site_time ON ticket (site, issued_ms)")
+        }
         return migrator
     }
 }

@@ -7,6 +7,7 @@ public struct CommitStats: Sendable {
     public var items: Int
     public var readingsInserted: Int
     public var eventsInserted: Int
+    public var ticketsInserted: Int = 0
     /// Rows the database already had (a redelivery that slipped past the state model).
     public var duplicatesIgnored: Int
     public var seconds: Double
@@ -36,6 +37,11 @@ final class BatchTransaction {
         let insertEvent = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO event (device_id, boot, seq, ts_ms, received_ms, type, data)
             VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertTicket = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO ticket (id, code, trace_no, key_id, site, device, req, stall, batch, plu, item, grams,
+                                          unit_price_fen, total_fen, issued_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
 
         for item in items {
@@ -67,6 +73,13 @@ final class BatchTransaction {
                     """, arguments: [reject.at, reject.reason, reject.topic, reject.message, reject.payloadSize,
                                      Data(reject.payloadPrefix)])
                 rejects += 1
+            case .ticket(let t):
+                try insertTicket.execute(arguments: [
+                    Int64(bitPattern: t.id), t.code, t.traceNumber, t.keyID, t.scale.site.rawValue,
+                    t.scale.device.rawValue, t.req, t.stall, t.batch.rawValue, t.plu, t.item, t.grams, t.unitPriceFen,
+                    t.totalFen, t.issuedAt,
+                ])
+                if db.changesCount == 1 { stats.ticketsInserted += 1 } else { stats.duplicatesIgnored += 1 }
             }
         }
 

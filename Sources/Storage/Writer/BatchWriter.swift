@@ -58,6 +58,16 @@ public final class BatchWriter: Sendable {
         try waitForCommit(of: ticket)
     }
 
+    /// Queues items for the next commit (at once, not after `maxDelay`) and calls `then` on the
+    /// writer thread once they are durable, without making the caller wait: a ticket's reply
+    /// must not leave before its ticket is stored, and the MQTT thread must not stall for it.
+    public func submitUrgent(_ items: [WriteItem], then: @escaping @Sendable () -> Void) throws {
+        state.condition.lock()
+        defer { state.condition.unlock() }
+        let ticket = try enqueueLocked(items, urgent: true)
+        state.completions.append((ticket, then))
+    }
+
     /// Returns once everything queued before the call is committed.
     public func flush() throws {
         state.condition.lock()
@@ -90,6 +100,10 @@ public final class BatchWriter: Sendable {
     private func enqueue(_ items: [WriteItem], urgent: Bool) throws -> UInt64 {
         state.condition.lock()
         defer { state.condition.unlock() }
+        return try enqueueLocked(items, urgent: urgent)
+    }
+
+    private func enqueueLocked(_ items: [WriteItem], urgent: Bool) throws -> UInt64 {
         while state.queue.count >= options.capacity && state.running && !state.stopping {
             state.condition.wait()
         }
@@ -165,8 +179,12 @@ public final class BatchWriter: Sendable {
                 stats.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 state.condition.lock()
                 state.committed += UInt64(batch.count)
+                let committed = state.committed
+                let due = state.completions.prefix { $0.0 <= committed }
+                state.completions.removeFirst(due.count)
                 state.condition.broadcast()
                 state.condition.unlock()
+                for (_, completion) in due { completion() }
                 onCommit(stats)
                 return
             } catch {
@@ -190,6 +208,8 @@ private final class WriterState: @unchecked Sendable {
     var submitted: UInt64 = 0
     var committed: UInt64 = 0
     var urgentUpTo: UInt64 = 0
+    /// Callbacks waiting for their items' commit, in submission order.
+    var completions: [(UInt64, @Sendable () -> Void)] = []
     var oldestQueuedAt = ContinuousClock.now
     var running = false
     var stopping = false

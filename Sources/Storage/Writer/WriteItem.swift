@@ -140,4 +140,6 @@ public enum WriteItem: Sendable, Hashable {
     /// Coalesced per batch: only the newest snapshot of a device is written.
     case device(DeviceSnapshot)
     case reject(RejectRecord)
+    /// A minted sale; idempotent on (scale, req) and on its id.
+    case ticket(Ticket)
 }

@@ -10,13 +10,16 @@ public struct APIDependencies: Sendable {
     public var clock: any WallClock
     /// The closed loop; nil in tests that only read state.
     public var alarms: AlarmEngine?
+    /// Batches, tickets and the keyring; nil in tests that do not sell anything.
+    public var traceability: TraceabilityService?
     /// Liveness facts for `/healthz` (broker connection, write queue).
     public var health: @Sendable () -> HealthReport
 
     public init(model: StateModel, store: Store, metrics: GatewayMetrics, clock: any WallClock,
-                alarms: AlarmEngine? = nil, health: @escaping @Sendable () -> HealthReport) {
+                alarms: AlarmEngine? = nil, traceability: TraceabilityService? = nil, health: @escaping @Sendable () -> HealthReport) {
         self.model = model
         self.alarms = alarms
+        self.traceability = traceability
         self.store = store
         self.metrics = metrics
         self.clock = clock

@@ -1,0 +1,74 @@
+import KitchenModel
+
+/// Where a third-party device publishes: enough to find the registry devices a topic feeds.
+struct SourceAddress: Hashable, Sendable {
+    var family: DeviceSource.Family
+    /// The Frigate instance prefix; empty for the other families.
+    var instance: String
+    var sourceID: String
+}
+
+/// One registry device bound to a third-party source.
+public struct Binding: Hashable, Sendable {
+    public let key: DeviceKey
+    public let source: DeviceSource
+}
+
+/// The registry's `source:` entries indexed by the address their messages arrive on. Built
+/// once per registry (re)load; lookups run on the MQTT thread and are dictionary reads.
+public struct SourceBindings: Sendable {
+    private var byAddress: [SourceAddress: [Binding]] = [:]
+    /// Frigate instances in use, plus the default one so that an unbound default Frigate shows
+    /// up as unmapped rather than as a foreign topic.
+    public private(set) var frigateInstances: Set<String> = [DeviceSource.defaultFrigateInstance]
+
+    public struct ConflictError: Error, Hashable, Sendable, CustomStringConvertible {
+        public let first: DeviceKey
+        public let second: DeviceKey
+        public let source: String
+
+        public var description: String {
+            "devices '\(first)' and '\(second)' are both bound to \(source) with the same selection; "
+                + "give each a different sensor/probe"
+        }
+    }
+
+    public init() {}
+
+    public init(_ sources: [DeviceKey: DeviceSource]) throws(ConflictError) {
+        for (key, source) in sources.sorted(by: { $0.key < $1.key }) {
+            let address = SourceAddress(family: source.family, instance: source.instance ?? "", sourceID: source.sourceID)
+            var bound = byAddress[address, default: []]
+            // Two devices fed by the same reading would double every alarm; a plug and a
+            // thermometer on one Tasmota differ by role and may share a topic.
+            if let clash = bound.first(where: { $0.source.sensor == source.sensor && ($0.source.plug == nil) == (source.plug == nil) }) {
+                throw ConflictError(first: clash.key, second: key, source: "\(source.family.rawValue) '\(source.sourceID)'")
+            }
+            bound.append(Binding(key: key, source: source))
+            byAddress[address] = bound
+            if let instance = source.instance { frigateInstances.insert(instance) }
+        }
+    }
+
+    func bindings(_ family: DeviceSource.Family, _ sourceID: String, instance: String = "") -> [Binding] {
+        byAddress[SourceAddress(family: family, instance: instance, sourceID: sourceID)] ?? []
+    }
+
+    /// Every device bound under a Frigate instance or to zigbee2mqtt, for instance-wide presence.
+    func all(_ family: DeviceSource.Family, instance: String = "") -> [Binding] {
+        byAddress.filter { $0.key.family == family && $0.key.instance == instance }
+            .flatMap(\.value).sorted { $0.key < $1.key }
+    }
+
+    var boundKeys: Set<DeviceKey> { Set(byAddress.values.flatMap { $0.map(\.key) }) }
+}
+
+extension SourceBindings {
+    /// Whether `<instance>/<camera>` (or a bare instance) has a bound camera.
+    func hasFrigateSource(_ sourceID: String) -> Bool {
+        if !all(.frigate, instance: sourceID).isEmpty { return true }
+        guard let slash = sourceID.lastIndex(of: "/") else { return false }
+        return !bindings(.frigate, String(sourceID[sourceID.index(after: slash)...]),
+                         instance: String(sourceID[..<slash])).isEmpty
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import KitchenModel
+import KitchenRules
+import Logging
+import Storage
+import Synchronization
+import Traceability
+
+/// Turns a scale's `weigh` into a ticket: checks the sale, mints a signed code, stores the
+/// ticket and only then replies on the scale's `ticket` topic.
+///
+/// Runs on the MQTT thread but never waits for the disk: the ticket goes to the batch
+/// writer as an urgent item and the reply is sent from its commit callback. A retried
+/// `req` finds its ticket (in flight or stored) and gets the same one back.
+public final class TicketDesk: Sendable {
+    let store: Store
+    let writer: BatchWriter
+    let model: StateModel
+    let batches: BatchCache
+    let issuer: TicketIssuer
+    let metrics: GatewayMetrics?
+    let logger: Logger
+    private let inFlight = Mutex<Set<ScaleRequest>>([])
+    private let replySink = Mutex<Sink<(DeviceKey, [UInt8])>?>(nil)
+
+    struct ScaleRequest: Hashable {
+        var scale: DeviceKey
+        var req: String
+    }
+
+    public init(store: Store, writer: BatchWriter, model: StateModel, batches: BatchCache, issuer: TicketIssuer,
+                metrics: GatewayMetrics? = nil, logger: Logger) {
+        self.store = store
+        self.writer = writer
+        self.model = model
+        self.batches = batches
+        self.issuer = issuer
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Where replies go: `bk/v1/<site>/<scale>/ticket`.
+    public func sendReplies(to sink: @escaping @Sendable (DeviceKey, [UInt8]) -> Void) {
+        let box = Sink(sink)
+        replySink.withLock { $0 = box }
+    }
+
+    public func handle(_ request: WeighRequest, from scale: DeviceKey, at now: EpochMillis) {
+        let key = ScaleRequest(scale: scale, req: request.req)
+        // A retry while the first attempt is being committed: that commit's reply answers both.
+        guard inFlight.withLock({ !$0.contains(key) }) else { return }
+        do {
+            if let existing = try store.ticket(scale: scale, req: request.req) {
+                metrics?.ticketRetried.increment()
+                reply(existing, to: scale, request: request)
+                return
+            }
+        } catch {
+            logger.error("cannot look up ticket", metadata: ["scale": "\(scale)", "req": "\(request.req)", "error": "\(error)"])
+            return  // no reply: the scale retries, and nothing was minted twice
+        }
+        guard let site = model.site(scale.site) else { return }
+        let batch = BatchID(request.batch).flatMap { batches.batch($0) }
+        if let refusal = SaleCheck.check(request, site: site, stalls: site.stalls,
+                                         scaleStall: model.deviceState(scale)?.config.stall, batch: batch) {
+            metrics?.ticketRefused(refusal)
+            send(TicketReply.refused(req: request.req, refusal), to: scale)
+            return
+        }
+        let ticket: Ticket
+        do {
+            ticket = try issuer.issue(request, batch: batch!, scale: scale, at: now)
+        } catch {
+            metrics?.ticketRefused(.invalidAmount)
+            send(TicketReply.refused(req: request.req, .invalidAmount), to: scale)
+            return
+        }
+        inFlight.withLock { _ = $0.insert(key) }
+        do {
+            try writer.submitUrgent([.ticket(ticket)]) { [self] in
+                inFlight.withLock { _ = $0.remove(key) }
+                metrics?.ticketIssued.increment()
+                reply(ticket, to: scale, request: request)
+            }
+        } catch {
+            inFlight.withLock { _ = $0.remove(key) }
+            logger.error("cannot store ticket", metadata: ["scale": "\(scale)", "req": "\(request.req)", "error": "\(error)"])
+        }
+    }
+
+    private func reply(_ ticket: Ticket, to scale: DeviceKey, request: WeighRequest) {
+        let site = model.site(scale.site)
+        var receipt: [UInt8]?
+        if let width = request.receipt, let site {
+            do {
+                receipt = try issuer.receipt(for: ticket, width: width, site: site)
+            } catch {
+                logger.error("cannot build receipt", metadata: ["ticket": "\(ticket.code)", "error": "\(error)"])
+            }
+        }
+        send(TicketReply.issued(ticket, url: issuer.url(for: ticket), vendor: site?.stall(ticket.stall)?.vendor,
+                                receipt: receipt), to: scale)
+    }
+
+    private func send(_ bytes: [UInt8], to scale: DeviceKey) {
+        replySink.withLock { $0 }?.call((scale, bytes))
+    }
+}

@@ -1,0 +1,44 @@
+import KitchenModel
+import Logging
+import Storage
+
+/// Batch records as the API and CLI change them: every write goes to the store (with its
+/// history entry) and to the ticket desk's cache together, so a recall or a failed
+/// re-inspection stops the next weighing, and shows on every ticket already sold.
+public final class TraceabilityService: Sendable {
+    public let store: Store
+    public let batches: BatchCache
+    public let issuer: TicketIssuer
+
+    public init(store: Store, batches: BatchCache, issuer: TicketIssuer) {
+        self.store = store
+        self.batches = batches
+        self.issuer = issuer
+    }
+
+    public func create(_ batch: Batch, actor: String) throws {
+        try store.createBatch(batch, actor: actor)
+        batches.update(batch)
+    }
+
+    /// Records a new inspection; the previous one stays in the history.
+    @discardableResult
+    public func reinspect(_ id: BatchID, _ inspection: Inspection, actor: String, at now: EpochMillis) throws -> Batch {
+        let batch = try store.updateBatch(id, kind: .reinspected, actor: actor) { b in
+            b.inspection = inspection
+            b.updatedAt = now
+        }
+        batches.update(batch)
+        return batch
+    }
+
+    @discardableResult
+    public func recall(_ id: BatchID, reason: String, actor: String, at now: EpochMillis) throws -> Batch {
+        let batch = try store.updateBatch(id, kind: .recalled, actor: actor) { b in
+            b.recall = Recall(reason: reason, by: actor, at: now)
+            b.updatedAt = now
+        }
+        batches.update(batch)
+        return batch
+    }
+}

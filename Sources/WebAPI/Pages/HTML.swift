@@ -1,0 +1,67 @@
+/// Escapes text for HTML element content and double-quoted attributes.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// The pages' language: Chinese unless the browser prefers English.
+enum PageLanguage: String {
+    case zh, en
+
+    /// Reads `Accept-Language` by its q-values; only zh and en are offered.
+    static func from(acceptLanguage header: String?) -> PageLanguage {
+        guard let header else { return .zh }
+        var best: (PageLanguage, Double)?
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";")
+            let tag = pieces[0].trimmingCharacters(in: .whitespaces).lowercased()
+            var q = 1.0
+            for p in pieces.dropFirst() {
+                let kv = p.trimmingCharacters(in: .whitespaces)
+                if kv.hasPrefix("q="), let value = Double(kv.dropFirst(2)) { q = value }
+            }
+            let language: PageLanguage? = tag.hasPrefix("zh") ? .zh : tag.hasPrefix("en") ? .en : nil
+            if let language, q > (best?.1 ?? 0) { best = (language, q) }
+        }
+        return best?.0 ?? .zh
+    }
+}
+
+/// One stylesheet for every page: mobile first, readable at 375 px, roomy on a wall screen.
+enum PageStyle {
+    static let css = """
+        :root{--ok:#1a7f37;--bad:#b42318;--warn:#b54708;--ink:#1f2328;--mute:#59636e;--line:#d0d7de;--bg:#f6f8fa}
+        *{box-sizing:border-box}body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:var(--ink);background:var(--bg)}
+        main{max-width:40rem;margin:0 auto;padding:1rem}
+        h1{font-size:1.35rem;margin:.25rem 0 1rem}h2{font-size:1.05rem;margin:1.25rem 0 .5rem;color:var(--mute)}
+        .card{background:#fff;border:1px solid var(--line);border-radius:12px;padding:1rem;margin:.75rem 0}
+        .badge{display:inline-block;padding:.3rem .7rem;border-radius:999px;font-weight:600;color:#fff}
+        .genuine{background:var(--ok)}.forged{background:var(--bad)}
+        .alert{background:var(--bad);color:#fff;border-radius:12px;padding:1rem;font-size:1.1rem;font-weight:700;margin:.75rem 0}
+        dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}dt{color:var(--mute)}dd{margin:0;word-break:break-all}
+        .pass{color:var(--ok);font-weight:700}.fail{color:var(--bad);font-weight:700}
+        .amount{font-size:1.6rem;font-weight:700}footer{color:var(--mute);font-size:.85rem;margin:1.5rem 0}
+        @media(min-width:64rem){main{max-width:56rem}body{font-size:18px}}
+        """
+
+    static func page(title: String, language: PageLanguage, body: String) -> String {
+        """
+        <!doctype html><html lang="\(language == .zh ? "zh-CN" : "en")"><head><meta charset="utf-8">\
+        <meta name="viewport" content="width=device-width,initial-scale=1"><title>\(HTML.escape(title))</title>\
+        <style>\(css)</style></head><body><main>\(body)</main></body></html>
+        """
+    }
+}

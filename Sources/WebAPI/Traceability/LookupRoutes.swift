@@ -1,0 +1,91 @@
+import Foundation
+import Gateway
+import Hummingbird
+import KitchenModel
+import Storage
+
+/// The public side of traceability, no token needed: the consumer's page behind the QR
+/// (`/t/{code}`, and `/T/{code}` as upper-case QR URLs arrive), the same as JSON
+/// (`/api/v1/tickets/{code}`), and GS1 Digital Link paths (`/01/{gtin}/10/{lot}`).
+struct LookupRoutes {
+    let dependencies: APIDependencies
+
+    func add(to router: Router<GatewayRequestContext>) {
+        for prefix in ["/t", "/T"] {
+            router.get("\(prefix)/{code}") { request, context in
+                let language = PageLanguage.from(acceptLanguage: request.headers[.acceptLanguage])
+                do {
+                    let lookup = try find(try context.parameters.require("code"))
+                    return Self.html(TicketPage.render(lookup, language: language), status: .ok)
+                } catch is TicketLookup.Failure {
+                    return Self.html(TicketPage.notGenuine(language: language), status: .notFound)
+                }
+            }
+        }
+        router.get("/api/v1/tickets/{code}") { _, context in
+            do {
+                return JSONBody.response(try find(try context.parameters.require("code")))
+            } catch let failure as TicketLookup.Failure {
+                switch failure {
+                case .forged(let why): throw APIError(.notFound, "not_genuine", "not a genuine ticket code: \(why)")
+                case .unknown: throw APIError(.notFound, "not_genuine", "no ticket with this code is on record")
+                }
+            }
+        }
+        router.get("/01/{gtin}/10/{lot}") { _, context in
+            let gtin = try context.parameters.require("gtin")
+            let lot = try context.parameters.require("lot")
+            guard GTIN.isValid(gtin), let batch = try dependencies.store.batch(gtin: GTIN.normalized(gtin), lot: lot) else {
+                throw APIError.notFound("no batch with GTIN \(gtin.prefix(14)) and lot \(lot.prefix(20))")
+            }
+            return JSONBody.response(BatchPublicView(batch, market: dependencies.model.site(batch.site)?.name))
+        }
+    }
+
+    private func find(_ code: String) throws -> TicketLookup {
+        guard let service = dependencies.traceability else {
+            throw APIError(.serviceUnavailable, "unavailable", "traceability is not running")
+        }
+        return try TicketLookup.find(code, keyring: service.issuer.keyring, store: dependencies.store,
+                                     model: dependencies.model)
+    }
+
+    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.vary] = "Accept-Language"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}
+
+/// What a GS1 Digital Link resolves to: the batch's public facts, as on a ticket page.
+struct BatchPublicView: Encodable {
+    var batch: String
+    var market: String?
+    var item: String
+    var category: String
+    var origin: Origin
+    var supplier: Supplier
+    var arrivalDate: String
+    var inspection: Inspection?
+    var recall: Recall?
+
+    init(_ b: Batch, market: String?) {
+        batch = b.id.rawValue
+        self.market = market
+        item = b.item
+        category = b.category
+        origin = b.origin
+        supplier = b.supplier
+        arrivalDate = b.arrivalDate
+        inspection = b.inspection
+        recall = b.recall
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case batch, market, item, category, origin, supplier, arrivalDate = "arrival_date", inspection, recall
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Gateway
+import KitchenModel
+import Storage
+import Traceability
+
+/// What a consumer may learn from a ticket: the sale, the stall, and the batch's own chain
+/// (origin, supplier, inspection, recall). Nothing about other tickets or the market's books.
+struct TicketLookup: Encodable {
+    var genuine: Bool
+    var code: String
+    var traceNumber: String
+    var market: String
+    var stall: String
+    var vendor: String?
+    var item: String
+    var grams: Int
+    var unitPriceFen: Int
+    var totalFen: Int
+    var issuedAt: EpochMillis
+    var batch: BatchFacts
+    /// Set when the batch must not be eaten or needs attention: `recalled`, `failed_inspection`.
+    var warning: String?
+
+    struct BatchFacts: Encodable {
+        var id: String
+        var category: String
+        var arrivalDate: String
+        var origin: Origin
+        var supplier: Supplier
+        var inspection: Inspection?
+        var recall: Recall?
+
+        enum CodingKeys: String, CodingKey {
+            case id, category, arrivalDate = "arrival_date", origin, supplier, inspection, recall
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case genuine, code, traceNumber = "trace_no", market, stall, vendor, item, grams
+        case unitPriceFen = "unit_price_fen", totalFen = "total_fen", issuedAt = "issued_at", batch, warning
+    }
+
+    /// Why a code leads nowhere; each is a 404 "not genuine" for the consumer.
+    enum Failure: Error {
+        case forged(String)
+        case unknown
+    }
+
+    /// Verifies the code's signature first (no database), then reads the ticket and its batch.
+    static func find(_ text: String, keyring: TicketKeyring, store: Store, model: StateModel) throws -> TicketLookup {
+        let code: TicketCode
+        do {
+            code = try keyring.verify(text)
+        } catch {
+            throw Failure.forged("\(error)")
+        }
+        guard let ticket = try store.ticket(id: code.ticketID.rawValue), ticket.code == code.text,
+              let batch = try store.batch(ticket.batch) else { throw Failure.unknown }
+        let site = model.site(ticket.scale.site)
+        let warning: String? = if batch.recall != nil {
+            "recalled"
+        } else if batch.inspection?.passed == false {
+            "failed_inspection"
+        } else {
+            nil
+        }
+        return TicketLookup(
+            genuine: true, code: ticket.code, traceNumber: ticket.traceNumber, market: site?.name ?? ticket.scale.site.rawValue,
+            stall: ticket.stall, vendor: site?.stall(ticket.stall)?.vendor, item: ticket.item, grams: ticket.grams,
+            unitPriceFen: ticket.unitPriceFen, totalFen: ticket.totalFen, issuedAt: ticket.issuedAt,
+            batch: BatchFacts(id: batch.id.rawValue, category: batch.category, arrivalDate: batch.arrivalDate,
+                              origin: batch.origin, supplier: batch.supplier, inspection: batch.inspection,
+                              recall: batch.recall),
+            warning: warning)
+    }
+}
