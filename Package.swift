@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "brightkitchen", targets: ["brightkitchen"]),
         .executable(name: "bench-ingest", targets: ["bench-ingest"]),
+        .executable(name: "bench-trace", targets: ["bench-trace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -75,10 +76,13 @@ let package = Package(
             "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules",
         ]),
 
+        .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),
+
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
         .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules", "KitchenModel"]),
+        .testTarget(name: "TraceabilityTests", dependencies: ["Traceability", "TestSupport"]),
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),

@@ -98,6 +98,7 @@ public final class GatewayRuntime: Sendable {
         let batches = BatchCache(store: store, logger: logger)
         let issuer = TicketIssuer(keyring: try KeyringFile.loadOrCreate(path: configuration.resolvedTicketKeysPath),
                                   publicURL: configuration.resolvedPublicURL)
+        if let warning = issuer.qrSizeWarning { logger.warning("ticket QR codes will exceed version 3", metadata: ["why": "\(warning)"]) }
         traceability = TraceabilityService(store: store, batches: batches, issuer: issuer)
         tickets = TicketDesk(store: store, writer: writer, model: model, batches: batches, issuer: issuer,
                              metrics: metrics, logger: logger)

@@ -9,12 +9,22 @@ public struct TicketIssuer: Sendable {
     /// Upper-cased lookup prefix, e.g. `HTTPS://TRACE.EXAMPLE.CN/T/`: upper case keeps the
     /// whole URL in QR alphanumeric mode, which is what keeps the code at version 3.
     public let lookupPrefix: String
+    /// Set when the public URL makes QR codes bigger than version 3 (too long, or characters
+    /// outside the QR alphanumeric set): codes still work, receipts get a denser code.
+    public let qrSizeWarning: String?
 
     public init(keyring: TicketKeyring, publicURL: String) {
         self.keyring = keyring
         var base = publicURL
         while base.hasSuffix("/") { base.removeLast() }
-        lookupPrefix = base.uppercased() + "/T/"
+        base += "/T/"
+        do {
+            lookupPrefix = try TicketLookupURL(base: base).base
+            qrSizeWarning = nil
+        } catch {
+            lookupPrefix = base.uppercased()
+            qrSizeWarning = "public URL '\(publicURL)': \(error)"
+        }
     }
 
     func issue(_ request: WeighRequest, batch: Batch, scale: DeviceKey, at now: EpochMillis) throws(PricingError) -> Ticket {
