@@ -14,6 +14,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
     SiteRoutes(dependencies: dependencies).add(to: protected)
     AlarmRoutes(dependencies: dependencies).add(to: protected)
     BatchRoutes(dependencies: dependencies).add(to: protected)
+    ReceiptRoutes(dependencies: dependencies).add(to: protected)
     return router
 }
 

@@ -31,6 +31,8 @@ struct Demo: AsyncParsableCommand {
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
         let fleet = try Fleet(profile: profile, options: fleetOptions.simulatorOptions(brokerURL: runtime.brokerURL),
                               logger: logger)
+        let seeded = try DemoBatches.seed(fleet.sales, into: runtime.traceability, now: runtime.clock.now())
+        if seeded > 0 { logger.info("demo batches recorded", metadata: ["batches": "\(seeded)"]) }
         let (token, _) = try runtime.store.createToken(role: .admin, scope: nil, label: "demo",
                                                        now: runtime.clock.now())
         let banner = Self.banner(configuration, brokerURL: runtime.brokerURL, token: token,
@@ -56,6 +58,8 @@ struct Demo: AsyncParsableCommand {
              sites     curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/sites
              one site  curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/sites/<id>
              metrics   curl -H 'Authorization: Bearer \(token)' \(base)/metrics
+             tickets   mosquitto_sub -p \(brokerURL.split(separator: ":").last ?? "1883") -t 'bk/v1/+/+/ticket' -v, then open the "url" of one
+             batches   curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/batches/<batch>/tickets
              admin token (shown once): \(token)
              Ctrl-C stops everything.
             ───────────────────────────────────────────────────────────────────

@@ -34,6 +34,17 @@ public struct StallSales: Sendable, Hashable, Codable {
     public var tickets: Int
     public var grams: Int
     public var totalFen: Int
+
+    public init(stall: String, tickets: Int, grams: Int, totalFen: Int) {
+        self.stall = stall
+        self.tickets = tickets
+        self.grams = grams
+        self.totalFen = totalFen
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case stall, tickets, grams, totalFen = "total_fen"
+    }
 }
 
 extension Store {
