@@ -77,7 +77,9 @@ public final class AlarmEngine: Sendable {
         guard let device = model.deviceState(message.key), let site = model.site(message.key.site) else {
             return
         }
+        let lockStart = ContinuousClock.now
         state.withLock { s in
+            if case .event = message.payload { LatencyProbe.record("alarm-lock-wait", LatencyProbe.ms(lockStart.duration(to: .now))) }
             var rules = s.devices[device.key]
                 ?? DeviceRuleState(config: device.config, intervalSeconds: device.intervalSeconds, startedAt: model.startedAt)
             rules.presence.intervalSeconds = device.intervalSeconds
@@ -242,6 +244,8 @@ public final class AlarmEngine: Sendable {
         }
         for transition in step.transitions {
             let message = AlarmMessage(record: record, transition: transition, site: site).json()
+            let recordStart = ContinuousClock.now
+            defer { LatencyProbe.record("alarm-record", LatencyProbe.ms(recordStart.duration(to: .now))) }
             do {
                 try store.record(alarm: record.row(site: site, updatedAt: transition.at),
                                  transition: TransitionRow(alarmID: record.id, at: transition.at,

@@ -15,6 +15,10 @@ enum LatencyProbe {
         if first { atexit { LatencyProbe.report() } }
     }
 
+    static func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
     static func report() {
         guard enabled else { return }
         let all = samples.withLock { $0 }

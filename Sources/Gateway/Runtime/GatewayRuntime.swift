@@ -62,6 +62,7 @@ public final class GatewayRuntime: Sendable {
         self.metrics = metrics
         writer = BatchWriter(store: store, options: configuration.writer, logger: logger) { stats in
             metrics.commitSeconds.record(stats.seconds)
+            LatencyProbe.record("commit-any", stats.seconds * 1000)
             metrics.readingsStored.increment(by: Int64(stats.readingsInserted))
         }
         pipeline = IngestPipeline(
@@ -209,11 +210,15 @@ public final class GatewayRuntime: Sendable {
         let effects = model.tick(now: now)
         if !effects.writes.isEmpty { try? writer.submit(effects.writes) }
         pipeline.deliver(effects)
+        let tickStart = ContinuousClock.now
         alarms.tick(now: now)
+        LatencyProbe.record("tick-alarms", LatencyProbe.ms(tickStart.duration(to: .now)))
         #if os(Linux)
         // Bursts (a province reconnecting) free a lot at once in several threads' malloc arenas;
         // returning it keeps the resident size near what is live.
+        let trimStart = ContinuousClock.now
         _ = releaseFreedHeap(0)
+        LatencyProbe.record("tick-trim", LatencyProbe.ms(trimStart.duration(to: .now)))
         #endif
         metrics.devicesOnline.set(Double(model.onlineDeviceCount()))
         metrics.writeQueue.set(Double(writer.queued))
