@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "Traceability",
+            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "Traceability", "DeviceAdapters",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,13 +67,13 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "brightkitchen", dependencies: [
-            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability",
+            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability", "DeviceAdapters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "bench-ingest", dependencies: [
-            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules",
+            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "DeviceAdapters",
         ]),
 
         .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),
