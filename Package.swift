@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "brightkitchen", targets: ["brightkitchen"]),
         .executable(name: "bench-ingest", targets: ["bench-ingest"]),
         .executable(name: "bench-trace", targets: ["bench-trace"]),
+        .executable(name: "bench-camera", targets: ["bench-camera"]),
+        .executable(name: "camera-eval", targets: ["camera-eval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -27,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode",
                        providers: [.apt(["libqrencode-dev"])]),
 
+        // libjpeg behind a C shim that keeps setjmp/longjmp out of Swift frames.
+        .target(name: "CJPEGShim", linkerSettings: [.linkedLibrary("jpeg")]),
         .target(name: "KitchenModel"),
         // Ticket codes, trace numbers, QR codes and receipts: pure, no I/O.
         .target(name: "Traceability", dependencies: [
@@ -73,15 +77,21 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "bench-ingest", dependencies: [
-            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "DeviceAdapters",
+            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "TestSupport",
         ]),
 
         .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),
+        // Camera frames: validation, evidence thumbnails, video-quality diagnosis, night motion.
+        .target(name: "CameraVision", dependencies: ["CJPEGShim"],
+                linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .executableTarget(name: "bench-camera", dependencies: ["CameraVision"]),
+        .executableTarget(name: "camera-eval", dependencies: ["CameraVision"]),
 
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
         .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules", "KitchenModel"]),
+        .testTarget(name: "CameraVisionTests", dependencies: ["CameraVision"]),
         .testTarget(name: "TraceabilityTests", dependencies: ["Traceability", "TestSupport"]),
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),

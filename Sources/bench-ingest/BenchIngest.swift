@@ -45,6 +45,11 @@ struct BenchIngest {
         if !args.flag("skip-disk") {
             try DiskCost(days: args.int("disk-days", 30), intervalSeconds: args.int("disk-interval", 60)).run()
         }
+        if !args.flag("skip-tickets") {
+            try await TicketBench(roundTrips: args.int("ticket-round-trips", 2_000), scales: args.int("scales", 20),
+                                  throughputSeconds: args.int("ticket-seconds", 10),
+                                  binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
+        }
         if !args.flag("skip-alarms") {
             try await AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
                                    binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
@@ -122,7 +127,9 @@ struct BenchWorkspace {
 struct GatewayProcess {
     let process: Process
 
-    static func start(binary: String, workspace: BenchWorkspace, logger: Logger) async throws -> GatewayProcess {
+    static func start(binary: String, workspace: BenchWorkspace, logger: Logger, httpPort: Int = 0) async throws
+        -> GatewayProcess
+    {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchFailure("no gateway binary at \(binary) (build it, or pass --binary)")
         }
@@ -130,7 +137,7 @@ struct GatewayProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--config", dir + "/registry.yaml", "--broker", workspace.broker.url,
-                             "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "0",
+                             "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "\(httpPort)",
                              "--log-level", "warning"]
         // BENCH_GATEWAY_STDERR=FILE keeps the gateway's diagnostics (e.g. BRIGHTKITCHEN_PROBE's report).
         let stderrPath = ProcessInfo.processInfo.environment["BENCH_GATEWAY_STDERR"] ?? "/dev/null"

@@ -1,0 +1,74 @@
+/// Resizes by averaging every source pixel that falls into a destination pixel (a box filter):
+/// no aliasing when shrinking, which matters for the sharpness and noise measures. Keeps its
+/// column tables and row accumulator between calls so a stream of same-sized frames allocates nothing.
+public struct AreaResampler: Sendable {
+    private var columnStarts: [Int] = []
+    private var columnEnds: [Int] = []
+    private var accumulator: [UInt32] = []
+    private var tableKey = (source: 0, destination: 0, channels: 0)
+
+    public init() {}
+
+    public mutating func resample(_ source: Plane, into destination: inout Plane, width: Int, height: Int) {
+        destination.reshape(width: width, height: height)
+        source.pixels.withUnsafeBufferPointer { input in
+            destination.pixels.withUnsafeMutableBufferPointer { output in
+                resample(input, sourceWidth: source.width, sourceHeight: source.height, channels: 1,
+                         into: output, width: width, height: height)
+            }
+        }
+    }
+
+    public mutating func resample(_ source: RGBImage, into destination: inout RGBImage, width: Int, height: Int) {
+        destination.reshape(width: width, height: height)
+        source.pixels.withUnsafeBufferPointer { input in
+            destination.pixels.withUnsafeMutableBufferPointer { output in
+                resample(input, sourceWidth: source.width, sourceHeight: source.height, channels: 3,
+                         into: output, width: width, height: height)
+            }
+        }
+    }
+
+    private mutating func prepareColumns(sourceWidth: Int, width: Int, channels: Int) {
+        guard tableKey != (sourceWidth, width, channels) else { return }
+        tableKey = (sourceWidth, width, channels)
+        columnStarts = (0..<width).map { $0 * sourceWidth / width }
+        columnEnds = (0..<width).map { max($0 * sourceWidth / width + 1, ($0 + 1) * sourceWidth / width) }
+        accumulator = [UInt32](repeating: 0, count: width * channels)
+    }
+
+    private mutating func resample(_ input: UnsafeBufferPointer<UInt8>, sourceWidth: Int, sourceHeight: Int,
+                                   channels: Int, into output: UnsafeMutableBufferPointer<UInt8>,
+                                   width: Int, height: Int) {
+        guard width > 0, height > 0, sourceWidth > 0, sourceHeight > 0 else { return }
+        prepareColumns(sourceWidth: sourceWidth, width: width, channels: channels)
+        let starts = columnStarts, ends = columnEnds
+        accumulator.withUnsafeMutableBufferPointer { sums in
+            for outY in 0..<height {
+                let rowStart = outY * sourceHeight / height
+                let rowEnd = max(rowStart + 1, (outY + 1) * sourceHeight / height)
+                for index in 0..<sums.count { sums[index] = 0 }
+                for sourceY in rowStart..<rowEnd {
+                    let row = sourceY * sourceWidth * channels
+                    for outX in 0..<width {
+                        for sourceX in starts[outX]..<ends[outX] {
+                            let pixel = row + sourceX * channels
+                            for channel in 0..<channels {
+                                sums[outX * channels + channel] &+= UInt32(input[pixel + channel])
+                            }
+                        }
+                    }
+                }
+                let rows = UInt32(rowEnd - rowStart)
+                let outRow = outY * width * channels
+                for outX in 0..<width {
+                    let area = rows * UInt32(ends[outX] - starts[outX])
+                    for channel in 0..<channels {
+                        let sum = sums[outX * channels + channel]
+                        output[outRow + outX * channels + channel] = UInt8((sum + area / 2) / area)
+                    }
+                }
+            }
+        }
+    }
+}

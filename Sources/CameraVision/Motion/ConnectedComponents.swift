@@ -1,0 +1,74 @@
+/// One connected group of foreground pixels, in working-scale pixel coordinates.
+struct Blob: Sendable, Equatable {
+    var minX: Int
+    var minY: Int
+    var maxX: Int
+    var maxY: Int
+    var pixelCount: Int
+    var sumX: Int
+    var sumY: Int
+
+    var width: Int { maxX - minX + 1 }
+    var height: Int { maxY - minY + 1 }
+    var centroidX: Double { Double(sumX) / Double(pixelCount) }
+    var centroidY: Double { Double(sumY) / Double(pixelCount) }
+}
+
+/// Labels connected foreground pixels by flood fill. Neighbours are taken within two pixels, so
+/// a body split by a one-pixel seam of background-coloured clothing stays one blob. Keeps its
+/// label map, stack and blob list between frames.
+struct ComponentLabeler: Sendable {
+    static let reach = 2
+    private var visited: [Bool] = []
+    private var stack: [Int32] = []
+    private(set) var blobs: [Blob] = []
+
+    /// Finds blobs of at least `minPixels`; stops early and returns false past `maxBlobs`, which
+    /// only a global change (noise storm, flicker) produces.
+    mutating func label(_ mask: [UInt8], width: Int, height: Int, minPixels: Int, maxBlobs: Int) -> Bool {
+        let count = width * height
+        if visited.count != count { visited = [Bool](repeating: false, count: count) }
+        for index in 0..<count { visited[index] = false }
+        blobs.removeAll(keepingCapacity: true)
+        var found = 0
+        for start in 0..<count where mask[start] != 0 && !visited[start] {
+            let blob = fill(from: start, mask: mask, width: width, height: height)
+            found += 1
+            if found > maxBlobs * 4 { return false }
+            if blob.pixelCount >= minPixels {
+                blobs.append(blob)
+                if blobs.count > maxBlobs { return false }
+            }
+        }
+        return true
+    }
+
+    private mutating func fill(from start: Int, mask: [UInt8], width: Int, height: Int) -> Blob {
+        let reach = Self.reach
+        var blob = Blob(minX: width, minY: height, maxX: -1, maxY: -1, pixelCount: 0, sumX: 0, sumY: 0)
+        stack.removeAll(keepingCapacity: true)
+        stack.append(Int32(start))
+        visited[start] = true
+        while let top = stack.popLast() {
+            let index = Int(top)
+            let x = index % width, y = index / width
+            blob.minX = min(blob.minX, x)
+            blob.maxX = max(blob.maxX, x)
+            blob.minY = min(blob.minY, y)
+            blob.maxY = max(blob.maxY, y)
+            blob.pixelCount += 1
+            blob.sumX += x
+            blob.sumY += y
+            for neighbourY in max(0, y - reach)...min(height - 1, y + reach) {
+                for neighbourX in max(0, x - reach)...min(width - 1, x + reach) {
+                    let neighbour = neighbourY * width + neighbourX
+                    if mask[neighbour] != 0, !visited[neighbour] {
+                        visited[neighbour] = true
+                        stack.append(Int32(neighbour))
+                    }
+                }
+            }
+        }
+        return blob
+    }
+}

@@ -1,0 +1,108 @@
+/// Small-target motion detection for one camera outside operating hours (小目标移动侦测): a
+/// background model, frame differencing against it, connected components and tracking. Feed it
+/// luminance planes of one size (the analysis picks a DCT scale from `minWorkingWidth`).
+public struct NightMotionDetector: Sendable {
+    public let config: NightMotionConfig
+    /// Times the whole picture changed and the background was re-learnt.
+    public private(set) var recalibrations = 0
+
+    private var background = BackgroundModel()
+    private var framesLearnt = 0
+    private var settleRemaining = 0
+    private var mask: [UInt8] = []
+    private var histogram: [Int] = []
+    private var labeler = ComponentLabeler()
+    private var tracker = BlobTracker()
+
+    static let gridColumns = 8
+    static let gridRows = 6
+    static let maxBlobs = 64
+
+    public init(config: NightMotionConfig = NightMotionConfig()) {
+        self.config = config
+    }
+
+    /// Forgets the background and every track: the next frames start learning afresh.
+    public mutating func reset() {
+        background = BackgroundModel()
+        framesLearnt = 0
+        settleRemaining = 0
+        tracker.reset()
+    }
+
+    public mutating func observe(_ frame: Plane, at time: Int64, operating: Bool) -> NightMotionResult {
+        // During service people move everywhere; the model restarts when the kitchen closes.
+        guard !operating else {
+            if !background.isEmpty { reset() }
+            return NightMotionResult()
+        }
+        guard frame.width >= Self.gridColumns, frame.height >= Self.gridRows else { return NightMotionResult() }
+        guard background.matches(frame) else {
+            reset()
+            background.reset(to: frame)
+            framesLearnt = 1
+            return NightMotionResult()
+        }
+        if framesLearnt < config.warmupFrames {
+            framesLearnt += 1
+            background.blend(frame, weight: 1 / Float(framesLearnt))
+            return NightMotionResult()
+        }
+        if settleRemaining > 0 {
+            // Auto-exposure takes a few frames to settle after a change; follow it exactly.
+            settleRemaining -= 1
+            background.reset(to: frame)
+            return NightMotionResult()
+        }
+
+        let fit = background.photometricFit(frame)
+        if abs(fit.gain - 1) > config.globalGainTolerance || abs(fit.offset) > config.globalOffsetTolerance {
+            return recalibrate(on: frame)
+        }
+        _ = background.foreground(frame, fit: fit, minDifference: config.minDifference,
+                                  noiseMultiplier: config.noiseMultiplier, histogram: &histogram, mask: &mask)
+        if changedCellFraction(width: frame.width, height: frame.height) >= config.globalCellFraction {
+            return recalibrate(on: frame)
+        }
+        let minPixels = config.minBlobPixels
+        guard labeler.label(mask, width: frame.width, height: frame.height, minPixels: minPixels,
+                            maxBlobs: Self.maxBlobs) else {
+            return recalibrate(on: frame)
+        }
+        let detections = tracker.update(labeler.blobs, width: frame.width, height: frame.height, at: time,
+                                        config: config)
+        background.update(frame, mask: mask, backgroundRate: config.backgroundLearningRate,
+                          foregroundRate: config.foregroundLearningRate)
+        return NightMotionResult(detections: detections, recalibrated: false, blobCount: labeler.blobs.count)
+    }
+
+    private mutating func recalibrate(on frame: Plane) -> NightMotionResult {
+        recalibrations += 1
+        background.reset(to: frame)
+        tracker.reset()
+        settleRemaining = config.settleFrames
+        return NightMotionResult(recalibrated: true)
+    }
+
+    /// Fraction of grid cells with more than a quarter of their pixels in the foreground: a
+    /// person fills a few cells, a light switched on fills them all.
+    private func changedCellFraction(width: Int, height: Int) -> Double {
+        let columns = Self.gridColumns, rows = Self.gridRows
+        var changedCells = 0
+        mask.withUnsafeBufferPointer { marks in
+            for row in 0..<rows {
+                let top = row * height / rows, bottom = (row + 1) * height / rows
+                for column in 0..<columns {
+                    let left = column * width / columns, right = (column + 1) * width / columns
+                    var foreground = 0
+                    for y in top..<bottom {
+                        let base = y * width
+                        for x in left..<right { foreground += Int(marks[base + x]) }
+                    }
+                    if foreground * 4 > (bottom - top) * (right - left) { changedCells += 1 }
+                }
+            }
+        }
+        return Double(changedCells) / Double(columns * rows)
+    }
+}
