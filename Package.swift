@@ -58,7 +58,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "Traceability",
+            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "Traceability", "DeviceAdapters",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,13 +71,13 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .executableTarget(name: "brightkitchen", dependencies: [
-            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability",
+            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability", "DeviceAdapters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "bench-ingest", dependencies: [
-            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "TestSupport",
+            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "TestSupport",
         ]),
 
         .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),

@@ -64,6 +64,27 @@ public struct SourceBindings: Sendable {
 }
 
 extension SourceBindings {
+    /// The MQTT topic filters the gateway subscribes to for these bindings. Families with a fixed
+    /// prefix (Tasmota, zigbee2mqtt, every Frigate instance including the default) are always
+    /// watched, so devices nobody bound yet show up as unmapped. Shelly topics start with the
+    /// device id and have no common prefix: only bound Shellys are subscribed, or a `+/online`
+    /// would pull in every stranger on a shared broker.
+    public var topicFilters: [String] {
+        var filters: Set<String> = ["tele/#", ZigbeeAdapter.baseTopic + "/#"]
+        for instance in frigateInstances { filters.insert(instance + "/#") }
+        for address in byAddress.keys where address.family == .shelly {
+            filters.insert(address.sourceID + "/events/rpc")
+            filters.insert(address.sourceID + "/online")
+        }
+        return filters.sorted()
+    }
+
+    /// Whether a source as `UnmappedTally` names it (`<instance>/<camera>` or a bare instance for
+    /// Frigate) has a registry device bound to it.
+    public func binds(family: DeviceSource.Family, sourceID: String) -> Bool {
+        family == .frigate ? hasFrigateSource(sourceID) : !bindings(family, sourceID).isEmpty
+    }
+
     /// Whether `<instance>/<camera>` (or a bare instance) has a bound camera.
     func hasFrigateSource(_ sourceID: String) -> Bool {
         if !all(.frigate, instance: sourceID).isEmpty { return true }

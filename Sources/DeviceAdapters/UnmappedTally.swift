@@ -41,15 +41,7 @@ public struct UnmappedTally: Hashable, Sendable {
 
     /// Sources bound since they were counted are no longer unmapped.
     public mutating func removeBound(_ bindings: SourceBindings) {
-        entries = entries.filter { source, _ in
-            switch source.family {
-            case .frigate:
-                // Frigate entries are `<instance>/<camera>` or a bare instance.
-                return !bindings.hasFrigateSource(source.sourceID)
-            default:
-                return bindings.bindings(source.family, source.sourceID).isEmpty
-            }
-        }
+        entries = entries.filter { source, _ in !bindings.binds(family: source.family, sourceID: source.sourceID) }
     }
 
     /// Most recently seen first.

@@ -55,9 +55,13 @@ public struct DeviceConfig: Hashable, Sendable {
     public var schedule: ScheduleSpec?
     /// Scales only: the stall the scale stands at; its weighings must name it.
     public var stall: String?
+    /// A third-party device (Tasmota, zigbee2mqtt, Shelly, Frigate) this registry entry is fed by;
+    /// nil for devices speaking protocol v1. The gateway never sends such a device commands.
+    public var source: DeviceSource?
 
     public init(key: DeviceKey, kind: DeviceKind, zone: Zone = .ambient, intervalSeconds: Int = 60,
-                provisioned: Bool = false, schedule: ScheduleSpec? = nil, stall: String? = nil) {
+                provisioned: Bool = false, schedule: ScheduleSpec? = nil, stall: String? = nil,
+                source: DeviceSource? = nil) {
         self.key = key
         self.kind = kind
         self.zone = zone
@@ -65,6 +69,7 @@ public struct DeviceConfig: Hashable, Sendable {
         self.provisioned = provisioned
         self.schedule = schedule
         self.stall = stall
+        self.source = source
     }
 }
 

@@ -17,6 +17,7 @@ import Synchronization
 /// its peak RSS (VmHWM) is printed.
 /// Phase 3 — disk cost per sensor-year. Phase 4 — alarm latency under background load and
 /// the rules' cost per reading (`scripts/bench-alarms` runs only this one).
+/// `--adapters`: third-party messages per second through the router (issue 6), nothing else.
 @main
 struct BenchIngest {
     static func main() async throws {
@@ -29,6 +30,10 @@ struct BenchIngest {
         let logger = Logger(label: "bench")
         print("BrightKitchen ingest benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, "
             + "\(ProcessInfo.processInfo.physicalMemory / 1_048_576) MiB")
+        if args.flag("adapters") {
+            // Issue 6: the third-party router alone; `--adapters` runs only this.
+            return try AdapterThroughput(messages: args.int("messages", 1_000_000)).run()
+        }
         if !args.flag("skip-throughput") {
             try await Throughput(devices: args.int("devices", 200), messages: args.int("messages", 200_000),
                                  publishers: args.int("publishers", 4), logger: logger).run()

@@ -92,3 +92,92 @@ import Testing
         }
     }
 }
+
+@Suite struct RegistrySourceTests {
+    let site = "sites: [{id: a, kind: canteen, region: '420106'}]\n"
+    let a = SiteID("a")!
+
+    @Test func readsEachFamilysSource() throws {
+        let registry = try RegistryFile.parse(yaml: site + """
+            devices:
+              - {id: fridge-1, site: a, kind: thermo, zone: cold, source: {family: tasmota, id: kitchen-probes, probe: 000008BD38BF}}
+              - {id: hot-1, site: a, kind: thermo, source: {family: tasmota, id: kitchen-probes, sensor: DS18B20-3}}
+              - {id: dry, site: a, kind: thermo, source: {family: zigbee2mqtt, id: "store/dry shelf"}}
+              - {id: ht, site: a, kind: thermo, source: {family: shelly, id: shellyplusht-b8d61a8b17cc, sensor: 100}}
+              - {id: uv, site: a, kind: disinfector, schedule: {mode: uv, before_service: 30},
+                 source: {family: tasmota, id: uv-plug, plug: {run_w: 15, fault_below_w: 5}}}
+              - {id: cam, site: a, kind: camera,
+                 source: {family: frigate, id: kitchen_back, instance: nvr, detect: {width: 1280, height: 720},
+                          labels: {cat: pest}, zones: [prep]}}
+              - {id: native, site: a, kind: thermo}
+            """)
+        func source(_ id: String) -> DeviceSource? { registry.device(DeviceKey(site: a, device: DeviceID(id)!))?.source }
+        #expect(source("fridge-1")?.sensor == .probe("000008BD38BF"))
+        #expect(source("hot-1")?.sensor == .key("DS18B20-3"))
+        #expect(source("dry")?.sourceID == "store/dry shelf")
+        #expect(source("ht")?.sensor == .key("100"), "an unquoted component id is read as text")
+        let plug = try #require(source("uv")?.plug)
+        #expect(plug.runWatts == 15 && plug.faultBelowWatts == 5 && plug.faultAfterSeconds == 60 && plug.mode == .uv)
+        let camera = try #require(source("cam"))
+        #expect(camera.instance == "nvr")
+        #expect(camera.camera?.detectWidth == 1280)
+        #expect(camera.camera?.canonicalLabel(for: "cat") == "pest")
+        #expect(camera.camera?.zones == ["prep"])
+        #expect(source("native") == nil)
+        let bindings = try RegistryFile.sourceBindings(registry)
+        #expect(bindings.topicFilters == ["frigate/#", "nvr/#", "shellyplusht-b8d61a8b17cc/events/rpc",
+                                          "shellyplusht-b8d61a8b17cc/online", "tele/#", "zigbee2mqtt/#"])
+    }
+
+    @Test(arguments: [
+        ("{id: f, site: a, kind: thermo, source: {family: tasmota, id: t1}}", "", "loads"),
+        ("{id: fridge-2, site: a, kind: disinfector, source: {family: tasmota, id: p, plug: {run_w: 0}}}",
+         "devices[0] (fridge-2).source.plug.run_w: must be above 0", ""),
+        ("{id: f, site: a, kind: disinfector, source: {family: tasmota, id: p, plug: {fault_below_w: 3}}}",
+         "devices[0] (f).source.plug.run_w: is missing", ""),
+        ("{id: f, site: a, kind: disinfector, source: {family: tasmota, id: p, plug: {run_w: 5, run_watts: 5}}}",
+         "devices[0] (f).source.plug.run_watts: unknown key", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: tasmota, id: p, probes: 00AB}}",
+         "devices[0] (f).source.probes: unknown key", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: homeassistant, id: p}}",
+         "devices[0] (f).source.family: must be one of tasmota, zigbee2mqtt, shelly, frigate", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: tasmota}}", "devices[0] (f).source.id: is missing", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: tasmota, id: 'a/b'}}", "source.id: 'a/b' must be one topic segment", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: tasmota, id: t, sensor: AM2301, probe: 00AB}}",
+         "source.sensor: give either sensor or probe", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: tasmota, id: t, probe: XYZ}}", "source.probe: must be", ""),
+        ("{id: f, site: a, kind: camera, source: {family: frigate, id: back}}", "source.detect: a Frigate camera needs", ""),
+        ("{id: f, site: a, kind: camera, source: {family: frigate, id: back, detect: {width: 1280}}}",
+         "source.detect: needs both width and height", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: zigbee2mqtt, id: s, zones: [prep]}}", "source.zones: only Frigate", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: tasmota, id: p, plug: {run_w: 15}}}",
+         "devices[0] (f): kind is thermo, but a tasmota plug feeds a disinfector", ""),
+        ("{id: f, site: a, kind: camera, source: {family: zigbee2mqtt, id: s}}",
+         "devices[0] (f): kind is camera, but a zigbee2mqtt source feeds a thermo", ""),
+        ("{id: f, site: a, kind: thermo, source: {family: tasmota, id: p, plug: {run_w: abc}}}", "plug.run_w", ""),
+    ])
+    func explainsBadSources(device: String, expected: String, loads: String) {
+        do {
+            _ = try RegistryFile.parse(yaml: site + "devices: [\(device)]", path: "r.yaml")
+            #expect(loads == "loads", "expected an error mentioning \(expected)")
+        } catch {
+            #expect(loads.isEmpty, "\(error)")
+            #expect("\(error)".contains(expected), "\(error)")
+            #expect("\(error)".hasPrefix("r.yaml: "))
+        }
+    }
+
+    @Test func refusesTwoDevicesOnOneReading() {
+        let yaml = site + """
+            devices:
+              - {id: fridge-1, site: a, kind: thermo, source: {family: tasmota, id: probes, sensor: DS18B20-1}}
+              - {id: fridge-2, site: a, kind: thermo, source: {family: tasmota, id: probes, sensor: DS18B20-1}}
+            """
+        do {
+            _ = try RegistryFile.parse(yaml: yaml, path: "r.yaml")
+            Issue.record("two devices on one reading must be refused")
+        } catch {
+            #expect("\(error)".contains("'a/fridge-1' and 'a/fridge-2' are both bound to tasmota 'probes'"), "\(error)")
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import DeviceAdapters
 import DeviceIngest
 import KitchenModel
 import Logging
@@ -9,6 +10,9 @@ import Synchronization
 /// answer the device. Runs on the MQTT network thread, so it never waits on anything
 /// slower than a local SQLite commit, and only for messages that must be durable
 /// before the broker gets their acknowledgement.
+///
+/// `bk/v1/...` goes to the native decoder; every other topic goes through the third-party router
+/// (`IngestPipeline+ThirdParty.swift`) and, once adapted, down the same path.
 public final class IngestPipeline: Sendable {
     let model: StateModel
     let decoder: NativeDecoder
@@ -18,6 +22,12 @@ public final class IngestPipeline: Sendable {
     let clock: any WallClock
     let logger: Logger
     private let rejectLog: RejectLog
+    /// Plug runs, Frigate snapshot ids and the unmapped tally; touched by the MQTT thread, the
+    /// registry reload and the maintenance tick.
+    let router: Mutex<ThirdPartyRouter>
+    let thirdPartyMetrics: ThirdPartyMetrics
+    /// Unmapped counts already in the database, per source.
+    let persistedUnmapped = Mutex<[UnmappedTally.Source: Int]>([:])
     // Boxed: an optional closure read back out of a Mutex sent the release build into an
     // endless chain of reabstraction thunks (Swift 6.3.1), a stack overflow on the first message.
     private let commandSink = Mutex<Sink<(DeviceKey, DeviceCommand)>?>(nil)
@@ -34,6 +44,9 @@ public final class IngestPipeline: Sendable {
         self.clock = clock
         self.logger = logger
         self.rejectLog = RejectLog(logger: logger)
+        self.router = Mutex(ThirdPartyRouter(limits: decoder.limits))
+        self.thirdPartyMetrics = ThirdPartyMetrics(registry: metrics.registry)
+        _ = rebind(model.registry)
     }
 
     /// Where device commands go (the MQTT client, once it exists).
@@ -57,6 +70,7 @@ public final class IngestPipeline: Sendable {
 
     public func handle(topic: String, payload: [UInt8]) {
         let now = clock.now()
+        guard topic.hasPrefix("bk/") else { return handleThirdParty(topic: topic, payload: payload, now: now) }
         switch decoder.decode(topic: topic, payload: payload, receivedAt: now, lookup: model.lookup) {
         case .ignored:
             return
@@ -69,13 +83,18 @@ public final class IngestPipeline: Sendable {
 
     private func apply(_ message: DeviceMessage, topic: String) {
         let probeStart = ContinuousClock.now
-        let isDetection: Bool
-        if case .event(.detection) = message.payload { isDetection = true } else { isDetection = false }
-        if isDetection, let ts = message.sequence?.deviceTime { LatencyProbe.record("0-transit", Double(message.receivedAt - ts)) }
         let effects = model.apply(message)
         if case .weigh(let request) = message.payload, effects.outcome != .staleBoot {
             weighSink.withLock { $0 }?.call((message.key, request, message.receivedAt))
         }
+        commit(message, effects, topic: topic, probeStart: probeStart)
+    }
+
+    /// Counts, stores and passes on what the state model made of an accepted message.
+    func commit(_ message: DeviceMessage, _ effects: IngestEffects, topic: String, probeStart: ContinuousClock.Instant) {
+        let isDetection: Bool
+        if case .event(.detection) = message.payload { isDetection = true } else { isDetection = false }
+        if isDetection, let ts = message.sequence?.deviceTime { LatencyProbe.record("0-transit", Double(message.receivedAt - ts)) }
         switch effects.outcome {
         case .duplicate:
             metrics.duplicates.increment()
@@ -126,7 +145,7 @@ public final class IngestPipeline: Sendable {
         }
     }
 
-    private func reject(_ rejection: Rejection, topic: String, payload: [UInt8], now: EpochMillis) {
+    func reject(_ rejection: Rejection, topic: String, payload: [UInt8], now: EpochMillis) {
         metrics.rejected(rejection.reason)
         rejectLog.record(rejection, topic: topic, payloadSize: payload.count, now: now)
         let record = RejectRecord(at: now, reason: rejection.reason.rawValue, topic: String(topic.prefix(512)),

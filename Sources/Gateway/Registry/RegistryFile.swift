@@ -9,7 +9,12 @@ import Yams
 ///   - {id: canteen-01, name: 第一中学食堂, kind: canteen, region: "420106", hours: "06:00-20:00"}
 /// devices:
 ///   - {id: fridge-1, site: canteen-01, kind: thermo, zone: cold, interval_s: 60}
+///   - {id: fridge-2, site: canteen-01, kind: thermo, zone: cold, interval_s: 300,
+///      source: {family: tasmota, id: kitchen-th1}}
 /// ```
+///
+/// `source:` binds a registry device to a third-party device (`RegistrySource.swift`,
+/// docs/third-party-devices.md).
 public enum RegistryFile {
     public struct LoadError: Error, CustomStringConvertible {
         public let path: String
@@ -45,6 +50,7 @@ public enum RegistryFile {
         var interval_s: Int?
         var schedule: RawSchedule?
         var stall: String?
+        var source: RawSource?
     }
 
     private struct RawSchedule: Decodable {
@@ -138,14 +144,33 @@ public enum RegistryFile {
                     throw fail("\(at) (\(idText)): stall '\(stall)' is not among site '\(site)''s stalls")
                 }
             }
+            var source: DeviceSource?
+            if let raw = d.source {
+                do {
+                    source = try raw.deviceSource()
+                } catch {
+                    throw fail("\(at) (\(idText)).\(error)")
+                }
+                if let source, source.kind != kind {
+                    let what = source.plug == nil ? "a \(source.family.rawValue) source" : "a tasmota plug"
+                    throw fail("\(at) (\(idText)): kind is \(kind.rawValue), but \(what) feeds a \(source.kind.rawValue)")
+                }
+            }
             devices.append(DeviceConfig(key: DeviceKey(site: site, device: id), kind: kind, zone: zone,
-                                        intervalSeconds: interval, schedule: schedule, stall: d.stall))
+                                        intervalSeconds: interval, schedule: schedule, stall: d.stall, source: source))
         }
+        let registry: Registry
         do {
-            return try Registry(sites: sites, devices: devices)
+            registry = try Registry(sites: sites, devices: devices)
         } catch {
             throw fail("\(error)")
         }
+        do {
+            _ = try sourceBindings(registry)
+        } catch {
+            throw fail("devices: \(error)")
+        }
+        return registry
     }
 
     /// `stalls: [{id: A12, vendor: 王建国}]`, markets only; ids are what scales put in `stall`.

@@ -27,6 +27,8 @@ public final class GatewayRuntime: Sendable {
     public let tickets: TicketDesk
     let webhooks: WebhookDelivery
     let watcher: RegistryWatcher
+    /// Tasmota, zigbee2mqtt, Shelly and Frigate topics the registry's `source:` bindings need.
+    let thirdPartyTopics: ThirdPartySubscriptions
     let logger: Logger
 
     public struct StartError: Error, CustomStringConvertible {
@@ -105,9 +107,13 @@ public final class GatewayRuntime: Sendable {
                              metrics: metrics, logger: logger)
 
         let model = model
+        let pipeline = pipeline
+        let thirdPartyTopics = ThirdPartySubscriptions(client: client, logger: logger)
+        self.thirdPartyTopics = thirdPartyTopics
         watcher = RegistryWatcher(path: configuration.registryPath, logger: logger) { path in
             let registry = try RegistryFile.load(path: path)
             model.replaceRegistry(registry)
+            thirdPartyTopics.update(to: pipeline.rebind(registry))
             return registry.devices.count
         }
         wire()
@@ -179,6 +185,7 @@ public final class GatewayRuntime: Sendable {
     public func prepare() throws {
         writer.start()
         try client.subscribe("bk/v1/#", qos: 1)
+        thirdPartyTopics.update(to: pipeline.thirdPartyTopicFilters)
         watcher.listenForSIGHUP()
     }
 
@@ -213,6 +220,7 @@ public final class GatewayRuntime: Sendable {
         let tickStart = ContinuousClock.now
         alarms.tick(now: now)
         LatencyProbe.record("tick-alarms", LatencyProbe.ms(tickStart.duration(to: .now)))
+        pipeline.persistUnmapped()
         #if os(Linux)
         // Bursts (a province reconnecting) free a lot at once in several threads' malloc arenas;
         // returning it keeps the resident size near what is live.

@@ -83,7 +83,40 @@ public final class StateModel: Sendable {
     }
 
     public func apply(_ message: DeviceMessage) -> IngestEffects {
-        contents.withLock { c in Self.apply(message, to: &c, options: options) }
+        contents.withLock { c in
+            var effects = Self.apply(message, to: &c, options: options)
+            // A device bound to a third-party source does not speak `cmd`, whatever reached its topic.
+            if c.devices[message.key]?.config.source != nil { effects.commands.removeAll() }
+            return effects
+        }
+    }
+
+    /// Applies a message made by a third-party adapter. Those devices have no boot or seq, so
+    /// the gateway numbers their telemetry and events itself, under the same lock that applies
+    /// them: seq = last seq + 1 in the device's current boot (0 for a new device; `lastSeq`
+    /// survives restarts in the device snapshot), device time = the adapter's trusted device
+    /// time, else the receive time. Every message is therefore fresh: no duplicates, no gaps,
+    /// and so never a replay or rebirth request. Returns the message as stamped, which is what
+    /// the alarm engine must see.
+    public func applyAdapted(_ message: DeviceMessage, deviceTime: EpochMillis?) -> (DeviceMessage, IngestEffects) {
+        contents.withLock { c in
+            guard let device = c.devices[message.key] else { return (message, IngestEffects(outcome: .staleBoot)) }
+            var stamped = message
+            let boot = device.tracker.boot ?? 0
+            switch message.payload {
+            case .telemetry, .event, .weigh:
+                stamped.sequence = SequenceStamp(seq: (device.tracker.highest ?? 0) + 1,
+                                                 deviceTime: deviceTime ?? message.receivedAt, boot: boot)
+            case .state(let presence):
+                // Adapters say boot 0; a device that spoke protocol v1 before keeps its boot.
+                stamped.payload = .state(Presence(online: presence.online, boot: boot))
+            case .birth, .snapshot, .frame:
+                break
+            }
+            var effects = Self.apply(stamped, to: &c, options: options)
+            effects.commands.removeAll()
+            return (stamped, effects)
+        }
     }
 
     private static func apply(_ message: DeviceMessage, to c: inout Contents, options: Options) -> IngestEffects {
@@ -200,7 +233,8 @@ public final class StateModel: Sendable {
         contents.withLock { c in
             var effects = IngestEffects(outcome: .accepted)
             for key in c.withGaps {
-                guard var device = c.devices[key] else { continue }
+                // Third-party devices cannot replay; a gap on one is never chased.
+                guard var device = c.devices[key], device.config.source == nil else { continue }
                 if device.replayAttempts >= options.replayAttempts,
                    let at = device.replayRequestedAt, now - at >= options.replayRetryMillis {
                     let abandoned = device.tracker.abandonGaps(openedBefore: now + 1)

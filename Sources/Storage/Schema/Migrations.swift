@@ -249,6 +249,20 @@ enum Migrations {
             try db.execute(sql: "CREATE INDEX ticket_by_batch ON ticket (batch, stall)")
             try db.execute(sql: "CREATE INDEX ticket_by_site_time ON ticket (site, issued_ms)")
         }
+        migrator.registerMigration("v6-unmapped-sources") { db in
+            // Third-party sources no registry device binds, for `brightkitchen devices unmapped`:
+            // written by the gateway's maintenance tick, read by the CLI in another process.
+            try db.execute(sql: """
+                CREATE TABLE unmapped_source (
+                    family TEXT NOT NULL,
+                    source_id TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    first_seen_ms INTEGER NOT NULL,
+                    last_seen_ms INTEGER NOT NULL,
+                    PRIMARY KEY (family, source_id)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }
