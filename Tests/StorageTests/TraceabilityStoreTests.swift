@@ -56,15 +56,18 @@ import Testing
         defer { f.writer.stop() }
         try f.store.createBatch(Self.batch(), actor: "clerk")
         let seenInCallback = Mutex<[Bool]>([])
+        let ignored = Mutex<[Bool]>([])
         for (id, req) in [(1, "r-1"), (2, "r-2"), (3, "r-1")] as [(UInt64, String)] {
             let store = f.store
-            try f.writer.submitUrgent([.ticket(Self.ticket(id: id, req: req))]) {
+            try f.writer.submitUrgent([.ticket(Self.ticket(id: id, req: req))]) { stats in
                 let stored = (try? store.ticket(scale: Self.scale, req: req)) != nil
                 seenInCallback.withLock { $0.append(stored) }
+                ignored.withLock { $0.append(stats.ticketsIgnored.contains(id)) }
             }
         }
         #expect(eventually(timeout: .seconds(5)) { seenInCallback.withLock { $0.count } == 3 })
         #expect(seenInCallback.withLock { $0 } == [true, true, true], "each callback runs after its ticket is durable")
+        #expect(ignored.withLock { $0 } == [false, false, true], "the retried req is reported as already stored")
         #expect(try f.store.tickets(batch: BatchID("b-1")!).map(\.id) == [1, 2], "(scale, req) is unique: r-1 kept once")
         #expect(try f.store.ticket(id: 2)?.req == "r-2")
         let sales = try f.store.sales(batch: BatchID("b-1")!)

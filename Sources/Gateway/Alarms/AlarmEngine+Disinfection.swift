@@ -36,6 +36,8 @@ extension AlarmEngine {
     }
 
     func sendSchedule(_ fields: [String: String], to key: DeviceKey) {
+        // A plug or other third-party device does not speak our `cmd`; its schedule is only judged.
+        guard model.deviceState(key)?.config.source == nil else { return }
         publish("bk/v1/\(key.site)/\(key.device)/cmd", DeviceCommand.schedule(fields).jsonBytes())
     }
 

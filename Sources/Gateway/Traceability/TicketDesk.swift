@@ -49,42 +49,58 @@ public final class TicketDesk: Sendable {
         let key = ScaleRequest(scale: scale, req: request.req)
         // A retry while the first attempt is being committed: that commit's reply answers both.
         guard inFlight.withLock({ !$0.contains(key) }) else { return }
-        do {
-            if let existing = try store.ticket(scale: scale, req: request.req) {
-                metrics?.ticketRetried.increment()
-                reply(existing, to: scale, request: request)
-                return
-            }
-        } catch {
-            logger.error("cannot look up ticket", metadata: ["scale": "\(scale)", "req": "\(request.req)", "error": "\(error)"])
-            return  // no reply: the scale retries, and nothing was minted twice
-        }
         guard let site = model.site(scale.site) else { return }
         let batch = BatchID(request.batch).flatMap { batches.batch($0) }
-        if let refusal = SaleCheck.check(request, site: site, stalls: site.stalls,
-                                         scaleStall: model.deviceState(scale)?.config.stall, batch: batch) {
-            metrics?.ticketRefused(refusal)
-            send(TicketReply.refused(req: request.req, refusal), to: scale)
+        var refusal = SaleCheck.check(request, site: site, stalls: site.stalls,
+                                      scaleStall: model.deviceState(scale)?.config.stall, batch: batch)
+        var ticket: Ticket?
+        if refusal == nil {
+            do {
+                ticket = try issuer.issue(request, batch: batch!, scale: scale, at: now)
+            } catch {
+                refusal = .invalidAmount
+            }
+        }
+        guard let ticket else {
+            // A retried sale that was made before the batch changed still gets its ticket back.
+            if let existing = storedTicket(key) {
+                metrics?.ticketRetried.increment()
+                reply(existing, to: scale, request: request)
+            } else if let refusal {
+                metrics?.ticketRefused(refusal)
+                send(TicketReply.refused(req: request.req, refusal), to: scale)
+            }
             return
         }
-        let ticket: Ticket
-        do {
-            ticket = try issuer.issue(request, batch: batch!, scale: scale, at: now)
-        } catch {
-            metrics?.ticketRefused(.invalidAmount)
-            send(TicketReply.refused(req: request.req, .invalidAmount), to: scale)
-            return
-        }
+        // No read before the write: (scale, req) is unique in the store, so a retry after the
+        // first ticket was committed shows up as an ignored insert and is answered from the store.
         inFlight.withLock { _ = $0.insert(key) }
         do {
-            try writer.submitUrgent([.ticket(ticket)]) { [self] in
+            try writer.submitUrgent([.ticket(ticket)]) { [self] stats in
                 inFlight.withLock { _ = $0.remove(key) }
-                metrics?.ticketIssued.increment()
-                reply(ticket, to: scale, request: request)
+                if !stats.ticketsIgnored.contains(ticket.id) {
+                    metrics?.ticketIssued.increment()
+                    reply(ticket, to: scale, request: request)
+                } else if let existing = storedTicket(key) {
+                    metrics?.ticketRetried.increment()
+                    reply(existing, to: scale, request: request)
+                } else {
+                    // Only a clash of two random 60-bit ids gets here; the scale's retry mints anew.
+                    logger.warning("ticket id clash, not answered", metadata: ["scale": "\(scale)", "req": "\(request.req)"])
+                }
             }
         } catch {
             inFlight.withLock { _ = $0.remove(key) }
             logger.error("cannot store ticket", metadata: ["scale": "\(scale)", "req": "\(request.req)", "error": "\(error)"])
+        }
+    }
+
+    private func storedTicket(_ key: ScaleRequest) -> Ticket? {
+        do {
+            return try store.ticket(scale: key.scale, req: key.req)
+        } catch {
+            logger.error("cannot look up ticket", metadata: ["scale": "\(key.scale)", "req": "\(key.req)", "error": "\(error)"])
+            return nil
         }
     }
 

@@ -8,6 +8,8 @@ public struct CommitStats: Sendable {
     public var readingsInserted: Int
     public var eventsInserted: Int
     public var ticketsInserted: Int = 0
+    /// Tickets the database already had under the same (scale, req): a retried weighing.
+    public var ticketsIgnored: Set<UInt64> = []
     /// Rows the database already had (a redelivery that slipped past the state model).
     public var duplicatesIgnored: Int
     public var seconds: Double
@@ -79,7 +81,7 @@ final class BatchTransaction {
                     t.scale.device.rawValue, t.req, t.stall, t.batch.rawValue, t.plu, t.item, t.grams, t.unitPriceFen,
                     t.totalFen, t.issuedAt,
                 ])
-                if db.changesCount == 1 { stats.ticketsInserted += 1 } else { stats.duplicatesIgnored += 1 }
+                if db.changesCount == 1 { stats.ticketsInserted += 1 } else { stats.ticketsIgnored.insert(t.id) }
             }
         }
 

@@ -61,7 +61,7 @@ public final class BatchWriter: Sendable {
     /// Queues items for the next commit (at once, not after `maxDelay`) and calls `then` on the
     /// writer thread once they are durable, without making the caller wait: a ticket's reply
     /// must not leave before its ticket is stored, and the MQTT thread must not stall for it.
-    public func submitUrgent(_ items: [WriteItem], then: @escaping @Sendable () -> Void) throws {
+    public func submitUrgent(_ items: [WriteItem], then: @escaping @Sendable (CommitStats) -> Void) throws {
         state.condition.lock()
         defer { state.condition.unlock() }
         let ticket = try enqueueLocked(items, urgent: true)
@@ -184,7 +184,7 @@ public final class BatchWriter: Sendable {
                 state.completions.removeFirst(due.count)
                 state.condition.broadcast()
                 state.condition.unlock()
-                for (_, completion) in due { completion() }
+                for (_, completion) in due { completion(stats) }
                 onCommit(stats)
                 return
             } catch {
@@ -209,7 +209,7 @@ private final class WriterState: @unchecked Sendable {
     var committed: UInt64 = 0
     var urgentUpTo: UInt64 = 0
     /// Callbacks waiting for their items' commit, in submission order.
-    var completions: [(UInt64, @Sendable () -> Void)] = []
+    var completions: [(UInt64, @Sendable (CommitStats) -> Void)] = []
     var oldestQueuedAt = ContinuousClock.now
     var running = false
     var stopping = false

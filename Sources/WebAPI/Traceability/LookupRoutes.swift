@@ -9,22 +9,30 @@ import Storage
 /// (`/api/v1/tickets/{code}`), and GS1 Digital Link paths (`/01/{gtin}/10/{lot}`).
 struct LookupRoutes {
     let dependencies: APIDependencies
+    let cache = LookupCache()
+    /// The "not genuine" pages never change: rendered once.
+    static let notGenuine: [PageLanguage: ByteBuffer] = [
+        .zh: ByteBuffer(string: TicketPage.notGenuine(language: .zh)),
+        .en: ByteBuffer(string: TicketPage.notGenuine(language: .en)),
+    ]
 
     func add(to router: Router<GatewayRequestContext>) {
         for prefix in ["/t", "/T"] {
             router.get("\(prefix)/{code}") { request, context in
                 let language = PageLanguage.from(acceptLanguage: request.headers[.acceptLanguage])
                 do {
-                    let lookup = try find(try context.parameters.require("code"))
-                    return Self.html(TicketPage.render(lookup, language: language), status: .ok)
+                    return Self.html(try answer(try context.parameters.require("code"), variant: language.rawValue), status: .ok)
                 } catch is TicketLookup.Failure {
-                    return Self.html(TicketPage.notGenuine(language: language), status: .notFound)
+                    return Self.html(Self.notGenuine[language]!, status: .notFound)
                 }
             }
         }
         router.get("/api/v1/tickets/{code}") { _, context in
             do {
-                return JSONBody.response(try find(try context.parameters.require("code")))
+                let body = try answer(try context.parameters.require("code"), variant: "json")
+                var headers = HTTPFields()
+                headers[.contentType] = "application/json; charset=utf-8"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
             } catch let failure as TicketLookup.Failure {
                 switch failure {
                 case .forged(let why): throw APIError(.notFound, "not_genuine", "not a genuine ticket code: \(why)")
@@ -42,22 +50,35 @@ struct LookupRoutes {
         }
     }
 
-    private func find(_ code: String) throws -> TicketLookup {
+    /// The page (`zh`, `en`) or JSON (`json`) for a code: verified first, then from the cache
+    /// while it is current, else read and rendered.
+    private func answer(_ text: String, variant: String) throws -> ByteBuffer {
         guard let service = dependencies.traceability else {
             throw APIError(.serviceUnavailable, "unavailable", "traceability is not running")
         }
-        return try TicketLookup.find(code, keyring: service.issuer.keyring, store: dependencies.store,
-                                     model: dependencies.model)
+        let code = try TicketLookup.verify(text, keyring: service.issuer.keyring)
+        let id = code.ticketID.rawValue
+        if let body = cache.body(ticket: id, variant: variant, batches: service.batches, model: dependencies.model) {
+            return body
+        }
+        let lookup = try TicketLookup.load(code, store: dependencies.store, model: dependencies.model)
+        let body = if let language = PageLanguage(rawValue: variant) {
+            ByteBuffer(string: TicketPage.render(lookup, language: language))
+        } else {
+            ByteBuffer(bytes: JSONBody.encode(lookup))
+        }
+        cache.store(body, ticket: id, variant: variant, from: lookup)
+        return body
     }
 
-    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
+    static func html(_ page: ByteBuffer, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.vary] = "Accept-Language"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: page))
     }
 }
 

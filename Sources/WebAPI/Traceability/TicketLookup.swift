@@ -21,6 +21,10 @@ struct TicketLookup: Encodable {
     var batch: BatchFacts
     /// Set when the batch must not be eaten or needs attention: `recalled`, `failed_inspection`.
     var warning: String?
+    /// What the answer was made from (not shown): a cached page is current while these are.
+    var batchVersion: EpochMillis = 0
+    var siteID: SiteID?
+    var siteConfig: SiteConfig?
 
     struct BatchFacts: Encodable {
         var id: String
@@ -47,14 +51,17 @@ struct TicketLookup: Encodable {
         case unknown
     }
 
-    /// Verifies the code's signature first (no database), then reads the ticket and its batch.
-    static func find(_ text: String, keyring: TicketKeyring, store: Store, model: StateModel) throws -> TicketLookup {
-        let code: TicketCode
+    /// Checks the code's signature: no database touched for a forgery.
+    static func verify(_ text: String, keyring: TicketKeyring) throws -> TicketCode {
         do {
-            code = try keyring.verify(text)
+            return try keyring.verify(text)
         } catch {
             throw Failure.forged("\(error)")
         }
+    }
+
+    /// Reads the ticket a verified code names, and its batch.
+    static func load(_ code: TicketCode, store: Store, model: StateModel) throws -> TicketLookup {
         guard let ticket = try store.ticket(id: code.ticketID.rawValue), ticket.code == code.text,
               let batch = try store.batch(ticket.batch) else { throw Failure.unknown }
         let site = model.site(ticket.scale.site)
@@ -72,6 +79,6 @@ struct TicketLookup: Encodable {
             batch: BatchFacts(id: batch.id.rawValue, category: batch.category, arrivalDate: batch.arrivalDate,
                               origin: batch.origin, supplier: batch.supplier, inspection: batch.inspection,
                               recall: batch.recall),
-            warning: warning)
+            warning: warning, batchVersion: batch.updatedAt, siteID: ticket.scale.site, siteConfig: site)
     }
 }

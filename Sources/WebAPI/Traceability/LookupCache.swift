@@ -1,0 +1,48 @@
+import Gateway
+import Hummingbird
+import KitchenModel
+import Synchronization
+
+/// Rendered lookup answers by ticket id. A ticket never changes; what can is its batch (a
+/// recall, a re-inspection) and its market's registry entry, so an entry is served only while
+/// the batch's version in the ticket desk's `BatchCache` (kept current by every batch write)
+/// and the market's configuration are the ones it was made from. A scanned code then costs one
+/// HMAC and two in-memory look-ups instead of two database reads and a page render.
+final class LookupCache: Sendable {
+    struct Entry {
+        var batch: BatchID
+        var batchVersion: EpochMillis
+        var site: SiteID
+        var siteConfig: SiteConfig?
+        var bodies: [String: ByteBuffer] = [:]
+    }
+
+    private let entries = Mutex<[UInt64: Entry]>([:])
+    static let capacity = 20_000
+
+    /// The cached body for `variant` (`zh`, `en`, `json`), if the entry is still current.
+    func body(ticket id: UInt64, variant: String, batches: BatchCache, model: StateModel) -> ByteBuffer? {
+        guard let entry = entries.withLock({ $0[id] }), let body = entry.bodies[variant] else { return nil }
+        guard batches.batch(entry.batch)?.updatedAt == entry.batchVersion, model.site(entry.site) == entry.siteConfig
+        else {
+            _ = entries.withLock { $0.removeValue(forKey: id) }
+            return nil
+        }
+        return body
+    }
+
+    func store(_ body: ByteBuffer, ticket id: UInt64, variant: String, from lookup: TicketLookup) {
+        guard let batch = BatchID(lookup.batch.id), let site = lookup.siteID else { return }
+        entries.withLock { e in
+            var entry = e[id] ?? Entry(batch: batch, batchVersion: lookup.batchVersion, site: site,
+                                       siteConfig: lookup.siteConfig)
+            if entry.batchVersion != lookup.batchVersion || entry.siteConfig != lookup.siteConfig {
+                entry = Entry(batch: batch, batchVersion: lookup.batchVersion, site: site, siteConfig: lookup.siteConfig)
+            }
+            entry.bodies[variant] = body
+            // Crude but bounded: a full cache starts over (popular codes come straight back).
+            if e.count >= Self.capacity && e[id] == nil { e.removeAll(keepingCapacity: true) }
+            e[id] = entry
+        }
+    }
+}
