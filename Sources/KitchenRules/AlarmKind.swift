@@ -22,6 +22,11 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
     case uvLow = "uv_low"
     case lampExpired = "lamp_expired"
     case controllerFault = "controller_fault"
+    /// Video-quality diagnosis (视频质量诊断), computed by the gateway from a camera's frames.
+    case cameraCovered = "camera_covered"
+    case cameraBlurred = "camera_blurred"
+    case cameraFrozen = "camera_frozen"
+    case cameraNoFrames = "camera_no_frames"
     case violation
 
     public var category: AlarmCategory {
@@ -44,6 +49,10 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .uvLow: "紫外线强度不足"
         case .lampExpired: "紫外灯超过使用寿命"
         case .controllerFault: "消毒设备故障"
+        case .cameraCovered: "摄像头遮挡或黑屏"
+        case .cameraBlurred: "摄像头画面模糊"
+        case .cameraFrozen: "摄像头画面冻结"
+        case .cameraNoFrames: "摄像头无视频画面"
         case .violation: "违规行为"
         }
     }
@@ -64,6 +73,10 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .uvLow: "UV irradiance too low"
         case .lampExpired: "UV lamp past its rated life"
         case .controllerFault: "Disinfection controller fault"
+        case .cameraCovered: "Camera covered or picture black"
+        case .cameraBlurred: "Camera picture blurred"
+        case .cameraFrozen: "Camera picture frozen"
+        case .cameraNoFrames: "No frames from camera"
         case .violation: "Violation"
         }
     }

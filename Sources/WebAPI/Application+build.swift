@@ -13,6 +13,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)
     AlarmRoutes(dependencies: dependencies).add(to: protected)
+    EvidenceRoutes(dependencies: dependencies).add(to: protected)
     BatchRoutes(dependencies: dependencies).add(to: protected)
     ReceiptRoutes(dependencies: dependencies).add(to: protected)
     return router

@@ -94,7 +94,9 @@ struct GatewayOptions: ParsableArguments {
         }
         if let path = rules ?? env["BK_RULES"] {
             do {
-                c.rules = try YAMLDecoder().decode(RuleConfig.self, from: String(contentsOfFile: path, encoding: .utf8))
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                c.rules = try YAMLDecoder().decode(RuleConfig.self, from: text)
+                c.camera = try CameraRulesSection.parse(yaml: text)
             } catch {
                 throw ValidationError("rules file '\(path)': \(error)")
             }

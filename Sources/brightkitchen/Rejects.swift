@@ -10,7 +10,7 @@ struct Rejects: ParsableCommand {
     @Option(help: "How many to list.")
     var limit = 50
 
-    @Option(help: "Only this reason (\(RejectReason.allCases.map(\.rawValue).joined(separator: ", "))).")
+    @Option(help: "Only this reason (\(RejectReason.allCases.map(\.rawValue).joined(separator: ", ")), or a camera image's jpeg_... code).")
     var reason: String?
 
     @Flag(help: "Print counts per reason instead of the messages.")
@@ -19,7 +19,8 @@ struct Rejects: ParsableCommand {
     @OptionGroup var db: Tokens.DatabaseOption
 
     func run() throws {
-        if let reason, RejectReason(rawValue: reason) == nil {
+        // Camera images refused after decoding carry the library's `jpeg_...` codes (docs/camera-vision.md).
+        if let reason, RejectReason(rawValue: reason) == nil, !reason.hasPrefix("jpeg_") {
             throw ValidationError("unknown reason '\(reason)'")
         }
         let store = try db.open()

@@ -25,6 +25,8 @@ public struct GatewayConfiguration: Sendable {
     public var model = StateModel.Options()
     /// Alarm rule defaults and overrides (docs/rules.md).
     public var rules = RuleConfig()
+    /// Camera analysis thresholds and the camera service's bounds (the `camera:` block of the rules file).
+    public var camera = CameraServiceConfig()
     /// Receivers of every alarm transition, besides the MQTT topics.
     public var webhooks: [Webhook] = []
     /// The ticket keyring; nil means `<dataDirectory>/ticket-keys`, created on first start.

@@ -23,6 +23,8 @@ public final class GatewayRuntime: Sendable {
     /// The broker address devices should use.
     public let brokerURL: String
     public let alarms: AlarmEngine
+    /// Frames and snapshots: video-quality faults, night motion, evidence.
+    public let camera: CameraService
     public let traceability: TraceabilityService
     public let tickets: TicketDesk
     let webhooks: WebhookDelivery
@@ -98,6 +100,9 @@ public final class GatewayRuntime: Sendable {
             }
         }
 
+        camera = CameraService(config: configuration.camera, model: model, alarms: alarms, store: store, writer: writer,
+                               registry: metrics.registry, clock: clock, logger: logger)
+
         let batches = BatchCache(store: store, logger: logger)
         let issuer = TicketIssuer(keyring: try KeyringFile.loadOrCreate(path: configuration.resolvedTicketKeysPath),
                                   publicURL: configuration.resolvedPublicURL)
@@ -129,7 +134,12 @@ public final class GatewayRuntime: Sendable {
             pipeline.handle(topic: message.topic, payload: message.payload)
         }
         let alarms = alarms
-        pipeline.onAccepted { message in alarms.observe(message) }
+        let camera = camera
+        // The camera service comes second: a detection's alarm exists before its evidence looks for it.
+        pipeline.onAccepted { message in
+            alarms.observe(message)
+            camera.observe(message)
+        }
         let tickets = tickets
         pipeline.onWeigh { scale, request, at in tickets.handle(request, from: scale, at: at) }
         tickets.sendReplies { scale, reply in
@@ -184,6 +194,7 @@ public final class GatewayRuntime: Sendable {
     /// Subscribes and starts the writer; the MQTT client starts with its service.
     public func prepare() throws {
         writer.start()
+        camera.start()
         try client.subscribe("bk/v1/#", qos: 1)
         thirdPartyTopics.update(to: pipeline.thirdPartyTopicFilters)
         watcher.listenForSIGHUP()
@@ -197,6 +208,8 @@ public final class GatewayRuntime: Sendable {
         services.append(WriterService(writer: writer))
         // Shut down after the MQTT client (reverse order), so the saved rule state is final.
         services.append(ShutdownHook { [alarms, clock] in alarms.persistRuleState(now: clock.now(), limit: .max) })
+        // Stops after the MQTT client and before the writer: its last rejections still get stored.
+        services.append(ShutdownHook { [camera] in camera.stop() })
         services.append(MQTTService(client: client))
         services.append(PeriodicService(interval: .seconds(1)) { [self] in self.maintenanceTick() })
         services.append(PeriodicService(interval: configuration.registryPollInterval) { [watcher] in
@@ -221,6 +234,7 @@ public final class GatewayRuntime: Sendable {
         alarms.tick(now: now)
         LatencyProbe.record("tick-alarms", LatencyProbe.ms(tickStart.duration(to: .now)))
         pipeline.persistUnmapped()
+        camera.tick(now: now)
         #if os(Linux)
         // Bursts (a province reconnecting) free a lot at once in several threads' malloc arenas;
         // returning it keeps the resident size near what is live.
@@ -235,7 +249,7 @@ public final class GatewayRuntime: Sendable {
                 let result = try store.applyRetention(configuration.retention, now: now)
                 logger.info("retention applied", metadata: [
                     "readings": "\(result.readingsDeleted)", "events": "\(result.eventsDeleted)",
-                    "rollups": "\(result.rollupsDeleted)",
+                    "rollups": "\(result.rollupsDeleted)", "evidence": "\(result.evidenceDeleted)",
                 ])
             } catch {
                 logger.error("retention failed", metadata: ["error": "\(error)"])
@@ -247,6 +261,7 @@ public final class GatewayRuntime: Sendable {
     public func shutdown() {
         alarms.persistRuleState(now: clock.now(), limit: .max)
         client.stop()
+        camera.stop()
         writer.stop()
         watcher.stop()
         broker?.stop()

@@ -11,12 +11,17 @@ public struct RetentionPolicy: Sendable, Hashable {
         didSet { traceabilityDays = max(traceabilityDays, Self.minimumTraceabilityDays) }
     }
     public static let minimumTraceabilityDays = 183
+    /// Camera evidence is kept with its alarm (DOMAIN.md); set, it also goes this many days after
+    /// the alarm closed (pictures are the bulk of the database). Nil: as long as the alarm.
+    public var evidenceDaysAfterClose: Int?
 
-    public init(rawReadingDays: Int = 30, rollupDays: Int = 730, eventDays: Int = 180, traceabilityDays: Int = 365) {
+    public init(rawReadingDays: Int = 30, rollupDays: Int = 730, eventDays: Int = 180, traceabilityDays: Int = 365,
+                evidenceDaysAfterClose: Int? = nil) {
         self.rawReadingDays = rawReadingDays
         self.rollupDays = rollupDays
         self.eventDays = eventDays
         self.traceabilityDays = max(traceabilityDays, Self.minimumTraceabilityDays)
+        self.evidenceDaysAfterClose = evidenceDaysAfterClose
     }
 }
 
@@ -26,6 +31,8 @@ public struct RetentionResult: Sendable, Hashable {
     public var rollupsDeleted: Int
     public var ticketsDeleted: Int = 0
     public var batchesDeleted: Int = 0
+    /// Camera evidence whose alarm is gone, or closed longer ago than the policy keeps it.
+    public var evidenceDeleted: Int = 0
 }
 
 extension Store {
@@ -65,6 +72,16 @@ extension Store {
                 """, arguments: [traceCutoff])
             result.batchesDeleted = db.changesCount
             try db.execute(sql: "DELETE FROM batch_history WHERE batch NOT IN (SELECT id FROM batch)")
+        }
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM evidence WHERE alarm_id NOT IN (SELECT id FROM alarm)")
+            result.evidenceDeleted = db.changesCount
+            if let days = policy.evidenceDaysAfterClose {
+                try db.execute(sql: """
+                    DELETE FROM evidence WHERE alarm_id IN (SELECT id FROM alarm WHERE state = 'closed' AND updated_ms < ?)
+                    """, arguments: [now - Int64(days) * day])
+                result.evidenceDeleted += db.changesCount
+            }
         }
         return result
     }

@@ -263,6 +263,32 @@ enum Migrations {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v6-evidence") { db in
+            // Camera evidence kept with its alarm: the device's original JPEG untouched and a
+            // thumbnail with the detection box. Deleted with the alarm (Retention).
+            try db.execute(sql: """
+                CREATE TABLE evidence (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    alarm_id TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    snapshot TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    score REAL NOT NULL,
+                    box TEXT,
+                    at_ms INTEGER NOT NULL,
+                    stored_ms INTEGER NOT NULL,
+                    original BLOB NOT NULL,
+                    original_width INTEGER NOT NULL,
+                    original_height INTEGER NOT NULL,
+                    thumbnail BLOB NOT NULL,
+                    thumbnail_width INTEGER NOT NULL,
+                    thumbnail_height INTEGER NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX evidence_by_alarm ON evidence (alarm_id, id)")
+        }
         return migrator
     }
 }

@@ -23,7 +23,8 @@ struct AlarmRoutes {
             let principal = try context.requirePrincipal()
             let query = try Self.query(request.uri.queryParameters, principal: principal)
             let rows = try dependencies.store.alarms(query).filter { Self.visible($0, to: principal) }
-            return JSONBody.response(["alarms": rows.compactMap(AlarmView.init)])
+            let counts = try dependencies.store.evidenceCounts(alarmIDs: rows.map(\.id))
+            return JSONBody.response(["alarms": rows.compactMap(AlarmView.init).map { $0.counting(counts) }])
         }
         group.get("/api/v1/alarms/{id}") { _, context in
             let principal = try context.requirePrincipal()
@@ -33,7 +34,8 @@ struct AlarmRoutes {
                 var trail: [TransitionView]
             }
             let trail = try dependencies.store.transitions(ofAlarm: row.id).map(TransitionView.init)
-            return JSONBody.response(Body(alarm: AlarmView(row), trail: trail))
+            let counts = try dependencies.store.evidenceCounts(alarmIDs: [row.id])
+            return JSONBody.response(Body(alarm: AlarmView(row)?.counting(counts), trail: trail))
         }
         for action in ["ack", "rectify", "close"] {
             group.post("/api/v1/alarms/{id}/\(action)") { request, context in
@@ -65,7 +67,7 @@ struct AlarmRoutes {
         }
     }
 
-    private func visibleAlarm(_ id: String, _ principal: Principal) throws -> AlarmRow {
+    func visibleAlarm(_ id: String, _ principal: Principal) throws -> AlarmRow {
         guard id.utf8.count <= 64, let row = try dependencies.store.alarm(id: id) else {
             throw APIError.notFound("no alarm '\(id.prefix(64))'")
         }

@@ -21,6 +21,8 @@ struct AlarmView: Encodable {
     var evidence: [String]
     var closedBy: String?
     var closedAt: EpochMillis?
+    /// Camera pictures kept with the alarm (`GET /api/v1/alarms/{id}/evidence`), when the route counted them.
+    var evidenceCount: Int?
     var core: AlarmCore
 
     enum CodingKeys: String, CodingKey {
@@ -28,6 +30,7 @@ struct AlarmView: Encodable {
         case overdueAt = "overdue_at", conditionCleared = "condition_cleared", acknowledgedBy = "acknowledged_by"
         case acknowledgedAt = "acknowledged_at", rectifiedBy = "rectified_by", rectifiedAt = "rectified_at"
         case rectifyAction = "rectify_action", closedBy = "closed_by", closedAt = "closed_at"
+        case evidenceCount = "evidence_count"
     }
 
     init(_ r: AlarmRecord) {
@@ -70,6 +73,14 @@ struct AlarmView: Encodable {
         try c.encode(evidence, forKey: .evidence)
         try c.encodeIfPresent(closedBy, forKey: .closedBy)
         try c.encodeIfPresent(closedAt, forKey: .closedAt)
+        try c.encodeIfPresent(evidenceCount, forKey: .evidenceCount)
+    }
+
+    /// The view with its evidence count filled in.
+    func counting(_ counts: [String: Int]) -> AlarmView {
+        var view = self
+        view.evidenceCount = counts[id] ?? 0
+        return view
     }
 }
 

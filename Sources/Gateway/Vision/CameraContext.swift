@@ -1,0 +1,36 @@
+import KitchenModel
+import Logging
+import Storage
+import Synchronization
+
+/// What the network thread and every analysis thread share.
+final class CameraContext: Sendable {
+    let config: CameraServiceConfig
+    let model: StateModel
+    let alarms: AlarmEngine
+    let store: Store
+    let writer: BatchWriter
+    let metrics: CameraMetrics
+    let clock: any WallClock
+    let logger: Logger
+    /// Detections wait here for their snapshots and snapshots for their detections.
+    let join: Mutex<EvidenceJoin>
+
+    init(config: CameraServiceConfig, model: StateModel, alarms: AlarmEngine, store: Store, writer: BatchWriter,
+         metrics: CameraMetrics, clock: any WallClock, logger: Logger) {
+        self.config = config
+        self.model = model
+        self.alarms = alarms
+        self.store = store
+        self.writer = writer
+        self.metrics = metrics
+        self.clock = clock
+        self.logger = logger
+        join = Mutex(EvidenceJoin(limits: .init(windowMillis: EpochMillis(config.joinWindowSeconds) * 1_000,
+                                                maxPending: config.joinMaxPending, maxBytes: config.joinMaxBytes)))
+    }
+
+    func counted(_ dropped: [EvidenceJoin.Dropped]) {
+        for drop in dropped { metrics.joinDropped(drop) }
+    }
+}

@@ -1,0 +1,14 @@
+import CameraVision
+import KitchenRules
+
+extension VideoFault {
+    /// The equipment alarm each diagnosis raises.
+    var alarmKind: AlarmKind {
+        switch self {
+        case .coveredOrBlack: .cameraCovered
+        case .blurred: .cameraBlurred
+        case .frozen: .cameraFrozen
+        case .noFrames: .cameraNoFrames
+        }
+    }
+}

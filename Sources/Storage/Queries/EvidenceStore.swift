@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import KitchenModel
+
+/// One picture kept as evidence of an alarm: where it came from, what it shows, and both JPEGs.
+public struct EvidenceRecord: Sendable, Hashable {
+    /// Where the detection came from.
+    public enum Source: String, Sendable, Hashable {
+        /// The camera's own AI detection and its `snapshot/<id>`.
+        case camera
+        /// The gateway's night-motion detection on a `frame`.
+        case gateway
+    }
+
+    public var id: Int64?
+    public var alarmID: String
+    public var camera: DeviceKey
+    public var snapshot: String
+    public var source: Source
+    public var label: String
+    public var score: Double
+    /// `[x, y, w, h]` as fractions of the frame, when the detection had one.
+    public var box: [Double]?
+    /// The detection's time.
+    public var at: EpochMillis
+    public var storedAt: EpochMillis
+    public var original: [UInt8]
+    public var originalWidth: Int
+    public var originalHeight: Int
+    public var thumbnail: [UInt8]
+    public var thumbnailWidth: Int
+    public var thumbnailHeight: Int
+
+    public init(id: Int64? = nil, alarmID: String, camera: DeviceKey, snapshot: String, source: Source, label: String,
+                score: Double, box: [Double]?, at: EpochMillis, storedAt: EpochMillis, original: [UInt8],
+                originalWidth: Int, originalHeight: Int, thumbnail: [UInt8], thumbnailWidth: Int, thumbnailHeight: Int) {
+        self.id = id
+        self.alarmID = alarmID
+        self.camera = camera
+        self.snapshot = snapshot
+        self.source = source
+        self.label = label
+        self.score = score
+        self.box = box
+        self.at = at
+        self.storedAt = storedAt
+        self.original = original
+        self.originalWidth = originalWidth
+        self.originalHeight = originalHeight
+        self.thumbnail = thumbnail
+        self.thumbnailWidth = thumbnailWidth
+        self.thumbnailHeight = thumbnailHeight
+    }
+}
+
+/// An evidence row without its pictures, for listings.
+public struct EvidenceSummary: Sendable, Hashable {
+    public var id: Int64
+    public var alarmID: String
+    public var camera: DeviceKey
+    public var snapshot: String
+    public var source: String
+    public var label: String
+    public var score: Double
+    public var box: [Double]?
+    public var at: EpochMillis
+    public var originalBytes: Int
+    public var originalWidth: Int
+    public var originalHeight: Int
+    public var thumbnailBytes: Int
+    public var thumbnailWidth: Int
+    public var thumbnailHeight: Int
+}
+
+/// Which of an evidence row's pictures to read.
+public enum EvidencePicture: String, Sendable {
+    case original, thumbnail
+}
+
+extension Store {
+    /// Stores evidence unless its alarm already holds `limit` pictures (an incident that lasts an
+    /// hour must not fill the disk); returns the new row's id, nil when over the limit.
+    public func insertEvidence(_ record: EvidenceRecord, limit: Int) throws -> Int64? {
+        try pool.write { db in
+            let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM evidence WHERE alarm_id = ?",
+                                        arguments: [record.alarmID]) ?? 0
+            guard held < limit else { return nil }
+            let box = record.box.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+            try db.execute(sql: """
+                INSERT INTO evidence (alarm_id, site, device, snapshot, source, label, score, box, at_ms, stored_ms,
+                    original, original_width, original_height, thumbnail, thumbnail_width, thumbnail_height)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.alarmID, record.camera.site.rawValue, record.camera.device.rawValue,
+                                 record.snapshot, record.source.rawValue, record.label, record.score, box, record.at,
+                                 record.storedAt, Data(record.original), record.originalWidth, record.originalHeight,
+                                 Data(record.thumbnail), record.thumbnailWidth, record.thumbnailHeight])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// An alarm's evidence, oldest first, without the pictures.
+    public func evidence(ofAlarm alarmID: String) throws -> [EvidenceSummary] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "\(Self.summaryColumns) WHERE alarm_id = ? ORDER BY id", arguments: [alarmID])
+                .compactMap(Self.summary)
+        }
+    }
+
+    public func evidence(id: Int64) throws -> EvidenceSummary? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "\(Self.summaryColumns) WHERE id = ?", arguments: [id]).flatMap(Self.summary)
+        }
+    }
+
+    /// One picture of an evidence row.
+    public func evidencePicture(id: Int64, _ picture: EvidencePicture) throws -> [UInt8]? {
+        try pool.read { db in
+            let column = picture == .original ? "original" : "thumbnail"
+            return try Data.fetchOne(db, sql: "SELECT \(column) FROM evidence WHERE id = ?", arguments: [id])
+                .map { [UInt8]($0) }
+        }
+    }
+
+    /// How many pictures each alarm holds (alarms without any are absent).
+    public func evidenceCounts(alarmIDs: [String]) throws -> [String: Int] {
+        guard !alarmIDs.isEmpty else { return [:] }
+        return try pool.read { db in
+            var counts: [String: Int] = [:]
+            for chunk in stride(from: 0, to: alarmIDs.count, by: 500) {
+                let ids = Array(alarmIDs[chunk..<min(chunk + 500, alarmIDs.count)])
+                let marks = ids.map { _ in "?" }.joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT alarm_id, count(*) AS n FROM evidence WHERE alarm_id IN (\(marks)) GROUP BY alarm_id
+                    """, arguments: StatementArguments(ids)) {
+                    counts[row["alarm_id"]] = row["n"]
+                }
+            }
+            return counts
+        }
+    }
+
+    private static let summaryColumns = """
+        SELECT id, alarm_id, site, device, snapshot, source, label, score, box, at_ms, length(original) AS original_bytes,
+            original_width, original_height, length(thumbnail) AS thumbnail_bytes, thumbnail_width, thumbnail_height
+        FROM evidence
+        """
+
+    private static func summary(_ row: Row) -> EvidenceSummary? {
+        guard let site = SiteID(row["site"]), let device = DeviceID(row["device"]) else { return nil }
+        let box = (row["box"] as String?).flatMap { try? JSONDecoder().decode([Double].self, from: Data($0.utf8)) }
+        return EvidenceSummary(id: row["id"], alarmID: row["alarm_id"], camera: DeviceKey(site: site, device: device),
+                               snapshot: row["snapshot"], source: row["source"], label: row["label"], score: row["score"],
+                               box: box, at: row["at_ms"], originalBytes: row["original_bytes"],
+                               originalWidth: row["original_width"], originalHeight: row["original_height"],
+                               thumbnailBytes: row["thumbnail_bytes"], thumbnailWidth: row["thumbnail_width"],
+                               thumbnailHeight: row["thumbnail_height"])
+    }
+}
