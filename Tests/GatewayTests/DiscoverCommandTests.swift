@@ -19,11 +19,12 @@ import Testing
         try publish("tele/kitchen-th1/LWT", "Online", retain: true)
 
         let discover = try ChildProcess(executable: bench.binary, arguments: [
-            "devices", "discover", "--seconds", "3", "--broker", bench.broker.url, "--site", "canteen-01",
+            "devices", "discover", "--seconds", "5", "--broker", bench.broker.url, "--site", "canteen-01",
         ], logDirectory: bench.dir.path)
         defer { discover.kill() }
         #expect(eventually(timeout: .seconds(10)) { discover.stderr.contains("watching") }, "progress is shown")
-        try await Task.sleep(for: .milliseconds(300))  // let the SUBSCRIBE land
+        // The retained LWT arrives only once the subscription is in place: then publish the rest.
+        #expect(eventually(timeout: .seconds(10)) { discover.stderr.contains("1 messages") })
 
         try publish("tele/kitchen-th1/SENSOR", #"{"Time":"2025-11-22T10:40:30","AM2301":{"Temperature":3.4,"Humidity":70},"TempUnit":"C"}"#)
         try publish("zigbee2mqtt/store/dry shelf", #"{"temperature":18.4,"humidity":55.2,"battery":97}"#)
