@@ -1,6 +1,6 @@
-/// Escaping for text placed in XML content or attribute values.
-enum XMLText {
-    static func escape(_ text: String) -> String {
+/// Escaping for text placed in XML (or HTML) content or attribute values.
+public enum XMLText {
+    public static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -1,20 +1,9 @@
-/// Escapes text for HTML element content and double-quoted attributes.
+import Traceability
+
+/// Escapes text for HTML element content and double-quoted attributes (the receipts' SVG
+/// escaping serves: `&apos;` is valid HTML 5, and control characters have no place in a page).
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
 }
 
 /// The pages' language: Chinese unless the browser prefers English.
