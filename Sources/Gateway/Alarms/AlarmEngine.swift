@@ -128,6 +128,7 @@ public final class AlarmEngine: Sendable {
     /// Time-driven rules: silence, missed runs, incident windows, re-notification and cards.
     public func tick(now: EpochMillis) {
         let registry = model.registry
+        let lockStart = ContinuousClock.now
         state.withLock { s in
             watchRegistered(registry, now: now, in: &s)
             var signals: [AlarmSignal] = []
@@ -162,7 +163,10 @@ public final class AlarmEngine: Sendable {
         // its device's state: stuck-value watch, battery hysteresis) trickle out 100 per second.
         // Writing them all each second filled the WAL at ~1 MB/s and the checkpoints it forced
         // stalled ingest commits for hundreds of milliseconds.
+        LatencyProbe.record("tick-locked", LatencyProbe.ms(lockStart.duration(to: .now)))
+        let persistStart = ContinuousClock.now
         persistRuleState(now: now)
+        LatencyProbe.record("tick-persist", LatencyProbe.ms(persistStart.duration(to: .now)))
     }
 
     /// A registered device that has never spoken is watched too (a sensor that never reports
