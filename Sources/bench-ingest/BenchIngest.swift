@@ -28,6 +28,11 @@ struct BenchIngest {
             return handler
         }
         let logger = Logger(label: "bench")
+        if args.flag("generate-telemetry") {
+            try await TelemetryGenerator.run(port: args.int("port", 1883), rate: args.int("rate", 10_000),
+                                             sites: args.int("sites", 100), thermos: args.int("thermos", 1_000),
+                                             logger: logger)
+        }
         print("BrightKitchen ingest benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, "
             + "\(ProcessInfo.processInfo.physicalMemory / 1_048_576) MiB")
         if args.flag("adapters") {

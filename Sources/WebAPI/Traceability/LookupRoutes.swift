@@ -71,14 +71,19 @@ struct LookupRoutes {
         return body
     }
 
-    static func html(_ page: ByteBuffer, status: HTTPResponse.Status) -> Response {
+    /// Built once: every page answer carries the same headers.
+    static let htmlHeaders: HTTPFields = {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.vary] = "Accept-Language"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: page))
+        return headers
+    }()
+
+    static func html(_ page: ByteBuffer, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: htmlHeaders, body: .init(byteBuffer: page))
     }
 }
 
