@@ -70,6 +70,24 @@ import Testing
         #expect(restored == snapshot)
     }
 
+    @Test func closedGapsDisappearAcrossWritersAndRestarts() throws {
+        let f = try WriterFixture()
+        var snapshot = DeviceSnapshot(key: fridge)
+        snapshot.boot = 7
+        snapshot.gaps = [SeqGap(boot: 7, first: 100, last: 110, openedAt: hourStart)]
+        try f.writer.submitAndWait([.device(snapshot)])
+        f.writer.stop()
+        // A new writer (a restarted gateway) must still clear the rows it did not write itself.
+        let second = BatchWriter(store: f.store, logger: Logger(label: "test"))
+        second.start()
+        snapshot.gaps = []
+        snapshot.lastSeq = 111
+        try second.submitAndWait([.device(snapshot)])
+        second.stop()
+        let restored = try #require(try Store(path: f.store.path).loadDeviceSnapshots().first)
+        #expect(restored.gaps.isEmpty && restored.lastSeq == 111)
+    }
+
     @Test func keepsOnlyTheNewestRejects() throws {
         var options = BatchWriter.Options()
         options.maxRejects = 10
