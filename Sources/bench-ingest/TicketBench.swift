@@ -67,12 +67,10 @@ struct TicketBench {
                 group.addTask {
                     var n = 0
                     while ContinuousClock.now < stopAt {
-                        if client.inFlight < window {
-                            n += 1
-                            try? await client.weigh(req: "tp-\(n)", waitForReply: false)
-                        } else {
-                            try? await Task.sleep(for: .microseconds(200))
-                        }
+                        // Suspends (no polling) until a reply frees a slot in the window.
+                        await client.slot(window: window)
+                        n += 1
+                        try? await client.weigh(req: "tp-\(n)", waitForReply: false)
                     }
                 }
             }
@@ -180,6 +178,7 @@ final class ScaleClient: @unchecked Sendable {
         var refused = 0
         var lastCode: String?
         var waiting: [String: CheckedContinuation<Void, Never>] = [:]
+        var slotWaiter: (window: Int, continuation: CheckedContinuation<Void, Never>)?
     }
 
     init(scale: Int, brokerPort: Int, logger: Logger) throws {
@@ -195,13 +194,31 @@ final class ScaleClient: @unchecked Sendable {
         let text = String(decoding: payload, as: UTF8.self)
         let req = text.range(of: #""req":""#).map { String(text[$0.upperBound...].prefix { $0 != "\"" }) } ?? ""
         let code = text.range(of: #""code":""#).map { String(text[$0.upperBound...].prefix { $0 != "\"" }) }
-        let continuation = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let (continuation, slot) = state.withLock { s -> (CheckedContinuation<Void, Never>?, CheckedContinuation<Void, Never>?) in
             s.inFlight -= 1
             s.replies += 1
             if code == nil { s.refused += 1 } else { s.lastCode = code }
-            return s.waiting.removeValue(forKey: req)
+            var slot: CheckedContinuation<Void, Never>?
+            if let waiter = s.slotWaiter, s.inFlight < waiter.window {
+                slot = waiter.continuation
+                s.slotWaiter = nil
+            }
+            return (s.waiting.removeValue(forKey: req), slot)
         }
         continuation?.resume()
+        slot?.resume()
+    }
+
+    /// Returns once fewer than `window` weighings are waiting for their reply.
+    func slot(window: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { s -> Bool in
+                if s.inFlight < window { return true }
+                s.slotWaiter = (window, continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 
     func ready() async throws {

@@ -53,17 +53,16 @@ struct AlarmMessage: Encodable {
     }
 
     func json() -> String {
+        // Unsorted keys, as in EventJSON: sorting goes through ICU collation on the alarm path.
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
     }
 }
 
 extension AlarmRecord {
     func row(site: SiteConfig, updatedAt: EpochMillis) -> AlarmRow {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+        let json = (try? String(decoding: JSONEncoder().encode(self), as: UTF8.self)) ?? "{}"
         return AlarmRow(id: id, identity: identity.description, site: site.id, region: site.region.description,
                         device: device.device.rawValue, kind: kind.rawValue, riskClass: riskClass?.rawValue,
                         state: state.rawValue, card: card.rawValue, raisedAt: raisedAt, updatedAt: updatedAt,

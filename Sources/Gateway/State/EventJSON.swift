@@ -10,9 +10,10 @@ enum EventJSON {
         }
     }
 
+    /// Keys in declaration order, not sorted: Foundation sorts keys with locale-aware (ICU)
+    /// comparison, which cost more than the rest of a weighing's path.
     static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
