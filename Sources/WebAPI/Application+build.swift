@@ -6,9 +6,11 @@ import ServiceLifecycle
 /// The router the gateway serves; tests build exactly this one.
 public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorJSONMiddleware())
     OperationsRoutes(dependencies: dependencies).addOpen(to: router)
-    LookupRoutes(dependencies: dependencies).add(to: router)
+    LookupRoutes(dependencies: dependencies)
+        .add(to: router.group().add(middleware: RateLimitMiddleware(dependencies.lookupRateLimit)))
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)

@@ -11,8 +11,8 @@ import Synchronization
 /// devices a broker carries.
 struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Third-party devices: list unbound sources, propose registry entries.",
-        subcommands: [Unmapped.self, Discover.self])
+        abstract: "Devices: broker credentials, unbound third-party sources, proposed registry entries.",
+        subcommands: [Unmapped.self, Discover.self, Provision.self])
 
     struct Unmapped: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -13,9 +13,16 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: GatewayOptions
 
+    @Flag(help: """
+        Let the embedded broker accept anonymous clients on any topic, as before broker security         (env BK_INSECURE_BROKER=1). Default: only accounts from `devices provision`, each device confined to its own topics.
+        """)
+    var insecureBroker = false
+
     func run() async throws {
         let logger = options.makeLogger(label: "brightkitchen")
-        let configuration = try options.configuration(defaultConfig: "brightkitchen.yaml", defaultDataDir: "./data")
+        var configuration = try options.configuration(defaultConfig: "brightkitchen.yaml", defaultDataDir: "./data")
+        let insecure = insecureBroker || ["1", "true"].contains(ProcessInfo.processInfo.environment["BK_INSECURE_BROKER"] ?? "")
+        configuration.secureBroker = !insecure && configuration.brokerURL == nil
         guard FileManager.default.fileExists(atPath: configuration.registryPath) else {
             throw ValidationError("""
                 no registry at '\(configuration.registryPath)': pass --config FILE (or BK_CONFIG); \

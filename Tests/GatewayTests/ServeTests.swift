@@ -52,6 +52,8 @@ import FoundationNetworking
         let port = freePort()
         let gateway = try ChildProcess(executable: binary, arguments: [
             "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(port)",
+            // These tests are about ingest, not broker security: their devices connect anonymously.
+            "--insecure-broker",
         ], logDirectory: dir.path)
         try await waitUntilHealthy(gateway, port: port)
         let store = try Store(path: dir.file("brightkitchen.sqlite"))

@@ -13,6 +13,10 @@ public struct GatewayConfiguration: Sendable {
     public var databasePath: String
     /// Where the embedded broker keeps its config, log and persistence.
     public var dataDirectory: String
+    /// Embedded broker only: refuse anonymous clients and confine each device to its own topics
+    /// with the accounts `brightkitchen devices provision` wrote (docs/operations.md, Broker security).
+    /// `serve` turns it on by default; off here so embedding code and tests opt in.
+    public var secureBroker = false
     public var httpHost = "127.0.0.1"
     public var httpPort = 8080
     /// Names the gateway's MQTT client id and its `bk/v1/_gateway/<id>/state` topic.

@@ -80,9 +80,15 @@ public final class GatewayRuntime: Sendable {
             mqtt = try MQTTConfiguration.parse(url: url, clientID: configuration.mqttClientID)
             brokerURL = url
         } else {
-            let broker = try Self.startEmbeddedBroker(configuration, store: store, logger: logger)
+            let access = configuration.secureBroker ? BrokerAccessFiles(dataDirectory: configuration.dataDirectory) : nil
+            let gatewayPassword = try access?.gatewayPassword()
+            let broker = try Self.startEmbeddedBroker(configuration, access: access, store: store, logger: logger)
             self.broker = broker
             mqtt = MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: configuration.mqttClientID)
+            if let gatewayPassword {
+                mqtt.username = BrokerAccounts.gatewayUsername
+                mqtt.password = gatewayPassword
+            }
             brokerURL = broker.url
         }
         mqtt.cleanSession = false
@@ -171,11 +177,22 @@ public final class GatewayRuntime: Sendable {
         }
     }
 
-    private static func startEmbeddedBroker(_ configuration: GatewayConfiguration, store: Store, logger: Logger)
-        throws -> MosquittoBroker
+    private static func startEmbeddedBroker(_ configuration: GatewayConfiguration, access: BrokerAccessFiles?,
+                                            store: Store, logger: Logger) throws -> MosquittoBroker
     {
         var options = MosquittoBroker.Options()
         options.dataDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("mosquitto")
+        if let access {
+            options.allowAnonymous = false
+            options.passwordFile = access.passwordFile
+            options.aclFile = access.aclFile
+            let devices = try access.load().devices.count
+            if devices == 0 {
+                logger.warning("secure broker has no device accounts: no device can connect before `brightkitchen devices provision`",
+                               metadata: ["directory": "\(access.directory)"])
+            }
+            logger.info("broker security on", metadata: ["device_accounts": "\(devices)"])
+        }
         // Reuse the last port so devices (and the persistent session) find the broker again.
         if let last = try store.meta("embedded_broker_port").flatMap(Int.init) { options.port = last }
         let broker: MosquittoBroker

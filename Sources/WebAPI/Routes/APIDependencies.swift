@@ -14,6 +14,8 @@ public struct APIDependencies: Sendable {
     public var traceability: TraceabilityService?
     /// Liveness facts for `/healthz` (broker connection, write queue).
     public var health: @Sendable () -> HealthReport
+    /// Per client address on the public lookup routes (`/t/`, `/T/`, `/api/v1/tickets/`, `/01/`).
+    public var lookupRateLimit = RateLimit.publicLookup
 
     public init(model: StateModel, store: Store, metrics: GatewayMetrics, clock: any WallClock,
                 alarms: AlarmEngine? = nil, traceability: TraceabilityService? = nil, health: @escaping @Sendable () -> HealthReport) {

@@ -16,7 +16,7 @@ struct LookupRoutes {
         .en: ByteBuffer(string: TicketPage.notGenuine(language: .en)),
     ]
 
-    func add(to router: Router<GatewayRequestContext>) {
+    func add(to router: some RouterMethods<GatewayRequestContext>) {
         for prefix in ["/t", "/T"] {
             router.get("\(prefix)/{code}") { request, context in
                 let language = PageLanguage.from(acceptLanguage: request.headers[.acceptLanguage])

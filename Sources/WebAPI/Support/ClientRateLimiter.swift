@@ -1,0 +1,76 @@
+import Foundation
+import Synchronization
+
+/// How fast one client may call a rate-limited route: `burst` requests at once, then
+/// `perSecond` more each second (a token bucket).
+public struct RateLimit: Sendable, Equatable {
+    public var burst: Int
+    public var perSecond: Double
+
+    public init(burst: Int, perSecond: Double) {
+        self.burst = burst
+        self.perSecond = perSecond
+    }
+
+    /// The public ticket lookup: a shopper scans a handful of codes, a script enumerating
+    /// codes or hammering the page is slowed to one a second.
+    public static let publicLookup = RateLimit(burst: 30, perSecond: 1)
+}
+
+/// One token bucket per client address, in a table bounded by `maxClients` so a crowd of
+/// addresses cannot grow it without end.
+final class ClientRateLimiter: Sendable {
+    enum Verdict: Equatable {
+        case allowed
+        /// Whole seconds until the next token, at least 1.
+        case limited(retryAfterSeconds: Int)
+    }
+
+    private struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    let limit: RateLimit
+    let maxClients: Int
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(limit: RateLimit, maxClients: Int = 10_000) {
+        self.limit = limit
+        self.maxClients = maxClients
+    }
+
+    var trackedClients: Int { buckets.withLock { $0.count } }
+
+    func take(client: String, now: ContinuousClock.Instant = .now) -> Verdict {
+        buckets.withLock { buckets in
+            var bucket = buckets[client] ?? Bucket(tokens: Double(limit.burst), updated: now)
+            bucket.tokens = refilled(bucket, now: now)
+            bucket.updated = now
+            let verdict: Verdict
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                verdict = .allowed
+            } else {
+                let wait = limit.perSecond > 0 ? (1 - bucket.tokens) / limit.perSecond : 3600
+                verdict = .limited(retryAfterSeconds: max(1, Int(wait.rounded(.up))))
+            }
+            if buckets[client] == nil && buckets.count >= maxClients { evict(from: &buckets, now: now) }
+            buckets[client] = bucket
+            return verdict
+        }
+    }
+
+    private func refilled(_ bucket: Bucket, now: ContinuousClock.Instant) -> Double {
+        let elapsed = bucket.updated.duration(to: now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return min(Double(limit.burst), bucket.tokens + max(0, seconds) * limit.perSecond)
+    }
+
+    /// Forgets clients whose bucket is full again (they would start fresh anyway); if every
+    /// client is active, forgets one of them: the table's bound matters more than its fairness.
+    private func evict(from buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
+        buckets = buckets.filter { refilled($0.value, now: now) < Double(limit.burst) }
+        if buckets.count >= maxClients, let any = buckets.keys.first { buckets[any] = nil }
+    }
+}
