@@ -69,7 +69,7 @@ let package = Package(
             "Gateway", "Storage", "KitchenModel", "KitchenRules", "Traceability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ]),
+        ], resources: [.embedInCode("OpenAPI/openapi.json")]),
         .executableTarget(name: "brightkitchen", dependencies: [
             "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability", "DeviceAdapters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -6,9 +6,12 @@ import ServiceLifecycle
 /// The router the gateway serves; tests build exactly this one.
 public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
+    let routes = RouteTable()
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorJSONMiddleware())
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     OperationsRoutes(dependencies: dependencies).addOpen(to: router)
+    OpenAPIRoutes().add(to: router)
     LookupRoutes(dependencies: dependencies)
         .add(to: router.group().add(middleware: RateLimitMiddleware(dependencies.lookupRateLimit)))
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
@@ -18,6 +21,9 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
     EvidenceRoutes(dependencies: dependencies).add(to: protected)
     BatchRoutes(dependencies: dependencies).add(to: protected)
     ReceiptRoutes(dependencies: dependencies).add(to: protected)
+    RegionRoutes(dependencies: dependencies).add(to: protected)
+    ReportRoutes(dependencies: dependencies).add(to: protected)
+    routes.load(from: router)
     return router
 }
 

@@ -191,7 +191,7 @@ extension Store {
         }
     }
 
-    private static func alarmRow(_ row: Row) -> AlarmRow? {
+    static func alarmRow(_ row: Row) -> AlarmRow? {
         guard let site = SiteID(row["site"]) else { return nil }
         return AlarmRow(id: row["id"], identity: row["identity"], site: site, region: row["region"],
                         device: row["device"], kind: row["kind"], riskClass: row["class"], state: row["state"],

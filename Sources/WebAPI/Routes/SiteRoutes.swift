@@ -2,14 +2,19 @@ import Gateway
 import Hummingbird
 import KitchenModel
 
-/// `GET /api/v1/sites` and `GET /api/v1/sites/{id}`: the per-site state model.
+/// `GET /api/v1/sites` (optionally `?region=4201`) and `GET /api/v1/sites/{id}`: the per-site state model.
 struct SiteRoutes {
     let dependencies: APIDependencies
 
     func add(to group: RouterGroup<GatewayRequestContext>) {
-        group.get("/api/v1/sites") { _, context in
+        group.get("/api/v1/sites") { request, context in
             let principal = try context.requirePrincipal()
-            let sites = dependencies.model.siteSummaries(visibleTo: principal, now: dependencies.clock.now())
+            var sites = dependencies.model.siteSummaries(visibleTo: principal, now: dependencies.clock.now())
+            // `?region=` narrows the list; a region outside the token's scope is refused, not emptied.
+            if let raw = request.uri.queryParameters.get("region") {
+                let node = try RegionRoutes.node(raw, visibleTo: principal)
+                sites = sites.filter { RegionCode($0.region).map(node.contains) ?? false }
+            }
             return JSONBody.response(SiteList(sites: sites))
         }
         group.get("/api/v1/sites/{id}") { _, context in

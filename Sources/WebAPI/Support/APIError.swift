@@ -6,11 +6,18 @@ public struct APIError: Error, HTTPResponseError {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// The `Allow` header of a 405.
+    let allow: String?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.init(status, code, message, allow: nil)
+    }
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, allow: String?) {
         self.status = status
         self.code = code
         self.message = message
+        self.allow = allow
     }
 
     public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, "unauthorized", message) }
@@ -22,6 +29,7 @@ public struct APIError: Error, HTTPResponseError {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let allow { headers[.allow] = allow }
         let body = JSONBody.encode(["error": code, "message": message])
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -1,0 +1,82 @@
+import Foundation
+import Gateway
+import KitchenModel
+import KitchenRules
+import Storage
+
+/// The counts a regulator reads for one region (or one child region): its sites and their
+/// devices, open alarms by class, overdue alarms, cards and today's tickets.
+struct RegionFigures: Encodable {
+    struct AlarmCounts: Encodable {
+        var total = 0
+        var class1 = 0
+        var class2 = 0
+        var class3 = 0
+        /// Equipment alarms carry no risk class.
+        var unclassified = 0
+    }
+
+    /// Device presence summed over sites (`DeviceCounts` has no public initializer).
+    struct DeviceTally: Encodable {
+        var total = 0
+        var online = 0
+        var offline = 0
+        var silent = 0
+        var stale = 0
+    }
+
+    struct CardCounts: Encodable {
+        var yellow = 0
+        var red = 0
+    }
+
+    var code: String
+    var level: RegionLevel
+    /// Red: an open class-1 alarm or a red card; yellow: any other open alarm; green: none.
+    var status: SiteStatus = .green
+    var sites = 0
+    var devices = DeviceTally()
+    var openAlarms = AlarmCounts()
+    var overdueAlarms = 0
+    var cards = CardCounts()
+    var ticketsToday = 0
+
+    enum CodingKeys: String, CodingKey {
+        case code, level, status, sites, devices, cards
+        case openAlarms = "open_alarms", overdueAlarms = "overdue_alarms", ticketsToday = "tickets_today"
+    }
+
+    init(_ node: RegionNode) {
+        code = node.code
+        level = node.level
+    }
+
+    mutating func add(site: SiteSummary, tickets: Int) {
+        sites += 1
+        devices.total += site.devices.total
+        devices.online += site.devices.online
+        devices.offline += site.devices.offline
+        devices.silent += site.devices.silent
+        devices.stale += site.devices.stale
+        ticketsToday += tickets
+    }
+
+    mutating func add(openAlarm row: AlarmRow, overdue: Bool) {
+        openAlarms.total += 1
+        switch row.riskClass {
+        case 1: openAlarms.class1 += 1
+        case 2: openAlarms.class2 += 1
+        case 3: openAlarms.class3 += 1
+        default: openAlarms.unclassified += 1
+        }
+        if overdue { overdueAlarms += 1 }
+        if row.card == Card.yellow.rawValue { cards.yellow += 1 }
+        if row.card == Card.red.rawValue { cards.red += 1 }
+        // Same rule as `AlarmEngine.status(of:)` for one site.
+        if row.riskClass == 1 || row.card == Card.red.rawValue {
+            status = .red
+        } else if status == .green {
+            status = .yellow
+        }
+    }
+}

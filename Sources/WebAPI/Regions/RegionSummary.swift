@@ -1,0 +1,58 @@
+import Foundation
+import Gateway
+import KitchenModel
+import KitchenRules
+import Storage
+
+/// `GET /api/v1/regions/{code}/summary`: a region's figures and the same for each child region
+/// (the next level's codes present among the registered sites).
+struct RegionSummary: Encodable {
+    var region: RegionFigures
+    var children: [RegionFigures]
+    /// Sites that sit directly in the region, not in any child (a county's sites without a station).
+    var directSites: [String]
+    var generatedAt: EpochMillis
+
+    enum CodingKeys: String, CodingKey {
+        case region, children, directSites = "direct_sites", generatedAt = "generated_at"
+    }
+
+    /// Builds the summary from the state model (sites, devices) and the store (alarms, tickets).
+    static func build(_ node: RegionNode, sites: [SiteSummary], store: Store, now: EpochMillis,
+                      dayStart: EpochMillis) throws -> RegionSummary {
+        var total = RegionFigures(node)
+        var children: [RegionNode: RegionFigures] = [:]
+        var direct: [String] = []
+        let tickets = try store.ticketCountsBySite(since: dayStart)
+        for site in sites {
+            guard let region = RegionCode(site.region), node.contains(region), let id = SiteID(site.id) else { continue }
+            let count = tickets[id] ?? 0
+            total.add(site: site, tickets: count)
+            if let child = node.child(containing: region) {
+                children[child, default: RegionFigures(child)].add(site: site, tickets: count)
+            } else {
+                direct.append(site.id)
+            }
+        }
+        for row in try store.alarms(regionPrefix: node.code, openOnly: true) {
+            // A region prefix of `420106` also matches `4201060`-like garbage; parse to be exact.
+            guard let region = RegionCode(row.region), node.contains(region) else { continue }
+            let overdue = isOverdue(row, now: now)
+            total.add(openAlarm: row, overdue: overdue)
+            if let child = node.child(containing: region) {
+                children[child, default: RegionFigures(child)].add(openAlarm: row, overdue: overdue)
+            }
+        }
+        return RegionSummary(region: total, children: children.keys.sorted().map { children[$0]! },
+                             directSites: direct.sorted(), generatedAt: now)
+    }
+
+    /// Past its rectification deadline and not yet rectified.
+    static func isOverdue(_ row: AlarmRow, now: EpochMillis) -> Bool {
+        guard row.state == AlarmState.raised.rawValue || row.state == AlarmState.acknowledged.rawValue,
+              let record = try? JSONDecoder().decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
+        else { return false }
+        if record.overdueAt != nil { return true }
+        return record.deadline.map { now >= $0 } ?? false
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import KitchenModel
+import KitchenRules
+import Storage
+
+/// Alarm statistics of a region over a period as CSV: one line per child region (or per site
+/// below a station) and alarm kind, counting alarms raised in the period and where they stand.
+public enum AlarmStatistics {
+    struct Line {
+        var raised = 0
+        var open = 0
+        var rectified = 0
+        var closed = 0
+        var overdue = 0
+        var rectifyMillis: EpochMillis = 0
+    }
+
+    public static func csv(region node: RegionNode, since: EpochMillis, until: EpochMillis, now: EpochMillis,
+                           store: Store) throws -> String {
+        var lines: [String: [String: Line]] = [:]
+        let decoder = JSONDecoder()
+        for row in try store.alarms(regionPrefix: node.code, since: since, until: until) {
+            guard let region = RegionCode(row.region), node.contains(region) else { continue }
+            let group = node.child(containing: region)?.code ?? row.site.rawValue
+            var line = lines[group, default: [:]][row.kind, default: Line()]
+            line.raised += 1
+            let record = try? decoder.decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
+            if row.state == AlarmState.closed.rawValue { line.closed += 1 } else { line.open += 1 }
+            if let rectifiedAt = record?.rectifiedAt {
+                line.rectified += 1
+                line.rectifyMillis += rectifiedAt - row.raisedAt
+            }
+            if RegionSummary.isOverdue(row, now: now) || record?.overdueAt != nil { line.overdue += 1 }
+            lines[group, default: [:]][row.kind] = line
+        }
+        let rows = lines.keys.sorted().flatMap { group in
+            lines[group]!.keys.sorted().map { kind -> [String] in
+                let l = lines[group]![kind]!
+                let title = AlarmKind(rawValue: kind)?.titleZH ?? kind
+                let meanHours = l.rectified > 0 ? String(format: "%.1f", Double(l.rectifyMillis) / Double(l.rectified) / 3_600_000) : ""
+                return [node.code, group, kind, title, String(l.raised), String(l.open), String(l.rectified),
+                        String(l.closed), String(l.overdue), meanHours]
+            }
+        }
+        return CSV.document(header: ["region", "group", "kind", "title", "raised", "open", "rectified", "closed",
+                                     "overdue", "mean_hours_to_rectify"], rows: rows)
+    }
+}
