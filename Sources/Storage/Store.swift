@@ -17,7 +17,8 @@ public final class Store: Sendable {
     }
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
-    public init(path: String) throws {
+    /// `automaticCheckpoints: false` leaves folding the WAL to a `Checkpointer`.
+    public init(path: String, automaticCheckpoints: Bool = true) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         do {
@@ -30,6 +31,8 @@ public final class Store: Sendable {
                 // WAL + NORMAL survives any process crash (SIGKILL included); only an
                 // OS crash or power loss can drop the newest commits.
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // With a `Checkpointer` running, commits never checkpoint themselves (see there).
+                if !automaticCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Migrations.migrator.migrate(pool)

@@ -12,8 +12,9 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     OperationsRoutes(dependencies: dependencies).addOpen(to: router)
     OpenAPIRoutes().add(to: router)
-    LookupRoutes(dependencies: dependencies)
-        .add(to: router.group().add(middleware: RateLimitMiddleware(dependencies.lookupRateLimit)))
+    let lookup = router.group()
+    if let limit = dependencies.lookupRateLimit { lookup.add(middleware: RateLimitMiddleware(limit)) }
+    LookupRoutes(dependencies: dependencies).add(to: lookup)
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)

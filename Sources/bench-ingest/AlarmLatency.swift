@@ -11,6 +11,8 @@ import Synchronization
 struct AlarmLatency {
     let samples: Int
     let backgroundRate: Int
+    /// CPU niceness of the background generator (10 by default; 0 to let it compete fully).
+    let generatorNice: Int
     /// The `brightkitchen` binary: the gateway runs as its own process, as in production.
     let binary: String
     let logger: Logger
@@ -61,7 +63,7 @@ struct AlarmLatency {
         // two cores as little as a remote fleet would, while the broker and gateway bear its load.
         let generator = Process()
         generator.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        generator.arguments = ["-n", "10", CommandLine.arguments[0], "--generate-telemetry",
+        generator.arguments = ["-n", "\(generatorNice)", CommandLine.arguments[0], "--generate-telemetry",
                                "--port", "\(broker.port)", "--rate", "\(backgroundRate)", "--sites", "\(sites)",
                                "--thermos", "\(thermos)"]
         let counter = Pipe()

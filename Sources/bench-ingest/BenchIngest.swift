@@ -57,6 +57,7 @@ struct BenchIngest {
         }
         if !args.flag("skip-alarms") {
             try await AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
+                                   generatorNice: args.int("generator-nice", 10),
                                    binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
         }
     }
@@ -132,7 +133,8 @@ struct BenchWorkspace {
 struct GatewayProcess {
     let process: Process
 
-    static func start(binary: String, workspace: BenchWorkspace, logger: Logger, httpPort: Int = 0) async throws
+    static func start(binary: String, workspace: BenchWorkspace, logger: Logger, httpPort: Int = 0,
+                      extraArguments: [String] = []) async throws
         -> GatewayProcess
     {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -143,7 +145,7 @@ struct GatewayProcess {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["serve", "--config", dir + "/registry.yaml", "--broker", workspace.broker.url,
                              "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "\(httpPort)",
-                             "--log-level", "warning"]
+                             "--log-level", "warning"] + extraArguments
         // BENCH_GATEWAY_STDERR=FILE keeps the gateway's diagnostics (e.g. BRIGHTKITCHEN_PROBE's report).
         let stderrPath = ProcessInfo.processInfo.environment["BENCH_GATEWAY_STDERR"] ?? "/dev/null"
         FileManager.default.createFile(atPath: stderrPath, contents: nil)

@@ -43,7 +43,7 @@ struct Demo: AsyncParsableCommand {
                                                      FileHandle.standardOutput.write(Data(banner.utf8))
                                                  })]
         if let seconds { extra.append(DeadlineService(after: .seconds(seconds))) }
-        try await runGateway(runtime, extraServices: extra, logger: logger)
+        try await runGateway(runtime, extraServices: extra, lookupRateLimit: try options.lookupLimit(), logger: logger)
     }
 
     static func banner(_ c: GatewayConfiguration, brokerURL: String, token: String, sites: Int) -> String {

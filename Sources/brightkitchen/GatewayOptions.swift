@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import KitchenRules
 import Storage
+import WebAPI
 import Logging
 import Yams
 
@@ -54,6 +55,20 @@ struct GatewayOptions: ParsableArguments {
 
     @Option(help: "Days to keep batches and tickets, at least 183 (env BK_TRACE_RETENTION_DAYS).")
     var traceRetentionDays: Int?
+
+    @Option(help: "Public lookup rate limit per client address, BURST/PER_SECOND or off (env BK_LOOKUP_RATE_LIMIT). Default: 30/1.")
+    var lookupRateLimit: String?
+
+    /// The lookup limit these options ask for (nil: none).
+    func lookupLimit() throws -> RateLimit? {
+        guard let text = lookupRateLimit ?? ProcessInfo.processInfo.environment["BK_LOOKUP_RATE_LIMIT"] else {
+            return .publicLookup
+        }
+        guard let limit = RateLimit.parse(text) else {
+            throw ValidationError("--lookup-rate-limit '\(text)' must be BURST/PER_SECOND (e.g. 30/1) or off")
+        }
+        return limit
+    }
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env BK_LOG_LEVEL).")
     var logLevel: String?

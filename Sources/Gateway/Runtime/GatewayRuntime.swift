@@ -23,6 +23,8 @@ public final class GatewayRuntime: Sendable {
     /// The broker address devices should use.
     public let brokerURL: String
     public let alarms: AlarmEngine
+    /// Folds the WAL from its own thread: ingest commits never wait for a checkpoint.
+    let checkpointer: Checkpointer
     /// Frames and snapshots: video-quality faults, night motion, evidence.
     public let camera: CameraService
     public let traceability: TraceabilityService
@@ -43,7 +45,8 @@ public final class GatewayRuntime: Sendable {
         self.logger = logger
         let startedAt = clock.now()
 
-        store = try Store(path: configuration.databasePath)
+        store = try Store(path: configuration.databasePath, automaticCheckpoints: false)
+        checkpointer = Checkpointer(path: configuration.databasePath, logger: logger)
         let fileRegistry = try RegistryFile.load(path: configuration.registryPath)
         let provisioned = try store.provisionedDevices().map {
             DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true)
@@ -211,6 +214,7 @@ public final class GatewayRuntime: Sendable {
     /// Subscribes and starts the writer; the MQTT client starts with its service.
     public func prepare() throws {
         writer.start()
+        try checkpointer.start()
         camera.start()
         try client.subscribe("bk/v1/#", qos: 1)
         thirdPartyTopics.update(to: pipeline.thirdPartyTopicFilters)
@@ -222,6 +226,7 @@ public final class GatewayRuntime: Sendable {
     public func services() -> [any Service] {
         var services: [any Service] = []
         if let broker { services.append(BrokerService(broker: broker)) }
+        services.append(ShutdownHook { [checkpointer] in checkpointer.stop() })
         services.append(WriterService(writer: writer))
         // Shut down after the MQTT client (reverse order), so the saved rule state is final.
         services.append(ShutdownHook { [alarms, clock] in alarms.persistRuleState(now: clock.now(), limit: .max) })
@@ -280,6 +285,7 @@ public final class GatewayRuntime: Sendable {
         client.stop()
         camera.stop()
         writer.stop()
+        checkpointer.stop()
         watcher.stop()
         broker?.stop()
     }

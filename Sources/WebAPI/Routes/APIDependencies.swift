@@ -15,7 +15,8 @@ public struct APIDependencies: Sendable {
     /// Liveness facts for `/healthz` (broker connection, write queue).
     public var health: @Sendable () -> HealthReport
     /// Per client address on the public lookup routes (`/t/`, `/T/`, `/api/v1/tickets/`, `/01/`).
-    public var lookupRateLimit = RateLimit.publicLookup
+    /// Per client address on the public lookup; nil switches it off (a proxy in front limits, or a benchmark).
+    public var lookupRateLimit: RateLimit? = RateLimit.publicLookup
 
     public init(model: StateModel, store: Store, metrics: GatewayMetrics, clock: any WallClock,
                 alarms: AlarmEngine? = nil, traceability: TraceabilityService? = nil, health: @escaping @Sendable () -> HealthReport) {

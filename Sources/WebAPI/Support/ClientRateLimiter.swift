@@ -15,6 +15,15 @@ public struct RateLimit: Sendable, Equatable {
     /// The public ticket lookup: a shopper scans a handful of codes, a script enumerating
     /// codes or hammering the page is slowed to one a second.
     public static let publicLookup = RateLimit(burst: 30, perSecond: 1)
+
+    /// `BURST/PER_SECOND` (e.g. `30/1`), or `off` for nil.
+    public static func parse(_ text: String) -> RateLimit?? {
+        if text == "off" { return .some(nil) }
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let burst = Int(parts[0]), burst >= 1, let rate = Double(parts[1]), rate > 0,
+              rate.isFinite else { return nil }
+        return .some(RateLimit(burst: burst, perSecond: rate))
+    }
 }
 
 /// One token bucket per client address, in a table bounded by `maxClients` so a crowd of
