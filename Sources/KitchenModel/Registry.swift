@@ -51,13 +51,28 @@ public struct DeviceConfig: Hashable, Sendable {
     public var intervalSeconds: Int
     /// Set for devices accepted in provisioning mode rather than listed in the file.
     public var provisioned: Bool
+    /// What only some devices have, boxed: a province registers 50,000 thermometers with none
+    /// of it, and every config is held several times over (registry, state model, rules).
+    private var extras: Extras?
+
     /// Disinfection controllers only: when runs are due.
-    public var schedule: ScheduleSpec?
+    public var schedule: ScheduleSpec? {
+        get { extras?.schedule }
+        set { extras = Extras(schedule: newValue, stall: stall, source: source) }
+    }
+
     /// Scales only: the stall the scale stands at; its weighings must name it.
-    public var stall: String?
+    public var stall: String? {
+        get { extras?.stall }
+        set { extras = Extras(schedule: schedule, stall: newValue, source: source) }
+    }
+
     /// A third-party device (Tasmota, zigbee2mqtt, Shelly, Frigate) this registry entry is fed by;
     /// nil for devices speaking protocol v1. The gateway never sends such a device commands.
-    public var source: DeviceSource?
+    public var source: DeviceSource? {
+        get { extras?.source }
+        set { extras = Extras(schedule: schedule, stall: stall, source: newValue) }
+    }
 
     public init(key: DeviceKey, kind: DeviceKind, zone: Zone = .ambient, intervalSeconds: Int = 60,
                 provisioned: Bool = false, schedule: ScheduleSpec? = nil, stall: String? = nil,
@@ -67,9 +82,31 @@ public struct DeviceConfig: Hashable, Sendable {
         self.zone = zone
         self.intervalSeconds = intervalSeconds
         self.provisioned = provisioned
-        self.schedule = schedule
-        self.stall = stall
-        self.source = source
+        self.extras = Extras(schedule: schedule, stall: stall, source: source)
+    }
+
+    /// Immutable, so sharing one between copies of a config is safe; nil when all are nil.
+    private final class Extras: Hashable, Sendable {
+        let schedule: ScheduleSpec?
+        let stall: String?
+        let source: DeviceSource?
+
+        init?(schedule: ScheduleSpec?, stall: String?, source: DeviceSource?) {
+            guard schedule != nil || stall != nil || source != nil else { return nil }
+            self.schedule = schedule
+            self.stall = stall
+            self.source = source
+        }
+
+        static func == (a: Extras, b: Extras) -> Bool {
+            a.schedule == b.schedule && a.stall == b.stall && a.source == b.source
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(schedule)
+            hasher.combine(stall)
+            hasher.combine(source)
+        }
     }
 }
 

@@ -308,4 +308,5 @@ final class RetentionClock: Sendable {
 /// glibc's `malloc_trim`, which Swift's Glibc module does not export.
 @_silgen_name("malloc_trim")
 private func releaseFreedHeap(_ pad: Int) -> Int32
+
 #endif

@@ -10,22 +10,32 @@ enum HTML {
 enum PageLanguage: String {
     case zh, en
 
-    /// Reads `Accept-Language` by its q-values; only zh and en are offered.
+    /// Reads `Accept-Language` by its q-values; only zh and en are offered. Works on the bytes:
+    /// every scanned code asks, and Foundation's trimming and case mapping cost more than the page.
     static func from(acceptLanguage header: String?) -> PageLanguage {
         guard let header else { return .zh }
         var best: (PageLanguage, Double)?
-        for part in header.split(separator: ",") {
-            let pieces = part.split(separator: ";")
-            let tag = pieces[0].trimmingCharacters(in: .whitespaces).lowercased()
+        for part in header.utf8.split(separator: UInt8(ascii: ",")) {
+            let pieces = part.split(separator: UInt8(ascii: ";"))
+            guard let tag = pieces.first.map(trimmed), tag.count >= 2 else { continue }
+            let (a, b) = (tag[tag.startIndex] | 0x20, tag[tag.index(after: tag.startIndex)] | 0x20)
+            let language: PageLanguage? = (a, b) == (UInt8(ascii: "z"), UInt8(ascii: "h")) ? .zh
+                : (a, b) == (UInt8(ascii: "e"), UInt8(ascii: "n")) ? .en : nil
             var q = 1.0
-            for p in pieces.dropFirst() {
-                let kv = p.trimmingCharacters(in: .whitespaces)
-                if kv.hasPrefix("q="), let value = Double(kv.dropFirst(2)) { q = value }
+            for parameter in pieces.dropFirst() {
+                let p = trimmed(parameter)
+                if p.starts(with: "q=".utf8), let value = Double(String(decoding: p.dropFirst(2), as: UTF8.self)) { q = value }
             }
-            let language: PageLanguage? = tag.hasPrefix("zh") ? .zh : tag.hasPrefix("en") ? .en : nil
             if let language, q > (best?.1 ?? 0) { best = (language, q) }
         }
         return best?.0 ?? .zh
+    }
+
+    private static func trimmed(_ bytes: Substring.UTF8View.SubSequence) -> Substring.UTF8View.SubSequence {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
     }
 }
 
