@@ -29,6 +29,8 @@ extension BrokerTests {
             try broker.restart()
 
             #expect(await eventually { subscriber.connectionCount == 2 && publisher.connectionCount == 2 })
+            // The count moves before the callback runs on the network thread: wait for the callback too.
+            #expect(await eventually { changes.messages.count >= 3 })
             #expect(changes.messages.map(\.topic) == ["true", "false", "true"])
             try publisher.publish(topic: "rc/after", payload: [1], qos: 1, retain: false)
             #expect(await inbox.wait { $0.contains { $0.topic == "rc/after" } })
