@@ -1,7 +1,0 @@
-#ifndef BRIGHTKITCHEN_CJPEG_SHIM_H
-#define BRIGHTKITCHEN_CJPEG_SHIM_H
-/* jpeglib.h uses size_t and FILE without including their headers. */
-#include <stddef.h>
-#include <stdio.h>
-#include <jpeglib.h>
-#endif
