@@ -92,8 +92,9 @@ public final class IngestPipeline: Sendable {
 
     /// Counts, stores and passes on what the state model made of an accepted message.
     func commit(_ message: DeviceMessage, _ effects: IngestEffects, topic: String, probeStart: ContinuousClock.Instant) {
-        let isDetection: Bool
-        if case .event(.detection) = message.payload { isDetection = true } else { isDetection = false }
+        // The latency probe times detections only, and only when it is switched on.
+        var isDetection = false
+        if LatencyProbe.enabled, case .event(.detection) = message.payload { isDetection = true }
         if isDetection, let ts = message.sequence?.deviceTime { LatencyProbe.record("0-transit", Double(message.receivedAt - ts)) }
         switch effects.outcome {
         case .duplicate:
@@ -125,13 +126,12 @@ public final class IngestPipeline: Sendable {
             return
         }
         Failpoint.hit("after-commit", topic: topic)
-        let probeCommitted = ContinuousClock.now
+        let probeCommitted = isDetection ? ContinuousClock.now : probeStart
         deliver(effects)
         acceptedSink.withLock { $0 }?.call(message)
         if isDetection {
-            let ms = { (d: Duration) in Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000 }
-            LatencyProbe.record("1-commit", ms(probeStart.duration(to: probeCommitted)))
-            LatencyProbe.record("2-alarm", ms(probeCommitted.duration(to: .now)))
+            LatencyProbe.record("1-commit", LatencyProbe.ms(probeStart.duration(to: probeCommitted)))
+            LatencyProbe.record("2-alarm", LatencyProbe.ms(probeCommitted.duration(to: .now)))
         }
     }
 

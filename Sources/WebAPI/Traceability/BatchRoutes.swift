@@ -108,11 +108,9 @@ struct BatchRoutes {
             throw APIError.notFound("no batch '\(raw.prefix(64))'")
         }
         // A batch of a market that left the registry is the admin's to see.
-        let region = dependencies.model.site(batch.site)?.region
-        guard let region, principal.canSee(site: batch.site, region: region) else {
-            guard principal.role == .admin else { throw APIError.forbidden("this token may not see batch '\(id)'") }
-            return batch
-        }
+        let visible = dependencies.model.site(batch.site).map { principal.canSee(site: batch.site, region: $0.region) }
+            ?? (principal.role == .admin)
+        guard visible else { throw APIError.forbidden("this token may not see batch '\(id)'") }
         return batch
     }
 
