@@ -5,6 +5,10 @@ import ServiceLifecycle
 
 /// The router the gateway serves; tests build exactly this one.
 public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayRequestContext> {
+    buildRouter(dependencies, lookup: PublicLookup(dependencies))
+}
+
+func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     let routes = RouteTable()
     router.add(middleware: SecurityHeadersMiddleware())
@@ -12,9 +16,9 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     OperationsRoutes(dependencies: dependencies).addOpen(to: router)
     OpenAPIRoutes().add(to: router)
-    let lookup = router.group()
-    if let limit = dependencies.lookupRateLimit { lookup.add(middleware: RateLimitMiddleware(limit)) }
-    LookupRoutes(dependencies: dependencies).add(to: lookup)
+    let lookupGroup = router.group()
+    if let limiter = lookup.limiter { lookupGroup.add(middleware: RateLimitMiddleware(limiter: limiter)) }
+    LookupRoutes(lookup: lookup).add(to: lookupGroup)
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)
@@ -29,10 +33,20 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
 }
 
 /// The HTTP application with the gateway's services in the same service group, so one
-/// SIGTERM/SIGINT shuts everything down in order.
+/// SIGTERM/SIGINT shuts everything down in order. Scanned codes whose answer is cached are
+/// served by `LookupFastPath` before the router (see there); everything else by the router.
 public func buildApplication(_ dependencies: APIDependencies, host: String, port: Int,
                              services: [any Service], logger: Logger) -> some ApplicationProtocol {
-    Application(router: buildRouter(dependencies),
-                configuration: .init(address: .hostname(host, port: port), serverName: "BrightKitchen"),
-                services: services, logger: logger)
+    buildApplication(dependencies, lookup: PublicLookup(dependencies), host: host, port: port, services: services,
+                     logger: logger)
+}
+
+func buildApplication(_ dependencies: APIDependencies, lookup: PublicLookup, host: String, port: Int,
+                      services: [any Service], logger: Logger) -> some ApplicationProtocol {
+    let serverName = "BrightKitchen"
+    return Application(router: buildRouter(dependencies, lookup: lookup),
+                       server: .http1(configuration: .init(
+                           additionalChannelHandlers: [LookupFastPath(lookup: lookup, serverName: serverName)])),
+                       configuration: .init(address: .hostname(host, port: port), serverName: serverName),
+                       services: services, logger: logger)
 }

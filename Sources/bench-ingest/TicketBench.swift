@@ -91,19 +91,19 @@ struct TicketBench {
 
         // Lookup under load, beside nginx serving the same page as a static file.
         let code = try require(clients[0].lastCode, "no ticket code")
-        try await lookup(code: code, httpPort: httpPort, dir: dir)
+        try await lookup(code: code, httpPort: httpPort, gatewayPID: gateway.process.processIdentifier, dir: dir)
     }
 
-    func lookup(code: String, httpPort: Int, dir: String) async throws {
+    func lookup(code: String, httpPort: Int, gatewayPID: Int32, dir: String) async throws {
         print("\n## Consumer lookup under load (wrk, 10 s, 2 threads, 32 connections)")
         guard let wrk = which("wrk") else { print("wrk is not installed (apt-get install wrk): skipped"); return }
         let url = "http://127.0.0.1:\(httpPort)/t/\(code)"
         let page = try Data(contentsOf: URL(string: url)!)
         try FileManager.default.createDirectory(atPath: dir + "/www/t", withIntermediateDirectories: true)
         try page.write(to: URL(fileURLWithPath: dir + "/www/t/\(code)"))
-        let gatewayFigures = try runWrk(wrk, url: url)
+        let gatewayFigures = try runWrk(wrk, url: url, serverPIDs: [gatewayPID])
         print(String(format: "gateway /t/{code}:        %8.0f req/s  p50 %.2f ms  p99 %.2f ms", gatewayFigures.rate,
-                     gatewayFigures.p50, gatewayFigures.p99))
+                     gatewayFigures.p50, gatewayFigures.p99) + gatewayFigures.cost)
         guard let nginx = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].first(where: FileManager.default.isExecutableFile)
         else { print("nginx is not installed (apt-get install nginx-light): comparison skipped"); return }
         let nginxPort = freePort()
@@ -122,19 +122,37 @@ struct TicketBench {
         try server.run()
         defer { server.terminate(); server.waitUntilExit() }
         try await Task.sleep(for: .milliseconds(500))
-        let nginxFigures = try runWrk(wrk, url: "http://127.0.0.1:\(nginxPort)/t/\(code)")
+        let nginxFigures = try runWrk(wrk, url: "http://127.0.0.1:\(nginxPort)/t/\(code)",
+                                      serverPIDs: Self.processGroup(of: server.processIdentifier))
         print(String(format: "nginx, same page (static): %8.0f req/s  p50 %.2f ms  p99 %.2f ms", nginxFigures.rate,
-                     nginxFigures.p50, nginxFigures.p99))
+                     nginxFigures.p50, nginxFigures.p99) + nginxFigures.cost)
         print(String(format: "gateway / nginx = %.2f  (target >= 0.5, gateway p99 <= 5 ms)", gatewayFigures.rate / nginxFigures.rate))
+        if let g = gatewayFigures.cpuPerRequest, let n = nginxFigures.cpuPerRequest {
+            // CPU per request does not move with the machine's other load the way req/s does.
+            print(String(format: "server CPU per request, nginx / gateway = %.2f", n / g))
+        }
     }
 
     struct WrkFigures {
         var rate: Double
         var p50: Double
         var p99: Double
+        /// Server CPU seconds (user + system) per request.
+        var cpuPerRequest: Double?
+        /// Server thread context switches per request: thread hand-offs cost wake-ups.
+        var switchesPerRequest: Double?
+
+        var cost: String {
+            guard let cpu = cpuPerRequest, let switches = switchesPerRequest else { return "" }
+            return String(format: "  server CPU %.1f µs, %.2f context switches per request", cpu * 1e6, switches)
+        }
     }
 
-    func runWrk(_ wrk: String, url: String) throws -> WrkFigures {
+    /// Runs wrk against `url` while counting the server processes' CPU time: CPU per request
+    /// moves far less with the machine's other load than req/s does.
+    func runWrk(_ wrk: String, url: String, serverPIDs: [Int32]) throws -> WrkFigures {
+        let cpuBefore = serverPIDs.map(Self.cpuSeconds).reduce(0, +)
+        let switchesBefore = serverPIDs.map(Self.contextSwitches).reduce(0, +)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
         process.arguments = ["-t2", "-c32", "-d10s", "--latency", url]
@@ -143,6 +161,8 @@ struct TicketBench {
         try process.run()
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let cpu = serverPIDs.map(Self.cpuSeconds).reduce(0, +) - cpuBefore
+        let switches = serverPIDs.map(Self.contextSwitches).reduce(0, +) - switchesBefore
         func value(after label: String) -> String? {
             output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }?
                 .split(separator: " ", omittingEmptySubsequences: true).dropFirst(label.split(separator: " ").count).first
@@ -158,8 +178,42 @@ struct TicketBench {
         if output.contains("Non-2xx") {
             throw BenchFailure("wrk saw answers other than 200 (rate limited? not found?):\n\(output)")
         }
+        // "  431234 requests in 10.00s, ..."
+        let requests = output.split(separator: "\n").first { $0.contains(" requests in ") }?
+            .split(separator: " ").first.flatMap { Double($0) }
         return WrkFigures(rate: Double(value(after: "Requests/sec:") ?? "") ?? .nan,
-                          p50: millis(value(after: "50%")), p99: millis(value(after: "99%")))
+                          p50: millis(value(after: "50%")), p99: millis(value(after: "99%")),
+                          cpuPerRequest: requests.map { cpu / $0 }, switchesPerRequest: requests.map { Double(switches) / $0 })
+    }
+
+    /// utime + stime of a process from /proc, in seconds.
+    static func cpuSeconds(_ pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        // Fields after the command name: state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Voluntary + involuntary context switches of all of a process's threads.
+    static func contextSwitches(_ pid: Int32) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        var total = 0
+        for task in tasks {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8)) ?? ""
+            // "voluntary_ctxt_switches:\t12" and "nonvoluntary_ctxt_switches:\t3"
+            for line in status.split(separator: "\n") where line.contains("ctxt_switches:") {
+                total += line.split(separator: "\t").last.flatMap { Int($0) } ?? 0
+            }
+        }
+        return total
+    }
+
+    /// A process and its children (nginx's workers).
+    static func processGroup(of pid: Int32) -> [Int32] {
+        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return [pid] + children.split(separator: " ").compactMap { Int32($0) }
     }
 
     func which(_ tool: String) -> String? {

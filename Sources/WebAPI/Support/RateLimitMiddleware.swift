@@ -7,10 +7,6 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     let limiter: ClientRateLimiter
 
-    init(_ limit: RateLimit) {
-        limiter = ClientRateLimiter(limit: limit)
-    }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {

@@ -19,19 +19,24 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.xFrameOptions] = "DENY"
-        if response.headers[.contentType]?.hasPrefix("text/html") == true {
-            if let policy = response.headers[.contentSecurityPolicy] {
-                if !Self.mentionsFrameAncestors(policy) {
-                    response.headers[.contentSecurityPolicy] = policy + "; frame-ancestors 'none'"
+        Self.secure(&response.headers)
+        return response
+    }
+
+    /// Adds the headers to one response's; the lookup fast path applies it to its own.
+    static func secure(_ headers: inout HTTPFields) {
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.referrerPolicy] = "no-referrer"
+        headers[.xFrameOptions] = "DENY"
+        if headers[.contentType]?.hasPrefix("text/html") == true {
+            if let policy = headers[.contentSecurityPolicy] {
+                if !mentionsFrameAncestors(policy) {
+                    headers[.contentSecurityPolicy] = policy + "; frame-ancestors 'none'"
                 }
             } else {
-                response.headers[.contentSecurityPolicy] = Self.minimalPagePolicy
+                headers[.contentSecurityPolicy] = minimalPagePolicy
             }
         }
-        return response
     }
 }
 

@@ -8,8 +8,8 @@ import Storage
 /// (`/t/{code}`, and `/T/{code}` as upper-case QR URLs arrive), the same as JSON
 /// (`/api/v1/tickets/{code}`), and GS1 Digital Link paths (`/01/{gtin}/10/{lot}`).
 struct LookupRoutes {
-    let dependencies: APIDependencies
-    let cache = LookupCache()
+    let lookup: PublicLookup
+    var dependencies: APIDependencies { lookup.dependencies }
     /// The "not genuine" pages never change: rendered once.
     static let notGenuine: [PageLanguage: ByteBuffer] = [
         .zh: ByteBuffer(string: TicketPage.notGenuine(language: .zh)),
@@ -21,7 +21,7 @@ struct LookupRoutes {
             router.get("\(prefix)/{code}") { request, context in
                 let language = PageLanguage.from(acceptLanguage: request.headers[.acceptLanguage])
                 do {
-                    return Self.html(try answer(try context.parameters.require("code"), variant: language.rawValue), status: .ok)
+                    return Self.html(try lookup.answer(try context.parameters.require("code"), variant: language.rawValue), status: .ok)
                 } catch is TicketLookup.Failure {
                     return Self.html(Self.notGenuine[language]!, status: .notFound)
                 }
@@ -29,7 +29,7 @@ struct LookupRoutes {
         }
         router.get("/api/v1/tickets/{code}") { _, context in
             do {
-                let body = try answer(try context.parameters.require("code"), variant: "json")
+                let body = try lookup.answer(try context.parameters.require("code"), variant: "json")
                 var headers = HTTPFields()
                 headers[.contentType] = "application/json; charset=utf-8"
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
@@ -48,27 +48,6 @@ struct LookupRoutes {
             }
             return JSONBody.response(BatchPublicView(batch, market: dependencies.model.site(batch.site)?.name))
         }
-    }
-
-    /// The page (`zh`, `en`) or JSON (`json`) for a code: verified first, then from the cache
-    /// while it is current, else read and rendered.
-    private func answer(_ text: String, variant: String) throws -> ByteBuffer {
-        guard let service = dependencies.traceability else {
-            throw APIError(.serviceUnavailable, "unavailable", "traceability is not running")
-        }
-        let code = try TicketLookup.verify(text, keyring: service.issuer.keyring)
-        let id = code.ticketID.rawValue
-        if let body = cache.body(ticket: id, variant: variant, batches: service.batches, model: dependencies.model) {
-            return body
-        }
-        let lookup = try TicketLookup.load(code, store: dependencies.store, model: dependencies.model)
-        let body = if let language = PageLanguage(rawValue: variant) {
-            ByteBuffer(string: TicketPage.render(lookup, language: language))
-        } else {
-            ByteBuffer(bytes: JSONBody.encode(lookup))
-        }
-        cache.store(body, ticket: id, variant: variant, from: lookup)
-        return body
     }
 
     /// Built once: every page answer carries the same headers.

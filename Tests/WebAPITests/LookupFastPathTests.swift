@@ -1,0 +1,234 @@
+import Foundation
+import Gateway
+import Hummingbird
+import HummingbirdTesting
+import KitchenModel
+import Logging
+import Testing
+@testable import WebAPI
+
+/// The lookup fast path on a real server socket: a cached page is answered before the router
+/// with the router's own bytes and headers, and everything it does not fully decide still
+/// reaches the router, in order.
+@Suite struct LookupFastPathTests {
+    /// A live server (real NIO socket, the gateway's own pipeline) over the web fixture.
+    private func serve(limit: RateLimit? = nil,
+                       _ body: @Sendable (any TestClientProtocol, PublicLookup, WebFixture) async throws -> Void)
+        async throws
+    {
+        let fixture = try WebFixture()
+        var dependencies = fixture.dependencies
+        dependencies.lookupRateLimit = limit
+        let lookup = PublicLookup(dependencies)
+        let app = buildApplication(dependencies, lookup: lookup, host: "127.0.0.1", port: 0, services: [],
+                                   logger: Logger(label: "test"))
+        try await app.test(.live) { client in
+            try await fixture.addBatches(client)
+            try await body(client, lookup, fixture)
+        }
+    }
+
+    private static func fast(_ lookup: PublicLookup) -> Int { lookup.fastAnswers.load(ordering: .relaxed) }
+
+    @Test func aCachedPageIsAnsweredBeforeTheRouterWithTheRoutersBytesAndHeaders() async throws {
+        try await serve { client, lookup, fixture in
+            for language in ["zh-CN,zh;q=0.9", "en-GB,en;q=0.8"] {
+                let headers: HTTPFields = [.acceptLanguage: language]
+                let before = Self.fast(lookup)
+                let first = try await client.execute(uri: "/t/\(fixture.ticketInScope)", method: .get, headers: headers)
+                #expect(Self.fast(lookup) == before, "a first scan renders through the router")
+                let second = try await client.execute(uri: "/t/\(fixture.ticketInScope)", method: .get, headers: headers)
+                #expect(Self.fast(lookup) == before + 1, "the next scan of the same code is a cached answer")
+
+                #expect(first.status == .ok && second.status == .ok)
+                #expect(second.body == first.body)
+                #expect(String(buffer: second.body).contains(language.hasPrefix("en") ? "Genuine" : "正品"))
+                func comparable(_ fields: HTTPFields) -> [String] {
+                    fields.filter { $0.name != .date }.map { "\($0.name.canonicalName): \($0.value)" }.sorted()
+                }
+                #expect(comparable(second.headers) == comparable(first.headers))
+                #expect(second.headers[.date] != nil)
+                #expect(second.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            }
+        }
+    }
+
+    @Test func aRecallIsOnTheVeryNextScan() async throws {
+        try await serve { client, lookup, fixture in
+            for _ in 0..<2 { _ = try await client.execute(uri: "/t/\(fixture.ticketInScope)", method: .get) }
+            let cachedAnswers = Self.fast(lookup)
+            try fixture.service.recall(BatchID("b-in")!, reason: "农药残留超标", actor: "inspector", at: webT0 + 60_000)
+            let page = try await client.execute(uri: "/t/\(fixture.ticketInScope)", method: .get)
+            #expect(Self.fast(lookup) == cachedAnswers, "a stale entry is not served")
+            #expect(String(buffer: page.body).contains("农药残留超标"))
+            _ = try await client.execute(uri: "/t/\(fixture.ticketInScope)", method: .get)
+            #expect(Self.fast(lookup) == cachedAnswers + 1, "the recalled page is cached in turn")
+        }
+    }
+
+    @Test func whatItDoesNotDecideGoesToTheRouter() async throws {
+        try await serve { client, lookup, fixture in
+            let code = fixture.ticketInScope
+            _ = try await client.execute(uri: "/t/\(code)", method: .get)
+            let before = Self.fast(lookup)
+            let head = try await client.execute(uri: "/t/\(code)", method: .head)
+            #expect(head.status == .methodNotAllowed, "the router's answer: the page is GET only")
+            let query = try await client.execute(uri: "/t/\(code)?from=poster", method: .get)
+            #expect(query.status == .ok)
+            let forged = try await client.execute(uri: "/t/\(String(code.dropLast()))A", method: .get)
+            #expect(forged.status == .notFound)
+            #expect(String(buffer: forged.body).contains("非正品溯源码"))
+            let json = try await client.execute(uri: "/api/v1/tickets/\(code)", method: .get)
+            #expect(json.status == .ok)
+            #expect(Self.fast(lookup) == before)
+        }
+    }
+
+    @Test func aRateLimitedClientGetsTheRoutersRefusal() async throws {
+        try await serve(limit: RateLimit(burst: 3, perSecond: 0.001)) { client, lookup, fixture in
+            // The batches went in through the API, outside the limited group: the bucket is full.
+            let statuses = try await (0..<5).asyncMap { _ in
+                try await client.execute(uri: "/t/\(fixture.ticketInScope)", method: .get).status
+            }
+            #expect(statuses == [.ok, .ok, .ok, .tooManyRequests, .tooManyRequests])
+            #expect(Self.fast(lookup) == 2, "one token per answered scan, whichever path answered it")
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await serve { client, lookup, fixture in
+            let port = try #require(client.port)
+            let page = "GET /t/\(fixture.ticketInScope) HTTP/1.1\r\nHost: x\r\n\r\n"
+            _ = try await RawHTTP.exchange(port: port, requests: [page], expecting: 1)
+            let before = Self.fast(lookup)
+            // The page could be answered at once, but the router still holds the request before it.
+            let answers = try await RawHTTP.exchange(port: port, requests: [
+                "GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n", page, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", page, page,
+            ], expecting: 5)
+            #expect(answers.map { $0.contentType.prefix(9) } == ["applicati", "text/html", "applicati", "text/html", "text/html"])
+            #expect(answers.allSatisfy { $0.status == 200 })
+            #expect(answers[0].body.contains("\"openapi\""))
+            #expect(answers[2].body.contains("mqtt_connected"))
+            // Pages first: answered here, then the router's answer follows them.
+            let pagesFirst = try await RawHTTP.exchange(port: port, requests: [page, page, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"],
+                                                  expecting: 3)
+            #expect(pagesFirst.map { $0.contentType.prefix(9) } == ["text/html", "text/html", "applicati"])
+            #expect(Self.fast(lookup) - before == 2)
+        }
+    }
+
+    @Test func connectionCloseIsTheRoutersToHonour() async throws {
+        try await serve { client, lookup, fixture in
+            let port = try #require(client.port)
+            let page = "GET /t/\(fixture.ticketInScope) HTTP/1.1\r\nHost: x\r\n"
+            _ = try await RawHTTP.exchange(port: port, requests: [page + "\r\n"], expecting: 1)
+            let before = Self.fast(lookup)
+            let answers = try await RawHTTP.exchange(port: port, requests: [page + "Connection: close\r\n\r\n"], expecting: 1,
+                                               thenClosed: true)
+            #expect(answers.first?.status == 200)
+            #expect(Self.fast(lookup) == before)
+        }
+    }
+
+    @Test func theDateHeaderIsAnIMFFixdate() {
+        #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.format(1_795_339_840) == "Sun, 22 Nov 2026 09:30:40 GMT")
+    }
+}
+
+extension Range where Bound == Int {
+    fileprivate func asyncMap<T>(_ transform: (Int) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for i in self { out.append(try await transform(i)) }
+        return out
+    }
+}
+
+struct RawHTTPError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// HTTP/1.1 over a plain socket, for what a client library hides: pipelining.
+enum RawHTTP {
+    struct Answer {
+        var status: Int
+        var contentType: String
+        var body: String
+    }
+
+    /// Writes all requests at once on one connection and reads `expecting` responses; with
+    /// `thenClosed`, also requires the server to close the connection after them. The blocking
+    /// socket runs on a thread of its own: on the concurrency pool it would starve the server.
+    static func exchange(port: Int, requests: [String], expecting: Int, thenClosed: Bool = false) async throws
+        -> [Answer]
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    try blockingExchange(port: port, requests: requests, expecting: expecting, thenClosed: thenClosed)
+                })
+            }.start()
+        }
+    }
+
+    private static func blockingExchange(port: Int, requests: [String], expecting: Int, thenClosed: Bool) throws
+        -> [Answer]
+    {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        let bytes = Array(requests.joined().utf8)
+        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw POSIXError(.EIO) }
+
+        var buffer: [UInt8] = []
+        var answers: [Answer] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while answers.count < expecting {
+            if let (answer, used) = parse(buffer) {
+                answers.append(answer)
+                buffer.removeFirst(used)
+                continue
+            }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else {
+                throw RawHTTPError(description: "after \(answers.count) of \(expecting) answers, recv \(n) errno \(errno), "
+                    + "unparsed: \(String(decoding: buffer.prefix(300), as: UTF8.self))")
+            }
+            buffer += chunk[0..<n]
+        }
+        if thenClosed {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n == 0 else { throw POSIXError(.EISCONN) }
+        }
+        return answers
+    }
+
+    /// One complete response at the start of `bytes` (Content-Length framing), with its size.
+    private static func parse(_ bytes: [UInt8]) -> (Answer, Int)? {
+        let separator = Array("\r\n\r\n".utf8)
+        guard let end = (0..<max(0, bytes.count - 3)).first(where: { Array(bytes[$0..<$0 + 4]) == separator }) else {
+            return nil
+        }
+        let head = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+        var fields: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let length = Int(fields["content-length"] ?? "0") ?? 0
+        guard bytes.count >= end + 4 + length else { return nil }
+        let status = Int(head[0].split(separator: " ")[1]) ?? 0
+        let body = String(decoding: bytes[(end + 4)..<(end + 4 + length)], as: UTF8.self)
+        return (Answer(status: status, contentType: fields["content-type"] ?? "", body: body), end + 4 + length)
+    }
+}
