@@ -9,6 +9,9 @@ enum EPCISExport {
     static func document(batch: Batch, history: [BatchChange], tickets: [Ticket], now: EpochMillis) -> [UInt8] {
         let epcClass = epcClass(of: batch)
         let readPoint = ["id": "urn:brightkitchen:site:\(batch.site)"]
+        // One formatter per document: a batch can have tens of thousands of sales events.
+        let formatter = isoFormatter()
+        func isoTime(_ ms: EpochMillis) -> String { formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)) }
         func event(_ at: EpochMillis, action: String, bizStep: String, disposition: String?,
                    quantity: Double?, uom: String?, extra: [String: Any] = [:]) -> [String: Any] {
             var e: [String: Any] = [
@@ -81,9 +84,9 @@ enum EPCISExport {
         }
     }
 
-    static func isoTime(_ ms: EpochMillis) -> String {
+    static func isoFormatter() -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+        return formatter
     }
 }
