@@ -67,6 +67,7 @@ let package = Package(
         .target(name: "WebAPI", dependencies: [
             "Gateway", "Storage", "KitchenModel", "KitchenRules", "Traceability",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.embedInCode("OpenAPI/openapi.json")]),
         .executableTarget(name: "brightkitchen", dependencies: [

@@ -15,6 +15,10 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
     let lookup = router.group()
     if let limit = dependencies.lookupRateLimit { lookup.add(middleware: RateLimitMiddleware(limit)) }
     LookupRoutes(dependencies: dependencies).add(to: lookup)
+    let pages = router.group().add(middleware: PageErrorMiddleware())
+    LoginRoutes(dependencies: dependencies).add(to: pages)
+    DashboardRoutes(dependencies: dependencies).addOpen(to: pages)
+    DashboardRoutes(dependencies: dependencies).add(to: pages.group().add(middleware: CookieAuthMiddleware(store: dependencies.store)))
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)
