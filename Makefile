@@ -15,8 +15,10 @@ demo: build
 
 # One suite at a time: the integration suites each start a mosquitto and a gateway process,
 # and on a small machine running them side by side turns timeouts into false failures.
+# Then the dashboard in headless Chromium (screenshots in .build/browser-test/).
 test: setup
 	$(SWIFT) test --no-parallel
+	scripts/browser-test
 
 bench: setup
 	scripts/bench-ingest

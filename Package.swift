@@ -69,6 +69,7 @@ let package = Package(
         .target(name: "WebAPI", dependencies: [
             "Gateway", "Storage", "KitchenModel", "KitchenRules", "Traceability",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

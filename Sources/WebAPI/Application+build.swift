@@ -19,6 +19,10 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     let lookupGroup = router.group()
     if let limiter = lookup.limiter { lookupGroup.add(middleware: RateLimitMiddleware(limiter: limiter)) }
     LookupRoutes(lookup: lookup).add(to: lookupGroup)
+    let pages = router.group().add(middleware: PageErrorMiddleware())
+    LoginRoutes(dependencies: dependencies).add(to: pages)
+    DashboardRoutes(dependencies: dependencies).addOpen(to: pages)
+    DashboardRoutes(dependencies: dependencies).add(to: pages.group().add(middleware: CookieAuthMiddleware(store: dependencies.store)))
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)

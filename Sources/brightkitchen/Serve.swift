@@ -43,6 +43,7 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
         model: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
         alarms: runtime.alarms, traceability: runtime.traceability, health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })
     dependencies.lookupRateLimit = lookupRateLimit
+    dependencies.rules = runtime.configuration.rules
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [
         "http": "http://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)", "database": "\(c.databasePath)",

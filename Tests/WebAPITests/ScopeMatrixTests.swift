@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import KitchenModel
 import WebAPI
 
 /// One protected route with a resource inside and one outside a `4201` (Wuhan) regulator's scope.
@@ -21,6 +22,33 @@ private let openRoutes: Set<String> = [
     "GET /healthz", "GET /openapi.json", "GET /t/{code}", "GET /T/{code}", "GET /api/v1/tickets/{code}",
     "GET /01/{gtin}/10/{lot}",
 ]
+
+/// The dashboard's open routes: its login form and the static refresh script.
+private let openPageRoutes: Set<String> = ["GET /login", "POST /login", "POST /logout", "GET /dashboard/live.js"]
+
+/// The dashboard's pages, with the cookie instead of the bearer token. `/dashboard` has no
+/// out-of-scope variant: it sends every token to its own start page.
+private func pageMatrix(_ f: WebFixture) -> [ScopedRoute] {
+    let (ein, eout) = (f.evidenceInScope, f.evidenceOutOfScope)
+    var routes = [
+        ScopedRoute(method: .get, pattern: "/dashboard", inScope: "/dashboard", outOfScope: "/dashboard"),
+        ScopedRoute(method: .get, pattern: "/dashboard/regions/{code}", inScope: "/dashboard/regions/4201",
+                    outOfScope: "/dashboard/regions/4301"),
+        ScopedRoute(method: .get, pattern: "/dashboard/sites/{id}", inScope: "/dashboard/sites/canteen-01",
+                    outOfScope: "/dashboard/sites/canteen-02"),
+        ScopedRoute(method: .get, pattern: "/dashboard/alarms/{id}", inScope: "/dashboard/alarms/al_in",
+                    outOfScope: "/dashboard/alarms/al_cs"),
+        ScopedRoute(method: .get, pattern: "/dashboard/evidence/{id}/original.jpg", inScope: "/dashboard/evidence/\(ein)/original.jpg",
+                    outOfScope: "/dashboard/evidence/\(eout)/original.jpg"),
+        ScopedRoute(method: .get, pattern: "/dashboard/evidence/{id}/thumbnail.jpg",
+                    inScope: "/dashboard/evidence/\(ein)/thumbnail.jpg", outOfScope: "/dashboard/evidence/\(eout)/thumbnail.jpg"),
+    ]
+    for action in ["ack", "rectify", "close"] {
+        routes.append(ScopedRoute(method: .post, pattern: "/dashboard/alarms/{id}/\(action)", inScope: "/dashboard/alarms/al_v/\(action)",
+                                  outOfScope: "/dashboard/alarms/al_cs/\(action)", body: "by=x&action=fixed&note=seen"))
+    }
+    return routes
+}
 
 private func matrix(_ f: WebFixture) -> [ScopedRoute] {
     let (tin, tout) = (f.ticketInScope, f.ticketOutOfScope)
@@ -88,7 +116,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
     @Test func everyProtectedRouteIsInTheMatrix() throws {
         let f = try WebFixture()
         let registered = Set(f.router().routes.map { "\($0.method) \($0.path)" }).subtracting(openRoutes)
-        let tested = Set(matrix(f).map(\.description))
+            .subtracting(openPageRoutes)
+        let tested = Set((matrix(f) + pageMatrix(f)).map(\.description))
         #expect(registered.subtracting(tested).isEmpty, "routes without a scope test: \(registered.subtracting(tested).sorted())")
         #expect(tested.subtracting(registered).isEmpty, "tests of routes that do not exist: \(tested.subtracting(registered).sorted())")
     }
@@ -139,6 +168,78 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
                     let served: Set<HTTPResponse.Status> = route.pattern.hasPrefix("/api/v1/alarms/{id}/") && route.method == .post
                         ? [.serviceUnavailable] : [.ok, .created]
                     #expect(served.contains(response.status), "\(route): \(response.status) \(String(buffer: response.body))")
+                }
+            }
+        }
+    }
+}
+
+/// The same walk for the dashboard's pages, logged in by cookie: without a session a page is a
+/// redirect to the login form (a post a 401 page), outside the scope a 403 page, inside it served.
+@Suite struct PageScopeMatrixTests {
+    static func session(_ f: WebFixture, _ role: Role, _ scope: String?) throws -> (cookie: String, csrf: String) {
+        let (token, _) = try f.store.createToken(role: role, scope: scope, now: webT0)
+        return ("bk_session=\(token)", DashboardPageTests.csrf(token))
+    }
+
+    static func headers(_ session: (cookie: String, csrf: String)?) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let session { headers[.cookie] = session.cookie }
+        return headers
+    }
+
+    fileprivate static func body(_ route: ScopedRoute, _ session: (cookie: String, csrf: String)?) -> ByteBuffer? {
+        route.body.map { ByteBuffer(string: $0 + "&csrf=" + (session?.csrf ?? "")) }
+    }
+
+    @Test func withoutASessionPagesRedirectToLoginAndPostsAre401() async throws {
+        let f = try WebFixture()
+        let routes = pageMatrix(f)
+        try await f.test { client in
+            for route in routes {
+                try await client.execute(uri: route.outOfScope, method: route.method, headers: Self.headers(nil),
+                                         body: Self.body(route, nil)) { response in
+                    if route.method == .get {
+                        #expect(response.status == .seeOther, "\(route)")
+                        #expect(response.headers[.location]?.hasPrefix("/login?next=/dashboard") == true, "\(route)")
+                    } else {
+                        #expect(response.status == .unauthorized, "\(route)")
+                        #expect(response.headers[.contentType]?.hasPrefix("text/html") == true, "\(route)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryPage() async throws {
+        let f = try WebFixture()
+        let wuhan = try Self.session(f, .regulator, "4201")
+        let routes = pageMatrix(f).filter { $0.pattern != "/dashboard" }
+        try await f.test { client in
+            for route in routes {
+                try await client.execute(uri: route.outOfScope, method: route.method, headers: Self.headers(wuhan),
+                                         body: Self.body(route, wuhan)) { response in
+                    #expect(response.status == .forbidden, "\(route): \(String(buffer: response.body))")
+                    #expect(response.headers[.contentType]?.hasPrefix("text/html") == true, "\(route)")
+                }
+            }
+        }
+    }
+
+    @Test func aWuhanRegulatorIsServedInsideWuhanOnEveryPage() async throws {
+        let f = try WebFixture()
+        let wuhan = try Self.session(f, .regulator, "4201")
+        let routes = pageMatrix(f)
+        try await f.test { client in
+            for route in routes {
+                guard let uri = route.inScope else { continue }
+                try await client.execute(uri: uri, method: route.method, headers: Self.headers(wuhan),
+                                         body: Self.body(route, wuhan)) { response in
+                    // `/dashboard` sends a regulator to its region; the actions need the alarm
+                    // engine, which this fixture does not run: 503 proves authorization passed.
+                    let served: HTTPResponse.Status = route.pattern == "/dashboard" ? .seeOther
+                        : route.method == .post ? .serviceUnavailable : .ok
+                    #expect(response.status == served, "\(route): \(response.status) \(String(buffer: response.body))")
                 }
             }
         }

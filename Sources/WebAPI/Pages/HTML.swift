@@ -1,3 +1,4 @@
+import Hummingbird
 import Traceability
 
 /// Escapes text for HTML element content and double-quoted attributes (the receipts' SVG
@@ -9,6 +10,12 @@ enum HTML {
 /// The pages' language: Chinese unless the browser prefers English.
 enum PageLanguage: String {
     case zh, en
+
+    /// `?lang=zh|en` when given (a link on every dashboard page), else `Accept-Language`.
+    static func of(_ request: Request) -> PageLanguage {
+        request.uri.queryParameters.get("lang").flatMap(PageLanguage.init(rawValue:))
+            ?? from(acceptLanguage: request.headers[.acceptLanguage])
+    }
 
     /// Reads `Accept-Language` by its q-values; only zh and en are offered. Works on the bytes:
     /// every scanned code asks, and Foundation's trimming and case mapping cost more than the page.
@@ -54,6 +61,26 @@ enum PageStyle {
         .pass{color:var(--ok);font-weight:700}.fail{color:var(--bad);font-weight:700}
         .amount{font-size:1.6rem;font-weight:700}footer{color:var(--mute);font-size:.85rem;margin:1.5rem 0}
         @media(min-width:64rem){main{max-width:56rem}body{font-size:18px}}
+        main.wide{max-width:80rem}@media(min-width:100rem){main.wide{max-width:112rem}}
+        .bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between;padding:.6rem 1rem;background:#fff;border-bottom:1px solid var(--line)}
+        .crumbs{font-weight:600}.crumbs a{color:inherit}.tools{display:flex;gap:.75rem;align-items:center}.tools form{margin:0}
+        .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:.75rem}.grid .card{margin:0}
+        .card h3{margin:0 0 .35rem;font-size:1.05rem}.card h3 a{color:inherit}
+        .light{display:inline-block;width:.9rem;height:.9rem;border-radius:50%;vertical-align:-.1rem;margin-right:.35rem}
+        .light.green{background:var(--ok)}.light.yellow{background:#d4a72c}.light.red{background:var(--bad)}
+        .figures{display:flex;flex-wrap:wrap;gap:.2rem 1rem;margin:.25rem 0 0;padding:0;list-style:none;color:var(--mute)}.figures b{color:var(--ink)}
+        .reading{font-size:1.5rem;font-weight:700}.reading.out{color:var(--bad)}
+        .state{font-size:.85rem;padding:.1rem .5rem;border-radius:999px;background:#dafbe1;color:var(--ok)}
+        .state.offline,.state.silent{background:#ffebe9;color:var(--bad)}.state.stale{background:#fff8c5;color:var(--warn)}
+        .chart{width:100%;height:auto;display:block}figure{margin:0}.charts{display:grid;grid-template-columns:1fr;gap:.75rem}
+        @media(min-width:64rem){.charts{grid-template-columns:1fr 1fr}}
+        .thumbs{display:flex;flex-wrap:wrap;gap:.5rem}.thumbs img{width:160px;height:120px;object-fit:cover;border-radius:8px;border:1px solid var(--line);background:#eaeef2}
+        form.action{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0 0}
+        input[type=text],input[type=password]{flex:1 1 12rem;min-width:0;padding:.5rem;border:1px solid var(--line);border-radius:8px;font:inherit}
+        button{font:inherit;padding:.45rem .9rem;border-radius:8px;border:1px solid var(--line);background:#fff;cursor:pointer}
+        button.primary{background:var(--ink);color:#fff;border-color:var(--ink)}
+        ol.timeline{list-style:none;padding:0 0 0 1rem;margin:0;border-left:2px solid var(--line)}ol.timeline li{padding:0 0 .75rem}
+        .muted{color:var(--mute)}.overdue{color:var(--bad);font-weight:700}
         """
 
     static func page(title: String, language: PageLanguage, body: String) -> String {

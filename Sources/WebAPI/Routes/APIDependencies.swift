@@ -1,5 +1,6 @@
 import Gateway
 import KitchenModel
+import KitchenRules
 import Storage
 
 /// What the HTTP layer reads from; tests build it without a broker.
@@ -17,6 +18,8 @@ public struct APIDependencies: Sendable {
     /// Per client address on the public lookup routes (`/t/`, `/T/`, `/api/v1/tickets/`, `/01/`).
     /// Per client address on the public lookup; nil switches it off (a proxy in front limits, or a benchmark).
     public var lookupRateLimit: RateLimit? = RateLimit.publicLookup
+    /// The alarm rules' limits, drawn as lines on the dashboard's temperature charts.
+    public var rules = RuleConfig()
 
     public init(model: StateModel, store: Store, metrics: GatewayMetrics, clock: any WallClock,
                 alarms: AlarmEngine? = nil, traceability: TraceabilityService? = nil, health: @escaping @Sendable () -> HealthReport) {

@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import KitchenModel
+import KitchenRules
 import Storage
 
 /// `GET /api/v1/alarms`, `GET /api/v1/alarms/{id}` and the closed loop's actions:
@@ -42,27 +43,33 @@ struct AlarmRoutes {
                 let principal = try context.requirePrincipal()
                 let row = try visibleAlarm(context.parameters.require("id"), principal)
                 let body = try await request.decode(as: ActionBody.self, context: context)
-                let actor = Self.actor(principal, named: body.by)
-                guard let engine = dependencies.alarms else {
-                    throw APIError(.serviceUnavailable, "unavailable", "the alarm engine is not running")
-                }
-                do {
-                    let record = switch action {
-                    case "ack":
-                        try engine.acknowledge(id: row.id, by: actor, note: body.note)
-                    case "rectify":
-                        try engine.rectify(id: row.id, by: actor, action: body.action ?? "", evidence: body.evidence ?? [])
-                    default:
-                        try Self.closer(principal).map { _ in try engine.close(id: row.id, by: actor, note: body.note) }
-                            ?? { throw APIError.forbidden("only a regulator or an admin closes alarms") }()
-                    }
-                    return JSONBody.response(["alarm": AlarmView(record)])
-                } catch let error as AlarmActionError {
-                    switch error {
-                    case .notFound: throw APIError.notFound(error.description)
-                    case .refused: throw APIError(.conflict, "invalid_transition", error.description)
-                    }
-                }
+                let record = try perform(action, on: row, by: principal, body: body)
+                return JSONBody.response(["alarm": AlarmView(record)])
+            }
+        }
+    }
+
+    /// The closed loop's step `action` (`ack`, `rectify`, `close`) on a visible alarm; the API
+    /// and the dashboard's forms both come through here, so they refuse the same things.
+    func perform(_ action: String, on row: AlarmRow, by principal: Principal, body: ActionBody) throws -> AlarmRecord {
+        let actor = Self.actor(principal, named: body.by)
+        guard let engine = dependencies.alarms else {
+            throw APIError(.serviceUnavailable, "unavailable", "the alarm engine is not running")
+        }
+        do {
+            switch action {
+            case "ack":
+                return try engine.acknowledge(id: row.id, by: actor, note: body.note)
+            case "rectify":
+                return try engine.rectify(id: row.id, by: actor, action: body.action ?? "", evidence: body.evidence ?? [])
+            default:
+                guard Self.closer(principal) != nil else { throw APIError.forbidden("only a regulator or an admin closes alarms") }
+                return try engine.close(id: row.id, by: actor, note: body.note)
+            }
+        } catch let error as AlarmActionError {
+            switch error {
+            case .notFound: throw APIError.notFound(error.description)
+            case .refused: throw APIError(.conflict, "invalid_transition", error.description)
             }
         }
     }

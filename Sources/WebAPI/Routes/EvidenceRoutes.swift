@@ -57,27 +57,30 @@ struct EvidenceRoutes {
         }
         for picture in [EvidencePicture.original, .thumbnail] {
             group.get("/api/v1/evidence/{id}/\(picture.rawValue).jpg") { _, context in
-                let principal = try context.requirePrincipal()
-                let text = try context.parameters.require("id")
-                guard let id = Self.evidenceID(text), let evidence = try dependencies.store.evidence(id: id),
-                      let alarm = try dependencies.store.alarm(id: evidence.alarmID)
-                else {
-                    throw APIError.notFound("no evidence '\(text.prefix(32))'")
-                }
-                guard AlarmRoutes.visible(alarm, to: principal) else {
-                    throw APIError.forbidden("this token may not see the alarm of evidence \(id)")
-                }
-                guard let jpeg = try dependencies.store.evidencePicture(id: id, picture) else {
-                    throw APIError.notFound("no evidence '\(id)'")
-                }
-                var headers = HTTPFields()
-                headers[.contentType] = "image/jpeg"
-                // Evidence never changes once stored; it stays out of shared caches.
-                headers[.cacheControl] = "private, max-age=86400, immutable"
-                headers[HTTPFields.Element.Name("X-Content-Type-Options")!] = "nosniff"
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
+                try Self.picture(picture, id: context.parameters.require("id"), for: context.requirePrincipal(),
+                                 store: dependencies.store)
             }
         }
+    }
+
+    /// The JPEG of one piece of evidence, for whoever may see its alarm (the API and the dashboard).
+    static func picture(_ picture: EvidencePicture, id text: String, for principal: Principal, store: Store) throws -> Response {
+        guard let id = evidenceID(text), let evidence = try store.evidence(id: id), let alarm = try store.alarm(id: evidence.alarmID)
+        else {
+            throw APIError.notFound("no evidence '\(text.prefix(32))'")
+        }
+        guard AlarmRoutes.visible(alarm, to: principal) else {
+            throw APIError.forbidden("this token may not see the alarm of evidence \(id)")
+        }
+        guard let jpeg = try store.evidencePicture(id: id, picture) else {
+            throw APIError.notFound("no evidence '\(id)'")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "image/jpeg"
+        // Evidence never changes once stored; it stays out of shared caches.
+        headers[.cacheControl] = "private, max-age=86400, immutable"
+        headers[HTTPFields.Element.Name("X-Content-Type-Options")!] = "nosniff"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
     }
 
     static func url(_ id: Int64, _ picture: EvidencePicture) -> String {
