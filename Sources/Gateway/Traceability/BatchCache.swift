@@ -33,6 +33,12 @@ public final class BatchCache: Sendable {
         return loaded
     }
 
+    /// The batch if it is in memory (`.some(nil)`: known not to exist), nil if only the database
+    /// could say: for callers on an event loop, which must not wait for a read.
+    public func cachedBatch(_ id: BatchID) -> Batch?? {
+        entries.withLock { $0[id] }
+    }
+
     func update(_ batch: Batch) {
         entries.withLock { $0[batch.id] = .some(batch) }
     }

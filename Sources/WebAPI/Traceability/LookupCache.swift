@@ -20,11 +20,21 @@ final class LookupCache: Sendable {
     private let entries = Mutex<[UInt64: Entry]>([:])
     static let capacity = 20_000
 
-    /// The cached body for `variant` (`zh`, `en`, `json`), if the entry is still current.
-    func body(ticket id: UInt64, variant: String, batches: BatchCache, model: StateModel) -> ByteBuffer? {
+    /// The cached body for `variant` (`zh`, `en`, `json`), if the entry is still current. With
+    /// `memoryOnly`, a batch the batch cache would have to read from the database counts as a
+    /// miss (the lookup fast path runs on an event loop and must not block).
+    func body(ticket id: UInt64, variant: String, batches: BatchCache, model: StateModel, memoryOnly: Bool = false)
+        -> ByteBuffer?
+    {
         guard let entry = entries.withLock({ $0[id] }), let body = entry.bodies[variant] else { return nil }
-        guard batches.batch(entry.batch)?.updatedAt == entry.batchVersion, model.site(entry.site) == entry.siteConfig
-        else {
+        let batch: Batch?
+        if memoryOnly {
+            guard let cached = batches.cachedBatch(entry.batch) else { return nil }
+            batch = cached
+        } else {
+            batch = batches.batch(entry.batch)
+        }
+        guard batch?.updatedAt == entry.batchVersion, model.site(entry.site) == entry.siteConfig else {
             _ = entries.withLock { $0.removeValue(forKey: id) }
             return nil
         }

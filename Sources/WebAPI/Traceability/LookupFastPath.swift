@@ -12,7 +12,10 @@ import Synchronization
 /// headers), goes on to the router unchanged, which answers exactly as it would without it.
 ///
 /// HTTP/1.1 answers must leave in request order: a request is only answered here when no
-/// earlier request on the connection is still with the router.
+/// earlier request on the connection is still with the router. Nothing here reads the
+/// database: what is not in memory is the router's. The handler sits before Hummingbird's
+/// idle-timeout handler, which therefore does not see these requests; the gateway sets no
+/// idle timeout (if one is added, fast-path traffic must count as activity).
 final class LookupFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart

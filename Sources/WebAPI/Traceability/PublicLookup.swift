@@ -38,12 +38,13 @@ final class PublicLookup: Sendable {
     }
 
     /// The cached answer for a genuine code, or nil for anything that needs more than memory:
-    /// a forgery, an unknown or changed ticket, traceability switched off. Never blocks.
+    /// a forgery, an unknown or changed ticket, a batch not in memory, traceability switched
+    /// off. Never touches the database.
     func cachedAnswer(_ text: Substring, variant: String) -> ByteBuffer? {
         guard let service = dependencies.traceability,
               let code = try? service.issuer.keyring.verify(String(text)) else { return nil }
         return cache.body(ticket: code.ticketID.rawValue, variant: variant, batches: service.batches,
-                          model: dependencies.model)
+                          model: dependencies.model, memoryOnly: true)
     }
 
     private func traceability() throws -> TraceabilityService {
