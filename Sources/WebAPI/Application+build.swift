@@ -1,5 +1,6 @@
 import Gateway
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 
@@ -30,9 +31,15 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
 
 /// The HTTP application with the gateway's services in the same service group, so one
 /// SIGTERM/SIGINT shuts everything down in order.
-public func buildApplication(_ dependencies: APIDependencies, host: String, port: Int,
-                             services: [any Service], logger: Logger) -> some ApplicationProtocol {
-    Application(router: buildRouter(dependencies),
-                configuration: .init(address: .hostname(host, port: port), serverName: "BrightKitchen"),
-                services: services, logger: logger)
+/// With `tls`, HTTPS only (HTTP/1.1 over TLS); the files are read and checked here, so a bad
+/// certificate stops the start instead of failing every connection later.
+public func buildApplication(_ dependencies: APIDependencies, host: String, port: Int, tls: TLSFiles? = nil,
+                             services: [any Service], logger: Logger) throws -> some ApplicationProtocol {
+    let router = buildRouter(dependencies)
+    let configuration = ApplicationConfiguration(address: .hostname(host, port: port), serverName: "BrightKitchen")
+    if let tls {
+        return Application(router: router, server: try .tls(tlsConfiguration: try HTTPSConfiguration.load(tls)),
+                           configuration: configuration, services: services, logger: logger)
+    }
+    return Application(router: router, configuration: configuration, services: services, logger: logger)
 }
