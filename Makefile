@@ -1,7 +1,7 @@
 # Every target installs missing system packages first, so a fresh Debian machine needs only these.
 SWIFT ?= swift
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build demo test bench fuzz clean
 
 setup:
 	@scripts/setup
@@ -23,5 +23,9 @@ test: setup
 bench: setup
 	scripts/bench-ingest
 
+# libFuzzer harnesses, 1,000,000 executions each (Fuzz/README.md); not part of `test`.
+fuzz: setup
+	scripts/fuzz
+
 clean:
-	rm -rf .build data
+	rm -rf .build .build-fuzz data

@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // HTTPS: certificate and key loading for HummingbirdTLS (already in the graph via Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // C libraries: module maps and shim headers only.
@@ -70,6 +72,8 @@ let package = Package(
             "Gateway", "Storage", "KitchenModel", "KitchenRules", "Traceability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -99,7 +103,7 @@ let package = Package(
         .testTarget(name: "TraceabilityTests", dependencies: ["Traceability", "TestSupport"]),
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
-        .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient"]),
+        .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient"]),
         .testTarget(name: "GatewayTests", dependencies: [
@@ -112,3 +116,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harnesses (Fuzz/README.md): only when scripts/fuzz asks for them, so that the normal
+// build and test never need the fuzzer runtime or the sanitizer flags these targets are built with.
+if Context.environment["BRIGHTKITCHEN_FUZZ"] == "1" {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/Sources/FuzzSupport"),
+        .executableTarget(name: "fuzz-topic", dependencies: ["FuzzSupport", "DeviceIngest", "KitchenModel"],
+                          path: "Fuzz/Sources/fuzz-topic"),
+        .executableTarget(name: "fuzz-native", dependencies: ["FuzzSupport", "DeviceIngest", "KitchenModel"],
+                          path: "Fuzz/Sources/fuzz-native"),
+        .executableTarget(name: "fuzz-adapters", dependencies: ["FuzzSupport", "DeviceAdapters", "DeviceIngest", "KitchenModel"],
+                          path: "Fuzz/Sources/fuzz-adapters"),
+        .executableTarget(name: "fuzz-ticket", dependencies: ["FuzzSupport", "Traceability"],
+                          path: "Fuzz/Sources/fuzz-ticket"),
+        .executableTarget(name: "fuzz-jpeg", dependencies: ["FuzzSupport", "CameraVision"],
+                          path: "Fuzz/Sources/fuzz-jpeg"),
+    ]
+}

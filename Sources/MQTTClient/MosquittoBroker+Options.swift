@@ -23,6 +23,8 @@ extension MosquittoBroker {
         /// How often the in-memory state is written to disk. A SIGKILLed broker loses what
         /// arrived since the last save; a SIGTERMed one saves on the way out.
         public var autosaveIntervalSeconds: Int
+        /// A second listener that speaks only TLS, for devices on other machines; nil: none.
+        public var tlsListener: TLSListener?
         /// Lines appended verbatim to the generated mosquitto.conf.
         public var extraConfig: [String]
 
@@ -36,6 +38,7 @@ extension MosquittoBroker {
             messageSizeLimit: Int = 2_200_000,
             maxInflightMessages: Int = 1000,
             autosaveIntervalSeconds: Int = 10,
+            tlsListener: TLSListener? = nil,
             extraConfig: [String] = []
         ) {
             self.port = port
@@ -47,8 +50,32 @@ extension MosquittoBroker {
             self.messageSizeLimit = messageSizeLimit
             self.maxInflightMessages = maxInflightMessages
             self.autosaveIntervalSeconds = autosaveIntervalSeconds
+            self.tlsListener = tlsListener
             self.extraConfig = extraConfig
         }
+    }
+
+    /// A TLS-only listener. The plain listener stays on loopback for the gateway itself; this one
+    /// is what devices on the network reach. Accounts and ACL apply to both (mosquitto's default
+    /// `per_listener_settings false`).
+    public struct TLSListener: Sendable, Equatable {
+        /// Address to bind; `0.0.0.0` for every interface.
+        public var host: String
+        public var port: Int
+        /// PEM server certificate (chain: server first, then intermediates) and its private key.
+        public var certificateFile: String
+        public var keyFile: String
+
+        public init(host: String = "0.0.0.0", port: Int = 8883, certificateFile: String, keyFile: String) {
+            self.host = host
+            self.port = port
+            self.certificateFile = certificateFile
+            self.keyFile = keyFile
+        }
+
+        /// Bound to every interface or loopback, so the readiness and free-port probes on
+        /// 127.0.0.1 mean something.
+        var isLocallyReachable: Bool { ["0.0.0.0", "127.0.0.1", "localhost"].contains(host) }
     }
 
     /// The mosquitto.conf for these options.
@@ -83,6 +110,15 @@ extension MosquittoBroker {
         // Started as root, mosquitto switches to the "mosquitto" user and then cannot write
         // its log or persistence into our directory.
         if geteuid() == 0 { lines.append("user root") }
+        if let tls = options.tlsListener {
+            // Everything after a `listener` line up to the next one configures that listener.
+            lines += [
+                "listener \(tls.port) \(tls.host)",
+                "certfile \(tls.certificateFile)",
+                "keyfile \(tls.keyFile)",
+                "tls_version tlsv1.2",
+            ]
+        }
         lines += options.extraConfig
         return lines.joined(separator: "\n") + "\n"
     }

@@ -55,6 +55,15 @@ extension MosquittoBroker {
         return address
     }
 
+    /// mosquitto's own message for an unreadable certificate ends up in its log only; this
+    /// names the file before it starts.
+    static func requireReadable(_ path: String, _ what: String) throws {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw MosquittoBrokerError(operation: "read the broker's \(what) '\(path)'",
+                                       reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+    }
+
     static func findBinary() throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         let candidates = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/opt/homebrew/sbin/mosquitto"]

@@ -14,6 +14,11 @@ public final class MosquittoBroker: Sendable {
     private let process = Mutex<pid_t?>(nil)
 
     public var url: String { "mqtt://127.0.0.1:\(port)" }
+    /// The TLS listener's address as devices would name it, nil without one. A wildcard bind
+    /// address is given as loopback; devices use the host name the certificate was made for.
+    public var tlsURL: String? {
+        options.tlsListener.map { "mqtts://\($0.host == "0.0.0.0" ? "127.0.0.1" : $0.host):\($0.port)" }
+    }
     public var logFile: String { directory + "/mosquitto.log" }
     var configFile: String { directory + "/mosquitto.conf" }
     var pidFile: String { directory + "/mosquitto.pid" }
@@ -99,6 +104,11 @@ public final class MosquittoBroker: Sendable {
     private func launch() throws {
         try Self.endStaleBroker(pidFile: pidFile, logger: logger)
         try Self.ensurePortFree(port)
+        if let tls = options.tlsListener {
+            if tls.isLocallyReachable { try Self.ensurePortFree(tls.port) }
+            try Self.requireReadable(tls.certificateFile, "TLS certificate")
+            try Self.requireReadable(tls.keyFile, "TLS private key")
+        }
         let config = Self.configText(options: options, port: port, directory: directory,
                                      persistence: options.dataDirectory != nil)
         do {
@@ -107,11 +117,12 @@ public final class MosquittoBroker: Sendable {
             throw MosquittoBrokerError(operation: "write \(configFile)", reason: "\(error)")
         }
         let binary = try Self.findBinary()
+        let logOffset = ((try? FileManager.default.attributesOfItem(atPath: logFile))?[.size] as? NSNumber)?.uint64Value ?? 0
         let pid = try Self.spawn(binary, arguments: ["-c", configFile], stderrPath: stderrFile)
         process.withLock { $0 = pid }
         try? "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
         do {
-            try waitUntilListening(pid: pid, within: .seconds(5))
+            try waitUntilListening(pid: pid, logOffset: logOffset, within: .seconds(5))
         } catch {
             terminate()
             throw error
@@ -134,7 +145,16 @@ public final class MosquittoBroker: Sendable {
         }.joined(separator: "\n")
     }
 
-    private func waitUntilListening(pid: pid_t, within timeout: Duration) throws {
+    /// Whether mosquitto logged that all its listeners are up since the log had `offset` bytes.
+    private func logSaysRunning(after offset: UInt64) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: logFile) else { return false }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        let text = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+        return text.contains(" running\n")
+    }
+
+    private func waitUntilListening(pid: pid_t, logOffset: UInt64, within timeout: Duration) throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             var status: Int32 = 0
@@ -143,7 +163,12 @@ public final class MosquittoBroker: Sendable {
                 throw MosquittoBrokerError(operation: "start mosquitto on port \(port)",
                                            reason: "it exited with status \(status)\n\(diagnosticTail())")
             }
-            if Self.acceptsConnections(port: port) { return }
+            // mosquitto loads a TLS listener's certificate and key only after that socket listens,
+            // and exits if they are bad: with TLS, only its "running" log line means ready.
+            if Self.acceptsConnections(port: port),
+               options.tlsListener == nil || logSaysRunning(after: logOffset) {
+                return
+            }
             usleep(20_000)
         }
         throw MosquittoBrokerError(operation: "start mosquitto on port \(port)",

@@ -1,5 +1,7 @@
 import Gateway
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 
@@ -39,18 +41,22 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
 /// The HTTP application with the gateway's services in the same service group, so one
 /// SIGTERM/SIGINT shuts everything down in order. Scanned codes whose answer is cached are
 /// served by `LookupFastPath` before the router (see there); everything else by the router.
-public func buildApplication(_ dependencies: APIDependencies, host: String, port: Int,
-                             services: [any Service], logger: Logger) -> some ApplicationProtocol {
-    buildApplication(dependencies, lookup: PublicLookup(dependencies), host: host, port: port, services: services,
-                     logger: logger)
+/// With `tls`, HTTPS only (HTTP/1.1 over TLS); the files are read and checked here, so a bad
+/// certificate stops the start instead of failing every connection later.
+public func buildApplication(_ dependencies: APIDependencies, host: String, port: Int, tls: TLSFiles? = nil,
+                             services: [any Service], logger: Logger) throws -> some ApplicationProtocol {
+    try buildApplication(dependencies, lookup: PublicLookup(dependencies), host: host, port: port, tls: tls,
+                         services: services, logger: logger)
 }
 
 func buildApplication(_ dependencies: APIDependencies, lookup: PublicLookup, host: String, port: Int,
-                      services: [any Service], logger: Logger) -> some ApplicationProtocol {
+                      tls: TLSFiles? = nil, services: [any Service], logger: Logger) throws -> some ApplicationProtocol {
     let serverName = "BrightKitchen"
-    return Application(router: buildRouter(dependencies, lookup: lookup),
-                       server: .http1(configuration: .init(
-                           additionalChannelHandlers: [LookupFastPath(lookup: lookup, serverName: serverName)])),
+    let http1 = HTTPServerBuilder.http1(configuration: .init(
+        additionalChannelHandlers: [LookupFastPath(lookup: lookup, serverName: serverName)]))
+    var server = http1
+    if let tls { server = try .tls(http1, tlsConfiguration: try HTTPSConfiguration.load(tls)) }
+    return Application(router: buildRouter(dependencies, lookup: lookup), server: server,
                        configuration: .init(address: .hostname(host, port: port), serverName: serverName),
                        services: services, logger: logger)
 }

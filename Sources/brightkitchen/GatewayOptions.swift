@@ -28,6 +28,24 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "HTTP listen address (env BK_HTTP_HOST).")
     var httpHost: String?
 
+    @Option(help: "Serve HTTPS: PEM certificate chain file (env BK_HTTP_TLS_CERT); needs --http-tls-key.")
+    var httpTlsCert: String?
+
+    @Option(help: "Serve HTTPS: PEM private key file (env BK_HTTP_TLS_KEY).")
+    var httpTlsKey: String?
+
+    @Option(help: "Embedded broker: also listen for devices over TLS with this PEM certificate chain (env BK_BROKER_TLS_CERT); needs --broker-tls-key.")
+    var brokerTlsCert: String?
+
+    @Option(help: "Embedded broker: PEM private key of the TLS listener (env BK_BROKER_TLS_KEY).")
+    var brokerTlsKey: String?
+
+    @Option(help: "Embedded broker: TLS listener port (env BK_BROKER_TLS_PORT). Default: 8883.")
+    var brokerTlsPort: Int?
+
+    @Option(help: "Embedded broker: TLS listener address (env BK_BROKER_TLS_HOST). Default: 0.0.0.0.")
+    var brokerTlsHost: String?
+
     @Option(help: "Gateway id: MQTT client id and state topic (env BK_GATEWAY_ID).")
     var gatewayId: String?
 
@@ -86,6 +104,24 @@ struct GatewayOptions: ParsableArguments {
             c.httpPort = port
         }
         c.httpHost = httpHost ?? env["BK_HTTP_HOST"] ?? c.httpHost
+        c.httpTLS = try Self.tlsFiles(certificate: httpTlsCert ?? env["BK_HTTP_TLS_CERT"],
+                                      key: httpTlsKey ?? env["BK_HTTP_TLS_KEY"], flag: "--http-tls")
+        if let files = c.httpTLS { _ = try HTTPSConfiguration.load(files) }
+        if let files = try Self.tlsFiles(certificate: brokerTlsCert ?? env["BK_BROKER_TLS_CERT"],
+                                         key: brokerTlsKey ?? env["BK_BROKER_TLS_KEY"], flag: "--broker-tls") {
+            guard c.brokerURL == nil else {
+                throw ValidationError("--broker-tls-cert configures the embedded broker; with --broker the external broker's own TLS applies")
+            }
+            var tls = BrokerTLS(files: files)
+            if let port = brokerTlsPort ?? env["BK_BROKER_TLS_PORT"].flatMap(Int.init) {
+                guard (1...65_535).contains(port) else { throw ValidationError("--broker-tls-port \(port) is not a TCP port") }
+                tls.port = port
+            }
+            tls.host = brokerTlsHost ?? env["BK_BROKER_TLS_HOST"] ?? tls.host
+            c.brokerTLS = tls
+        } else if brokerTlsPort != nil || brokerTlsHost != nil {
+            throw ValidationError("--broker-tls-port and --broker-tls-host need --broker-tls-cert and --broker-tls-key")
+        }
         c.gatewayID = gatewayId ?? env["BK_GATEWAY_ID"] ?? c.gatewayID
         c.provisioning = provisioning
         if let days = retentionDays ?? env["BK_RETENTION_DAYS"].flatMap(Int.init) {
@@ -136,6 +172,23 @@ struct GatewayOptions: ParsableArguments {
             }
         }
         return c
+    }
+
+    /// Both files or neither; each must be readable now rather than at the first connection.
+    private static func tlsFiles(certificate: String?, key: String?, flag: String) throws -> TLSFiles? {
+        switch (certificate, key) {
+        case (nil, nil):
+            return nil
+        case (let certificate?, let key?):
+            for (path, what) in [(certificate, "cert"), (key, "key")] where !FileManager.default.isReadableFile(atPath: path) {
+                throw ValidationError("\(flag)-\(what) '\(path)' is not a readable file")
+            }
+            // Absolute, because the broker's config file and a restart may not share our directory.
+            return TLSFiles(certificate: URL(fileURLWithPath: certificate).standardizedFileURL.path,
+                            privateKey: URL(fileURLWithPath: key).standardizedFileURL.path)
+        default:
+            throw ValidationError("\(flag)-cert and \(flag)-key go together: give both PEM files")
+        }
     }
 
     func makeLogger(label: String) -> Logger {

@@ -46,9 +46,11 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     dependencies.rules = runtime.configuration.rules
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [
-        "http": "http://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)", "database": "\(c.databasePath)",
+        "http": "\(c.httpTLS == nil ? "http" : "https")://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)",
+        "broker_tls": "\(runtime.broker?.tlsURL ?? "none")", "database": "\(c.databasePath)",
     ])
-    let app = buildApplication(dependencies, host: c.httpHost, port: c.httpPort, services: [], logger: logger)
+    let app = try buildApplication(dependencies, host: c.httpHost, port: c.httpPort, tls: c.httpTLS, services: [],
+                                   logger: logger)
     // One group, started in order and shut down in reverse: extras (simulator) first, then HTTP,
     // then the gateway's MQTT client, the batch writer and the broker last.
     let services: [ServiceGroupConfiguration.ServiceConfiguration] =

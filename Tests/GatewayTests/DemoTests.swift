@@ -1,4 +1,6 @@
 import Foundation
+import MQTTClient
+import Storage
 import TestSupport
 import Testing
 
@@ -19,6 +21,18 @@ import FoundationNetworking
         ], logDirectory: dir.path)
         defer { demo.kill() }
 
+        let (token, liveSites, totalSites) = try await waitForLiveSites(demo, port: port, started: started)
+        #expect(token != nil, "the banner prints an admin token:\n\(demo.stdout)\n\(demo.stderr.suffix(2000))")
+        #expect(totalSites >= 3)
+        #expect(liveSites == totalSites, "\(liveSites) of \(totalSites) sites live after 30 s")
+        demo.terminate(timeout: .seconds(15))
+        #expect(demo.process.terminationStatus == 0, "\(demo.stderr.suffix(2000))")
+    }
+
+    /// Polls the sites API until every site has a device online, for at most 30 s from `started`.
+    func waitForLiveSites(_ demo: ChildProcess, port: Int, started: ContinuousClock.Instant) async throws
+        -> (token: String?, live: Int, total: Int)
+    {
         var token: String?
         var liveSites = 0
         var totalSites = -1
@@ -38,10 +52,33 @@ import FoundationNetworking
             }
             try await Task.sleep(for: .milliseconds(250))
         }
-        #expect(token != nil, "the banner prints an admin token:\n\(demo.stdout)\n\(demo.stderr.suffix(2000))")
+        return (token, liveSites, totalSites)
+    }
+
+    /// `demo --secure-broker`: the simulated fleet logs in with per-device accounts and every site
+    /// comes online, while the broker refuses an anonymous client.
+    @Test func secureBrokerAdmitsTheProvisionedFleetOnly() async throws {
+        let dir = TemporaryDirectory("bk-demo-secure")
+        let port = freePort()
+        let binary = productsDirectory().appendingPathComponent("brightkitchen").path
+        let started = ContinuousClock.now
+        let demo = try ChildProcess(executable: binary, arguments: [
+            "demo", "--secure-broker", "--data-dir", dir.path, "--http-port", "\(port)", "--seconds", "60",
+            "--fleet", repositoryRoot().appendingPathComponent("devices/demo-fleet.yaml").path,
+        ], logDirectory: dir.path)
+        defer { demo.kill() }
+
+        let (_, liveSites, totalSites) = try await waitForLiveSites(demo, port: port, started: started)
         #expect(totalSites >= 3)
-        #expect(liveSites == totalSites, "\(liveSites) of \(totalSites) sites live after 30 s")
+        #expect(liveSites == totalSites, "\(liveSites) of \(totalSites) sites live after 30 s:\n\(demo.stderr.suffix(2000))")
+        #expect(demo.stdout.contains("-u bk-gateway"), "the banner's watch command logs in")
+
+        let store = try Store(path: dir.file("brightkitchen.sqlite"))
+        let brokerPort = try #require(try store.meta("embedded_broker_port").flatMap(Int.init))
+        let anonymous = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,
+                                                                        clientID: "anonymous-watcher"))
+        defer { anonymous.stop() }
+        await #expect(throws: MQTTError.self) { try await anonymous.connect(timeout: .seconds(3)) }
         demo.terminate(timeout: .seconds(15))
-        #expect(demo.process.terminationStatus == 0, "\(demo.stderr.suffix(2000))")
     }
 }

@@ -20,7 +20,7 @@ import Testing
         var dependencies = fixture.dependencies
         dependencies.lookupRateLimit = limit
         let lookup = PublicLookup(dependencies)
-        let app = buildApplication(dependencies, lookup: lookup, host: "127.0.0.1", port: 0, services: [],
+        let app = try buildApplication(dependencies, lookup: lookup, host: "127.0.0.1", port: 0, services: [],
                                    logger: Logger(label: "test"))
         try await app.test(.live) { client in
             try await fixture.addBatches(client)
@@ -75,7 +75,7 @@ import Testing
             store: fixture.store, batches: BatchCache(store: fixture.store, logger: Logger(label: "test")),
             issuer: fixture.service.issuer)
         let lookup = PublicLookup(dependencies)
-        let app = buildApplication(dependencies, lookup: lookup, host: "127.0.0.1", port: 0, services: [],
+        let app = try buildApplication(dependencies, lookup: lookup, host: "127.0.0.1", port: 0, services: [],
                                    logger: Logger(label: "test"))
         try await app.test(.live) { client in
             var statuses: [HTTPResponse.Status] = []

@@ -51,9 +51,14 @@ public final class Fleet: Sendable {
             }
             if options.clientPerDevice {
                 for device in siteDevices {
+                    var login = template
+                    if let credentials = options.credentials[device.key] {
+                        login.username = credentials.username
+                        login.password = credentials.password
+                    }
                     linkOfDevice.append(links.count)
                     links.append(DeviceLink(clientID: "sim-\(site.id)-\(device.key.device)", devices: [device],
-                                            template: template, logger: clientLogger))
+                                            template: login, logger: clientLogger))
                 }
             } else {
                 linkOfDevice += Array(repeating: links.count, count: siteDevices.count)

@@ -1,3 +1,5 @@
+import KitchenModel
+
 /// Misbehaviour to inject so the gateway's loss, validation and alarm paths get exercised.
 public struct FaultOptions: Sendable {
     /// Fraction of sequenced messages never published. Their seq is still consumed and they stay
@@ -30,9 +32,24 @@ public struct SimulatorOptions: Sendable {
     /// One MQTT connection per device, each with its own Will. False shares one connection per
     /// site: far fewer sockets and threads for load tests, but then no device has a Will.
     public var clientPerDevice: Bool = true
+    /// Broker logins by device, for a broker that confines each device to its own topics (the
+    /// gateway's secured broker); a device without one connects anonymously. An account speaks
+    /// for one device only, so this needs `clientPerDevice`.
+    public var credentials: [DeviceKey: DeviceCredentials] = [:]
 
     public init(brokerURL: String) {
         self.brokerURL = brokerURL
+    }
+}
+
+/// A device's broker account.
+public struct DeviceCredentials: Sendable, Equatable {
+    public var username: String
+    public var password: String
+
+    public init(username: String, password: String) {
+        self.username = username
+        self.password = password
     }
 }
 
@@ -51,6 +68,9 @@ extension SimulatorOptions {
         guard (0...1).contains(faults.dropRate) else { throw fail("dropRate \(faults.dropRate) must be between 0 and 1") }
         guard (0...1).contains(faults.malformedRate) else {
             throw fail("malformedRate \(faults.malformedRate) must be between 0 and 1")
+        }
+        if !credentials.isEmpty && !clientPerDevice {
+            throw fail("per-device broker accounts need one connection per device, not one per site")
         }
         if let every = faults.disconnectEvery, every < .milliseconds(100) {
             throw fail("disconnectEvery \(every) must be at least 100 ms")

@@ -17,6 +17,11 @@ public struct GatewayConfiguration: Sendable {
     /// with the accounts `brightkitchen devices provision` wrote (docs/operations.md, Broker security).
     /// `serve` turns it on by default; off here so embedding code and tests opt in.
     public var secureBroker = false
+    /// Embedded broker only: a second, TLS-only listener for devices (`mqtts://`); the gateway
+    /// itself keeps using the plain loopback listener. Nil: loopback only.
+    public var brokerTLS: BrokerTLS?
+    /// Serve HTTPS with these files instead of plain HTTP.
+    public var httpTLS: TLSFiles?
     public var httpHost = "127.0.0.1"
     public var httpPort = 8080
     /// Names the gateway's MQTT client id and its `bk/v1/_gateway/<id>/state` topic.
@@ -53,8 +58,35 @@ public struct GatewayConfiguration: Sendable {
         ticketKeysPath ?? (dataDirectory as NSString).appendingPathComponent("ticket-keys")
     }
 
-    public var resolvedPublicURL: String { publicURL ?? "http://\(httpHost):\(httpPort)" }
+    public var resolvedPublicURL: String { publicURL ?? "\(httpTLS == nil ? "http" : "https")://\(httpHost):\(httpPort)" }
 
     public var mqttClientID: String { "brightkitchen-\(gatewayID)" }
     public var gatewayStateTopic: String { "bk/v1/_gateway/\(gatewayID)/state" }
+}
+
+/// A PEM certificate (the server's first, then any intermediates) and its private key.
+public struct TLSFiles: Sendable, Equatable {
+    public var certificate: String
+    public var privateKey: String
+
+    public init(certificate: String, privateKey: String) {
+        self.certificate = certificate
+        self.privateKey = privateKey
+    }
+}
+
+/// Where the embedded broker's TLS listener binds, and its certificate.
+public struct BrokerTLS: Sendable, Equatable {
+    public static let defaultPort = 8883
+
+    public var files: TLSFiles
+    /// `0.0.0.0` (every interface) unless given: the point of the listener is the network.
+    public var host: String
+    public var port: Int
+
+    public init(files: TLSFiles, host: String = "0.0.0.0", port: Int = BrokerTLS.defaultPort) {
+        self.files = files
+        self.host = host
+        self.port = port
+    }
 }

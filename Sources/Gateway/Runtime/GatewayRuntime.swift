@@ -185,6 +185,14 @@ public final class GatewayRuntime: Sendable {
     {
         var options = MosquittoBroker.Options()
         options.dataDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("mosquitto")
+        options.tlsListener = configuration.brokerTLS.map {
+            MosquittoBroker.TLSListener(host: $0.host, port: $0.port, certificateFile: $0.files.certificate,
+                                        keyFile: $0.files.privateKey)
+        }
+        if configuration.brokerTLS != nil && !configuration.secureBroker {
+            logger.warning("the broker's TLS listener admits anonymous clients on any topic: the network can publish as any device",
+                           metadata: ["host": "\(configuration.brokerTLS!.host)"])
+        }
         if let access {
             options.allowAnonymous = false
             options.passwordFile = access.passwordFile
@@ -207,7 +215,7 @@ public final class GatewayRuntime: Sendable {
             broker = try MosquittoBroker.start(options: options, logger: logger)
         }
         try store.setMeta("embedded_broker_port", String(broker.port))
-        logger.info("embedded broker started", metadata: ["url": "\(broker.url)"])
+        logger.info("embedded broker started", metadata: ["url": "\(broker.url)", "tls_url": "\(broker.tlsURL ?? "none")"])
         return broker
     }
 
