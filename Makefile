@@ -1,7 +1,7 @@
 # Every target installs missing system packages first, so a fresh Debian machine needs only these.
 SWIFT ?= swift
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build demo test bench chaos clean
 
 setup:
 	@scripts/setup
@@ -20,6 +20,11 @@ test: setup
 
 bench: setup
 	scripts/bench-ingest
+
+# Issue 8's chaos test (about 4 minutes, release build; docs/reliability.md). Not part of `test`:
+# it needs minutes of load and a machine to itself for its timings.
+chaos: setup
+	scripts/chaos
 
 clean:
 	rm -rf .build data

@@ -30,6 +30,9 @@ public struct SimulatorOptions: Sendable {
     /// One MQTT connection per device, each with its own Will. False shares one connection per
     /// site: far fewer sockets and threads for load tests, but then no device has a Will.
     public var clientPerDevice: Bool = true
+    /// Keep every sequenced message's (boot, seq) and every ticket reply, for `Fleet.writeLedger`
+    /// (the chaos test compares it with the gateway's database). Grows with the run: tests only.
+    public var keepLedger: Bool = false
 
     public init(brokerURL: String) {
         self.brokerURL = brokerURL
