@@ -1,7 +1,7 @@
 # Every target installs missing system packages first, so a fresh Debian machine needs only these.
 SWIFT ?= swift
 
-.PHONY: setup build demo test bench fuzz clean
+.PHONY: setup build demo test bench fuzz chaos clean
 
 setup:
 	@scripts/setup
@@ -26,6 +26,11 @@ bench: setup
 # libFuzzer harnesses, 1,000,000 executions each (Fuzz/README.md); not part of `test`.
 fuzz: setup
 	scripts/fuzz
+
+# Issue 8's chaos test (about 4 minutes, release build; docs/reliability.md). Not part of `test`:
+# it needs minutes of load and a machine to itself for its timings.
+chaos: setup
+	scripts/chaos
 
 clean:
 	rm -rf .build .build-fuzz data

@@ -124,31 +124,40 @@ struct AlarmLatency {
     }
 }
 
-/// `bench-ingest --generate-telemetry`: thermometer telemetry at a fixed rate until killed,
-/// printing the running total once a second (the alarm-latency phase's background load).
+/// `bench-ingest --generate-telemetry`: thermometer telemetry at a fixed rate, printing the running
+/// total once a second (the alarm-latency phase's background load, the burst phase's load).
+/// With a `GeneratorSchedule` the rate is multiplied for a while and the generator ends by itself,
+/// printing `done <total>` once its client has had time to hand everything to the broker.
 enum TelemetryGenerator {
-    static func run(port: Int, rate: Int, sites: Int, thermos: Int, logger: Logger) async throws -> Never {
+    static func run(port: Int, rate: Int, sites: Int, thermos: Int, schedule: GeneratorSchedule? = nil,
+                    logger: Logger) async throws -> Never {
         let client = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: port,
                                                                      clientID: "bench-background"), logger: logger)
         try client.start()
         _ = await client.waitUntilConnected(timeout: .seconds(10))
         var seqs = [Int64](repeating: 0, count: thermos)
-        let perTick = max(1, rate / 100)
-        var next = ContinuousClock.now
+        let started = ContinuousClock.now
+        var next = started
         var sent = 0
-        var lastReport = ContinuousClock.now
+        var lastReport = started
         var i = 0
         while true {
+            let elapsed = seconds(started.duration(to: .now))
+            if let schedule, elapsed >= schedule.stopAfter { break }
+            let factor = schedule.map { elapsed >= $0.burstAfter && elapsed < $0.burstAfter + $0.burstSeconds ? $0.burstFactor : 1 } ?? 1
+            let perTick = max(1, rate * factor / 100)
             let now = SystemClock().now()
             for _ in 0..<perTick {
                 let d = i % thermos
-                seqs[d] += 1
                 i += 1
-                let body = #"{"seq":\#(seqs[d]),"ts":\#(now),"t":3.2,"rh":60}"#
-                _ = try? client.publish(topic: "bk/v1/site-\(d % sites)/t-\(d)/telemetry", payload: Array(body.utf8),
-                                        qos: 1, retain: false)
+                let body = #"{"seq":\#(seqs[d] + 1),"ts":\#(now),"t":3.2,"rh":60}"#
+                // Only a message the client accepted gets its seq: the count is what the gateway must store.
+                if (try? client.publish(topic: "bk/v1/site-\(d % sites)/t-\(d)/telemetry", payload: Array(body.utf8),
+                                        qos: 1, retain: false)) != nil {
+                    seqs[d] += 1
+                    sent += 1
+                }
             }
-            sent += perTick
             if ContinuousClock.now - lastReport >= .seconds(1) {
                 FileHandle.standardOutput.write(Data("\(sent)\n".utf8))
                 lastReport = .now
@@ -157,5 +166,18 @@ enum TelemetryGenerator {
             let wait = ContinuousClock.now.duration(to: next)
             if wait > .zero { try await Task.sleep(for: wait) }
         }
+        // libmosquitto sends its queue in the background; give it time before disconnecting.
+        try await Task.sleep(for: .seconds(5))
+        client.stop()
+        FileHandle.standardOutput.write(Data("done \(sent)\n".utf8))
+        exit(0)
     }
+}
+
+/// When the generator multiplies its rate, and when it stops (seconds from its start).
+struct GeneratorSchedule {
+    let burstAfter: Double
+    let burstSeconds: Double
+    let burstFactor: Int
+    let stopAfter: Double
 }

@@ -29,12 +29,25 @@ struct BenchIngest {
         }
         let logger = Logger(label: "bench")
         if args.flag("generate-telemetry") {
+            let schedule = args.values["stop-after"].flatMap(Double.init).map {
+                GeneratorSchedule(burstAfter: Double(args.int("burst-after", 0)), burstSeconds: Double(args.int("burst-seconds", 0)),
+                                  burstFactor: args.int("burst-factor", 1), stopAfter: $0)
+            }
             try await TelemetryGenerator.run(port: args.int("port", 1883), rate: args.int("rate", 10_000),
                                              sites: args.int("sites", 100), thermos: args.int("thermos", 1_000),
-                                             logger: logger)
+                                             schedule: schedule, logger: logger)
         }
         print("BrightKitchen ingest benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, "
             + "\(ProcessInfo.processInfo.physicalMemory / 1_048_576) MiB")
+        if args.flag("burst") {
+            // Issue 8, item 6: steady load, a 10× burst, the way back; `--burst` runs only this.
+            return try await BurstBench(rate: args.int("rate", 2_000), factor: args.int("burst-factor", 10),
+                                        steadySeconds: args.int("steady-seconds", 20),
+                                        burstSeconds: args.int("burst-seconds", 10),
+                                        afterSeconds: args.int("after-seconds", 30),
+                                        binary: args.string("binary", Self.siblingBinary("brightkitchen")),
+                                        logger: logger).run()
+        }
         if args.flag("adapters") {
             // Issue 6: the third-party router alone; `--adapters` runs only this.
             return try AdapterThroughput(messages: args.int("messages", 1_000_000)).run()

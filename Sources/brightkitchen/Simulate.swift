@@ -74,12 +74,16 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (default: until Ctrl-C).")
     var seconds: Int?
 
+    @Option(help: "On exit, write every sequenced message (site, device, boot, seq) and ticket reply the devices recorded to this file (tab-separated; for end-to-end checks such as scripts/chaos).")
+    var sentLog: String?
+
     func run() async throws {
         LoggingBootstrap.once
         let logger = Logger(label: "simulator")
         let url = broker ?? ProcessInfo.processInfo.environment["BK_BROKER"] ?? "mqtt://127.0.0.1:1883"
-        let fleet = try Fleet(profile: fleetOptions.loadProfile(), options: fleetOptions.simulatorOptions(brokerURL: url),
-                              logger: logger)
+        var options = try fleetOptions.simulatorOptions(brokerURL: url)
+        options.keepLedger = sentLog != nil
+        let fleet = try Fleet(profile: fleetOptions.loadProfile(), options: options, logger: logger)
         if printRegistry {
             print(fleet.registryYAML(), terminator: "")
             return
@@ -94,6 +98,15 @@ struct Simulate: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         try await group.run()
+        if let sentLog {
+            fleet.stop()
+            try fleet.writeLedger(to: sentLog)
+            let stats = fleet.stats
+            logger.notice("ledger written", metadata: [
+                "file": .string(sentLog), "published": "\(stats.published)", "unsent": "\(stats.unsent)",
+                "replayed": "\(stats.replayedMessages)", "tickets": "\(stats.ticketsReceived)", "seed": "\(fleet.seed)",
+            ])
+        }
     }
 }
 

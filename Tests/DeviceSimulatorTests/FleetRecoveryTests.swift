@@ -141,6 +141,18 @@ extension FleetOverMQTTTests {
                 #expect(stream.map(\.seq) == stream.map(\.seq).sorted(), "\(stats.key) seq went backwards")
                 #expect(Set(stream.map(\.seq)).count == stream.count, "\(stats.key) reused a seq")
                 #expect(stream.map(\.boot) == stream.map(\.boot).sorted())
+                // A boot's messages come after its birth: the birth's next_seq is how the gateway
+                // learns what the reconnection cost (scripts/chaos lost messages to this race).
+                var announced: Set<Int64> = []
+                let prefix = "bk/v1/busy-site/\(stats.key.device.rawValue)/"
+                for message in recorder.messages where message.topic.hasPrefix(prefix) {
+                    guard let json = message.json, let boot = json["boot"] as? Int64 else { continue }
+                    if message.topic == prefix + "birth" {
+                        announced.insert(boot)
+                    } else if json["seq"] != nil {
+                        #expect(announced.contains(boot), "\(stats.key): seq \(json["seq"]!) of boot \(boot) before its birth")
+                    }
+                }
             }
         }
     }

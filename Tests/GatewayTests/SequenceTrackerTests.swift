@@ -42,13 +42,13 @@ private final class Harness {
         #expect(jump.verdict == .fresh)
         #expect(jump.openedGap?.first == 11)
         #expect(jump.openedGap?.last == 14)
-        #expect(h.tracker.replayStart?.fromSeq == 11)
+        #expect(h.tracker.replayStarts.map(\.fromSeq) == [11])
         #expect(h.see(12).verdict == .fillsGap)
         #expect(h.tracker.gaps.map { [$0.first, $0.last] } == [[11, 11], [13, 14]])
         #expect(h.see(12).verdict == .duplicate)
         for seq: Int64 in [11, 13, 14] { #expect(h.see(seq).verdict == .fillsGap) }
         #expect(h.tracker.gaps.isEmpty)
-        #expect(h.tracker.replayStart == nil)
+        #expect(h.tracker.replayStarts.isEmpty)
         // The replay re-sends 15 too: already stored.
         #expect(h.see(15).verdict == .duplicate)
     }
@@ -121,9 +121,68 @@ private final class Harness {
         // Messages 3...5 were recorded but never arrived; the device reconnects as boot 2 at seq 6.
         let birth = try #require(h.announce(boot: 2, nextSeq: 6, now: 5))
         #expect(birth.openedGap == SeqGap(boot: 1, first: 3, last: 5, openedAt: 5))
-        #expect(h.tracker.replayStart?.boot == 1)
+        #expect(h.tracker.replayStarts.map(\.boot) == [1, 2])
         #expect(h.see(6, boot: 2).verdict == .fresh)
         #expect(h.see(3, boot: 1).verdict == .fillsGap)
+        // Filled under boot 1, so no longer missing under boot 2 either.
+        #expect(h.tracker.gaps.map { [$0.boot, $0.first, $0.last] } == [[1, 4, 5], [2, 4, 5]])
+        #expect(h.see(3, boot: 2).verdict == .duplicate)
+    }
+
+    /// Found by scripts/chaos: a device increments `boot` before connecting, so a message it
+    /// recorded while the broker was restarting carries the new boot but precedes that boot's
+    /// birth. The birth's `next_seq` reveals it; the replay brings it under the new boot, and it
+    /// used to be dropped as a duplicate (the gap was only open under the old boot).
+    @Test func aMessageRecordedWhileReconnectingIsRecoveredUnderTheNewBoot() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(1, boot: 1)
+        _ = h.see(2, boot: 1)
+        // Seq 3 was recorded in boot 2 while the device was still connecting.
+        _ = try #require(h.announce(boot: 2, nextSeq: 4, now: 5))
+        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 3], [2, 3]])
+        #expect(h.see(4, boot: 2).verdict == .fresh)
+        #expect(h.see(3, boot: 2).verdict == .fillsGap)
+        #expect(h.tracker.gaps.isEmpty)
+        #expect(h.see(3, boot: 1).verdict == .duplicate)
+        #expect(h.see(3, boot: 2).verdict == .duplicate)
+    }
+
+    /// Found by scripts/chaos: after a broker restart a device's `state` (online, new boot) reached
+    /// the gateway before its birth; `state` began the boot, so the birth's `next_seq` had nothing
+    /// to compare with and the messages lost in the reconnection were never asked for.
+    @Test func aStateBeforeTheBirthStillLetsTheBirthRevealTheLoss() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        for seq: Int64 in 1...76 { _ = h.see(seq, boot: 1) }
+        h.tracker.begin(boot: 2)  // state {"online": true, "boot": 2}
+        let birth = try #require(h.announce(boot: 2, nextSeq: 91, now: 5))
+        #expect(birth.openedGap == SeqGap(boot: 1, first: 77, last: 90, openedAt: 5))
+        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 77], [2, 77]])
+        for seq: Int64 in 77...90 { #expect(h.see(seq, boot: 2).verdict == .fillsGap) }
+        #expect(h.tracker.gaps.isEmpty)
+    }
+
+    @Test func twinGapsSurviveARestartThroughTheirOpeningTime() {
+        // What the gateway reloads from seq_gap: the twins are recognised by their common `openedAt`.
+        let h = Harness()
+        h.tracker = SequenceTracker(boot: 2, highest: 9, gaps: [
+            SeqGap(boot: 1, first: 5, last: 6, openedAt: 70), SeqGap(boot: 2, first: 5, last: 6, openedAt: 70),
+            SeqGap(boot: 2, first: 8, last: 8, openedAt: 90),
+        ])
+        #expect(h.see(5, boot: 2).verdict == .fillsGap)
+        #expect(h.see(6, boot: 1).verdict == .fillsGap)
+        #expect(h.tracker.gaps == [SeqGap(boot: 2, first: 8, last: 8, openedAt: 90)])
+    }
+
+    @Test func abandonedTwinsCountAsOneLoss() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(1, boot: 1)
+        _ = try #require(h.announce(boot: 2, nextSeq: 5, now: 5))
+        #expect(h.tracker.gaps.count == 2)
+        #expect(h.tracker.abandonGaps(openedBefore: 6).map(\.count) == [3])
+        #expect(h.tracker.gaps.isEmpty)
     }
 
     @Test func aBirthRevealsALostFirstMessage() throws {

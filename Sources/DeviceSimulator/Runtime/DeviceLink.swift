@@ -116,7 +116,7 @@ final class DeviceLink: Sendable {
                 ])
             }
         case "ticket":
-            device.countTicket()
+            device.receiveTicket(message.payload)
         default:
             break
         }

@@ -23,12 +23,18 @@ final class SimulatedDevice: Sendable {
         /// Faults draw from their own stream so that turning them on does not change the readings.
         var faultRNG: SeededGenerator
         var boot: Int64 = 0
+        /// The boot whose birth went out. Until the current boot's birth has, sequenced messages
+        /// are only recorded: published before it they would reach the gateway ahead of the birth
+        /// whose `next_seq` tells it what the reconnection cost (found by scripts/chaos).
+        var announcedBoot: Int64 = 0
         var seq: Int64 = 0
         var announced = false
         var lastStep: EpochMillis
         var lastTelemetry: EpochMillis?
         var buffer: ReplayBuffer
         var stats: Counters
+        /// Every sequenced message and ticket reply, when the options ask for a ledger.
+        var ledger: DeviceLedger?
     }
 
     struct Counters: Sendable {
@@ -53,7 +59,7 @@ final class SimulatedDevice: Sendable {
         state = Mutex(Runtime(model: model, rng: rng,
                               faultRNG: SeededGenerator(fleetSeed: fleetSeed, name: key.description + "#faults"),
                               lastStep: clock.startWall, buffer: ReplayBuffer(capacity: options.replayBuffer),
-                              stats: Counters()))
+                              stats: Counters(), ledger: options.keepLedger ? DeviceLedger() : nil))
     }
 
     /// The real time between two steps of this device.
@@ -88,14 +94,15 @@ final class SimulatedDevice: Sendable {
         ])
     }
 
-    /// On every accepted connection: retained `state` online, then `birth`.
+    /// On every accepted connection: `birth`, then retained `state` online (firmware-specs' order).
     func announce(on link: DeviceLink) {
         state.withLock { runtime in
-            _ = link.publish(topic: topics.state, payload: presencePayload(online: true, boot: runtime.boot),
-                             qos: 1, retain: true)
             if link.publish(topic: topics.birth, payload: birthPayload(boot: runtime.boot, nextSeq: runtime.seq + 1), qos: 1, retain: false) {
                 runtime.stats.birthsSent += 1
+                runtime.announcedBoot = runtime.boot
             }
+            _ = link.publish(topic: topics.state, payload: presencePayload(online: true, boot: runtime.boot),
+                             qos: 1, retain: true)
             if !runtime.announced {
                 runtime.announced = true
                 runtime.lastStep = clock.simulated(at: SimulationClock.wallNow())
@@ -170,10 +177,15 @@ final class SimulatedDevice: Sendable {
         }
         let payload = PayloadWriter.object(fields)
         runtime.buffer.append(RecordedMessage(seq: runtime.seq, boot: runtime.boot, topic: topic, payload: payload))
+        if runtime.ledger != nil {
+            var req: String?
+            if case .weigh(let prefix, _) = emission { req = "\(prefix)-\(runtime.seq)" }
+            runtime.ledger!.sent.append(.init(boot: runtime.boot, seq: runtime.seq, req: req))
+        }
         var published = false
         if runtime.faultRNG.chance(faults.dropRate) {
             runtime.stats.dropped += 1
-        } else if link.publish(topic: topic, payload: payload, qos: qos, retain: false) {
+        } else if runtime.announcedBoot == runtime.boot, link.publish(topic: topic, payload: payload, qos: qos, retain: false) {
             runtime.stats.published += 1
             published = true
         } else {
@@ -217,9 +229,16 @@ final class SimulatedDevice: Sendable {
         return command
     }
 
-    func countTicket() {
-        state.withLock { $0.stats.ticketsReceived += 1 }
+    /// A `ticket` reply: counted, and kept in the ledger when there is one.
+    func receiveTicket(_ payload: [UInt8]) {
+        let reply = DeviceLedger.TicketReply(json: payload)
+        state.withLock { runtime in
+            runtime.stats.ticketsReceived += 1
+            if runtime.ledger != nil, let reply { runtime.ledger!.replies.append(reply) }
+        }
     }
+
+    var ledger: DeviceLedger? { state.withLock { $0.ledger } }
 
     func stats(online: Bool) -> DeviceStats {
         state.withLock { runtime in

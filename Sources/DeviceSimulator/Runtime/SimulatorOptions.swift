@@ -36,6 +36,9 @@ public struct SimulatorOptions: Sendable {
     /// gateway's secured broker); a device without one connects anonymously. An account speaks
     /// for one device only, so this needs `clientPerDevice`.
     public var credentials: [DeviceKey: DeviceCredentials] = [:]
+    /// Keep every sequenced message's (boot, seq) and every ticket reply, for `Fleet.writeLedger`
+    /// (the chaos test compares it with the gateway's database). Grows with the run: tests only.
+    public var keepLedger: Bool = false
 
     public init(brokerURL: String) {
         self.brokerURL = brokerURL

@@ -33,6 +33,21 @@ public struct SequenceTracker: Sendable, Hashable {
     public private(set) var boot: Int64?
     public private(set) var highest: Int64?
     public private(set) var gaps: [SeqGap]
+    /// The boot before `boot` and the highest seq received in it, while `boot` has seen no
+    /// sequenced message yet: a `state` may begin a boot before its birth arrives, and the birth's
+    /// `next_seq` must still be compared with what the previous boot delivered.
+    private var previous: (boot: Int64, highest: Int64)?
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.boot == b.boot && a.highest == b.highest && a.gaps == b.gaps
+            && a.previous?.boot == b.previous?.boot && a.previous?.highest == b.previous?.highest
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(boot)
+        hasher.combine(highest)
+        hasher.combine(gaps)
+    }
 
     public init(boot: Int64? = nil, highest: Int64? = nil, gaps: [SeqGap] = []) {
         self.boot = boot
@@ -47,6 +62,7 @@ public struct SequenceTracker: Sendable, Hashable {
     public mutating func begin(boot newBoot: Int64) -> Bool {
         if let boot, newBoot < boot { return false }
         if newBoot != boot {
+            if let boot, let highest { previous = (boot, highest) }
             boot = newBoot
             highest = nil
         }
@@ -59,8 +75,13 @@ public struct SequenceTracker: Sendable, Hashable {
     public mutating func announce(boot newBoot: Int64, nextSeq: Int64?, replayBuffer: Int, now: EpochMillis)
         -> Observation?
     {
-        let previousBoot = boot
-        let previousHighest = highest
+        var previousBoot = boot
+        var previousHighest = highest
+        if previousBoot == newBoot, previousHighest == nil, let previous {
+            // A `state` began this boot before its birth (found by scripts/chaos: without this,
+            // what a reconnection cost was never asked for).
+            (previousBoot, previousHighest) = (previous.boot, previous.highest)
+        }
         guard begin(boot: newBoot) else { return nil }
         var observation = Observation(verdict: .fresh, boot: newBoot, openedGap: nil, lost: 0)
         guard let nextSeq else { return observation }
@@ -72,6 +93,14 @@ public struct SequenceTracker: Sendable, Hashable {
                                  replayBuffer: replayBuffer, now: now)
             observation.openedGap = opened.gap
             observation.lost = opened.lost
+            // Across a reconnection the missing numbers may also belong to the new boot: a device
+            // increments `boot` before connecting, so what it recorded while connecting carries
+            // the new boot yet comes before its birth. The same range is opened under both boots
+            // (twins: same `openedAt`); whichever boot the replay fills it from closes both.
+            if previousBoot != newBoot, let gap = opened.gap {
+                gaps.append(SeqGap(boot: newBoot, first: gap.first, last: gap.last, openedAt: gap.openedAt))
+                observation.lost += trimGaps()
+            }
         }
         if highest.map({ $0 < announcedLast }) ?? true { highest = announcedLast }
         return observation
@@ -133,20 +162,37 @@ public struct SequenceTracker: Sendable, Hashable {
 
     /// Gives up the gaps opened before `cutoff`; returns them so they can be counted lost.
     public mutating func abandonGaps(openedBefore cutoff: EpochMillis) -> [SeqGap] {
-        let abandoned = gaps.filter { $0.openedAt < cutoff }
+        var abandoned: [SeqGap] = []
+        for gap in gaps where gap.openedAt < cutoff {
+            // Twins (the same numbers under two boots) are one loss, not two.
+            if !abandoned.contains(where: { $0.openedAt == gap.openedAt && $0.first == gap.first && $0.last == gap.last }) {
+                abandoned.append(gap)
+            }
+        }
         gaps.removeAll { $0.openedAt < cutoff }
         return abandoned
     }
 
-    /// The replay request that would fill the current gaps: the lowest missing
-    /// seq of the oldest boot that has any.
-    public var replayStart: (boot: Int64, fromSeq: Int64)? {
-        guard let first = gaps.min(by: { ($0.boot, $0.first) < ($1.boot, $1.first) }) else { return nil }
-        return (first.boot, first.first)
+    /// The replay requests that would fill the current gaps: the lowest missing seq of each boot
+    /// that has any, oldest boot first (a replay names one boot, and twins span two).
+    public var replayStarts: [(boot: Int64, fromSeq: Int64)] {
+        var lowest: [Int64: Int64] = [:]
+        for gap in gaps { lowest[gap.boot] = min(lowest[gap.boot] ?? gap.first, gap.first) }
+        return lowest.sorted { $0.key < $1.key }.map { (boot: $0.key, fromSeq: $0.value) }
     }
 
     private mutating func fill(boot: Int64, seq: Int64) -> Bool {
         guard let index = gaps.firstIndex(where: { $0.boot == boot && $0.contains(seq) }) else { return false }
+        let openedAt = gaps[index].openedAt
+        remove(seq, fromGapAt: index)
+        // The number is no longer missing under the other boot either.
+        if let twin = gaps.firstIndex(where: { $0.boot != boot && $0.openedAt == openedAt && $0.contains(seq) }) {
+            remove(seq, fromGapAt: twin)
+        }
+        return true
+    }
+
+    private mutating func remove(_ seq: Int64, fromGapAt index: Int) {
         let gap = gaps[index]
         switch (seq == gap.first, seq == gap.last) {
         case (true, true):
@@ -161,6 +207,5 @@ public struct SequenceTracker: Sendable, Hashable {
             upper.first = seq + 1
             gaps.insert(upper, at: index + 1)
         }
-        return true
     }
 }

@@ -160,7 +160,7 @@ public final class StateModel: Sendable {
             device.lastSeen = now
             // A reconnecting device is the best moment to ask again for what is missing.
             device.replayRequestedAt = nil
-            if let command = device.dueReplay(now: now, cooldown: 0) { effects.commands.append((key, command)) }
+            for command in device.dueReplays(now: now, cooldown: 0) { effects.commands.append((key, command)) }
 
         case .state(let presence):
             if let boot = device.tracker.boot, presence.boot < boot { return IngestEffects(outcome: .staleBoot) }
@@ -190,9 +190,10 @@ public final class StateModel: Sendable {
             // Events must be stored before the broker's ack. A weighing need not: its ticket is
             // committed before the reply, and a scale without a reply retries the same `req`.
             effects.durable = message.payload.channelFamily == "event"
-            if seen.openedGap != nil,
-               let command = device.dueReplay(now: now, cooldown: options.replayCooldownMillis) {
-                effects.commands.append((key, command))
+            if seen.openedGap != nil {
+                for command in device.dueReplays(now: now, cooldown: options.replayCooldownMillis) {
+                    effects.commands.append((key, command))
+                }
             }
 
         case .snapshot, .frame:
@@ -245,8 +246,10 @@ public final class StateModel: Sendable {
                     device.replayRequestedAt = nil
                     effects.commands.append((key, .rebirth))
                     effects.writes.append(.device(device.snapshot()))
-                } else if let command = device.dueReplay(now: now, cooldown: options.replayRetryMillis) {
-                    effects.commands.append((key, command))
+                } else {
+                    for command in device.dueReplays(now: now, cooldown: options.replayRetryMillis) {
+                        effects.commands.append((key, command))
+                    }
                 }
                 c.devices[key] = device
             }
@@ -262,16 +265,18 @@ public final class StateModel: Sendable {
 }
 
 extension DeviceState {
-    /// A replay request if there is something missing and the last request is older than `cooldown`.
-    mutating func dueReplay(now: EpochMillis, cooldown: Int64) -> DeviceCommand? {
-        guard let start = tracker.replayStart else {
+    /// Replay requests (one per boot with gaps) if something is missing and the last request is
+    /// older than `cooldown`.
+    mutating func dueReplays(now: EpochMillis, cooldown: Int64) -> [DeviceCommand] {
+        let starts = tracker.replayStarts
+        guard !starts.isEmpty else {
             replayAttempts = 0
             replayRequestedAt = nil
-            return nil
+            return []
         }
-        if let at = replayRequestedAt, now - at < cooldown { return nil }
+        if let at = replayRequestedAt, now - at < cooldown { return [] }
         replayRequestedAt = now
         replayAttempts += 1
-        return .replay(fromSeq: start.fromSeq, boot: start.boot == tracker.boot ? nil : start.boot)
+        return starts.map { .replay(fromSeq: $0.fromSeq, boot: $0.boot == tracker.boot ? nil : $0.boot) }
     }
 }
