@@ -18,17 +18,8 @@ import Testing
     var binary: String { productsDirectory().appendingPathComponent("brightkitchen").path }
 
     /// curl's exit status and what it printed (the status code with `-w`).
-    func curl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sS", "--max-time", "5"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    func curl(_ arguments: [String]) throws -> ToolRun {
+        try runTool("/usr/bin/curl", ["-sS", "--max-time", "5"] + arguments)
     }
 
     @Test func httpsAndTheBrokersTLSListenerServeClientsThatTrustTheSiteCA() async throws {

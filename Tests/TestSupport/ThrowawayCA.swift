@@ -28,18 +28,9 @@ public struct ThrowawayCA: Sendable {
     }
 
     private static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ThrowawayCAError(command: "openssl " + arguments.joined(separator: " "),
-                                   output: String(decoding: message, as: UTF8.self))
+        let run = try runTool("/usr/bin/openssl", arguments)
+        guard run.status == 0 else {
+            throw ThrowawayCAError(command: "openssl " + arguments.joined(separator: " "), output: run.errors)
         }
     }
 }

@@ -16,17 +16,9 @@ public enum ZBar {
         let file = directory.appendingPathComponent("code.pgm")
         try PortableGraymap.data(pixels: pixels).write(to: file)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--raw", "-q", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        let run = try runTool(executable, ["--raw", "-q", file.path])
+        guard run.status == 0 else { return nil }
+        return run.output.trimmingCharacters(in: .newlines)
     }
 
     /// A module grid (`isDark(row, column)`, `size` modules a side) drawn at `scale` pixels per
