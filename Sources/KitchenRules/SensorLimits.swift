@@ -51,6 +51,9 @@ public struct SensorLimits: Sendable, Hashable, Codable {
             batteryClearPercent: try c.decode(.batteryClearPercent, default: d.batteryClearPercent))
     }
 
+    /// Whether the rules would judge this temperature at all; the dashboard's charts draw only these.
+    public func isPlausible(celsius value: Double) -> Bool { implausibility(ofCelsius: value) == nil }
+
     /// Why a temperature cannot be trusted, or nil when it can.
     func implausibility(ofCelsius value: Double) -> Implausibility? {
         if !value.isFinite { return .outOfRange }

@@ -15,6 +15,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     let routes = RouteTable()
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorJSONMiddleware())
+    router.add(middleware: PageNotFoundMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     OperationsRoutes(dependencies: dependencies).addOpen(to: router)
     OpenAPIRoutes().add(to: router)

@@ -54,7 +54,7 @@ struct Seed: ParsableCommand {
         defer { writer.stop() }
 
         try writer.submitAndWait(SeedReadings.items(now: now))
-        for (site, alarms) in SeedAlarms.all(now: now) {
+        for (site, alarms) in try SeedAlarms.all(now: now) {
             guard let region = registry.site(site)?.region.description else { throw ValidationError("seed names unknown site \(site)") }
             for step in alarms { try SeedAlarms.record(step, region: region, store: store) }
         }

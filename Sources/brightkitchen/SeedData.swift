@@ -62,7 +62,9 @@ enum SeedReadings {
 
 /// The seed's alarms, built with the real lifecycle so their trails are what the engine writes.
 enum SeedAlarms {
-    static func all(now: EpochMillis) -> [(SiteID, [LifecycleStep])] {
+    /// Throws if the lifecycle refuses a step: a seed that silently left out the fridge's
+    /// rectification would make the browser test's trail checks fail for an unclear reason.
+    static func all(now: EpochMillis) throws -> [(SiteID, [LifecycleStep])] {
         let lifecycle = AlarmLifecycle()
         let hour: EpochMillis = 3_600_000
         // canteen-01: the fridge's warm spell, rectified and closed by itself.
@@ -77,8 +79,8 @@ enum SeedAlarms {
                                                 detail: AlarmDetail(message: "冷藏（fridge-1）温度已恢复至 5.2 °C",
                                                                     messageEN: "Cold store (fridge-1) back at 5.2 °C")),
                                     to: warm.last!.record, newID: { "al_fridge_warm" })!)
-        if let fixed = try? lifecycle.rectify(warm.last!.record, by: "张师傅", action: "食材移入备用冰箱并检修门封",
-                                              at: now - 2 * hour) { warm.append(fixed) }
+        warm.append(try lifecycle.rectify(warm.last!.record, by: "张师傅", action: "食材移入备用冰箱并检修门封",
+                                          at: now - 2 * hour))
 
         // canteen-01: someone smoking in the kitchen 50 minutes ago (class 2, three days to rectify).
         let camera = SeedReadings.key("canteen-01", "cam-1")

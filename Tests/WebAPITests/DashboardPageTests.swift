@@ -44,6 +44,20 @@ import Testing
 
     // MARK: login
 
+    struct Nonce {
+        var value: String
+        var headers: HTTPFields { [.cookie: "\(LoginNonce.cookieName)=\(value)", .contentType: "application/x-www-form-urlencoded"] }
+    }
+
+    /// The login form's nonce: the `bk_login` cookie it set, which its hidden field must echo.
+    static func loginNonce(_ form: (status: HTTPResponse.Status, headers: HTTPFields, body: String)) throws -> Nonce {
+        let cookie = try #require(form.headers[.setCookie])
+        let value = try #require(cookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last.map(String.init))
+        #expect(cookie.hasPrefix("bk_login=\(value);"))
+        #expect(form.body.contains("name=\"login\" value=\"\(value)\""))
+        return Nonce(value: value)
+    }
+
     @Test func loginSetsAStrictHttpOnlyCookieAndReturnsToTheAskedPage() async throws {
         let f = try WebFixture()
         let token = try f.store.createToken(role: .regulator, scope: "4201", now: webT0).token
@@ -56,8 +70,9 @@ import Testing
             #expect(form.status == .ok)
             #expect(form.body.contains("name=\"next\" value=\"/dashboard/sites/canteen-01\""))
             #expect(form.body.contains("登录监管看板"))
-            try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "token=\(token)&next=%2Fdashboard%2Fsites%2Fcanteen-01")) { response in
+            let nonce = try Self.loginNonce(form)
+            try await client.execute(uri: "/login", method: .post, headers: nonce.headers,
+                                     body: ByteBuffer(string: "token=\(token)&next=%2Fdashboard%2Fsites%2Fcanteen-01&login=\(nonce.value)")) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/dashboard/sites/canteen-01")
                 let cookie = try #require(response.headers[.setCookie])
@@ -73,18 +88,21 @@ import Testing
         let f = try WebFixture()
         let token = try f.store.createToken(role: .admin, scope: nil, now: webT0).token
         try await f.test { client in
-            try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "token=bk_nope&next=/dashboard")) { response in
+            let nonce = try Self.loginNonce(try await get(client, "/login", nil))
+            try await client.execute(uri: "/login", method: .post, headers: nonce.headers,
+                                     body: ByteBuffer(string: "token=bk_nope&next=/dashboard&login=\(nonce.value)")) { response in
                 #expect(response.status == .unauthorized)
-                #expect(response.headers[.setCookie] == nil)
+                #expect(response.headers[.setCookie]?.hasPrefix("bk_session") != true)
                 #expect(String(buffer: response.body).contains("令牌无效或已撤销"))
             }
-            try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                     body: ByteBuffer(string: "token=\(token)&next=%2F%2Fevil.example%2F")) { response in
+            try await client.execute(uri: "/login", method: .post, headers: nonce.headers,
+                                     body: ByteBuffer(string: "token=\(token)&next=%2F%2Fevil.example%2F&login=\(nonce.value)")) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/dashboard")
             }
-            try await client.execute(uri: "/logout", method: .post) { response in
+            let session = Session(token: token)
+            try await client.execute(uri: "/logout", method: .post, headers: session.headers,
+                                     body: ByteBuffer(string: "csrf=\(session.csrf)")) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
             }
@@ -216,12 +234,28 @@ import Testing
         }
     }
 
+    @Test func anUnknownDashboardPathIsTheHTML404Page() async throws {
+        let f = try WebFixture()
+        let admin = try Self.login(f, .admin)
+        try await f.test { client in
+            for uri in ["/dashboard/nope", "/dashboard/sites/canteen-01/extra", "/dashboard/alarms"] {
+                let page = try await get(client, uri, admin)
+                #expect(page.status == .notFound, "\(uri)")
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8", "\(uri)")
+                #expect(page.body.contains("<h1>未找到</h1>"), "\(uri)")
+            }
+            // The real pages still win over the catch-all.
+            #expect(try await get(client, "/dashboard/sites/canteen-01", admin).status == .ok)
+            #expect(try await get(client, "/dashboard/live.js", nil).status == .ok)
+        }
+    }
+
     @Test func theLiveRefreshGetsOnlyMainWithAStamp() async throws {
         let f = try WebFixture()
         let wuhan = try Self.login(f, .regulator, "4201")
         try await f.test { client in
             let full = try await get(client, "/dashboard/sites/canteen-01", wuhan)
-            #expect(full.body.contains("<script src=\"/dashboard/live.js\" defer></script>"))
+            #expect(full.body.contains("<script src=\"/dashboard/live.js?v=\(PageKit.stamp(LiveRefresh.script))\" defer></script>"))
             let fragment = try await get(client, "/dashboard/sites/canteen-01", wuhan, headers: [PageResponse.fragmentHeader: "1"])
             #expect(fragment.status == .ok)
             #expect(fragment.body.hasPrefix("<h1>"))
@@ -256,6 +290,9 @@ import Testing
                 #expect(page.body.contains("&lt;script&gt;alert(&apos;site&apos;)&lt;/script&gt;食堂"), "\(uri)")
                 #expect(!page.body.contains("<script>alert"), "\(uri)")
             }
+            // fridge-1 is registered but never reported: listed all the same, heard "never".
+            let site = try await get(client, "/dashboard/sites/evil-01", session)
+            #expect(site.body.contains("<h3>fridge-1 ") && site.body.contains("最后上报 从未"))
         }
     }
 }

@@ -108,7 +108,7 @@ struct WebFixture {
         }
     }
 
-    private static func excursion(id: String = "al_in", device: DeviceKey = fridge) -> AlarmRecord {
+    static func excursion(id: String = "al_in", device: DeviceKey = fridge) -> AlarmRecord {
         let start = webT0 - 2 * 3_600_000
         let lifecycle = AlarmLifecycle()
         var record = lifecycle.raise(AlarmSignal(.raise, .tooWarm, device: device, at: start + 600_000,
@@ -123,7 +123,7 @@ struct WebFixture {
             ?? record
     }
 
-    private static func violation() -> AlarmRecord {
+    static func violation() -> AlarmRecord {
         let camera = DeviceKey(site: SiteID("canteen-03")!, device: DeviceID("cam-1")!)
         var record = AlarmLifecycle().raise(AlarmSignal(.raise, .violation, device: camera, label: "rodent",
                                                         riskClass: .class1, at: webT0 - 6 * 86_400_000,
@@ -133,7 +133,7 @@ struct WebFixture {
         return record
     }
 
-    private static func record(_ r: AlarmRecord, region: String, store: Store) throws {
+    static func record(_ r: AlarmRecord, region: String, store: Store) throws {
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
         try store.record(alarm: AlarmRow(id: r.id, identity: r.identity.description, site: r.device.site, region: region,
                                          device: r.device.device.rawValue, kind: r.kind.rawValue,

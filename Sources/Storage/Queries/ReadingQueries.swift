@@ -20,7 +20,51 @@ public struct RollupRow: Sendable, Hashable {
     public var count: Int
 }
 
+/// A fixed slice of one device's temperatures, aggregated by SQLite.
+public struct TemperatureBucket: Sendable, Hashable {
+    /// Start of the slice, a multiple of its width (wall-clock boundaries), ms since the epoch.
+    public var start: EpochMillis
+    public var min: Double
+    public var max: Double
+    public var average: Double
+    public var count: Int
+
+    public init(start: EpochMillis, min: Double, max: Double, average: Double, count: Int) {
+        self.start = start
+        self.min = min
+        self.max = max
+        self.average = average
+        self.count = count
+    }
+}
+
 extension Store {
+    /// A thermometer's temperatures in `[since, until)` grouped into slices of `width` ms that
+    /// start on multiples of `width`; only values in `plausible` and not among `excluding` (a
+    /// sensor's sentinels) count, and slices without any are left out. SQLite does the grouping,
+    /// so the answer is bounded by the number of slices whatever the report interval.
+    public func temperatureBuckets(of key: DeviceKey, since: EpochMillis, until: EpochMillis, width: EpochMillis,
+                                   plausible: ClosedRange<Double>, excluding: [Double] = []) throws -> [TemperatureBucket] {
+        guard width > 0, since >= 0, until > since else { return [] }
+        let excluded = excluding.isEmpty ? "" : "AND r.t NOT IN (\(excluding.map { _ in "?" }.joined(separator: ", ")))"
+        let values: [(any DatabaseValueConvertible)?] = [width, key.site.rawValue, key.device.rawValue, since, until,
+                                                      plausible.lowerBound, plausible.upperBound]
+            + excluding.map { $0 as (any DatabaseValueConvertible)? } + [(until - since) / width + 1]
+        let arguments = StatementArguments(values)
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.ts_ms / ? AS slot, min(r.t) AS lo, max(r.t) AS hi, avg(r.t) AS mean, count(*) AS n
+                FROM reading r JOIN device d ON d.id = r.device_id
+                WHERE d.site = ? AND d.device = ? AND r.ts_ms >= ? AND r.ts_ms < ?
+                  AND r.t IS NOT NULL AND r.t BETWEEN ? AND ? \(excluded)
+                GROUP BY slot ORDER BY slot LIMIT ?
+                """, arguments: arguments).map { row in
+                TemperatureBucket(start: (row["slot"] as Int64) * width, min: row["lo"], max: row["hi"],
+                                  average: row["mean"], count: row["n"])
+            }
+        }
+    }
+
     /// Readings of one device in device time order, `since` inclusive, `until` exclusive.
     public func readings(of key: DeviceKey, since: EpochMillis = 0, until: EpochMillis = .max,
                          limit: Int = 10_000) throws -> [ReadingRow] {

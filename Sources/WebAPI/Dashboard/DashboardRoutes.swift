@@ -19,7 +19,7 @@ struct DashboardRoutes {
         var action: String?
     }
 
-    /// The live refresh script: open, static, cached for an hour.
+    /// The live refresh script: open, static, cached for an hour (pages add a version query).
     func addOpen(to router: some RouterMethods<GatewayRequestContext>) {
         router.get("/dashboard/live.js") { _, _ in
             var headers = HTTPFields()
@@ -33,8 +33,8 @@ struct DashboardRoutes {
         group.get("/dashboard") { request, context in
             let principal = try context.requirePrincipal()
             switch (principal.role, principal.scope) {
-            case (.regulator, let scope?): return PageResponse.redirect(pageKit(request).link("/dashboard/regions/\(scope)"))
-            case (.site, let scope?): return PageResponse.redirect(pageKit(request).link("/dashboard/sites/\(scope)"))
+            case (.regulator, let scope?): return PageResponse.redirect(PageKit(request).link("/dashboard/regions/\(scope)"))
+            case (.site, let scope?): return PageResponse.redirect(PageKit(request).link("/dashboard/sites/\(scope)"))
             default: return try overview(request, principal)
             }
         }
@@ -59,7 +59,7 @@ struct DashboardRoutes {
                 let row = try alarms.visibleAlarm(context.parameters.require("id"), principal)
                 _ = try alarms.perform(action, on: row, by: principal,
                                        body: .init(by: form.by, note: form.note, action: form.action, evidence: nil))
-                return PageResponse.redirect(pageKit(request).link("/dashboard/alarms/\(row.id)"))
+                return PageResponse.redirect(PageKit(request).link("/dashboard/alarms/\(row.id)"))
             }
         }
         for picture in [EvidencePicture.original, .thumbnail] {
@@ -72,13 +72,18 @@ struct DashboardRoutes {
 
     // MARK: pages
 
-    /// An admin's start page: every province with its figures.
+    /// An admin's start page: every province with its figures. Tickets and open alarms are read
+    /// once for all provinces.
     private func overview(_ request: Request, _ principal: Principal) throws -> Response {
         let now = dependencies.clock.now()
         let sites = dependencies.model.siteSummaries(visibleTo: principal, now: now)
         let provinces = Set(sites.compactMap { RegionCode($0.region).flatMap { RegionNode($0, at: .province) } }).sorted()
-        let children = try provinces.map { try buildSummary($0, sites: sites, now: now).region }
-        let kit = pageKit(request)
+        let tickets = try ticketsToday(now)
+        let open = try dependencies.store.openAlarms()
+        let children = provinces.map {
+            RegionSummary.build($0, sites: sites, ticketsToday: tickets, openAlarms: open, now: now).region
+        }
+        let kit = PageKit(request)
         let body = RegionPage.render(heading: kit.t("全部地区", "All regions"), figures: nil, children: children, sites: [], kit: kit)
         return respond(request, kit: kit, title: kit.t("监管总览", "Overview"), crumbs: [], body: body)
     }
@@ -86,17 +91,18 @@ struct DashboardRoutes {
     private func region(_ node: RegionNode, _ request: Request, _ principal: Principal) throws -> Response {
         let now = dependencies.clock.now()
         let sites = dependencies.model.siteSummaries(visibleTo: principal, now: now)
-        let summary = try buildSummary(node, sites: sites, now: now)
+        let open = try dependencies.store.alarms(regionPrefix: node.code, openOnly: true)
+        let summary = RegionSummary.build(node, sites: sites, ticketsToday: try ticketsToday(now), openAlarms: open, now: now)
         guard summary.region.sites > 0 else { throw APIError.notFound("no registered site in region '\(node)'") }
         let direct = Set(summary.directSites)
         var figures: [String: RegionFigures] = [:]
-        for row in try dependencies.store.alarms(regionPrefix: node.code, openOnly: true) where direct.contains(row.site.rawValue) {
+        for row in open where direct.contains(row.site.rawValue) {
             figures[row.site.rawValue, default: RegionFigures(code: row.site.rawValue, level: .station)]
                 .add(openAlarm: row, overdue: RegionSummary.isOverdue(row, now: now))
         }
         let here = sites.filter { direct.contains($0.id) }
             .map { ($0, figures[$0.id] ?? RegionFigures(code: $0.id, level: .station)) }
-        let kit = pageKit(request)
+        let kit = PageKit(request)
         let body = RegionPage.render(heading: "\(kit.t("地区", "Region")) \(node.code)", figures: summary.region,
                                      children: summary.children, sites: here, kit: kit)
         return respond(request, kit: kit, title: "\(kit.t("地区", "Region")) \(node.code)",
@@ -110,21 +116,20 @@ struct DashboardRoutes {
             throw APIError.forbidden("this token may not see site '\(id)'")
         }
         let store = dependencies.store
-        let openRows = try store.alarms(AlarmQuery(site: id, states: ["raised", "acknowledged", "rectified"]))
-        var tally = RegionFigures(code: id.rawValue, level: .station)
-        for row in openRows { tally.add(openAlarm: row, overdue: RegionSummary.isOverdue(row, now: now)) }
+        let (open, status) = try openAlarms(of: id)
         let registry = dependencies.model.registry
         let devices = (registry.devicesBySite[id] ?? []).sorted().compactMap(registry.device)
         var limits: [String: ZoneProfile] = [:]
         for d in devices { limits[d.key.device.rawValue] = dependencies.rules.profile(for: d.key, zone: d.zone) }
-        let kit = pageKit(request, csrf: DashboardSession.token(from: request).map(DashboardSession.csrfToken(for:)))
+        let kit = PageKit(request)
         let charts = try devices.filter { $0.kind == .thermo }.map { d in
-            try ChartData.chart(d, profile: limits[d.key.device.rawValue]!, store: store, now: now, kit: kit)
+            try ChartData.chart(d, profile: limits[d.key.device.rawValue]!, sensor: dependencies.rules.sensor, store: store,
+                                now: now, kit: kit)
         }
         // The latest pictures of the site's recent alarms.
         let recent = try store.alarms(AlarmQuery(site: id, limit: 12))
         let evidence = try recent.flatMap { try store.evidence(ofAlarm: $0.id) }.sorted { $0.at > $1.at }.prefix(8)
-        let body = SitePage.render(view, status: tally.status, limits: limits, open: openRows.compactMap(Self.record),
+        let body = SitePage.render(view, status: status, limits: limits, open: open,
                                    charts: charts, evidence: Array(evidence), principal: principal, kit: kit, now: now)
         return respond(request, kit: kit, title: view.site.name,
                        crumbs: crumbs(view.site.region, principal, includingLast: true) + [(view.site.name, nil)], body: body)
@@ -134,7 +139,7 @@ struct DashboardRoutes {
         let row = try AlarmRoutes(dependencies: dependencies).visibleAlarm(raw, principal)
         guard let record = Self.record(row) else { throw APIError(.internalServerError, "internal", "alarm '\(row.id)' cannot be read") }
         let siteName = dependencies.model.site(row.site)?.name ?? row.site.rawValue
-        let kit = pageKit(request, csrf: DashboardSession.token(from: request).map(DashboardSession.csrfToken(for:)))
+        let kit = PageKit(request)
         let body = AlarmPage.render(record, siteName: siteName, trail: try dependencies.store.transitions(ofAlarm: row.id),
                                     evidence: try dependencies.store.evidence(ofAlarm: row.id), principal: principal,
                                     kit: kit, now: dependencies.clock.now())
@@ -145,13 +150,20 @@ struct DashboardRoutes {
 
     // MARK: helpers
 
-    private func buildSummary(_ node: RegionNode, sites: [SiteSummary], now: EpochMillis) throws -> RegionSummary {
-        try RegionSummary.build(node, sites: sites, store: dependencies.store, now: now,
-                                dayStart: ReportCalendar.china.startOfDay(containing: now))
+    private func ticketsToday(_ now: EpochMillis) throws -> [SiteID: Int] {
+        try dependencies.store.ticketCountsBySite(since: ReportCalendar.china.startOfDay(containing: now))
     }
 
-    private func pageKit(_ request: Request, csrf: String? = nil) -> PageKit {
-        PageKit(language: PageLanguage.of(request), explicitLanguage: request.uri.queryParameters.get("lang") != nil, csrf: csrf)
+    /// A site's open alarms (newest first) and traffic light from the same source as
+    /// `GET /api/v1/sites/{id}`: the alarm engine. Without one (a read-only gateway, tests) the
+    /// store's open alarms, uncapped, counted by the engine's rule.
+    private func openAlarms(of id: SiteID) throws -> ([AlarmRecord], SiteStatus) {
+        if let engine = dependencies.alarms { return (engine.openAlarms(site: id), engine.status(of: id)) }
+        let rows = try dependencies.store.alarms(AlarmQuery(site: id, states: ["raised", "acknowledged", "rectified"],
+                                                            limit: Int.max))
+        var tally = RegionFigures(code: id.rawValue, level: .station)
+        for row in rows { tally.add(openAlarm: row, overdue: false) }
+        return (rows.compactMap(Self.record), tally.status)
     }
 
     /// The region levels above a page, linked where the principal may open them.

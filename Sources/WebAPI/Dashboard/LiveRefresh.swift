@@ -5,6 +5,10 @@
 enum LiveRefresh {
     static let intervalMillis = 15_000
 
+    /// The URL pages load it from: the script's fingerprint in the query, so a gateway update
+    /// is fetched at once although browsers cache the script for an hour.
+    static let path = "/dashboard/live.js?v=\(PageKit.stamp(script))"
+
     static let script = """
         (function () {
           var main = document.querySelector('main[data-stamp]');

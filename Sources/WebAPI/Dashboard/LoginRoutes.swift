@@ -4,24 +4,39 @@ import KitchenModel
 
 /// `GET /login` (the form), `POST /login` (token → session cookie → back to `next`) and
 /// `POST /logout`. The token is checked with the same store lookup as the API's bearer tokens.
+///
+/// Both posts are protected against cross-site forgery. Login: a hostile page could otherwise
+/// sign a visitor in with the attacker's own token, and whatever the visitor then records
+/// (names, corrective actions) would go into the attacker's session. So `GET /login` sets a
+/// random, short-lived `bk_login` cookie (SameSite=Strict, only sent to `/login`) and puts the
+/// same value in the form; a post whose field and cookie differ is refused. Logout needs the
+/// session's CSRF token like every other dashboard form.
 struct LoginRoutes {
     let dependencies: APIDependencies
 
     struct LoginForm: Decodable {
         var token: String?
         var next: String?
+        var login: String?
+    }
+
+    struct LogoutForm: Decodable {
+        var csrf: String?
     }
 
     func add(to router: some RouterMethods<GatewayRequestContext>) {
         router.get("/login") { request, _ in
-            let kit = PageKit(language: PageLanguage.of(request), explicitLanguage: request.uri.queryParameters.get("lang") != nil)
-            return PageResponse.html(Self.page(next: DashboardSession.localPath(request.uri.queryParameters.get("next")),
-                                               failed: false, kit: kit))
+            Self.form(next: DashboardSession.localPath(request.uri.queryParameters.get("next")), failure: nil,
+                      kit: PageKit(request))
         }
         router.post("/login") { request, context in
-            let kit = PageKit(language: PageLanguage.of(request), explicitLanguage: request.uri.queryParameters.get("lang") != nil)
+            let kit = PageKit(request)
             let form = try await DashboardForm.decode(LoginForm.self, from: request, context: context)
             let next = DashboardSession.localPath(form.next)
+            guard LoginNonce.matches(form.login, cookie: LoginNonce.value(from: request)) else {
+                // Expired (or never set: a post from elsewhere). A fresh form lets a person retry.
+                return Self.form(next: next, failure: .expired, kit: kit, status: .forbidden)
+            }
             let token = (form.token ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             // Only a token that can live in a cookie is looked up (tokens are `bk_` + base64url).
             let principal: Principal?
@@ -32,21 +47,43 @@ struct LoginRoutes {
                 throw APIError(.serviceUnavailable, "unavailable", "the token store cannot be read right now")
             }
             guard principal != nil else {
-                return PageResponse.html(Self.page(next: next, failed: true, kit: kit), status: .unauthorized)
+                return Self.form(next: next, failure: .unknownToken, kit: kit, status: .unauthorized)
             }
             return PageResponse.redirect(next ?? "/dashboard", cookie: DashboardSession.cookie(for: token))
         }
-        router.post("/logout") { _, _ in
-            PageResponse.redirect("/login", cookie: DashboardSession.clearingCookie)
+        router.post("/logout") { request, context in
+            let form = try await DashboardForm.decode(LogoutForm.self, from: request, context: context)
+            // Without a session there is nothing to end (and nothing a forged post could do).
+            if let session = DashboardSession.token(from: request), !DashboardSession.csrfMatches(form.csrf, token: session) {
+                throw APIError.forbidden("this form is not from this session's page; reload the page and try again")
+            }
+            return PageResponse.redirect("/login", cookie: DashboardSession.clearingCookie)
         }
     }
 
-    static func page(next: String?, failed: Bool, kit: PageKit) -> String {
+    enum Failure {
+        case unknownToken, expired
+    }
+
+    /// The login form with a fresh nonce in its field and in the `bk_login` cookie.
+    static func form(next: String?, failure: Failure?, kit: PageKit, status: HTTPResponse.Status = .ok) -> Response {
+        let nonce = LoginNonce.fresh()
+        return PageResponse.html(page(next: next, failure: failure, nonce: nonce, kit: kit), status: status,
+                                 cookie: LoginNonce.cookie(nonce))
+    }
+
+    static func page(next: String?, failure: Failure?, nonce: String, kit: PageKit) -> String {
         var body = "<h1>\(kit.t("登录监管看板", "Log in to the dashboard"))</h1><section class=\"card\">"
-        if failed {
+        switch failure {
+        case .unknownToken?:
             body += "<p class=\"fail\" role=\"alert\">\(kit.t("令牌无效或已撤销。", "Unknown or revoked token."))</p>"
+        case .expired?:
+            body += "<p class=\"fail\" role=\"alert\">\(kit.t("登录表单已过期，请重新输入令牌。", "The login form expired; enter the token again."))</p>"
+        case nil:
+            break
         }
         body += "<form class=\"action\" method=\"post\" action=\"\(HTML.escape(kit.link("/login")))\">"
+        body += "<input type=\"hidden\" name=\"login\" value=\"\(nonce)\">"
         if let next { body += "<input type=\"hidden\" name=\"next\" value=\"\(HTML.escape(next))\">" }
         body += "<input type=\"password\" name=\"token\" required autocomplete=\"current-password\""
         body += " placeholder=\"\(kit.t("访问令牌", "Access token"))\" aria-label=\"\(kit.t("访问令牌", "Access token"))\">"

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Hummingbird
 import KitchenModel
 import KitchenRules
 
@@ -9,8 +10,8 @@ struct PageKit {
     let language: PageLanguage
     /// The language came from `?lang=`: links carry it on.
     let explicitLanguage: Bool
-    /// The CSRF token for the page's forms (nil on pages without any).
-    var csrf: String? = nil
+    /// The CSRF token for the page's forms (nil without a session).
+    var csrf: String?
 
     var zh: Bool { language == .zh }
 
@@ -76,12 +77,12 @@ struct PageKit {
         }.joined(separator: " › ")
         var tools = zh ? "<a href=\"?lang=en\" hreflang=\"en\">English</a>" : "<a href=\"?lang=zh\" hreflang=\"zh\">中文</a>"
         if signedIn {
-            tools += "<form method=\"post\" action=\"/logout\"><button type=\"submit\">\(t("退出", "Log out"))</button></form>"
+            tools += "<form method=\"post\" action=\"/logout\">\(csrfField)<button type=\"submit\">\(t("退出", "Log out"))</button></form>"
         }
         return """
             <!doctype html><html lang="\(zh ? "zh-CN" : "en")"><head><meta charset="utf-8">\
             <meta name="viewport" content="width=device-width,initial-scale=1"><title>\(HTML.escape(title))</title>\
-            <style>\(PageStyle.css)</style>\(signedIn ? "<script src=\"/dashboard/live.js\" defer></script>" : "")</head>\
+            <style>\(PageStyle.css)</style>\(signedIn ? "<script src=\"\(LiveRefresh.path)\" defer></script>" : "")</head>\
             <body><header class="bar"><nav class="crumbs">\(trail)</nav><span class="tools">\(tools)</span></header>\
             <main class="wide" data-stamp="\(Self.stamp(body))">\(body)</main></body></html>
             """
@@ -95,5 +96,15 @@ struct PageKit {
             hash = hash &* 0x0000_0100_0000_01B3
         }
         return String(hash, radix: 16)
+    }
+}
+
+extension PageKit {
+    /// The one way pages get their kit: language from `?lang=` or `Accept-Language`, and the
+    /// session's CSRF token when there is a session (every signed-in page has the logout form).
+    init(_ request: Request) {
+        self.init(language: PageLanguage.of(request),
+                  explicitLanguage: request.uri.queryParameters.get("lang") != nil,
+                  csrf: DashboardSession.token(from: request).map(DashboardSession.csrfToken(for:)))
     }
 }

@@ -50,21 +50,29 @@ struct PageErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return Self.page(error, language: PageLanguage.of(request))
+            return Self.page(error, request: request)
         } catch let error as HTTPError {
             return Self.page(APIError(error.status, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase),
-                             language: PageLanguage.of(request))
+                             request: request)
+        } catch {
+            // Anything else (a database error, a bug) is logged with its detail and shown as a
+            // plain 500 page: the detail may name tables or paths a visitor need not see.
+            context.logger.error("page failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return Self.page(APIError(.internalServerError, "internal", Self.internalMessage), request: request)
         }
     }
 
-    static func page(_ error: APIError, language: PageLanguage) -> Response {
-        let kit = PageKit(language: language, explicitLanguage: false)
+    static let internalMessage = "Something went wrong on the gateway; it has been logged. 网关内部错误，已记录。"
+
+    static func page(_ error: APIError, request: Request) -> Response {
+        let kit = PageKit(request)
         let heading = switch error.status {
         case .unauthorized: kit.t("请先登录", "Please log in")
         case .forbidden: kit.t("无权查看", "Not allowed")
         case .notFound: kit.t("未找到", "Not found")
         case .conflict: kit.t("无法执行该操作", "This step is not possible now")
         case .serviceUnavailable: kit.t("服务暂不可用", "Service unavailable")
+        case .internalServerError: kit.t("内部错误", "Internal error")
         default: kit.t("请求有误", "Bad request")
         }
         var body = "<h1>\(heading)</h1><section class=\"card\"><p>\(HTML.escape(error.message))</p>"
@@ -74,5 +82,23 @@ struct PageErrorMiddleware: RouterMiddleware {
         }
         body += "</p></section>"
         return PageResponse.html(kit.document(title: heading, crumbs: [], body: body, signedIn: false), status: error.status)
+    }
+}
+
+/// The router's own "no such route" under `/dashboard/`: a person who followed a stale or
+/// mistyped link gets the dashboard's 404 page, not the API's JSON. Sits outside
+/// `MethodNotAllowedMiddleware`, so a known page asked with the wrong method stays a 405.
+struct PageNotFoundMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && request.uri.path.hasPrefix("/dashboard/") {
+            return PageErrorMiddleware.page(APIError.notFound("no dashboard page at '\(request.uri.path.prefix(128))'"),
+                                            request: request)
+        }
     }
 }

@@ -8,25 +8,6 @@ struct ChartBucket: Sendable, Equatable {
     var min: Double
     var max: Double
     var average: Double
-
-    /// Readings grouped into fixed slices of `width` from `from`; empty slices are left out,
-    /// so a gap in the data stays a gap in the line.
-    static func group(_ points: [(at: EpochMillis, value: Double)], from: EpochMillis, to: EpochMillis,
-                      width: EpochMillis) -> [ChartBucket] {
-        guard width > 0 else { return [] }
-        var sums: [Int64: (min: Double, max: Double, sum: Double, count: Int)] = [:]
-        for p in points where p.at >= from && p.at < to && p.value.isFinite {
-            let slot = (p.at - from) / width
-            let old = sums[slot] ?? (p.value, p.value, 0, 0)
-            sums[slot] = (Swift.min(old.min, p.value), Swift.max(old.max, p.value), old.sum + p.value, old.count + 1)
-        }
-        return sums.keys.sorted().map { slot in
-            let s = sums[slot]!
-            let start = from + slot * width
-            return ChartBucket(start: start, end: Swift.min(start + width, to), min: s.min, max: s.max,
-                               average: s.sum / Double(s.count))
-        }
-    }
 }
 
 /// A temperature chart as inline SVG, drawn on the server: the min–max band and the mean line
@@ -55,11 +36,12 @@ struct TemperatureChart: Sendable {
     static let localOffset: EpochMillis = 8 * 3_600_000
     static let excursionColour = "#b42318"
 
-    func svg(_ buckets: [ChartBucket]) -> String {
+    func svg(_ all: [ChartBucket]) -> String {
+        let buckets = visible(all)
         let (lo, hi, step) = yRange(buckets)
         let p = Self.plot
         func x(_ t: EpochMillis) -> Double {
-            p.left + (p.right - p.left) * Double(t - from) / Double(Swift.max(1, to - from))
+            p.left + (p.right - p.left) * Double(Swift.min(Swift.max(t, from), to) - from) / Double(Swift.max(1, to - from))
         }
         func y(_ v: Double) -> Double { p.bottom - (p.bottom - p.top) * (v - lo) / (hi - lo) }
 
@@ -102,8 +84,22 @@ struct TemperatureChart: Sendable {
         return out + "</svg>"
     }
 
+    /// The buckets cut to `[from, to)`: an hourly rollup that began before `from` or a slice
+    /// that ends after `to` is drawn only inside the plot; non-finite values are left out.
+    func visible(_ buckets: [ChartBucket]) -> [ChartBucket] {
+        buckets.compactMap { b in
+            guard b.end > from, b.start < to, b.start < b.end, b.min.isFinite, b.max.isFinite, b.average.isFinite
+            else { return nil }
+            var cut = b
+            cut.start = Swift.max(b.start, from)
+            cut.end = Swift.min(b.end, to)
+            return cut
+        }
+    }
+
     /// Spans of consecutive buckets past a limit, merged where they touch.
-    func excursions(_ buckets: [ChartBucket]) -> [(start: EpochMillis, end: EpochMillis)] {
+    func excursions(_ all: [ChartBucket]) -> [(start: EpochMillis, end: EpochMillis)] {
+        let buckets = visible(all)
         var spans: [(start: EpochMillis, end: EpochMillis)] = []
         for b in buckets where (maxLimit.map { b.max > $0 } ?? false) || (minLimit.map { b.min < $0 } ?? false) {
             if let last = spans.last, b.start <= last.end {

@@ -20,10 +20,17 @@ struct RegionSummary: Encodable {
     /// Builds the summary from the state model (sites, devices) and the store (alarms, tickets).
     static func build(_ node: RegionNode, sites: [SiteSummary], store: Store, now: EpochMillis,
                       dayStart: EpochMillis) throws -> RegionSummary {
+        build(node, sites: sites, ticketsToday: try store.ticketCountsBySite(since: dayStart),
+              openAlarms: try store.alarms(regionPrefix: node.code, openOnly: true), now: now)
+    }
+
+    /// The same from figures already read, so a page that summarises several regions reads the
+    /// store once: `openAlarms` may hold alarms of other regions (they are skipped).
+    static func build(_ node: RegionNode, sites: [SiteSummary], ticketsToday tickets: [SiteID: Int],
+                      openAlarms: [AlarmRow], now: EpochMillis) -> RegionSummary {
         var total = RegionFigures(node)
         var children: [RegionNode: RegionFigures] = [:]
         var direct: [String] = []
-        let tickets = try store.ticketCountsBySite(since: dayStart)
         for site in sites {
             guard let region = RegionCode(site.region), node.contains(region), let id = SiteID(site.id) else { continue }
             let count = tickets[id] ?? 0
@@ -34,7 +41,7 @@ struct RegionSummary: Encodable {
                 direct.append(site.id)
             }
         }
-        for row in try store.alarms(regionPrefix: node.code, openOnly: true) {
+        for row in openAlarms where row.state != AlarmState.closed.rawValue {
             // A region prefix of `420106` also matches `4201060`-like garbage; parse to be exact.
             guard let region = RegionCode(row.region), node.contains(region) else { continue }
             let overdue = isOverdue(row, now: now)
@@ -47,12 +54,11 @@ struct RegionSummary: Encodable {
                              directSites: direct.sorted(), generatedAt: now)
     }
 
-    /// Past its rectification deadline and not yet rectified.
+    /// See `AlarmRecord.isOverdue(now:)`; a row whose record cannot be read is not counted.
     static func isOverdue(_ row: AlarmRow, now: EpochMillis) -> Bool {
         guard row.state == AlarmState.raised.rawValue || row.state == AlarmState.acknowledged.rawValue,
               let record = try? JSONDecoder().decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
         else { return false }
-        if record.overdueAt != nil { return true }
-        return record.deadline.map { now >= $0 } ?? false
+        return record.isOverdue(now: now)
     }
 }

@@ -52,6 +52,12 @@ struct AlarmRoutes {
     /// The closed loop's step `action` (`ack`, `rectify`, `close`) on a visible alarm; the API
     /// and the dashboard's forms both come through here, so they refuse the same things.
     func perform(_ action: String, on row: AlarmRow, by principal: Principal, body: ActionBody) throws -> AlarmRecord {
+        // The trail keeps these forever and every page shows them: bounded here, not by a form's `maxlength`.
+        for (field, text) in [("note", body.note), ("action", body.action)] {
+            if let text, text.count > Self.maxTextLength {
+                throw APIError.badRequest("\(field) is \(text.count) characters; at most \(Self.maxTextLength) are kept")
+            }
+        }
         let actor = Self.actor(principal, named: body.by)
         guard let engine = dependencies.alarms else {
             throw APIError(.serviceUnavailable, "unavailable", "the alarm engine is not running")
@@ -63,7 +69,7 @@ struct AlarmRoutes {
             case "rectify":
                 return try engine.rectify(id: row.id, by: actor, action: body.action ?? "", evidence: body.evidence ?? [])
             default:
-                guard Self.closer(principal) != nil else { throw APIError.forbidden("only a regulator or an admin closes alarms") }
+                guard Self.mayClose(principal) else { throw APIError.forbidden("only a regulator or an admin closes alarms") }
                 return try engine.close(id: row.id, by: actor, note: body.note)
             }
         } catch let error as AlarmActionError {
@@ -87,14 +93,24 @@ struct AlarmRoutes {
         return principal.canSee(site: row.site, region: region)
     }
 
-    static func closer(_ principal: Principal) -> Principal? {
-        principal.role == .site ? nil : principal
+    /// Closing a violation is the regulator's (or an admin's) call, never the site's own; the
+    /// dashboard shows the close form by the same rule.
+    static func mayClose(_ principal: Principal) -> Bool {
+        principal.role != .site
     }
 
+    /// Longest note or corrective action accepted, in characters.
+    static let maxTextLength = 500
+
+    /// The trail's actor: the name typed (control characters such as newlines removed, so it
+    /// cannot fake another trail line, at most 64 characters) and the token's identity.
     static func actor(_ principal: Principal, named name: String?) -> String {
         let who = "\(principal.role.rawValue)\(principal.scope.map { ":" + $0 } ?? "")#\(principal.tokenID ?? 0)"
-        guard let name = name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else { return who }
-        return "\(name.prefix(64)) (\(who))"
+        let cleaned = String(String.UnicodeScalarView((name ?? "").unicodeScalars.filter {
+            !$0.properties.generalCategory.isControlOrFormat
+        })).trimmingCharacters(in: .whitespaces)
+        guard !cleaned.isEmpty else { return who }
+        return "\(cleaned.prefix(64)) (\(who))"
     }
 
     static func query(_ parameters: Parameters, principal: Principal) throws -> AlarmQuery {
@@ -145,4 +161,9 @@ struct AlarmRoutes {
         }
         return query
     }
+}
+
+private extension Unicode.GeneralCategory {
+    /// Cc (C0/C1 controls, newlines, tabs) and Cf (bidi overrides, zero-width marks).
+    var isControlOrFormat: Bool { self == .control || self == .format }
 }
