@@ -52,8 +52,7 @@ struct PageErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return Self.page(error, request: request)
         } catch let error as HTTPError {
-            return Self.page(APIError(error.status, "http_\(error.status.code)", error.body ?? error.status.reasonPhrase),
-                             request: request)
+            return Self.page(APIError(error), request: request)
         } catch {
             // Anything else (a database error, a bug) is logged with its detail and shown as a
             // plain 500 page: the detail may name tables or paths a visitor need not see.

@@ -20,6 +20,12 @@ public struct APIError: Error, HTTPResponseError {
         self.allow = allow
     }
 
+    /// Hummingbird's own errors (unknown route, body too large) in the API's terms.
+    init(_ error: HTTPError) {
+        let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
+        self.init(error.status, code, error.body ?? error.status.reasonPhrase)
+    }
+
     public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, "unauthorized", message) }
     public static func forbidden(_ message: String) -> APIError { APIError(.forbidden, "forbidden", message) }
     public static func notFound(_ message: String) -> APIError { APIError(.notFound, "not_found", message) }

@@ -13,8 +13,7 @@ struct ErrorJSONMiddleware: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as HTTPError {
-            let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
-            throw APIError(error.status, code, error.body ?? error.status.reasonPhrase)
+            throw APIError(error)
         }
     }
 }
