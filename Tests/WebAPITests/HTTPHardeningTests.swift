@@ -78,6 +78,18 @@ import Traceability
         #expect(limiter.trackedClients <= 100)
     }
 
+    @Test func aCrowdOfActiveAddressesDoesNotMakeEveryRequestScanTheTable() {
+        let limiter = ClientRateLimiter(limit: RateLimit(burst: 5, perSecond: 0.001), maxClients: 1_000)
+        let start = ContinuousClock.now
+        // Every address stays active (its bucket below full), so none can be forgotten for free.
+        for index in 0..<10_000 { _ = limiter.take(client: "2001:db8::\(index)", now: start) }
+        #expect(limiter.trackedClients <= 1_000)
+        // Room for a tenth is made at once: about 9,000 / 100 scans, not one per new address.
+        #expect(limiter.evictions <= 100, "\(limiter.evictions) scans")
+        // A client still in the table keeps its bucket.
+        #expect(limiter.take(client: "2001:db8::9999", now: start) == .allowed)
+    }
+
     @Test func pagesAndErrorsCarrySecurityHeaders() async throws {
         let fixture = try Fixture()
         try await fixture.test { client in
