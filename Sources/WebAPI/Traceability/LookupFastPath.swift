@@ -29,6 +29,7 @@ final class LookupFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var withRouter = 0
     /// The current request was answered here: its body and end are dropped.
     private var answered = false
+    /// The peer's address, read once per connection.
     private var client: String?
 
     init(lookup: PublicLookup, serverName: String?) {
@@ -75,8 +76,9 @@ final class LookupFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         guard let page = lookup.cachedAnswer(code, variant: language.rawValue) else { return nil }
         if let limiter = lookup.limiter {
             // The router asks the same limiter again and answers 429: one place words refusals.
-            if client == nil { client = context.channel.remoteAddress?.ipAddress ?? "unknown" }
-            guard case .allowed = limiter.take(client: client!) else { return nil }
+            let client = self.client ?? context.channel.remoteAddress?.ipAddress ?? "unknown"
+            self.client = client
+            guard case .allowed = limiter.take(client: client) else { return nil }
         }
         return page
     }

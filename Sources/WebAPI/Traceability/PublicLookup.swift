@@ -2,6 +2,7 @@ import Gateway
 import Hummingbird
 import KitchenModel
 import Synchronization
+import Traceability
 
 /// What a scanned code is answered with, shared by the lookup routes and the lookup fast path
 /// in front of the router: the code is verified (HMAC, no database for a forgery), then served
@@ -23,10 +24,7 @@ final class PublicLookup: Sendable {
     func answer(_ text: String, variant: String) throws -> ByteBuffer {
         let service = try traceability()
         let code = try TicketLookup.verify(text, keyring: service.issuer.keyring)
-        if let body = cache.body(ticket: code.ticketID.rawValue, variant: variant, batches: service.batches,
-                                 model: dependencies.model) {
-            return body
-        }
+        if let body = cached(code, variant: variant, service: service, memoryOnly: false) { return body }
         let lookup = try TicketLookup.load(code, store: dependencies.store, model: dependencies.model)
         let body = if let language = PageLanguage(rawValue: variant) {
             ByteBuffer(string: TicketPage.render(lookup, language: language))
@@ -43,8 +41,14 @@ final class PublicLookup: Sendable {
     func cachedAnswer(_ text: Substring, variant: String) -> ByteBuffer? {
         guard let service = dependencies.traceability,
               let code = try? service.issuer.keyring.verify(String(text)) else { return nil }
-        return cache.body(ticket: code.ticketID.rawValue, variant: variant, batches: service.batches,
-                          model: dependencies.model, memoryOnly: true)
+        return cached(code, variant: variant, service: service, memoryOnly: true)
+    }
+
+    private func cached(_ code: TicketCode, variant: String, service: TraceabilityService, memoryOnly: Bool)
+        -> ByteBuffer?
+    {
+        cache.body(ticket: code.ticketID.rawValue, variant: variant, batches: service.batches, model: dependencies.model,
+                   memoryOnly: memoryOnly)
     }
 
     private func traceability() throws -> TraceabilityService {
