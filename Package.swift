@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "brightkitchen", targets: ["brightkitchen"]),
         .executable(name: "bench-ingest", targets: ["bench-ingest"]),
         .executable(name: "bench-trace", targets: ["bench-trace"]),
+        .executable(name: "bench-stages", targets: ["bench-stages"]),
         .executable(name: "bench-camera", targets: ["bench-camera"]),
         .executable(name: "camera-eval", targets: ["camera-eval"]),
     ],
@@ -57,6 +58,8 @@ let package = Package(
         .target(name: "Storage", dependencies: [
             "KitchenModel",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C API for the writer's hot statements (BoundStatement).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -89,6 +92,10 @@ let package = Package(
             "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "TestSupport",
         ]),
 
+        // CPU per message by ingest stage; synchronous (no async main) so valgrind can run it.
+        .executableTarget(name: "bench-stages", dependencies: [
+            "Gateway", "DeviceIngest", "KitchenModel", "Storage", .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),
         // Camera frames: validation, evidence thumbnails, video-quality diagnosis, night motion.
         .target(name: "CameraVision", dependencies: ["CJPEGShim"],

@@ -37,6 +37,12 @@ struct BenchIngest {
                                              sites: args.int("sites", 100), thermos: args.int("thermos", 1_000),
                                              schedule: schedule, logger: logger)
         }
+        if args.flag("publish") {
+            // The throughput phase's publisher, run as a child process of the benchmark.
+            return try await Publisher.run(port: args.int("port", 1883), devices: args.int("devices", 200),
+                                           messages: args.int("messages", 200_000), publishers: args.int("publishers", 4),
+                                           logger: logger)
+        }
         print("BrightKitchen ingest benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores, "
             + "\(ProcessInfo.processInfo.physicalMemory / 1_048_576) MiB")
         if args.flag("burst") {
@@ -54,7 +60,8 @@ struct BenchIngest {
         }
         if !args.flag("skip-throughput") {
             try await Throughput(devices: args.int("devices", 200), messages: args.int("messages", 200_000),
-                                 publishers: args.int("publishers", 4), logger: logger).run()
+                                 publishers: args.int("publishers", 4), rounds: args.int("rounds", 2),
+                                 logger: logger).run()
         }
         if !args.flag("skip-rss") {
             try await PeakRSS(sites: args.int("rss-sites", 10_000), devices: args.int("rss-devices", 50_000),

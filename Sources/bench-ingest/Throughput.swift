@@ -6,18 +6,92 @@ import MQTTClient
 import Storage
 import Synchronization
 
-/// Phase 1: sustained ingest rate against mosquitto_sub on the same stream.
+/// Phase 1: sustained ingest rate, the gateway against `mosquitto_sub -q 1`, measured one at a
+/// time against the same publisher (issue 13, item 8).
+///
+/// Running both subscribers at once on one stream halves what the broker gives each, so each round
+/// measures them one after the other: a fresh broker, the publisher (a child process, so it never
+/// shares the measured process), and either `mosquitto_sub -q 1` or the gateway (this process:
+/// libmosquitto client, decode, state model, rules, batched SQLite commits). The figures are rates,
+/// the ratio gateway ÷ `mosquitto_sub` alone, and CPU per message of the subscriber and the broker.
 struct Throughput {
     let devices: Int
     let messages: Int
     let publishers: Int
+    let rounds: Int
     let logger: Logger
 
+    /// One subscriber's run.
+    struct Figures {
+        var rate: Double
+        var subscriberCPU: Double
+        var brokerCPU: Double
+        var stored: Int
+    }
+
     func run() async throws {
-        let workspace = try BenchWorkspace(label: "bk-bench", logger: logger)
+        print("\n## Throughput: \(messages) telemetry messages, \(devices) devices, \(publishers) publishers, QoS 1, "
+            + "each subscriber alone, \(rounds) round(s)")
+        var subs: [Figures] = []
+        var gateways: [Figures] = []
+        for round in 1...rounds {
+            let sub = try await measureMosquittoSub()
+            report("round \(round) mosquitto_sub -q 1", sub, unit: "received")
+            subs.append(sub)
+            let gateway = try await measureGateway()
+            report("round \(round) gateway", gateway, unit: "committed")
+            gateways.append(gateway)
+        }
+        let subRate = median(subs.map(\.rate))
+        let gatewayRate = median(gateways.map(\.rate))
+        print(String(format: "median mosquitto_sub alone    %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)", subRate,
+                     median(subs.map(\.subscriberCPU)), median(subs.map(\.brokerCPU))))
+        print(String(format: "median gateway alone          %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)", gatewayRate,
+                     median(gateways.map(\.subscriberCPU)), median(gateways.map(\.brokerCPU))))
+        print(String(format: "ratio gateway / mosquitto_sub  %.2f  (target >= 0.85)", gatewayRate / subRate))
+    }
+
+    private func report(_ label: String, _ f: Figures, unit: String) {
+        print(String(format: "%-30@ %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)  %d %@", label as NSString, f.rate,
+                     f.subscriberCPU, f.brokerCPU, f.stored, unit as NSString))
+    }
+
+    /// `mosquitto_sub -q 1`: the broker's own client, the ceiling a subscriber can reach. It runs
+    /// under `bash -c '…; times'`, whose `times` prints the CPU of the exited `mosquitto_sub`.
+    private func measureMosquittoSub() async throws -> Figures {
+        let workspace = try BenchWorkspace(label: "bk-bench-sub", logger: logger)
+        defer { workspace.close() }
+        let sub = Process()
+        sub.executableURL = URL(fileURLWithPath: "/bin/bash")
+        sub.arguments = ["-c", "mosquitto_sub -h 127.0.0.1 -p \(workspace.broker.port) -q 1 -t 'bk/v1/+/+/telemetry' "
+            + "-C \(messages) -i bench-mosquitto-sub >/dev/null; times"]
+        let output = Pipe()
+        sub.standardOutput = output
+        try sub.run()
+        defer { if sub.isRunning { sub.terminate() } }
+        try await Task.sleep(for: .milliseconds(500))  // subscribed
+        let brokerPID = workspace.broker.pid ?? 0
+        let brokerBefore = ProcessCPU.seconds(brokerPID)
+        let start = ContinuousClock.now
+        let publisher = try startPublisher(port: workspace.broker.port)
+        defer { publisher.terminate(); publisher.waitUntilExit() }
+        let deadline = start.advanced(by: .seconds(600))
+        while sub.isRunning && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let elapsed = seconds(start.duration(to: .now))
+        let brokerCPU = ProcessCPU.seconds(brokerPID) - brokerBefore
+        guard !sub.isRunning else { throw BenchFailure("mosquitto_sub did not receive \(messages) messages in time") }
+        let times = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return Figures(rate: Double(messages) / elapsed, subscriberCPU: ProcessCPU.bashChildrenSeconds(times) / Double(messages) * 1e6,
+                       brokerCPU: brokerCPU / Double(messages) * 1e6, stored: messages)
+    }
+
+    /// The gateway in this process, with nothing else running here but a 5 ms poll of its counter.
+    private func measureGateway() async throws -> Figures {
+        let workspace = try BenchWorkspace(label: "bk-bench-gw", logger: logger)
         defer { workspace.close() }
         let (dir, broker) = (workspace.directory, workspace.broker)
-
         let sites = max(1, devices / 10)
         try registryYAML(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
         var configuration = GatewayConfiguration(registryPath: dir + "/registry.yaml", brokerURL: broker.url,
@@ -26,34 +100,56 @@ struct Throughput {
         let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
         try gateway.prepare()
         try gateway.client.start()
+        defer { gateway.shutdown() }
         guard await gateway.client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchFailure("gateway did not connect") }
+        try await Task.sleep(for: .milliseconds(500))  // subscribed
+        let brokerPID = broker.pid ?? 0
+        let before = (gateway: ProcessCPU.selfSeconds(), broker: ProcessCPU.seconds(brokerPID))
+        let start = ContinuousClock.now
+        let publisher = try startPublisher(port: broker.port)
+        defer { publisher.terminate(); publisher.waitUntilExit() }
+        let deadline = start.advanced(by: .seconds(600))
+        var stored = 0
+        while stored < messages && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+            stored = gateway.metrics.readingsStoredTotal
+        }
+        let elapsed = seconds(start.duration(to: .now))
+        let gatewayCPU = ProcessCPU.selfSeconds() - before.gateway
+        let brokerCPU = ProcessCPU.seconds(brokerPID) - before.broker
+        return Figures(rate: Double(stored) / elapsed, subscriberCPU: gatewayCPU / Double(messages) * 1e6,
+                       brokerCPU: brokerCPU / Double(messages) * 1e6, stored: stored)
+    }
 
-        // mosquitto_sub: the broker's own client, the ceiling a subscriber can reach.
-        let sub = Process()
-        sub.executableURL = URL(fileURLWithPath: "/usr/bin/mosquitto_sub")
-        sub.arguments = ["-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-t", "bk/v1/+/+/telemetry",
-                         "-C", "\(messages)", "-i", "bench-mosquitto-sub"]
-        sub.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        try sub.run()
-        try await Task.sleep(for: .milliseconds(700))  // both subscriptions in place
+    /// This benchmark's own binary in `--publish` mode (`Publisher`): a separate process.
+    private func startPublisher(port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        process.arguments = ["--publish", "--port", "\(port)", "--devices", "\(devices)", "--messages", "\(messages)",
+                             "--publishers", "\(publishers)"]
+        try process.run()
+        return process
+    }
 
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+}
+
+/// `bench-ingest --publish`: publishes the throughput phase's messages as fast as libmosquitto
+/// takes them, from `publishers` connections, each device's seq rising by one per message, then
+/// stays connected (so libmosquitto's queue drains) until the benchmark terminates it.
+enum Publisher {
+    static func run(port: Int, devices: Int, messages: Int, publishers: Int, logger: Logger) async throws {
+        let sites = max(1, devices / 10)
         let clients = try (0..<publishers).map { i -> MQTTClient in
-            let c = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: broker.port,
-                                                                     clientID: "bench-pub-\(i)"), logger: logger)
+            let c = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: port, clientID: "bench-pub-\(i)"),
+                                   logger: logger)
             try c.start()
             return c
         }
         for c in clients where !(await c.waitUntilConnected(timeout: .seconds(10))) { throw BenchFailure("publisher did not connect") }
-
-        print("\n## Throughput: \(messages) telemetry messages, \(devices) devices, \(publishers) publishers, QoS 1")
-        let start = ContinuousClock.now
-        let subDone = Mutex<ContinuousClock.Instant?>(nil)
-        let waiter = Thread {
-            sub.waitUntilExit()
-            subDone.withLock { $0 = ContinuousClock.now }
-        }
-        waiter.start()
-        // Each publisher owns a slice of devices; each device's seq increases by one per message.
         let perPublisher = messages / publishers
         DispatchQueue.concurrentPerform(iterations: publishers) { p in
             let now = SystemClock().now()
@@ -62,34 +158,40 @@ struct Throughput {
                 let device = (i * publishers + p) % devices
                 seqs[device] += 1
                 let payload = Array(#"{"seq":\#(seqs[device]),"ts":\#(now),"t":\#(3 + Double(i % 20) / 10),"rh":61.5,"bat":93}"#.utf8)
-                _ = try? clients[p].publish(topic: "bk/v1/site-\(device % sites)/t-\(device)/telemetry", payload: payload,
-                                            qos: 1, retain: false)
+                while (try? clients[p].publish(topic: "bk/v1/site-\(device % sites)/t-\(device)/telemetry", payload: payload,
+                                               qos: 1, retain: false)) == nil {
+                    Thread.sleep(forTimeInterval: 0.001)  // the client's queue is full: wait, never drop
+                }
             }
         }
-        let published = ContinuousClock.now
-        let total = perPublisher * publishers
-        var stored = 0
-        let deadline = ContinuousClock.now.advanced(by: .seconds(600))
-        while stored < total && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-            stored = try gateway.store.counts().readings
-        }
-        let gatewayDone = ContinuousClock.now
-        while subDone.withLock({ $0 }) == nil && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        let subFinished = subDone.withLock { $0 } ?? ContinuousClock.now
-        for c in clients { c.stop() }
-        gateway.shutdown()
-
-        let publishRate = Double(total) / seconds(start.duration(to: published))
-        let gatewayRate = Double(stored) / seconds(start.duration(to: gatewayDone))
-        let subRate = Double(total) / seconds(start.duration(to: subFinished))
-        print(String(format: "publishers handed off      %10.0f msg/s", publishRate))
-        print(String(format: "mosquitto_sub -q 1         %10.0f msg/s", subRate))
-        print(String(format: "gateway (decoded, stored)  %10.0f msg/s  (%d of %d committed)", gatewayRate, stored, total))
-        print(String(format: "ratio gateway / mosquitto_sub  %.2f  (target >= 0.8)", gatewayRate / subRate))
+        while true { try await Task.sleep(for: .seconds(60)) }
     }
+}
+
+/// CPU time of processes, from /proc and rusage.
+enum ProcessCPU {
+    /// utime + stime of a live process, in seconds.
+    static func seconds(_ pid: Int32) -> Double { TicketBench.cpuSeconds(pid) }
+
+    /// This process's user + system time.
+    static func selfSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return time(usage.ru_utime) + time(usage.ru_stime)
+    }
+
+    /// The children's user + system time from bash's `times` (its second line: "0m1.230s 0m0.450s").
+    static func bashChildrenSeconds(_ output: String) -> Double {
+        let lines = output.split(separator: "\n")
+        guard lines.count >= 2 else { return 0 }
+        return lines[1].split(separator: " ").reduce(0) { total, field in
+            let parts = field.dropLast().split(separator: "m")  // "0m1.230s" → ["0", "1.230"]
+            guard parts.count == 2, let m = Double(parts[0]), let s = Double(parts[1]) else { return total }
+            return total + m * 60 + s
+        }
+    }
+
+    private static func time(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 }
 
 struct BenchFailure: Error, CustomStringConvertible {

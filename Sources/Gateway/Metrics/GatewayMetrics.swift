@@ -1,6 +1,7 @@
 import KitchenModel
 import KitchenRules
 import Prometheus
+import Synchronization
 
 /// The gateway's Prometheus metrics, created once so the hot path only increments.
 public final class GatewayMetrics: Sendable {
@@ -11,7 +12,8 @@ public final class GatewayMetrics: Sendable {
     let staleBoot: Counter
     let seqLost: Counter
     let commandsSent: Counter
-    let readingsStored: Counter
+    private let readingsStored: Counter
+    private let readingsStoredCount = Atomic<Int>(0)
     let commitSeconds: ValueHistogram
     private let alarmTransitions: [String: Counter]
     let outboxPending: Gauge
@@ -21,6 +23,15 @@ public final class GatewayMetrics: Sendable {
     let ticketIssued: Counter
     let ticketRetried: Counter
     private let ticketRefusals: [SaleRefusal: Counter]
+
+    /// Counts readings a batch committed (the exported counter and a readable total).
+    func readingsCommitted(_ count: Int) {
+        readingsStored.increment(by: Int64(count))
+        readingsStoredCount.add(count, ordering: .relaxed)
+    }
+
+    /// Readings committed since start: what the ingest benchmark waits for.
+    public var readingsStoredTotal: Int { readingsStoredCount.load(ordering: .relaxed) }
 
     static let channels = ["birth", "state", "telemetry", "event", "weigh", "snapshot", "frame"]
 

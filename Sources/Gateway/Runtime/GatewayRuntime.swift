@@ -70,7 +70,7 @@ public final class GatewayRuntime: Sendable {
         writer = BatchWriter(store: store, options: configuration.writer, logger: logger) { stats in
             metrics.commitSeconds.record(stats.seconds)
             LatencyProbe.record("commit-any", stats.seconds * 1000)
-            metrics.readingsStored.increment(by: Int64(stats.readingsInserted))
+            metrics.readingsCommitted(stats.readingsInserted)
         }
         pipeline = IngestPipeline(
             model: model, decoder: NativeDecoder(limits: configuration.limits,

@@ -11,7 +11,14 @@ extension Store {
                     SeqGap(boot: row["boot"], first: row["first_seq"], last: row["last_seq"],
                            openedAt: row["opened_ms"]))
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM device").compactMap { row -> DeviceSnapshot? in
+            // The writer defers snapshots that only moved a device's progress (SnapshotDeferral), so
+            // the current boot's last seq comes from the readings when they are further on.
+            let sql = """
+                SELECT *, (SELECT max(seq) FROM reading r WHERE r.device_id = device.id AND r.boot = device.boot)
+                    AS stored_seq
+                FROM device
+                """
+            return try Row.fetchAll(db, sql: sql).compactMap { row -> DeviceSnapshot? in
                 guard let site = SiteID(row["site"]), let device = DeviceID(row["device"]) else { return nil }
                 var s = DeviceSnapshot(key: DeviceKey(site: site, device: device))
                 s.kind = (row["kind"] as String?).flatMap(DeviceKind.init(rawValue:))
@@ -20,7 +27,7 @@ extension Store {
                 s.intervalSeconds = row["interval_s"]
                 s.replayBuffer = row["replay_buffer"]
                 s.boot = row["boot"]
-                s.lastSeq = row["last_seq"]
+                s.lastSeq = [row["last_seq"] as Int64?, row["stored_seq"] as Int64?].compactMap { $0 }.max()
                 s.online = row["online"]
                 s.onlineChangedAt = row["online_changed_ms"]
                 s.lastSeen = row["last_seen_ms"]

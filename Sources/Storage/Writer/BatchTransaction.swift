@@ -16,29 +16,46 @@ public struct CommitStats: Sendable {
 }
 
 /// Writes one batch inside one transaction. Confined to the writer thread, which is
-/// why it may cache device row ids without locking.
+/// why it may cache device row ids and deferred snapshots without locking.
 final class BatchTransaction {
     private var deviceIDs: [DeviceKey: Int64] = [:]
     /// Devices that have rows in `seq_gap` (nil until first read): almost none do, and skipping
     /// their DELETE spares one statement per device per batch.
     private var devicesWithGapRows: Set<Int64>?
     let maxRejects: Int
+    /// Device snapshots that only moved a device's progress (last seq, last seen, last reading)
+    /// wait up to this long before they are written (`SnapshotDeferral`).
+    let snapshotInterval: Duration
+    private var deferral = SnapshotDeferral()
+    /// The deferral as it was before the transaction in progress, restored if it rolls back.
+    private var deferralBeforeTransaction = SnapshotDeferral()
 
-    init(maxRejects: Int) {
+    init(maxRejects: Int, snapshotInterval: Duration = .seconds(1)) {
         self.maxRejects = maxRejects
+        self.snapshotInterval = snapshotInterval
     }
 
-    func write(_ items: [WriteItem], in db: Database) throws -> CommitStats {
+    /// When the earliest deferred snapshot must be written, if any waits.
+    func snapshotsDue() -> ContinuousClock.Instant? { deferral.nextDue(interval: snapshotInterval) }
+
+    var hasDeferredSnapshots: Bool { !deferral.isEmpty }
+
+    /// Writes `items`, then the device snapshots that are due (all of them when `flushSnapshots`).
+    func write(_ items: [WriteItem], in db: Database, flushSnapshots: Bool = false) throws -> CommitStats {
+        deferralBeforeTransaction = deferral
         var stats = CommitStats(items: items.count, readingsInserted: 0, eventsInserted: 0, duplicatesIgnored: 0,
                                 seconds: 0)
         var rollups: [RollupKey: RollupCell] = [:]
         var snapshots: [DeviceKey: DeviceSnapshot] = [:]
+        // Devices with an event or ticket here: their snapshot goes in with it, since a restart
+        // recovers the last seq from readings only.
+        var sequencedOtherwise: Set<DeviceKey> = []
         var rejects = 0
 
-        let insertReading = try db.cachedStatement(sql: """
+        let insertReading = BoundStatement(try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """), in: db)
         let insertEvent = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO event (device_id, boot, seq, ts_ms, received_ms, type, data)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -54,9 +71,16 @@ final class BatchTransaction {
             case .reading(let r):
                 let id = try deviceID(r.key, db)
                 let c = ReadingCodec.columns(r.readings)
-                try insertReading.execute(arguments: [id, r.boot, r.seq, r.deviceTime, r.receivedAt,
-                                                      c.t, c.rh, c.bat, c.data])
-                guard db.changesCount == 1 else {
+                insertReading.bind(1, id)
+                insertReading.bind(2, r.boot)
+                insertReading.bind(3, r.seq)
+                insertReading.bind(4, r.deviceTime)
+                insertReading.bind(5, r.receivedAt)
+                insertReading.bind(6, c.t)
+                insertReading.bind(7, c.rh)
+                insertReading.bind(8, c.bat)
+                insertReading.bind(9, c.data)
+                guard try insertReading.run() == 1 else {
                     stats.duplicatesIgnored += 1
                     continue
                 }
@@ -66,6 +90,7 @@ final class BatchTransaction {
                     rollups[RollupKey(deviceID: id, metric: metric, hour: hour), default: RollupCell()].add(value)
                 }
             case .event(let e):
+                sequencedOtherwise.insert(e.key)
                 let id = try deviceID(e.key, db)
                 try insertEvent.execute(arguments: [id, e.boot, e.seq, e.deviceTime, e.receivedAt, e.type, e.json])
                 if db.changesCount == 1 { stats.eventsInserted += 1 } else { stats.duplicatesIgnored += 1 }
@@ -79,6 +104,7 @@ final class BatchTransaction {
                                      Data(reject.payloadPrefix)])
                 rejects += 1
             case .ticket(let t):
+                sequencedOtherwise.insert(t.scale)
                 try insertTicket.execute(arguments: [
                     Int64(bitPattern: t.id), t.code, t.traceNumber, t.keyID, t.scale.site.rawValue,
                     t.scale.device.rawValue, t.req, t.stall, t.batch.rawValue, t.plu, t.item, t.grams, t.unitPriceFen,
@@ -88,19 +114,33 @@ final class BatchTransaction {
             }
         }
 
-        let upsertRollup = try db.cachedStatement(sql: """
+        let upsertRollup = BoundStatement(try db.cachedStatement(sql: """
             INSERT INTO rollup_hourly (device_id, metric, hour, min, max, sum, count) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (device_id, metric, hour) DO UPDATE SET
                 min = min(rollup_hourly.min, excluded.min),
                 max = max(rollup_hourly.max, excluded.max),
                 sum = rollup_hourly.sum + excluded.sum,
                 count = rollup_hourly.count + excluded.count
-            """)
+            """), in: db)
         for (key, cell) in rollups {
-            try upsertRollup.execute(arguments: [key.deviceID, key.metric, key.hour, cell.min, cell.max, cell.sum,
-                                                 cell.count])
+            upsertRollup.bind(1, key.deviceID)
+            upsertRollup.bind(2, key.metric)
+            upsertRollup.bind(3, key.hour)
+            upsertRollup.bind(4, cell.min)
+            upsertRollup.bind(5, cell.max)
+            upsertRollup.bind(6, cell.sum)
+            upsertRollup.bind(7, cell.count)
+            try upsertRollup.run()
         }
+        let now = ContinuousClock.now
         for snapshot in snapshots.values {
+            let id = try deviceID(snapshot.key, db)
+            if deferral.offer(snapshot, id: id, now: now, interval: snapshotInterval,
+                              mustWrite: sequencedOtherwise.contains(snapshot.key)) {
+                try writeSnapshot(snapshot, db)
+            }
+        }
+        for snapshot in deferral.takeDue(now: now, interval: snapshotInterval, all: flushSnapshots) {
             try writeSnapshot(snapshot, db)
         }
         if rejects > 0 {
@@ -112,28 +152,39 @@ final class BatchTransaction {
 
     private func writeSnapshot(_ s: DeviceSnapshot, _ db: Database) throws {
         let id = try deviceID(s.key, db)
-        let update = try db.cachedStatement(sql: """
+        let update = BoundStatement(try db.cachedStatement(sql: """
             UPDATE device SET kind = ?, model = ?, firmware = ?, interval_s = ?, replay_buffer = ?, boot = ?,
                 last_seq = ?, online = ?, online_changed_ms = ?, last_seen_ms = ?, last_reading_ts_ms = ?,
                 last_reading_received_ms = ?, last_reading = ?, lost_count = ?
             WHERE id = ?
-            """)
+            """), in: db)
         let last = s.lastReading
-        try update.execute(arguments: [
-            s.kind?.rawValue, s.model, s.firmware, s.intervalSeconds, s.replayBuffer, s.boot, s.lastSeq,
-            s.online, s.onlineChangedAt, s.lastSeen, last?.deviceTime, last?.receivedAt,
-            last.map { ReadingCodec.json($0.readings) }, s.lostCount, id,
-        ])
+        update.bind(1, s.kind?.rawValue)
+        update.bind(2, s.model)
+        update.bind(3, s.firmware)
+        update.bind(4, s.intervalSeconds)
+        update.bind(5, s.replayBuffer)
+        update.bind(6, s.boot)
+        update.bind(7, s.lastSeq)
+        update.bind(8, s.online)
+        update.bind(9, s.onlineChangedAt)
+        update.bind(10, s.lastSeen)
+        update.bind(11, last?.deviceTime)
+        update.bind(12, last?.receivedAt)
+        update.bind(13, last.map { ReadingCodec.json($0.readings) })
+        update.bind(14, s.lostCount)
+        update.bind(15, id)
+        try update.run()
         if devicesWithGapRows == nil {
             devicesWithGapRows = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT device_id FROM seq_gap"))
         }
         guard !s.gaps.isEmpty || devicesWithGapRows!.contains(id) else { return }
-        try db.execute(sql: "DELETE FROM seq_gap WHERE device_id = ?", arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM seq_gap WHERE device_id = ?").execute(arguments: [id])
         if s.gaps.isEmpty { devicesWithGapRows!.remove(id) } else { devicesWithGapRows!.insert(id) }
         for gap in s.gaps {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO seq_gap (device_id, boot, first_seq, last_seq, opened_ms) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [id, gap.boot, gap.first, gap.last, gap.openedAt])
+                """).execute(arguments: [id, gap.boot, gap.first, gap.last, gap.openedAt])
         }
     }
 
@@ -149,10 +200,12 @@ final class BatchTransaction {
         return id
     }
 
-    /// Forgets cached ids after a failed transaction rolled back rows created in it.
+    /// Forgets cached ids after a failed transaction rolled back rows created in it; the batch is
+    /// retried whole, and every snapshot it offered is written again as if new.
     func resetCache() {
         deviceIDs.removeAll()
         devicesWithGapRows = nil
+        deferral = deferralBeforeTransaction
     }
 }
 

@@ -16,6 +16,8 @@ public final class BatchWriter: Sendable {
         public var maxBatch: Int = 10_000
         public var capacity: Int = 200_000
         public var maxRejects: Int = 10_000
+        /// How long a device snapshot that only moved its progress may wait (`SnapshotDeferral`).
+        public var snapshotInterval: Duration = .seconds(1)
         public init() {}
     }
 
@@ -68,14 +70,18 @@ public final class BatchWriter: Sendable {
         state.completions.append((ticket, then))
     }
 
-    /// Returns once everything queued before the call is committed.
+    /// Returns once everything queued before the call is committed, deferred device snapshots
+    /// included.
     public func flush() throws {
         state.condition.lock()
-        let ticket = state.submitted
-        state.urgentUpTo = max(state.urgentUpTo, ticket)
+        defer { state.condition.unlock() }
+        state.flushRequested += 1
+        let generation = state.flushRequested
         state.condition.broadcast()
-        state.condition.unlock()
-        try waitForCommit(of: ticket)
+        while state.flushed < generation {
+            guard state.running else { throw StoppedError() }
+            state.condition.wait()
+        }
     }
 
     /// Commits what is queued, then stops the thread.
@@ -126,55 +132,92 @@ public final class BatchWriter: Sendable {
     }
 
     private func run() {
-        let transaction = BatchTransaction(maxRejects: options.maxRejects)
-        while let batch = nextBatch() {
-            commit(batch, transaction)
+        let transaction = BatchTransaction(maxRejects: options.maxRejects, snapshotInterval: options.snapshotInterval)
+        while let next = nextBatch(transaction) {
+            commit(next.items, transaction, flushSnapshots: next.flushUpTo != nil)
+            if let generation = next.flushUpTo {
+                state.condition.lock()
+                state.flushed = max(state.flushed, generation)
+                state.condition.broadcast()
+                state.condition.unlock()
+            }
         }
+        if transaction.hasDeferredSnapshots { commit([], transaction, flushSnapshots: true) }
         state.condition.lock()
         state.running = false
         state.condition.broadcast()
         state.condition.unlock()
     }
 
-    /// Waits until a batch is due and takes it; nil once stopping with nothing left.
-    private func nextBatch() -> [WriteItem]? {
+    /// What the writer commits next: items, and whether a `flush` waits for it (its generation).
+    private struct NextBatch {
+        var items: [WriteItem]
+        var flushUpTo: UInt64?
+    }
+
+    /// Waits until a batch is due and takes it; nil once stopping with nothing left. An empty
+    /// batch writes deferred device snapshots that fell due while no item arrived.
+    private func nextBatch(_ transaction: BatchTransaction) -> NextBatch? {
+        let snapshotsDue = transaction.snapshotsDue()
         state.condition.lock()
         defer { state.condition.unlock() }
         while true {
+            if state.flushRequested > state.flushed {
+                // Everything queued before the flush (in several batches if it must), then every
+                // deferred snapshot with the last of them.
+                if state.queue.count > options.maxBatch { return NextBatch(items: takeLocked()) }
+                let generation = state.flushRequested
+                return NextBatch(items: takeLocked(), flushUpTo: generation)
+            }
             if state.queue.isEmpty {
                 if state.stopping { return nil }
-                state.condition.wait()
+                if let snapshotsDue {
+                    if ContinuousClock.now >= snapshotsDue { return NextBatch(items: []) }
+                    _ = state.condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(until: snapshotsDue)))
+                } else {
+                    state.condition.wait()
+                }
                 continue
             }
             let due = state.oldestQueuedAt.advanced(by: options.maxDelay)
             let urgent = state.urgentUpTo > state.committed
             if urgent || state.stopping || state.queue.count >= options.maxBatch || ContinuousClock.now >= due {
-                let batch: [WriteItem]
-                if state.queue.count <= options.maxBatch {
-                    batch = state.queue
-                    state.queue = []
-                } else {
-                    batch = Array(state.queue.prefix(options.maxBatch))
-                    state.queue.removeFirst(options.maxBatch)
-                }
-                state.oldestQueuedAt = ContinuousClock.now
-                state.condition.broadcast()  // room for blocked submitters
-                return batch
+                return NextBatch(items: takeLocked())
             }
-            let remaining = ContinuousClock.now.duration(to: due)
-            let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18
-            _ = state.condition.wait(until: Date(timeIntervalSinceNow: max(seconds, 0.000_5)))
+            _ = state.condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(until: due)))
         }
+    }
+
+    /// Takes up to `maxBatch` queued items. Called with the lock held.
+    private func takeLocked() -> [WriteItem] {
+        let batch: [WriteItem]
+        if state.queue.count <= options.maxBatch {
+            batch = state.queue
+            state.queue = []
+        } else {
+            batch = Array(state.queue.prefix(options.maxBatch))
+            state.queue.removeFirst(options.maxBatch)
+        }
+        state.oldestQueuedAt = ContinuousClock.now
+        state.condition.broadcast()  // room for blocked submitters
+        return batch
+    }
+
+    private static func seconds(until instant: ContinuousClock.Instant) -> Double {
+        let remaining = ContinuousClock.now.duration(to: instant)
+        return max(Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18, 0.000_5)
     }
 
     /// Commits a batch, retrying a failed commit: items are never dropped, so a full
     /// disk stalls ingest (and, through backpressure, the broker's acks) instead.
-    private func commit(_ batch: [WriteItem], _ transaction: BatchTransaction) {
+    private func commit(_ batch: [WriteItem], _ transaction: BatchTransaction, flushSnapshots: Bool = false) {
         var attempt = 0
         while true {
             let started = ContinuousClock.now
             do {
-                var stats = try store.pool.write { db in try transaction.write(batch, in: db) }
+                var stats = try store.pool.write { db in
+                    try transaction.write(batch, in: db, flushSnapshots: flushSnapshots)
+                }
                 let elapsed = started.duration(to: ContinuousClock.now)
                 stats.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 state.condition.lock()
@@ -208,6 +251,9 @@ private final class WriterState: @unchecked Sendable {
     var submitted: UInt64 = 0
     var committed: UInt64 = 0
     var urgentUpTo: UInt64 = 0
+    /// `flush` calls made and answered, by generation.
+    var flushRequested: UInt64 = 0
+    var flushed: UInt64 = 0
     /// Callbacks waiting for their items' commit, in submission order.
     var completions: [(UInt64, @Sendable (CommitStats) -> Void)] = []
     var oldestQueuedAt = ContinuousClock.now

@@ -1,0 +1,94 @@
+import KitchenModel
+import Storage
+import TestSupport
+import Testing
+
+/// Device snapshots that only move a device's progress wait (BatchWriter.Options.snapshotInterval);
+/// everything a restart needs is still durable with the reading that caused it.
+@Suite struct SnapshotDeferralTests {
+    private func snapshot(seq: Int64, seen: EpochMillis, gaps: [SeqGap] = []) -> DeviceSnapshot {
+        var s = DeviceSnapshot(key: fridge)
+        s.kind = .thermo
+        s.boot = 1
+        s.lastSeq = seq
+        s.online = true
+        s.lastSeen = seen
+        s.gaps = gaps
+        return s
+    }
+
+    /// What a restarted gateway would load, read through a second connection while the writer runs.
+    private func restored(_ f: WriterFixture) throws -> DeviceSnapshot {
+        try #require(try Store(path: f.store.path).loadDeviceSnapshots().first { $0.key == fridge })
+    }
+
+    private func fixture(interval: Duration) throws -> WriterFixture {
+        var options = BatchWriter.Options()
+        options.snapshotInterval = interval
+        return try WriterFixture(options: options)
+    }
+
+    @Test func progressWaitsAndARestartTakesTheLastSeqFromTheReadings() throws {
+        let f = try fixture(interval: .seconds(60))
+        defer { f.writer.stop() }
+        try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
+        try f.writer.submitAndWait([thermo(2, t: 3), thermo(3, t: 3), .device(snapshot(seq: 3, seen: hourStart + 2))])
+        let afterCrash = try restored(f)
+        #expect(afterCrash.lastSeen == hourStart, "the progress-only snapshot waits")
+        #expect(afterCrash.lastSeq == 3, "the last seq of the boot comes from the committed readings")
+    }
+
+    @Test func aGapIsWrittenWithTheReadingThatOpenedIt() throws {
+        let f = try fixture(interval: .seconds(60))
+        defer { f.writer.stop() }
+        try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
+        let gap = SeqGap(boot: 1, first: 2, last: 4, openedAt: hourStart + 5)
+        try f.writer.submitAndWait([thermo(5, t: 3), .device(snapshot(seq: 5, seen: hourStart + 5, gaps: [gap]))])
+        let afterCrash = try restored(f)
+        #expect(afterCrash.gaps == [gap])
+        #expect(afterCrash.lastSeen == hourStart + 5)
+        #expect(afterCrash.lastSeq == 5)
+    }
+
+    @Test func anEventsSnapshotGoesInWithItAndReplacesAWaitingOne() throws {
+        let f = try fixture(interval: .seconds(60))
+        defer { f.writer.stop() }
+        try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
+        try f.writer.submitAndWait([thermo(2, t: 3), .device(snapshot(seq: 2, seen: hourStart + 1))])
+        let run = EventRecord(key: fridge, boot: 1, seq: 3, deviceTime: hourStart + 2, receivedAt: hourStart + 2,
+                              type: "run", json: "{}")
+        try f.writer.submitAndWait([.event(run), .device(snapshot(seq: 3, seen: hourStart + 2))])
+        #expect(try restored(f).lastSeq == 3, "an event's seq is not in the readings: its snapshot cannot wait")
+        try f.writer.flush()
+        #expect(try restored(f).lastSeen == hourStart + 2, "the older waiting snapshot was dropped, not written later")
+    }
+
+    @Test func aWaitingSnapshotIsWrittenWhenDueWithNothingElseArriving() throws {
+        let f = try fixture(interval: .milliseconds(200))
+        defer { f.writer.stop() }
+        try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
+        try f.writer.submit([thermo(2, t: 3), .device(snapshot(seq: 2, seen: hourStart + 1))])
+        #expect(eventually(timeout: .seconds(5)) { (try? restored(f).lastSeen) == hourStart + 1 })
+    }
+
+    @Test func flushAndStopWriteWaitingSnapshots() throws {
+        let f = try fixture(interval: .seconds(60))
+        try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
+        try f.writer.submitAndWait([thermo(2, t: 3), .device(snapshot(seq: 2, seen: hourStart + 1))])
+        #expect(try restored(f).lastSeen == hourStart)
+        try f.writer.flush()
+        #expect(try restored(f).lastSeen == hourStart + 1)
+
+        try f.writer.submitAndWait([thermo(3, t: 3), .device(snapshot(seq: 3, seen: hourStart + 2))])
+        #expect(try restored(f).lastSeen == hourStart + 1)
+        f.writer.stop()
+        #expect(try restored(f).lastSeen == hourStart + 2)
+    }
+
+    @Test func flushWithNothingQueuedReturns() throws {
+        let f = try fixture(interval: .seconds(60))
+        defer { f.writer.stop() }
+        try f.writer.flush()
+        try f.writer.flush()
+    }
+}
