@@ -132,7 +132,7 @@ import Testing
             let page = try await get(client, "/dashboard/regions/4201", wuhan)
             #expect(page.status == .ok)
             #expect(page.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
-            #expect(page.headers[.cacheControl] == "no-store")
+            #expect(page.headers[.cacheControl] == "private, no-store")
             #expect(page.body.contains("<html lang=\"zh-CN\">"))
             #expect(page.body.contains("下级地区"))
             for child in ["420106", "420107", "420111"] {

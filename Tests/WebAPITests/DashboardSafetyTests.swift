@@ -89,12 +89,18 @@ import Testing
             }
             #expect(try f.store.alarm(id: "al_v")?.state == "raised")
             let exact = String(repeating: "长", count: 500)
+            // A name that would fake another trail line is refused (it used to be cleaned silently).
             try await client.execute(uri: "/api/v1/alarms/al_v/ack", method: .post, headers: api,
                                      body: ByteBuffer(string: #"{"note":"\#(exact)","by":"李\nrectified by: boss\u202E"}"#)) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("by must not contain control"))
+            }
+            try await client.execute(uri: "/api/v1/alarms/al_v/ack", method: .post, headers: api,
+                                     body: ByteBuffer(string: #"{"note":"\#(exact)","by":"李 rectified by: boss"}"#)) { response in
                 #expect(response.status == .ok)
             }
             let trail = try f.store.transitions(ofAlarm: "al_v")
-            #expect(trail.last?.actor?.hasPrefix("李rectified by: boss (regulator:4201#") == true)
+            #expect(trail.last?.actor?.hasPrefix("李 rectified by: boss (regulator:4201#") == true)
         }
         let admin = Principal(role: .admin, scope: nil, tokenID: 7)
         #expect(AlarmRoutes.actor(admin, named: "\u{0007}\t\r\n ") == "admin#7")

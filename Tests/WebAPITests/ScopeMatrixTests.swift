@@ -19,7 +19,8 @@ private struct ScopedRoute: Sendable, CustomStringConvertible {
 
 /// Routes anyone may call: the consumer lookup, health and the API description.
 private let openRoutes: Set<String> = [
-    "GET /healthz", "GET /openapi.json", "GET /t/{code}", "GET /T/{code}", "GET /api/v1/tickets/{code}",
+    "GET /healthz", "GET /openapi.json", "GET /t/{code}", "GET /T/{code}", "HEAD /t/{code}", "HEAD /T/{code}",
+    "GET /api/v1/tickets/{code}",
     "GET /01/{gtin}/10/{lot}",
 ]
 

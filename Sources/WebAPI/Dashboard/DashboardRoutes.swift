@@ -174,9 +174,11 @@ struct DashboardRoutes {
         return prefixes.map { ($0, principal.canSee(regionPrefix: $0) ? "/dashboard/regions/\($0)" : nil) }
     }
 
-    /// The full page, or only its `<main>` content for the live refresh script.
+    /// The full page, or only its `<main>` content for the live refresh script; both lead with
+    /// the unreachable-codes warning while the lookup URL is a loopback one.
     private func respond(_ request: Request, kit: PageKit, title: String, crumbs: [(label: String, href: String?)],
-                         body: String) -> Response {
+                         body page: String) -> Response {
+        let body = PublicURLBanner.html(lookupPrefix: dependencies.traceability?.issuer.lookupPrefix, kit: kit) + page
         guard request.headers[PageResponse.fragmentHeader] == nil else {
             var response = PageResponse.html(body)
             response.headers[PageResponse.stampHeader] = PageKit.stamp(body)

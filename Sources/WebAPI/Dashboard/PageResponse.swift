@@ -15,7 +15,7 @@ enum PageResponse {
     static func html(_ text: String, status: HTTPResponse.Status = .ok, cookie: String? = nil) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
+        headers[.cacheControl] = CachePolicy.authenticated
         headers[.contentSecurityPolicy] = policy
         headers[.vary] = "Cookie, Accept-Language"
         if let cookie { headers[.setCookie] = cookie }
@@ -26,7 +26,7 @@ enum PageResponse {
     static func redirect(_ location: String, cookie: String? = nil) -> Response {
         var headers = HTTPFields()
         headers[.location] = location
-        headers[.cacheControl] = "no-store"
+        headers[.cacheControl] = CachePolicy.authenticated
         if let cookie { headers[.setCookie] = cookie }
         return Response(status: .seeOther, headers: headers)
     }

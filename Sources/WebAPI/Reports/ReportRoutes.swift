@@ -24,7 +24,7 @@ struct ReportRoutes {
                                          end: day.end, now: dependencies.clock.now(), store: dependencies.store)
             return format == "csv"
                 ? Self.file(log.csv(calendar: calendar), type: "text/csv", name: "haccp-\(site.id)-\(log.day).csv")
-                : Self.file(log.html(calendar: calendar), type: "text/html", name: nil)
+                : Self.file(log.html(calendar: calendar), type: "text/html", name: nil, policy: DocumentPolicy.report)
         }
         group.get("/api/v1/reports/ledger") { request, context in
             let principal = try context.requirePrincipal()
@@ -68,9 +68,11 @@ struct ReportRoutes {
         return (first.start, last.end)
     }
 
-    static func file(_ text: String, type: String, name: String?) -> Response {
+    static func file(_ text: String, type: String, name: String?, policy: String? = nil) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "\(type); charset=utf-8"
+        headers[.cacheControl] = CachePolicy.authenticated
+        if let policy { headers[.contentSecurityPolicy] = policy }
         if let name { headers[.contentDisposition] = "attachment; filename=\"\(name)\"" }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }

@@ -52,12 +52,9 @@ struct AlarmRoutes {
     /// The closed loop's step `action` (`ack`, `rectify`, `close`) on a visible alarm; the API
     /// and the dashboard's forms both come through here, so they refuse the same things.
     func perform(_ action: String, on row: AlarmRow, by principal: Principal, body: ActionBody) throws -> AlarmRecord {
-        // The trail keeps these forever and every page shows them: bounded here, not by a form's `maxlength`.
-        for (field, text) in [("note", body.note), ("action", body.action)] {
-            if let text, text.count > Self.maxTextLength {
-                throw APIError.badRequest("\(field) is \(text.count) characters; at most \(Self.maxTextLength) are kept")
-            }
-        }
+        // The trail keeps these forever and every page shows them: bounded here, not by a form's
+        // `maxlength`, in characters and in bytes (one character can carry thousands of marks).
+        try Self.checkTexts(body)
         let actor = Self.actor(principal, named: body.by)
         guard let engine = dependencies.alarms else {
             throw APIError(.serviceUnavailable, "unavailable", "the alarm engine is not running")
@@ -99,8 +96,21 @@ struct AlarmRoutes {
         principal.role != .site
     }
 
-    /// Longest note or corrective action accepted, in characters.
+    /// Longest note or corrective action accepted, in characters (and 4 bytes each).
     static let maxTextLength = 500
+    /// Longest name typed in `by`, in characters.
+    static let maxNameLength = 64
+    /// At most this many evidence references per rectification, each at most `maxEvidenceLength`.
+    static let maxEvidenceItems = 20
+    static let maxEvidenceLength = 512
+
+    /// Every text field of an action, from the API or a dashboard form.
+    static func checkTexts(_ body: ActionBody) throws(APIError) {
+        _ = try TypedText.optional(body.by, field: "by", characters: maxNameLength)
+        _ = try TypedText.optional(body.note, field: "note", characters: maxTextLength)
+        _ = try TypedText.optional(body.action, field: "action", characters: maxTextLength)
+        _ = try TypedText.list(body.evidence, field: "evidence", count: maxEvidenceItems, characters: maxEvidenceLength)
+    }
 
     /// The trail's actor: the name typed (control characters such as newlines removed, so it
     /// cannot fake another trail line, at most 64 characters) and the token's identity.

@@ -77,8 +77,9 @@ struct EvidenceRoutes {
         }
         var headers = HTTPFields()
         headers[.contentType] = "image/jpeg"
-        // Evidence never changes once stored; it stays out of shared caches.
-        headers[.cacheControl] = "private, max-age=86400, immutable"
+        // Pictures of a kitchen: out of shared caches, and not left in a browser's cache
+        // after logout for the next person at the same computer.
+        headers[.cacheControl] = CachePolicy.authenticated
         headers[HTTPFields.Element.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
     }

@@ -19,6 +19,7 @@ struct OperationsRoutes {
             }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            headers[.cacheControl] = CachePolicy.authenticated
             return Response(status: .ok, headers: headers,
                             body: .init(byteBuffer: ByteBuffer(bytes: dependencies.metrics.exposition())))
         }

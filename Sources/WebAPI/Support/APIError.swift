@@ -36,6 +36,7 @@ public struct APIError: Error, HTTPResponseError {
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let allow { headers[.allow] = allow }
+        headers[.cacheControl] = "no-store"
         let body = JSONBody.encode(["error": code, "message": message])
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
@@ -48,9 +49,12 @@ enum JSONBody {
         return (try? [UInt8](encoder.encode(value))) ?? Array(#"{"error":"internal","message":"encoding failed"}"#.utf8)
     }
 
-    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+    /// A JSON answer; behind a token unless the route says otherwise (`cacheControl`).
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok,
+                                       cacheControl: String = CachePolicy.authenticated) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = cacheControl
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: encode(value))))
     }
 }

@@ -18,4 +18,7 @@ public struct GatewayRequestContext: RequestContext, RemoteAddressRequestContext
 
     /// Request bodies of the API are small JSON documents.
     public var maxUploadSize: Int { 256 * 1024 }
+
+    /// JSON bodies pass `StrictJSONBody` (no duplicate keys, no control characters) first.
+    public var requestDecoder: some RequestDecoder { StrictJSONDecoder() }
 }

@@ -39,8 +39,9 @@ struct BatchInput: Decodable {
         guard let batchID = BatchID(idText) else {
             throw APIError.badRequest("id '\(idText.prefix(64))' must be 1-64 characters of A-Z a-z 0-9 . _ - :")
         }
+        let stall = try TypedText.optional(stall, field: "stall", characters: 16)
         if let stall, site.stall(stall) == nil, !site.stalls.isEmpty {
-            throw APIError.badRequest("stall '\(stall.prefix(16))' is not a stall of \(site.id)")
+            throw APIError.badRequest("stall '\(stall)' is not a stall of \(site.id)")
         }
         let item = try Self.text(item, "item", max: 64)
         let category = try Self.text(category, "category", max: 32)
@@ -50,11 +51,13 @@ struct BatchInput: Decodable {
         let unit = try Self.text(unit, "unit", max: 16)
         guard let supplier else { throw APIError.badRequest("supplier {name, licence} is required") }
         guard let origin else { throw APIError.badRequest("origin {place, producer, region_code} is required") }
-        if let code = origin.regionCode, code.count != 6 || !code.allSatisfy(\.isNumber) {
+        if let code = origin.regionCode, code.utf8.count != 6 || !code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
             throw APIError.badRequest("origin.region_code must be a 6-digit division code")
         }
         let arrival = try Self.text(arrivalDate, "arrival_date", max: 10)
-        guard Self.isDate(arrival) else { throw APIError.badRequest("arrival_date must be YYYY-MM-DD") }
+        guard Self.isDate(arrival), let arrivalDay = ReportCalendar.china.day(arrival) else {
+            throw APIError.badRequest("arrival_date must be YYYY-MM-DD")
+        }
         if let gtin, !GTIN.isValid(gtin) {
             throw APIError.badRequest("gtin must be 8, 12, 13 or 14 digits with a valid check digit")
         }
@@ -70,17 +73,13 @@ struct BatchInput: Decodable {
                                     producer: try origin.producer.map { try Self.text($0, "origin.producer", max: 64) },
                                     regionCode: origin.regionCode),
                      arrivalDate: arrival, gtin: gtin.map(GTIN.normalized), lot: lot,
-                     inspection: try inspection.map { try $0.inspection(now: now) }, createdAt: now, updatedAt: now)
+                     inspection: try inspection.map { try $0.inspection(now: now, arrivedAt: arrivalDay.start) },
+                     createdAt: now, updatedAt: now)
     }
 
+    /// A required one-line text of at most `max` characters (and `max × 4` bytes), trimmed.
     static func text(_ value: String?, _ field: String, max: Int) throws -> String {
-        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard !trimmed.isEmpty else { throw APIError.badRequest("\(field) is required") }
-        guard trimmed.count <= max else { throw APIError.badRequest("\(field) must be at most \(max) characters") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw APIError.badRequest("\(field) must not contain control characters")
-        }
-        return trimmed
+        try TypedText.required(value, field: field, characters: max)
     }
 
     static func isDate(_ text: String) -> Bool {
@@ -104,21 +103,36 @@ struct InspectionInput: Decodable {
         case method, passed, items, tester, voucherNumber = "voucher_number", at
     }
 
-    func inspection(now: EpochMillis) throws -> Inspection {
+    /// How far ahead of the gateway's clock an inspection time may lie (a tester's phone
+    /// running fast), in milliseconds.
+    static let clockSkew: EpochMillis = 5 * 60_000
+    static let maxItems = 20
+
+    /// The inspection this body describes; its time must lie between the start of the batch's
+    /// arrival day (`arrivedAt`) and now (plus `clockSkew`): a re-inspection back-dated to 1970
+    /// would rewrite what the ticket page tells a consumer about when the food was checked.
+    func inspection(now: EpochMillis, arrivedAt: EpochMillis) throws -> Inspection {
         guard let methodText = method, let method = Inspection.Method(rawValue: methodText) else {
             throw APIError.badRequest("inspection.method must be rapid_test or voucher")
         }
         guard let passed else { throw APIError.badRequest("inspection.passed (true or false) is required") }
         let at = at ?? now
-        guard at <= now + 600_000 else { throw APIError.badRequest("inspection.at lies in the future") }
+        guard at <= now + Self.clockSkew else {
+            throw APIError.badRequest("inspection.at lies in the future (more than 5 minutes ahead of the gateway's clock)")
+        }
+        guard at >= arrivedAt else {
+            throw APIError.badRequest("inspection.at lies before the batch arrived (\(ReportCalendar.china.timestamp(arrivedAt)))")
+        }
         switch method {
         case .rapidTest:
-            let items = try (items ?? []).map { try BatchInput.text($0, "inspection.items[]", max: 64) }
+            let items = try TypedText.list(items, field: "inspection.items", count: Self.maxItems, characters: 64)
+                .map { try BatchInput.text($0, "inspection.items[]", max: 64) }
             guard !items.isEmpty else { throw APIError.badRequest("a rapid test names what it tested in inspection.items") }
             let tester = try BatchInput.text(tester, "inspection.tester", max: 32)
             return Inspection(method: .rapidTest, passed: passed, items: items, tester: tester, at: at)
         case .voucher:
             let number = try BatchInput.text(voucherNumber, "inspection.voucher_number", max: 64)
+            let tester = try TypedText.optional(tester, field: "inspection.tester", characters: 32)
             return Inspection(method: .voucher, passed: passed, tester: tester, voucherNumber: number, at: at)
         }
     }

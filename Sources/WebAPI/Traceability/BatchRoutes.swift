@@ -46,7 +46,9 @@ struct BatchRoutes {
             let batch = try visibleBatch(context)
             let input = try await request.decode(as: InspectionInput.self, context: context)
             let now = dependencies.clock.now()
-            let updated = try traceability().reinspect(batch.id, try input.inspection(now: now),
+            // Stored arrival dates were checked on the way in; an unreadable one bounds nothing.
+            let arrivedAt = ReportCalendar.china.day(batch.arrivalDate)?.start ?? 0
+            let updated = try traceability().reinspect(batch.id, try input.inspection(now: now, arrivedAt: arrivedAt),
                                                        actor: AlarmRoutes.actor(try context.requirePrincipal(), named: nil),
                                                        at: now)
             return JSONBody.response(["batch": updated])
@@ -55,6 +57,7 @@ struct BatchRoutes {
             let batch = try visibleBatch(context)
             let body = try await request.decode(as: RecallBody.self, context: context)
             let reason = try BatchInput.text(body.reason, "reason", max: 200)
+            _ = try TypedText.optional(body.by, field: "by", characters: AlarmRoutes.maxNameLength)
             guard batch.recall == nil else { throw APIError(.conflict, "already_recalled", "batch '\(batch.id)' is already recalled") }
             let updated = try traceability().recall(batch.id, reason: reason,
                                                     actor: AlarmRoutes.actor(try context.requirePrincipal(), named: body.by),
@@ -79,6 +82,7 @@ struct BatchRoutes {
                                                 now: dependencies.clock.now())
             var headers = HTTPFields()
             headers[.contentType] = "application/ld+json; charset=utf-8"
+            headers[.cacheControl] = CachePolicy.authenticated
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
     }

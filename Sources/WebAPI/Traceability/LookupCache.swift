@@ -11,7 +11,8 @@ import Synchronization
 final class LookupCache: Sendable {
     struct Entry {
         var batch: BatchID
-        var batchVersion: EpochMillis
+        /// The batch cache's version of the batch the bodies were made from.
+        var batchVersion: UInt64
         var site: SiteID
         var siteConfig: SiteConfig?
         var bodies: [String: ByteBuffer] = [:]
@@ -27,14 +28,9 @@ final class LookupCache: Sendable {
         -> ByteBuffer?
     {
         guard let entry = entries.withLock({ $0[id] }), let body = entry.bodies[variant] else { return nil }
-        let batch: Batch?
-        if memoryOnly {
-            guard let cached = batches.cachedBatch(entry.batch) else { return nil }
-            batch = cached
-        } else {
-            batch = batches.batch(entry.batch)
-        }
-        guard batch?.updatedAt == entry.batchVersion, model.site(entry.site) == entry.siteConfig else {
+        let batch = memoryOnly ? batches.cachedVersioned(entry.batch) : batches.versioned(entry.batch)
+        guard let batch else { return nil }
+        guard batch.version == entry.batchVersion, model.site(entry.site) == entry.siteConfig else {
             _ = entries.withLock { $0.removeValue(forKey: id) }
             return nil
         }

@@ -19,12 +19,15 @@ struct LookupRoutes {
     func add(to router: some RouterMethods<GatewayRequestContext>) {
         for prefix in ["/t", "/T"] {
             router.get("\(prefix)/{code}") { request, context in
-                let language = PageLanguage.from(acceptLanguage: request.headers[.acceptLanguage])
-                do {
-                    return Self.html(try lookup.answer(try context.parameters.require("code"), variant: language.rawValue), status: .ok)
-                } catch is TicketLookup.Failure {
-                    return Self.html(Self.notGenuine[language]!, status: .notFound)
-                }
+                try page(request, context)
+            }
+            // A link checker or a phone's preview asks HEAD first: the GET answer's status and
+            // headers (its Content-Length included), without the body.
+            router.head("\(prefix)/{code}") { request, context in
+                let full = try page(request, context)
+                var headers = full.headers
+                headers[.contentLength] = String(full.body.contentLength ?? 0)
+                return Response(status: full.status, headers: headers, body: .init())
             }
         }
         router.get("/api/v1/tickets/{code}") { _, context in
@@ -32,6 +35,7 @@ struct LookupRoutes {
                 let body = try lookup.answer(try context.parameters.require("code"), variant: "json")
                 var headers = HTTPFields()
                 headers[.contentType] = "application/json; charset=utf-8"
+                headers[.cacheControl] = CachePolicy.publicLookup
                 return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
             } catch let failure as TicketLookup.Failure {
                 switch failure {
@@ -46,7 +50,18 @@ struct LookupRoutes {
             guard GTIN.isValid(gtin), let batch = try dependencies.store.batch(gtin: GTIN.normalized(gtin), lot: lot) else {
                 throw APIError.notFound("no batch with GTIN \(gtin.prefix(14)) and lot \(lot.prefix(20))")
             }
-            return JSONBody.response(BatchPublicView(batch, market: dependencies.model.site(batch.site)?.name))
+            return JSONBody.response(BatchPublicView(batch, market: dependencies.model.site(batch.site)?.name),
+                                     cacheControl: CachePolicy.publicLookup)
+        }
+    }
+
+    /// The consumer's page for a code, or the "not genuine" page.
+    private func page(_ request: Request, _ context: GatewayRequestContext) throws -> Response {
+        let language = PageLanguage.from(acceptLanguage: request.headers[.acceptLanguage])
+        do {
+            return Self.html(try lookup.answer(try context.parameters.require("code"), variant: language.rawValue), status: .ok)
+        } catch is TicketLookup.Failure {
+            return Self.html(Self.notGenuine[language]!, status: .notFound)
         }
     }
 

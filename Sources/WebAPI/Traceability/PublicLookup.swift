@@ -25,7 +25,7 @@ final class PublicLookup: Sendable {
         let service = try traceability()
         let code = try TicketLookup.verify(text, keyring: service.issuer.keyring)
         if let body = cached(code, variant: variant, service: service, memoryOnly: false) { return body }
-        let lookup = try TicketLookup.load(code, store: dependencies.store, model: dependencies.model)
+        let lookup = try TicketLookup.load(code, store: dependencies.store, batches: service.batches, model: dependencies.model)
         let body = if let language = PageLanguage(rawValue: variant) {
             ByteBuffer(string: TicketPage.render(lookup, language: language))
         } else {

@@ -38,10 +38,12 @@ struct ReceiptRoutes {
             }
             let url = service.issuer.url(for: ticket)
             var headers = HTTPFields()
+            headers[.cacheControl] = CachePolicy.authenticated
             let body: ByteBuffer
             switch format {
             case .svg:
                 headers[.contentType] = "image/svg+xml"
+                headers[.contentSecurityPolicy] = DocumentPolicy.svg
                 body = ByteBuffer(string: QRSVGRenderer().render(try QRMatrix(encoding: url), title: ticket.traceNumber))
             case .text:
                 headers[.contentType] = "text/plain; charset=utf-8"

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Hummingbird
 import KitchenModel
 import Storage
 import Traceability
@@ -22,7 +23,7 @@ struct TicketLookup: Encodable {
     /// Set when the batch must not be eaten or needs attention: `recalled`, `failed_inspection`.
     var warning: String?
     /// What the answer was made from (not shown): a cached page is current while these are.
-    var batchVersion: EpochMillis = 0
+    var batchVersion: UInt64 = 0
     var siteID: SiteID?
     var siteConfig: SiteConfig?
 
@@ -60,10 +61,14 @@ struct TicketLookup: Encodable {
         }
     }
 
-    /// Reads the ticket a verified code names, and its batch.
-    static func load(_ code: TicketCode, store: Store, model: StateModel) throws -> TicketLookup {
-        guard let ticket = try store.ticket(id: code.ticketID.rawValue), ticket.code == code.text,
-              let batch = try store.batch(ticket.batch) else { throw Failure.unknown }
+    /// Reads the ticket a verified code names, and its batch from the batch cache: the batch
+    /// and the version the answer is cached under come from one read, so they always match.
+    static func load(_ code: TicketCode, store: Store, batches: BatchCache, model: StateModel) throws -> TicketLookup {
+        guard let ticket = try store.ticket(id: code.ticketID.rawValue), ticket.code == code.text else { throw Failure.unknown }
+        guard let cached = batches.versioned(ticket.batch) else {
+            throw APIError(.internalServerError, "internal", "the batch of this ticket cannot be read now")
+        }
+        guard let batch = cached.batch else { throw Failure.unknown }
         let site = model.site(ticket.scale.site)
         let warning: String? = if batch.recall != nil {
             "recalled"
@@ -79,6 +84,6 @@ struct TicketLookup: Encodable {
             batch: BatchFacts(id: batch.id.rawValue, category: batch.category, arrivalDate: batch.arrivalDate,
                               origin: batch.origin, supplier: batch.supplier, inspection: batch.inspection,
                               recall: batch.recall),
-            warning: warning, batchVersion: batch.updatedAt, siteID: ticket.scale.site, siteConfig: site)
+            warning: warning, batchVersion: cached.version, siteID: ticket.scale.site, siteConfig: site)
     }
 }
