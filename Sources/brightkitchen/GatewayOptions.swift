@@ -94,6 +94,11 @@ struct GatewayOptions: ParsableArguments {
         """)
     var trustedProxy: [String] = []
 
+    /// A malformed address stops the command before anything starts.
+    func validate() throws {
+        _ = try trustedProxies()
+    }
+
     /// The proxies these options name (none: forwarded headers are ignored).
     func trustedProxies() throws -> TrustedProxies {
         let env = ProcessInfo.processInfo.environment["BK_TRUSTED_PROXIES"]
