@@ -59,7 +59,7 @@ final class ErrorLines: Sendable {
                 #expect($0.status == .contentTooLarge)
                 #expect($0.headers[.contentType]?.hasPrefix("text/html") == true)
             }
-            for body in ["token[a][b]=x&login=\(nonce.value)", "token=1&token[x]=2", "login[]=\(nonce.value)"] {
+            for body in ["token[a][b]=x&login=\(nonce.value)", "token=1&token[x]=2", "login[]=\(nonce.value)", "token=%ZZ&login=%", "=&&=="] {
                 try await client.execute(uri: "/login", method: .post, headers: nonce.headers, body: ByteBuffer(string: body)) {
                     #expect($0.status == .badRequest, "\(body)")
                 }
