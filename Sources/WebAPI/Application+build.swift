@@ -13,7 +13,9 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<GatewayReques
 func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     let routes = RouteTable()
-    router.add(middleware: SecurityHeadersMiddleware())
+    // One failed-auth budget per client for the login form and the API's bearer tokens.
+    let failures = AuthFailureLimit(limit: dependencies.authFailureLimit, proxies: dependencies.trustedProxies)
+    router.add(middleware: SecurityHeadersMiddleware(servesHTTPS: dependencies.servesHTTPS))
     router.add(middleware: ErrorJSONMiddleware())
     router.add(middleware: PageNotFoundMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
@@ -23,10 +25,10 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     if let limiter = lookup.limiter { lookupGroup.add(middleware: RateLimitMiddleware(limiter: limiter)) }
     LookupRoutes(lookup: lookup).add(to: lookupGroup)
     let pages = router.group().add(middleware: PageErrorMiddleware())
-    LoginRoutes(dependencies: dependencies).add(to: pages)
+    LoginRoutes(dependencies: dependencies, failures: failures).add(to: pages)
     DashboardRoutes(dependencies: dependencies).addOpen(to: pages)
-    DashboardRoutes(dependencies: dependencies).add(to: pages.group().add(middleware: CookieAuthMiddleware(store: dependencies.store)))
-    let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store))
+    DashboardRoutes(dependencies: dependencies).add(to: pages.group().add(middleware: CookieAuthMiddleware(dependencies: dependencies)))
+    let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store, failures: failures))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)
     AlarmRoutes(dependencies: dependencies).add(to: protected)
@@ -42,8 +44,9 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
 /// The HTTP application with the gateway's services in the same service group, so one
 /// SIGTERM/SIGINT shuts everything down in order. Scanned codes whose answer is cached are
 /// served by `LookupFastPath` before the router (see there); everything else by the router.
-/// With `tls`, HTTPS only (HTTP/1.1 over TLS); the files are read and checked here, so a bad
-/// certificate stops the start instead of failing every connection later.
+/// Every connection is watched by `ConnectionGuard` (idle and slow-head deadlines, a cap per
+/// client address). With `tls`, HTTPS only (HTTP/1.1 over TLS); the files are read and checked
+/// here, so a bad certificate stops the start instead of failing every connection later.
 public func buildApplication(_ dependencies: APIDependencies, host: String, port: Int, tls: TLSFiles? = nil,
                              services: [any Service], logger: Logger) throws -> some ApplicationProtocol {
     try buildApplication(dependencies, lookup: PublicLookup(dependencies), host: host, port: port, tls: tls,
@@ -51,10 +54,16 @@ public func buildApplication(_ dependencies: APIDependencies, host: String, port
 }
 
 func buildApplication(_ dependencies: APIDependencies, lookup: PublicLookup, host: String, port: Int,
-                      tls: TLSFiles? = nil, services: [any Service], logger: Logger) throws -> some ApplicationProtocol {
+                      tls: TLSFiles? = nil, limits: ConnectionLimits = .standard, services: [any Service],
+                      logger: Logger) throws -> some ApplicationProtocol {
+    var dependencies = dependencies
+    dependencies.servesHTTPS = tls != nil
     let serverName = "BrightKitchen"
+    let counter = ConnectionCounter(limits: limits, exempt: dependencies.trustedProxies)
+    let servesHTTPS = dependencies.servesHTTPS
     let http1 = HTTPServerBuilder.http1(configuration: .init(
-        additionalChannelHandlers: [LookupFastPath(lookup: lookup, serverName: serverName)]))
+        additionalChannelHandlers: [ConnectionGuard(counter: counter),
+                                    LookupFastPath(lookup: lookup, serverName: serverName, servesHTTPS: servesHTTPS)]))
     var server = http1
     if let tls { server = try .tls(http1, tlsConfiguration: try HTTPSConfiguration.load(tls)) }
     return Application(router: buildRouter(dependencies, lookup: lookup), server: server,

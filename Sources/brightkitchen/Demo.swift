@@ -58,7 +58,8 @@ struct Demo: AsyncParsableCommand {
                                                      FileHandle.standardOutput.write(Data(banner.utf8))
                                                  })]
         if let seconds { extra.append(DeadlineService(after: .seconds(seconds))) }
-        try await runGateway(runtime, extraServices: extra, lookupRateLimit: try options.lookupLimit(), logger: logger)
+        try await runGateway(runtime, extraServices: extra, lookupRateLimit: try options.lookupLimit(),
+                             trustedProxies: try options.trustedProxies(), logger: logger)
     }
 
     /// Fresh broker accounts for the registry's native devices, handed straight to the simulator:

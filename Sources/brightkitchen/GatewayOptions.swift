@@ -88,6 +88,30 @@ struct GatewayOptions: ParsableArguments {
         return limit
     }
 
+    @Option(name: .customLong("trusted-proxy"), help: """
+        Address of a reverse proxy whose X-Forwarded-Proto and X-Forwarded-For are believed; repeatable \
+        (env BK_TRUSTED_PROXIES, comma-separated). Default: none.
+        """)
+    var trustedProxy: [String] = []
+
+    /// A malformed address stops the command before anything starts.
+    func validate() throws {
+        _ = try trustedProxies()
+    }
+
+    /// The proxies these options name (none: forwarded headers are ignored).
+    func trustedProxies() throws -> TrustedProxies {
+        let env = ProcessInfo.processInfo.environment["BK_TRUSTED_PROXIES"]
+        let addresses = trustedProxy.isEmpty
+            ? (env ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            : trustedProxy
+        do {
+            return try TrustedProxies(addresses)
+        } catch {
+            throw ValidationError("--trusted-proxy: \(error)")
+        }
+    }
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env BK_LOG_LEVEL).")
     var logLevel: String?
 

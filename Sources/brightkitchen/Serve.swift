@@ -30,19 +30,21 @@ struct Serve: AsyncParsableCommand {
                 """)
         }
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
-        try await runGateway(runtime, lookupRateLimit: try options.lookupLimit(), logger: logger)
+        try await runGateway(runtime, lookupRateLimit: try options.lookupLimit(), trustedProxies: try options.trustedProxies(),
+                             logger: logger)
     }
 }
 
 /// Serves HTTP with the gateway's services in one group until SIGINT/SIGTERM (or until a
 /// `DeadlineService` among `extraServices` ends, which shuts the group down gracefully).
 func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lookupRateLimit: RateLimit?,
-                logger: Logger) async throws {
+                trustedProxies: TrustedProxies = .none, logger: Logger) async throws {
     try runtime.prepare()
     var dependencies = APIDependencies(
         model: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
         alarms: runtime.alarms, traceability: runtime.traceability, health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })
     dependencies.lookupRateLimit = lookupRateLimit
+    dependencies.trustedProxies = trustedProxies
     dependencies.rules = runtime.configuration.rules
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [

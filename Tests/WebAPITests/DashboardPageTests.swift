@@ -13,16 +13,24 @@ import Testing
 /// The dashboard's pages through the real router: login, content, language, escaping, CSRF and
 /// the live refresh fragment. Scope per route is walked in `PageScopeMatrixTests`.
 @Suite struct DashboardPageTests {
-    static func csrf(_ token: String) -> String { DashboardSession.csrfToken(for: token) }
+    static func csrf(_ session: String) -> String { DashboardSession.csrfToken(for: session) }
 
+    /// A signed-in browser: the session id its cookie holds.
     struct Session {
-        var token: String
-        var headers: HTTPFields { [.cookie: "bk_session=\(token)", .contentType: "application/x-www-form-urlencoded"] }
-        var csrf: String { DashboardPageTests.csrf(token) }
+        var id: String
+        var headers: HTTPFields { [.cookie: "bk_session=\(id)", .contentType: "application/x-www-form-urlencoded"] }
+        var csrf: String { DashboardPageTests.csrf(id) }
+    }
+
+    /// A session opened with `token`, as a login would.
+    static func session(_ store: Store, token: String) throws -> Session {
+        let principal = try #require(try store.authenticate(token: token))
+        return Session(id: try store.openDashboardSession(tokenID: try #require(principal.tokenID), lifetime: .standard,
+                                                          now: webT0))
     }
 
     static func login(_ f: WebFixture, _ role: Role, _ scope: String? = nil) throws -> Session {
-        Session(token: try f.store.createToken(role: role, scope: scope, now: webT0).token)
+        try session(f.store, token: try f.store.createToken(role: role, scope: scope, now: webT0).token)
     }
 
     /// The fixture's router with a running alarm engine, for the action forms.
@@ -71,15 +79,16 @@ import Testing
             #expect(form.body.contains("name=\"next\" value=\"/dashboard/sites/canteen-01\""))
             #expect(form.body.contains("登录监管看板"))
             let nonce = try Self.loginNonce(form)
-            try await client.execute(uri: "/login", method: .post, headers: nonce.headers,
+            let session = try await client.execute(uri: "/login", method: .post, headers: nonce.headers,
                                      body: ByteBuffer(string: "token=\(token)&next=%2Fdashboard%2Fsites%2Fcanteen-01&login=\(nonce.value)")) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/dashboard/sites/canteen-01")
                 let cookie = try #require(response.headers[.setCookie])
-                #expect(cookie.hasPrefix("bk_session=\(token);"))
+                #expect(cookie.hasPrefix("bk_session=bks_") && !cookie.contains(token), "a session id, never the token")
                 for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] { #expect(cookie.contains(attribute), "\(attribute)") }
+                return Session(id: String(cookie.dropFirst("bk_session=".count).prefix { $0 != ";" }))
             }
-            let page = try await get(client, "/dashboard/sites/canteen-01", Session(token: token))
+            let page = try await get(client, "/dashboard/sites/canteen-01", session)
             #expect(page.status == .ok)
         }
     }
@@ -100,14 +109,14 @@ import Testing
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/dashboard")
             }
-            let session = Session(token: token)
+            let session = try Self.session(f.store, token: token)
             try await client.execute(uri: "/logout", method: .post, headers: session.headers,
                                      body: ByteBuffer(string: "csrf=\(session.csrf)")) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
             }
             // A revoked token ends the session at once.
-            let revoked = try await get(client, "/dashboard", Session(token: "bk_revoked-or-never-issued"))
+            let revoked = try await get(client, "/dashboard", Session(id: "bks_revoked-or-never-issued"))
             #expect(revoked.status == .seeOther)
         }
     }
@@ -282,7 +291,7 @@ import Testing
         struct Clock: WallClock { func now() -> EpochMillis { webT0 } }
         let dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: Clock(),
                                            health: { HealthReport(mqttConnected: true, writeQueue: 0) })
-        let session = Session(token: try store.createToken(role: .admin, scope: nil, now: webT0).token)
+        let session = try Self.session(store, token: try store.createToken(role: .admin, scope: nil, now: webT0).token)
         try await Application(router: buildRouter(dependencies)).test(.router) { client in
             for uri in ["/dashboard/regions/420106", "/dashboard/sites/evil-01"] {
                 let page = try await get(client, uri, session)

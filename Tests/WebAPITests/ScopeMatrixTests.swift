@@ -179,8 +179,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
 /// redirect to the login form (a post a 401 page), outside the scope a 403 page, inside it served.
 @Suite struct PageScopeMatrixTests {
     static func session(_ f: WebFixture, _ role: Role, _ scope: String?) throws -> (cookie: String, csrf: String) {
-        let (token, _) = try f.store.createToken(role: role, scope: scope, now: webT0)
-        return ("bk_session=\(token)", DashboardPageTests.csrf(token))
+        let session = try DashboardPageTests.login(f, role, scope)
+        return ("bk_session=\(session.id)", session.csrf)
     }
 
     static func headers(_ session: (cookie: String, csrf: String)?) -> HTTPFields {

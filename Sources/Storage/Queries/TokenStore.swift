@@ -63,12 +63,15 @@ extension Store {
         }
     }
 
-    /// Returns false when no live token has that id.
+    /// Returns false when no live token has that id. The dashboard sessions the token opened end
+    /// with it (their lookup also checks the token, so none outlives it either way).
     public func revokeToken(id: Int64, now: EpochMillis) throws -> Bool {
         try pool.write { db in
             try db.execute(sql: "UPDATE api_token SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL",
                            arguments: [now, id])
-            return db.changesCount == 1
+            let revoked = db.changesCount == 1
+            try db.execute(sql: "DELETE FROM dashboard_session WHERE token_id = ?", arguments: [id])
+            return revoked
         }
     }
 }

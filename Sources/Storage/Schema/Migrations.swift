@@ -289,6 +289,20 @@ enum Migrations {
                 """)
             try db.execute(sql: "CREATE INDEX evidence_by_alarm ON evidence (alarm_id, id)")
         }
+        migrator.registerMigration("v7-dashboard-sessions") { db in
+            // The dashboard's sign-ins, each bound to the API token that opened it: only a hash
+            // of the session id is kept, and deleting the token deletes its sessions.
+            try db.execute(sql: """
+                CREATE TABLE dashboard_session (
+                    hash TEXT PRIMARY KEY NOT NULL,
+                    token_id INTEGER NOT NULL REFERENCES api_token(id) ON DELETE CASCADE,
+                    created_ms INTEGER NOT NULL,
+                    seen_ms INTEGER NOT NULL,
+                    expires_ms INTEGER NOT NULL
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX dashboard_session_by_token ON dashboard_session (token_id)")
+        }
         return migrator
     }
 }

@@ -52,7 +52,7 @@ struct DashboardRoutes {
             group.post("/dashboard/alarms/{id}/\(action)") { request, context in
                 let principal = try context.requirePrincipal()
                 let form = try await DashboardForm.decode(ActionForm.self, from: request, context: context)
-                guard let session = DashboardSession.token(from: request), DashboardSession.csrfMatches(form.csrf, token: session) else {
+                guard let session = DashboardSession.id(from: request), DashboardSession.csrfMatches(form.csrf, session: session) else {
                     throw APIError.forbidden("this form is not from this session's page; reload the page and try again")
                 }
                 let alarms = AlarmRoutes(dependencies: dependencies)

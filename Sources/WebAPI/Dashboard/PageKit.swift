@@ -105,6 +105,6 @@ extension PageKit {
     init(_ request: Request) {
         self.init(language: PageLanguage.of(request),
                   explicitLanguage: request.uri.queryParameters.get("lang") != nil,
-                  csrf: DashboardSession.token(from: request).map(DashboardSession.csrfToken(for:)))
+                  csrf: DashboardSession.id(from: request).map(DashboardSession.csrfToken(for:)))
     }
 }

@@ -20,6 +20,15 @@ public struct APIDependencies: Sendable {
     public var lookupRateLimit: RateLimit? = RateLimit.publicLookup
     /// The alarm rules' limits, drawn as lines on the dashboard's temperature charts.
     public var rules = RuleConfig()
+    /// Failed logins and unknown bearer tokens per client address; nil switches the limit off.
+    public var authFailureLimit: RateLimit? = RateLimit.failedAuth
+    /// Reverse proxies whose `X-Forwarded-Proto`/`X-Forwarded-For` are believed (`--trusted-proxy`).
+    public var trustedProxies = TrustedProxies.none
+    /// The gateway itself serves HTTPS (`buildApplication` sets it with TLS files): session
+    /// cookies are `Secure` and responses carry `Strict-Transport-Security`.
+    public var servesHTTPS = false
+    /// How long a dashboard session lasts without a request, and at most.
+    public var sessionLifetime = SessionLifetime.standard
 
     public init(model: StateModel, store: Store, metrics: GatewayMetrics, clock: any WallClock,
                 alarms: AlarmEngine? = nil, traceability: TraceabilityService? = nil, health: @escaping @Sendable () -> HealthReport) {

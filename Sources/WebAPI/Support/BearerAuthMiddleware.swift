@@ -3,10 +3,13 @@ import KitchenModel
 import Logging
 import Storage
 
-/// Resolves `Authorization: Bearer <token>` to a principal; anything else is a 401.
+/// Resolves `Authorization: Bearer <token>` to a principal; anything else is a 401. Unknown
+/// tokens count against the client's failed-auth limit (`AuthFailureLimit`), which answers 429
+/// once exhausted. A dashboard session id is not a token and never authenticates here.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
     let store: Store
+    let failures: AuthFailureLimit
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -14,6 +17,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw APIError.unauthorized("send 'Authorization: Bearer <token>'; create one with 'brightkitchen tokens create'")
         }
+        let client = failures.client(request, context)
+        if let refusal = failures.refusal(request, client: client) { return refusal }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw APIError.unauthorized("the Authorization header must use the Bearer scheme")
@@ -25,7 +30,10 @@ struct BearerAuthMiddleware: RouterMiddleware {
             context.logger.error("token lookup failed", metadata: ["error": "\(error)"])
             throw APIError(.serviceUnavailable, "unavailable", "the token store cannot be read right now")
         }
-        guard let principal else { throw APIError.unauthorized("unknown or revoked token") }
+        guard let principal else {
+            failures.failed(client: client)
+            throw APIError.unauthorized("unknown or revoked token")
+        }
         var context = context
         context.principal = principal
         return try await next(request, context)

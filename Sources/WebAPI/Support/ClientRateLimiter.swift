@@ -16,6 +16,11 @@ public struct RateLimit: Sendable, Equatable {
     /// codes or hammering the page is slowed to one a second.
     public static let publicLookup = RateLimit(burst: 30, perSecond: 1)
 
+    /// Failed logins and unknown bearer tokens per client address: ten at once, then one every
+    /// six seconds (ten a minute). Only failures count; at the limit every attempt from the
+    /// address is refused with 429, right or wrong, until the bucket refills.
+    public static let failedAuth = RateLimit(burst: 10, perSecond: 10.0 / 60)
+
     /// `BURST/PER_SECOND` (e.g. `30/1`), or `off` for nil.
     public static func parse(_ text: String) -> RateLimit?? {
         if text == "off" { return .some(nil) }
@@ -70,6 +75,17 @@ final class ClientRateLimiter: Sendable {
             if buckets[client] == nil && buckets.count >= maxClients { evict(from: &buckets, now: now) }
             buckets[client] = bucket
             return verdict
+        }
+    }
+
+    /// What `take` would answer, without taking anything: for limits that count only failures.
+    func check(client: String, now: ContinuousClock.Instant = .now) -> Verdict {
+        buckets.withLock { buckets in
+            guard let bucket = buckets[client] else { return .allowed }
+            let tokens = refilled(bucket, now: now)
+            guard tokens < 1 else { return .allowed }
+            let wait = limit.perSecond > 0 ? (1 - tokens) / limit.perSecond : 3600
+            return .limited(retryAfterSeconds: max(1, Int(wait.rounded(.up))))
         }
     }
 

@@ -15,9 +15,14 @@ struct RateLimitMiddleware: RouterMiddleware {
         guard case .limited(let seconds) = limiter.take(client: client) else {
             return try await next(request, context)
         }
+        return Self.tooManyRequests(request, message: "too many requests from \(client); retry in \(seconds) s",
+                                    retryAfter: seconds)
+    }
+
+    /// The 429 every limit answers with.
+    static func tooManyRequests(_ request: Request, message: String, retryAfter seconds: Int) -> Response {
         var headers: HTTPFields = [.retryAfter: "\(seconds)", .cacheControl: "no-store"]
-        let message = "too many requests from \(client); retry in \(seconds) s"
-        if request.uri.path.hasPrefix("/api/") {
+        if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" {
             headers[.contentType] = "application/json; charset=utf-8"
             let body = #"{"error":"rate_limited","message":"\#(message)","retry_after_s":\#(seconds)}"#
             return Response(status: .tooManyRequests, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))

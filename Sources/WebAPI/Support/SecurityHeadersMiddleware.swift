@@ -9,6 +9,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
     static let minimalPagePolicy = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
+    /// HSTS, only when the gateway itself serves HTTPS: browsers then refuse plain HTTP to this
+    /// host for a year (behind a TLS proxy, the proxy sets it).
+    static let strictTransportSecurity = "max-age=31536000"
+
+    var servesHTTPS = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -20,6 +25,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         Self.secure(&response.headers)
+        if servesHTTPS { response.headers[.strictTransportSecurity] = Self.strictTransportSecurity }
         return response
     }
 

@@ -13,9 +13,9 @@ import Synchronization
 ///
 /// HTTP/1.1 answers must leave in request order: a request is only answered here when no
 /// earlier request on the connection is still with the router. Nothing here reads the
-/// database: what is not in memory is the router's. The handler sits before Hummingbird's
-/// idle-timeout handler, which therefore does not see these requests; the gateway sets no
-/// idle timeout (if one is added, fast-path traffic must count as activity).
+/// database: what is not in memory is the router's. The connection's deadlines are kept by
+/// `ConnectionGuard`, which sits before this handler and so sees these requests and answers
+/// too (Hummingbird's own idle-timeout handler, after this one, is not used).
 final class LookupFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -32,10 +32,11 @@ final class LookupFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The peer's address, read once per connection.
     private var client: String?
 
-    init(lookup: PublicLookup, serverName: String?) {
+    init(lookup: PublicLookup, serverName: String?, servesHTTPS: Bool = false) {
         self.lookup = lookup
         var fields = LookupRoutes.htmlHeaders
         SecurityHeadersMiddleware.secure(&fields)
+        if servesHTTPS { fields[.strictTransportSecurity] = SecurityHeadersMiddleware.strictTransportSecurity }
         if let serverName { fields[.server] = serverName }
         pageHeaders = fields
     }
