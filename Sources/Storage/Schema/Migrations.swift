@@ -289,6 +289,11 @@ enum Migrations {
                 """)
             try db.execute(sql: "CREATE INDEX evidence_by_alarm ON evidence (alarm_id, id)")
         }
+        migrator.registerMigration("v7-sequence-previous-boot") { db in
+            // SequenceTracker's memory of the previous boot, durable across gateway restarts.
+            try db.execute(sql: "ALTER TABLE device ADD COLUMN previous_boot INTEGER")
+            try db.execute(sql: "ALTER TABLE device ADD COLUMN previous_last_seq INTEGER")
+        }
         return migrator
     }
 }

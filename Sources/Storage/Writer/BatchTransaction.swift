@@ -115,14 +115,14 @@ final class BatchTransaction {
         let update = try db.cachedStatement(sql: """
             UPDATE device SET kind = ?, model = ?, firmware = ?, interval_s = ?, replay_buffer = ?, boot = ?,
                 last_seq = ?, online = ?, online_changed_ms = ?, last_seen_ms = ?, last_reading_ts_ms = ?,
-                last_reading_received_ms = ?, last_reading = ?, lost_count = ?
+                last_reading_received_ms = ?, last_reading = ?, lost_count = ?, previous_boot = ?, previous_last_seq = ?
             WHERE id = ?
             """)
         let last = s.lastReading
         try update.execute(arguments: [
             s.kind?.rawValue, s.model, s.firmware, s.intervalSeconds, s.replayBuffer, s.boot, s.lastSeq,
             s.online, s.onlineChangedAt, s.lastSeen, last?.deviceTime, last?.receivedAt,
-            last.map { ReadingCodec.json($0.readings) }, s.lostCount, id,
+            last.map { ReadingCodec.json($0.readings) }, s.lostCount, s.previousBoot, s.previousLastSeq, id,
         ])
         if devicesWithGapRows == nil {
             devicesWithGapRows = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT device_id FROM seq_gap"))
