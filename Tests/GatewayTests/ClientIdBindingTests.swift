@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import KitchenModel
 import MQTTClient
 import Storage
@@ -89,6 +90,68 @@ import FoundationNetworking
         let brokerLog = (try? String(contentsOfFile: dir.file("mosquitto/mosquitto.log"), encoding: .utf8)) ?? ""
         #expect(!brokerLog.contains("already connected, closing old connection"), "\(brokerLog.suffix(3000))")
         gateway.terminate()
+    }
+
+    /// `use_username_as_clientid` is a listener option: on a listener without it (tried by hand,
+    /// mosquitto 2.0.11) the takeover works. Both of the embedded broker's listeners carry it.
+    @Test func bindingHoldsOnThePlainAndTheTLSListener() async throws {
+        let dir = TemporaryDirectory("bk-clientid-tls")
+        let ca = try ThrowawayCA(in: dir.path)
+        let files = BrokerAccessFiles(dataDirectory: dir.path)
+        var accounts = try files.load()
+        let alice = accounts.issue(for: DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!))
+        let mallory = accounts.issue(for: DeviceKey(site: SiteID("canteen-02")!, device: DeviceID("fridge-1")!))
+        try files.save(accounts)
+        let tls = MosquittoBroker.TLSListener(host: "127.0.0.1", port: try MosquittoBroker.freeLoopbackPort(),
+                                              certificateFile: ca.serverCertificate, keyFile: ca.serverKey)
+        let broker = try MosquittoBroker.start(options: .init(
+            passwordFile: files.passwordFile, aclFile: files.aclFile, allowAnonymous: false, tlsListener: tls,
+            bindClientIDToUsername: true))
+        defer { broker.stop() }
+
+        var victimLogin = MQTTConfiguration(port: broker.port, clientID: "canteen-01.fridge-1")
+        victimLogin.username = "canteen-01.fridge-1"
+        victimLogin.password = alice
+        let victim = try MQTTClient(configuration: victimLogin)
+        defer { victim.stop() }
+        try await victim.connect(timeout: .seconds(5))
+        for overTLS in [false, true] {
+            var login = MQTTConfiguration(port: overTLS ? tls.port : broker.port, clientID: "canteen-01.fridge-1")
+            login.username = "canteen-02.fridge-1"
+            login.password = mallory
+            if overTLS { login.tls = MQTTTLS(caFile: ca.caCertificate) }
+            let attacker = try MQTTClient(configuration: login)
+            defer { attacker.stop() }
+            try await attacker.connect(timeout: .seconds(5))
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(victim.connectionCount == 1 && victim.isConnected, "taken over through the \(overTLS ? "TLS" : "plain") listener")
+        }
+        let config = try String(contentsOfFile: broker.directory + "/mosquitto.conf", encoding: .utf8)
+        #expect(config.components(separatedBy: "use_username_as_clientid true").count - 1 == 2)
+    }
+
+    @Test func theGatewaysAccountIsItsClientIdAndReplacesTheOldOne() throws {
+        let dir = TemporaryDirectory("bk-clientid-files")
+        let files = BrokerAccessFiles(dataDirectory: dir.path)
+        var legacy = BrokerAccounts()
+        _ = legacy.issue(for: DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!))
+        try FileManager.default.createDirectory(atPath: files.directory, withIntermediateDirectories: true)
+        // A password file from before the binding: the gateway's account was `bk-gateway`.
+        try (legacy.passwordFileText + "bk-gateway:\(MosquittoPasswordHash.make(password: "old"))\n")
+            .write(toFile: files.passwordFile, atomically: true, encoding: .utf8)
+        #expect(try files.load().gatewayAccounts == ["bk-gateway"])
+
+        let password = try files.gatewayPassword(username: "brightkitchen-kitchen_2")
+        let accounts = try files.load()
+        #expect(accounts.gatewayAccounts == ["brightkitchen-kitchen_2"], "the old gateway account is gone")
+        #expect(accounts.hashes["brightkitchen-kitchen_2"]?.matches(password: password) == true)
+        #expect(accounts.devices.count == 1, "device accounts are kept")
+        let acl = try String(contentsOfFile: files.aclFile, encoding: .utf8)
+        #expect(acl.contains("user brightkitchen-kitchen_2\ntopic readwrite #\n") && !acl.contains("bk-gateway"))
+        #expect(try files.gatewayPassword(username: "brightkitchen-kitchen_2") == password, "stable once issued")
+        for bad in ["brightkitchen-a.b", "brightkitchen-a:b", "brightkitchen-a/b", "brightkitchen-#", "brightkitchen-"] {
+            #expect(throws: BrokerAccessFiles.FileError.self, "\(bad)") { try files.gatewayPassword(username: bad) }
+        }
     }
 
     private func victimOnline(httpPort: Int, token: String) async -> Bool? {

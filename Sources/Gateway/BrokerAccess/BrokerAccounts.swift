@@ -10,7 +10,8 @@ import KitchenModel
 /// named by its username. So the gateway's account is named as its client id,
 /// `brightkitchen-<gateway-id>`, which keeps the persistent session it had before the binding.
 public struct BrokerAccounts: Sendable, Equatable {
-    /// The account of the default gateway id `gw1`; `gatewayUsername(clientID:)` in general.
+    /// The account of the default gateway id `gw1`; in general the gateway's client id,
+    /// `GatewayConfiguration.mqttClientID`.
     public static let gatewayUsername = "brightkitchen-gw1"
     static let gatewayPrefix = "brightkitchen-"
     /// The gateway's account name before client ids were bound; still read, replaced on next start.
@@ -47,7 +48,10 @@ public struct BrokerAccounts: Sendable, Equatable {
     /// separator), no `.` (device accounts), no MQTT wildcard or separator, no space.
     static func validGatewayUsername(_ username: String) -> Bool {
         username.count > gatewayPrefix.count && username.count <= 64
-            && username.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_".unicodeScalars.contains($0)) }
+            && username.unicodeScalars.allSatisfy { character in
+                character.isASCII && (character.properties.isAlphabetic || ("0"..."9").contains(character)
+                    || character == "-" || character == "_")
+            }
     }
 
     public func contains(_ key: DeviceKey) -> Bool { hashes[Self.username(for: key)] != nil }
