@@ -159,3 +159,7 @@ pid_t bk_spawn_bound(const char *path, char *const argv[], char *const envp[], c
     if (request.pid < 0) errno = request.error;
     return request.pid;
 }
+
+int bk_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
+}

@@ -15,4 +15,7 @@
 pid_t bk_spawn_bound(const char *path, char *const argv[], char *const envp[], const char *cwd,
                      int fd_in, int fd_out, int fd_err);
 
+/// pipe2(O_CLOEXEC), which Swift's Glibc module does not export: a pipe no other child inherits.
+int bk_pipe_cloexec(int fds[2]);
+
 #endif
