@@ -34,15 +34,17 @@ static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 static struct spawn_request *pending;  // guarded by lock; one request at a time
 static int spawner_failed;
 
-static void close_from(int first, int last) {
+/// Closes first...last; `limit` (the descriptor table's size, read before fork) bounds the
+/// fallback loop for kernels without close_range (before 5.9).
+static void close_from(int first, int last, long limit) {
     if (first > last) return;
 #ifdef SYS_close_range
     if (syscall(SYS_close_range, (unsigned)first, (unsigned)last, 0) == 0) return;
 #endif
-    for (int fd = first; fd <= last; fd++) close(fd);
+    for (long fd = first; fd <= last && fd < limit; fd++) close((int)fd);
 }
 
-static void child_exec(struct spawn_request *r, pid_t parent, int report_fd) {
+static void child_exec(struct spawn_request *r, pid_t parent, int report_fd, long fd_limit) {
     int error = 0;
 #ifdef __linux__
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) { error = errno; goto fail; }
@@ -78,8 +80,8 @@ static void child_exec(struct spawn_request *r, pid_t parent, int report_fd) {
     for (int i = 0; i < 3; i++) {
         if (fds[i] != i && dup2(fds[i], i) < 0) { error = errno; goto fail; }
     }
-    close_from(3, report_fd - 1);
-    close_from(report_fd + 1, INT32_MAX);
+    close_from(3, report_fd - 1, fd_limit);
+    close_from(report_fd + 1, INT32_MAX, fd_limit);
     if (r->cwd && chdir(r->cwd) != 0) { error = errno; goto fail; }
     execve(r->path, r->argv, r->envp);
     error = errno;
@@ -92,8 +94,10 @@ static void run_request(struct spawn_request *r) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) { r->pid = -1; r->error = errno; return; }
     pid_t parent = getpid();
+    long fd_limit = sysconf(_SC_OPEN_MAX);
+    if (fd_limit < 0 || fd_limit > 1 << 20) fd_limit = 1 << 20;
     pid_t pid = fork();
-    if (pid == 0) child_exec(r, parent, report[1]);
+    if (pid == 0) child_exec(r, parent, report[1], fd_limit);
     close(report[1]);
     if (pid < 0) { r->pid = -1; r->error = errno; close(report[0]); return; }
     int child_error = 0;
