@@ -23,6 +23,7 @@ struct spawn_request {
     char *const *envp;
     const char *cwd;
     int fds[3];
+    int death_signal;
     pid_t pid;
     int error;
     int done;
@@ -47,7 +48,7 @@ static void close_from(int first, int last, long limit) {
 static void child_exec(struct spawn_request *r, pid_t parent, int report_fd, long fd_limit) {
     int error = 0;
 #ifdef __linux__
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) { error = errno; goto fail; }
+    if (prctl(PR_SET_PDEATHSIG, r->death_signal) != 0) { error = errno; goto fail; }
     // The parent may have died between fork and prctl: then nobody would ever signal us.
     if (getppid() != parent) _exit(127);
 #else
@@ -145,12 +146,12 @@ static void start_spawner(void) {
 }
 
 pid_t bk_spawn_bound(const char *path, char *const argv[], char *const envp[], const char *cwd,
-                     int fd_in, int fd_out, int fd_err) {
+                     int fd_in, int fd_out, int fd_err, int death_signal) {
     pthread_once(&spawner_once, start_spawner);
     if (spawner_failed) { errno = spawner_failed; return -1; }
     struct spawn_request request = {
         .path = path, .argv = argv, .envp = envp, .cwd = cwd,
-        .fds = {fd_in, fd_out, fd_err}, .pid = -1, .error = 0, .done = 0,
+        .fds = {fd_in, fd_out, fd_err}, .death_signal = death_signal, .pid = -1, .error = 0, .done = 0,
     };
     pthread_mutex_lock(&lock);
     while (pending != NULL && !pending->done) pthread_cond_wait(&changed, &lock);

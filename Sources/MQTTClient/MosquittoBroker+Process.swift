@@ -85,14 +85,16 @@ extension MosquittoBroker {
     /// Through CProcessShim rather than Foundation.Process: the broker inherits none of our sockets
     /// (a client socket held open by the child would hide a dropped connection from the broker),
     /// starts with no signals blocked (runtime worker threads block them: mosquitto would never
-    /// see our SIGTERM), and is SIGKILLed by the kernel when this process dies, even by SIGKILL.
+    /// see our SIGTERM), and gets SIGTERM from the kernel when this process dies, even by SIGKILL:
+    /// it saves its persistence file on the way out, so the gateway's session and queue survive
+    /// a gateway crash as they survive a graceful stop.
     static func spawn(_ binary: String, arguments: [String], stderrPath: String) throws -> pid_t {
         let stderrFD = open(stderrPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard stderrFD >= 0 else { throw posixError("open \(stderrPath)") }
         defer { close(stderrFD) }
         let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        let pid = bk_spawn_bound(binary, argv, environ, nil, -1, -1, stderrFD)
+        let pid = bk_spawn_bound(binary, argv, environ, nil, -1, -1, stderrFD, SIGTERM)
         guard pid > 0 else { throw posixError("launch \(binary)") }
         return pid
     }

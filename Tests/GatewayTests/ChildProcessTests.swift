@@ -2,8 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Issue 13 item 3: nothing outlives its parent. Brokers (MosquittoBroker) and the test suite's
-/// children (ChildProcess) are started through CProcessShim with PR_SET_PDEATHSIG.
+/// Issue 13 item 3: nothing outlives its parent. Brokers (MosquittoBroker: SIGTERM, so they save)
+/// and the test suite's children (ChildProcess: SIGKILL) are started through CProcessShim with
+/// PR_SET_PDEATHSIG.
 @Suite(.serialized) struct ChildProcessTests {
     var binary: String { productsDirectory().appendingPathComponent("brightkitchen").path }
 
@@ -29,6 +30,10 @@ import Testing
         gateway.kill()
         #expect(eventually(timeout: .seconds(5)) { !isLive(broker, named: "mosquitto") },
                 "mosquitto \(broker) outlived its SIGKILLed gateway")
+        // Its death signal is SIGTERM: it saved the gateway's session on the way out.
+        let log = (try? String(contentsOfFile: dir.file("mosquitto/mosquitto.log"), encoding: .utf8)) ?? ""
+        #expect(log.contains("terminating"), "\(log.suffix(1500))")
+        #expect(FileManager.default.fileExists(atPath: dir.file("mosquitto/mosquitto.db")))
     }
 
     /// The death signal follows the thread that forked: a child started from a thread that then

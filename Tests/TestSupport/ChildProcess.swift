@@ -60,7 +60,7 @@ public final class SpawnedProcess: Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
-        let pid = bk_spawn_bound(executable, argv, envp, workingDirectory, -1, out, err)
+        let pid = bk_spawn_bound(executable, argv, envp, workingDirectory, -1, out, err, SIGKILL)
         guard pid > 0 else { throw SpawnError(what: "start \(executable)", code: errno) }
         processIdentifier = pid
     }

@@ -21,7 +21,7 @@ public func runTool(_ executable: String, _ arguments: [String]) throws -> ToolR
     }
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    let pid = bk_spawn_bound(executable, argv, environ, nil, -1, outputPipe[1], errorPipe[1])
+    let pid = bk_spawn_bound(executable, argv, environ, nil, -1, outputPipe[1], errorPipe[1], SIGKILL)
     let spawnError = errno
     // Our copies of the write ends must go, or the reads below never see end of file.
     close(outputPipe[1])
