@@ -35,6 +35,8 @@ let package = Package(
 
         // libjpeg behind a C shim that keeps setjmp/longjmp out of Swift frames.
         .target(name: "CJPEGShim", linkerSettings: [.linkedLibrary("jpeg")]),
+        // fork+exec with PR_SET_PDEATHSIG from one long-lived thread: children die with us.
+        .target(name: "CProcessShim"),
         .target(name: "KitchenModel"),
         // Ticket codes, trace numbers, QR codes and receipts: pure, no I/O.
         .target(name: "Traceability", dependencies: [
@@ -43,7 +45,7 @@ let package = Package(
         // Pure food-safety decisions: no I/O, time passed in.
         .target(name: "KitchenRules", dependencies: ["KitchenModel"]),
         .target(name: "MQTTClient", dependencies: [
-            "CMosquitto",
+            "CMosquitto", "CProcessShim",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
@@ -104,7 +106,7 @@ let package = Package(
         .executableTarget(name: "camera-eval", dependencies: ["CameraVision"]),
 
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CProcessShim"], path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
         .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules", "KitchenModel"]),
         .testTarget(name: "CameraVisionTests", dependencies: ["CameraVision"]),

@@ -25,6 +25,13 @@ extension MosquittoBroker {
         public var autosaveIntervalSeconds: Int
         /// A second listener that speaks only TLS, for devices on other machines; nil: none.
         public var tlsListener: TLSListener?
+        /// `use_username_as_clientid` on every listener: a client's session id is its username,
+        /// whatever client id it sends, so no account can take over another's connection, session
+        /// or Will by naming its client id. Needs accounts (anonymous clients are refused).
+        public var bindClientIDToUsername: Bool
+        /// `set_tcp_nodelay`: deliver small packets at once instead of coalescing them (Nagle).
+        /// Off only to reproduce a deployment broker's default (BrokerDelayProbe's tests).
+        public var tcpNoDelay: Bool
         /// Lines appended verbatim to the generated mosquitto.conf.
         public var extraConfig: [String]
 
@@ -39,6 +46,8 @@ extension MosquittoBroker {
             maxInflightMessages: Int = 1000,
             autosaveIntervalSeconds: Int = 10,
             tlsListener: TLSListener? = nil,
+            bindClientIDToUsername: Bool = false,
+            tcpNoDelay: Bool = true,
             extraConfig: [String] = []
         ) {
             self.port = port
@@ -51,6 +60,8 @@ extension MosquittoBroker {
             self.maxInflightMessages = maxInflightMessages
             self.autosaveIntervalSeconds = autosaveIntervalSeconds
             self.tlsListener = tlsListener
+            self.bindClientIDToUsername = bindClientIDToUsername
+            self.tcpNoDelay = tcpNoDelay
             self.extraConfig = extraConfig
         }
     }
@@ -80,13 +91,16 @@ extension MosquittoBroker {
 
     /// The mosquitto.conf for these options.
     static func configText(options: Options, port: Int, directory: String, persistence: Bool) -> String {
+        // A listener option: it must follow each `listener` line (the man page's LISTENERS section).
+        let listenerOptions = options.bindClientIDToUsername ? ["use_username_as_clientid true"] : []
         var lines = [
             "# Written by BrightKitchen's MosquittoBroker on every start; edits are lost.",
             "listener \(port) 127.0.0.1",
+        ] + listenerOptions + [
             "allow_anonymous \(options.allowAnonymous)",
             "max_inflight_messages \(options.maxInflightMessages)",
             // Deliver small packets at once instead of coalescing them (Nagle).
-            "set_tcp_nodelay true",
+            "set_tcp_nodelay \(options.tcpNoDelay)",
             "max_queued_messages \(options.maxQueuedMessages)",
             "message_size_limit \(options.messageSizeLimit)",
             "persistent_client_expiration 30d",
@@ -117,7 +131,7 @@ extension MosquittoBroker {
                 "certfile \(tls.certificateFile)",
                 "keyfile \(tls.keyFile)",
                 "tls_version tlsv1.2",
-            ]
+            ] + listenerOptions
         }
         lines += options.extraConfig
         return lines.joined(separator: "\n") + "\n"

@@ -1,3 +1,4 @@
+import CProcessShim
 import Foundation
 import Logging
 
@@ -81,39 +82,20 @@ extension MosquittoBroker {
         return String(cString: created)
     }
 
-    /// posix_spawn rather than Foundation.Process so the broker inherits none of our sockets
-    /// (a client socket held open by the child would hide a dropped connection from the broker).
+    /// Through CProcessShim rather than Foundation.Process: the broker inherits none of our sockets
+    /// (a client socket held open by the child would hide a dropped connection from the broker),
+    /// starts with no signals blocked (runtime worker threads block them: mosquitto would never
+    /// see our SIGTERM), and gets SIGTERM from the kernel when this process dies, even by SIGKILL:
+    /// it saves its persistence file on the way out, so the gateway's session and queue survive
+    /// a gateway crash as they survive a graceful stop.
     static func spawn(_ binary: String, arguments: [String], stderrPath: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        // glibc here lacks addclosefrom_np; closing each open descriptor is the portable form
-        // (glibc ignores EBADF for one that closed in the meantime).
-        for fd in openDescriptors() where fd > 2 {
-            posix_spawn_file_actions_addclose(&actions, fd)
-        }
-        // The child inherits the spawning thread's signal mask, and runtime worker threads
-        // block signals: without this, mosquitto never sees our SIGTERM.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaultSignals = sigset_t()
-        sigfillset(&defaultSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let stderrFD = open(stderrPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard stderrFD >= 0 else { throw posixError("open \(stderrPath)") }
+        defer { close(stderrFD) }
         let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, binary, &actions, &attributes, argv, environ)
-        guard rc == 0 else {
-            throw MosquittoBrokerError(operation: "launch \(binary)", reason: String(cString: strerror(rc)))
-        }
+        let pid = bk_spawn_bound(binary, argv, environ, nil, -1, -1, stderrFD, SIGTERM)
+        guard pid > 0 else { throw posixError("launch \(binary)") }
         return pid
     }
 
@@ -156,11 +138,6 @@ extension MosquittoBroker {
               let afterName = stat.range(of: ") ", options: .backwards) else { return false }
         return stat[afterName.upperBound...].first != "Z"
     }
-}
-
-private func openDescriptors() -> [Int32] {
-    let listed = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-    return listed.compactMap { Int32($0) }
 }
 
 /// The C `kill`, under a name that methods called `kill()` do not shadow.

@@ -67,7 +67,7 @@ struct Demo: AsyncParsableCommand {
     static func provisionAccounts(_ c: GatewayConfiguration) throws -> [DeviceKey: DeviceCredentials] {
         let registry = try RegistryFile.load(path: c.registryPath)
         let files = BrokerAccessFiles(dataDirectory: c.dataDirectory)
-        _ = try files.gatewayPassword()
+        _ = try files.observerPassword()  // the banner's mosquitto_sub login
         var accounts = try files.load()
         var credentials: [DeviceKey: DeviceCredentials] = [:]
         for device in registry.devices.values where device.source == nil {
@@ -79,9 +79,10 @@ struct Demo: AsyncParsableCommand {
     }
 
     static func banner(_ c: GatewayConfiguration, brokerURL: String, token: String, sites: Int) -> String {
-        // With the secured broker, watching needs the gateway's own login.
+        // With the secured broker, watching needs the read-only observer's login (the gateway's own
+        // would take over the gateway's session: the broker binds sessions to accounts).
         let login = c.secureBroker
-            ? " -u \(BrokerAccounts.gatewayUsername) -P \"$(cat \(BrokerAccessFiles(dataDirectory: c.dataDirectory).directory)/gateway.secret)\""
+            ? " -u \(BrokerAccounts.observerUsername) -P \"$(cat \(BrokerAccessFiles(dataDirectory: c.dataDirectory).observerSecretFile))\""
             : ""
         let base = "\(c.httpTLS == nil ? "http" : "https")://\(c.httpHost == "0.0.0.0" ? "127.0.0.1" : c.httpHost):\(c.httpPort)"
         return """

@@ -54,7 +54,6 @@ extension Devices {
                     (site.map { " --site \($0)" } ?? "") + (device.map { " --device \($0)" } ?? ""))
             }
             let files = BrokerAccessFiles(dataDirectory: dataDir ?? env["BK_DATA_DIR"] ?? "./data")
-            _ = try files.gatewayPassword()
             var accounts = try files.load()
             var issued: [(DeviceKey, String)] = []
             for key in selected where rotate || !accounts.contains(key) {

@@ -37,7 +37,8 @@ import Testing
         _ = accounts.issue(for: fridge)
         _ = accounts.issueGateway()
         let acl = accounts.aclFileText
-        #expect(acl.contains("user bk-gateway\ntopic readwrite #\n"))
+        #expect(acl.contains("user brightkitchen-gw1\ntopic readwrite #\n"))
+        #expect(acl.contains("user bk-observer\ntopic read #\n"))
         #expect(acl.contains("user canteen-01.fridge-1\ntopic write bk/v1/canteen-01/fridge-1/birth\n"))
         #expect(acl.contains("topic write bk/v1/canteen-01/fridge-1/snapshot/+\n"))
         #expect(acl.contains("topic read bk/v1/canteen-01/fridge-1/cmd\ntopic read bk/v1/canteen-01/fridge-1/ticket\n"))

@@ -71,7 +71,7 @@ import FoundationNetworking
         let (_, liveSites, totalSites) = try await waitForLiveSites(demo, port: port, started: started)
         #expect(totalSites >= 3)
         #expect(liveSites == totalSites, "\(liveSites) of \(totalSites) sites live after 30 s:\n\(demo.stderr.suffix(2000))")
-        #expect(demo.stdout.contains("-u bk-gateway"), "the banner's watch command logs in")
+        #expect(demo.stdout.contains("-u bk-observer"), "the banner's watch command logs in, read-only, not as the gateway")
 
         let store = try Store(path: dir.file("brightkitchen.sqlite"))
         let brokerPort = try #require(try store.meta("embedded_broker_port").flatMap(Int.init))

@@ -14,9 +14,11 @@ final class GatewayBench: @unchecked Sendable {
     let httpPort = freePort()
     let logger = Logger(label: "test")
 
-    init(registry: String = "") throws {
+    /// `autosaveSeconds`: how often the broker writes its persistence file (default 10 s).
+    init(registry: String = "", autosaveSeconds: Int? = nil) throws {
         var options = MosquittoBroker.Options()
         options.dataDirectory = dir.file("broker")
+        if let autosaveSeconds { options.autosaveIntervalSeconds = autosaveSeconds }
         broker = try MosquittoBroker.start(options: options, logger: logger)
         registryPath = dir.file("registry.yaml")
         database = dir.file("bk.sqlite")

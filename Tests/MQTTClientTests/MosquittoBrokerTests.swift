@@ -1,6 +1,7 @@
 import Foundation
 import MQTTClient
 import Testing
+import TestSupport
 
 extension BrokerTests {
     @Suite struct Broker {
@@ -39,13 +40,10 @@ extension BrokerTests {
         @Test func leavesAPidThatIsNotMosquittoAlone() async throws {
             let directory = temporaryDirectory("notmosquitto")
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let bystander = Process()
-            bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
-            bystander.arguments = ["30"]
-            try bystander.run()
-            // SIGKILL: test threads block SIGTERM, and Foundation's Process passes that mask on.
-            defer { kill(bystander.processIdentifier, SIGKILL); bystander.waitUntilExit() }
-            try "\(bystander.processIdentifier)\n".write(toFile: directory + "/mosquitto.pid", atomically: true, encoding: .utf8)
+            // A ChildProcess, so it dies with the test process even if the test crashes.
+            let bystander = try ChildProcess(executable: "/bin/sleep", arguments: ["30"], logDirectory: directory)
+            defer { bystander.kill() }
+            try "\(bystander.process.processIdentifier)\n".write(toFile: directory + "/mosquitto.pid", atomically: true, encoding: .utf8)
 
             let broker = try MosquittoBroker.start(options: .init(dataDirectory: directory))
             defer { broker.stop() }

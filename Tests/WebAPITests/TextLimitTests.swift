@@ -105,7 +105,7 @@ import Testing
     @Test func alarmNotesAndEvidenceAreBoundedByBytesAndCount() async throws {
         let f = try WebFixture()
         let api = try f.token(.regulator, "4201")
-        let wuhan = DashboardPageTests.Session(token: try f.store.createToken(role: .regulator, scope: "4201", now: webT0).token)
+        let wuhan = try DashboardPageTests.login(f, .regulator, "4201")
         // 500 characters of 100 marks each: within the character count, 100 KB.
         let heavyNote = String(repeating: Self.heavy(marks: 100), count: 500)
         #expect(heavyNote.count == 500)

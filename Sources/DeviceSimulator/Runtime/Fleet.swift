@@ -52,13 +52,14 @@ public final class Fleet: Sendable {
             if options.clientPerDevice {
                 for device in siteDevices {
                     var login = template
+                    var clientID = "sim-\(site.id)-\(device.key.device)"
                     if let credentials = options.credentials[device.key] {
                         login.username = credentials.username
                         login.password = credentials.password
+                        clientID = credentials.username  // firmware-specs: the client id is the username
                     }
                     linkOfDevice.append(links.count)
-                    links.append(DeviceLink(clientID: "sim-\(site.id)-\(device.key.device)", devices: [device],
-                                            template: login, logger: clientLogger))
+                    links.append(DeviceLink(clientID: clientID, devices: [device], template: login, logger: clientLogger))
                 }
             } else {
                 linkOfDevice += Array(repeating: links.count, count: siteDevices.count)

@@ -18,6 +18,8 @@ public struct BrokerAccessFiles: Sendable {
     public var passwordFile: String { directory + "/passwd" }
     public var aclFile: String { directory + "/acl" }
     var gatewaySecretFile: String { directory + "/gateway.secret" }
+    /// The observer's password in clear, for `mosquitto_sub -u bk-observer` (read-only).
+    public var observerSecretFile: String { directory + "/observer.secret" }
 
     public struct FileError: Error, CustomStringConvertible {
         public let path: String
@@ -42,17 +44,41 @@ public struct BrokerAccessFiles: Sendable {
 
     /// The gateway's password, issuing the account on first use. A lost secret file (or an account
     /// removed from `passwd`) is repaired by issuing a new one: only the gateway ever uses it.
-    public func gatewayPassword() throws -> String {
-        var accounts = try load()
-        if accounts.hasGateway, let secret = try? String(contentsOfFile: gatewaySecretFile, encoding: .utf8),
-           let hash = accounts.hashes[BrokerAccounts.gatewayUsername],
-           hash.matches(password: secret.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            return secret.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// `username` is the gateway's client id (`brightkitchen-<gateway-id>`): the broker names
+    /// sessions by account, so this keeps the session the gateway had under that client id.
+    public func gatewayPassword(username: String = BrokerAccounts.gatewayUsername) throws -> String {
+        guard BrokerAccounts.validGatewayUsername(username), username.hasPrefix(BrokerAccounts.gatewayPrefix) else {
+            throw FileError(path: passwordFile, problem:
+                "gateway account '\(username)': a gateway id may hold only letters, digits, '-' and '_' (at most 50)")
         }
-        let password = accounts.issueGateway()
+        var accounts = try load()
+        if accounts.gatewayAccounts == [username], let password = storedSecret(gatewaySecretFile, for: username, in: accounts) {
+            return password
+        }
+        let password = accounts.issueGateway(username: username)
         try writePrivate(password + "\n", to: gatewaySecretFile)
         try save(accounts)
         return password
+    }
+
+    /// The read-only observer's password, issued on first use like the gateway's.
+    public func observerPassword() throws -> String {
+        var accounts = try load()
+        if let password = storedSecret(observerSecretFile, for: BrokerAccounts.observerUsername, in: accounts) {
+            return password
+        }
+        let password = accounts.issueObserver()
+        try writePrivate(password + "\n", to: observerSecretFile)
+        try save(accounts)
+        return password
+    }
+
+    private func storedSecret(_ file: String, for username: String, in accounts: BrokerAccounts) -> String? {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8), let hash = accounts.hashes[username] else {
+            return nil
+        }
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return hash.matches(password: secret) ? secret : nil
     }
 
     /// Through a temporary file and a rename, so mosquitto never reads half a file; mode 0600.

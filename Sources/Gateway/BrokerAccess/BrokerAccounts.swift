@@ -2,10 +2,23 @@ import Foundation
 import KitchenModel
 
 /// Who may use the embedded broker, and for what: one account per native device, restricted to
-/// its own `bk/v1/<site>/<device>/` channels, and the gateway's own account, which sees everything.
-/// Rendered as mosquitto's `password_file` and `acl_file`.
+/// its own `bk/v1/<site>/<device>/` channels, the gateway's own account, which sees everything, and
+/// a read-only observer account for people watching the traffic. Rendered as mosquitto's
+/// `password_file` and `acl_file`.
+///
+/// The embedded broker binds client ids to accounts (`use_username_as_clientid`): a session is
+/// named by its username. So the gateway's account is named as its client id,
+/// `brightkitchen-<gateway-id>`, which keeps the persistent session it had before the binding.
 public struct BrokerAccounts: Sendable, Equatable {
-    public static let gatewayUsername = "bk-gateway"
+    /// The account of the default gateway id `gw1`; in general the gateway's client id,
+    /// `GatewayConfiguration.mqttClientID`.
+    public static let gatewayUsername = "brightkitchen-gw1"
+    static let gatewayPrefix = "brightkitchen-"
+    /// The gateway's account name before client ids were bound; still read, replaced on next start.
+    static let legacyGatewayUsername = "bk-gateway"
+    /// Read-only on every topic, for `mosquitto_sub` while the gateway runs: logging in as the
+    /// gateway would take over its session.
+    public static let observerUsername = "bk-observer"
 
     /// Username → hash. Device usernames are `<site>.<device>`: ids never contain a dot, and
     /// mosquitto refuses ACL patterns for usernames with `/`, so explicit per-user rules are written.
@@ -24,7 +37,22 @@ public struct BrokerAccounts: Sendable, Equatable {
     }
 
     public var devices: [DeviceKey] { hashes.keys.compactMap(Self.deviceKey).sorted() }
-    public var hasGateway: Bool { hashes[Self.gatewayUsername] != nil }
+    public var hasGateway: Bool { !gatewayAccounts.isEmpty }
+    public var gatewayAccounts: [String] { hashes.keys.filter(Self.isGatewayUsername).sorted() }
+
+    static func isGatewayUsername(_ username: String) -> Bool {
+        username == legacyGatewayUsername || (username.hasPrefix(gatewayPrefix) && validGatewayUsername(username))
+    }
+
+    /// A gateway id becomes an account name and a session id: no `:` (the password file's
+    /// separator), no `.` (device accounts), no MQTT wildcard or separator, no space.
+    static func validGatewayUsername(_ username: String) -> Bool {
+        username.count > gatewayPrefix.count && username.count <= 64
+            && username.unicodeScalars.allSatisfy { character in
+                character.isASCII && (character.properties.isAlphabetic || ("0"..."9").contains(character)
+                    || character == "-" || character == "_")
+            }
+    }
 
     public func contains(_ key: DeviceKey) -> Bool { hashes[Self.username(for: key)] != nil }
 
@@ -34,7 +62,15 @@ public struct BrokerAccounts: Sendable, Equatable {
         issue(username: Self.username(for: key))
     }
 
-    public mutating func issueGateway() -> String { issue(username: Self.gatewayUsername) }
+    /// The gateway's account under `username` (its client id). Any other gateway account is
+    /// removed: one gateway uses an embedded broker, and an unused account with write access to
+    /// everything is only a risk.
+    public mutating func issueGateway(username: String = gatewayUsername) -> String {
+        for old in gatewayAccounts where old != username { hashes[old] = nil }
+        return issue(username: username)
+    }
+
+    public mutating func issueObserver() -> String { issue(username: Self.observerUsername) }
 
     private mutating func issue(username: String) -> String {
         let password = Self.randomPassword()
@@ -68,8 +104,10 @@ public struct BrokerAccounts: Sendable, Equatable {
                 throw ParseError(line: index + 1, problem: "expected username:hash")
             }
             let username = String(trimmed[..<colon])
-            guard username == Self.gatewayUsername || Self.deviceKey(username: username) != nil else {
-                throw ParseError(line: index + 1, problem: "'\(username)' is neither \(Self.gatewayUsername) nor <site>.<device>")
+            guard Self.isGatewayUsername(username) || username == Self.observerUsername
+                    || Self.deviceKey(username: username) != nil else {
+                throw ParseError(line: index + 1, problem:
+                    "'\(username)' is neither \(Self.gatewayPrefix)<gateway-id>, \(Self.observerUsername) nor <site>.<device>")
             }
             guard let hash = MosquittoPasswordHash(trimmed[trimmed.index(after: colon)...]) else {
                 throw ParseError(line: index + 1, problem: "'\(username)' has no $7$ (PBKDF2-SHA512) hash")
@@ -89,11 +127,11 @@ public struct BrokerAccounts: Sendable, Equatable {
     /// mosquitto's ACL: anything not granted is denied. A denied publish is dropped silently
     /// (the device gets its PUBACK, so it cannot probe), a denied subscription delivers nothing.
     public var aclFileText: String {
-        var lines = [
-            "# Written by brightkitchen devices provision; edits are lost.",
-            "user \(Self.gatewayUsername)",
-            "topic readwrite #",
-        ]
+        var lines = ["# Written by brightkitchen devices provision; edits are lost."]
+        for gateway in gatewayAccounts {
+            lines += ["user \(gateway)", "topic readwrite #", ""]
+        }
+        lines += ["user \(Self.observerUsername)", "topic read #"]
         for key in devices {
             let prefix = "bk/v1/\(key.site)/\(key.device)/"
             lines += ["", "user \(Self.username(for: key))"]

@@ -33,6 +33,8 @@ public final class GatewayRuntime: Sendable {
     let watcher: RegistryWatcher
     /// Tasmota, zigbee2mqtt, Shelly and Frigate topics the registry's `source:` bindings need.
     let thirdPartyTopics: ThirdPartySubscriptions
+    /// Times small messages through the broker once at start (BrokerDelayCheck.swift).
+    let delayProbe: BrokerDelayProbe
     let logger: Logger
 
     public struct StartError: Error, CustomStringConvertible {
@@ -84,12 +86,14 @@ public final class GatewayRuntime: Sendable {
             brokerURL = url
         } else {
             let access = configuration.secureBroker ? BrokerAccessFiles(dataDirectory: configuration.dataDirectory) : nil
-            let gatewayPassword = try access?.gatewayPassword()
+            // The broker names sessions by account, so the gateway's account is its client id.
+            let gatewayPassword = try access?.gatewayPassword(username: configuration.mqttClientID)
+            _ = try access?.observerPassword()  // for people watching with mosquitto_sub
             let broker = try Self.startEmbeddedBroker(configuration, access: access, store: store, logger: logger)
             self.broker = broker
             mqtt = MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: configuration.mqttClientID)
             if let gatewayPassword {
-                mqtt.username = BrokerAccounts.gatewayUsername
+                mqtt.username = configuration.mqttClientID
                 mqtt.password = gatewayPassword
             }
             brokerURL = broker.url
@@ -98,6 +102,8 @@ public final class GatewayRuntime: Sendable {
         mqtt.will = MQTTWill(topic: configuration.gatewayStateTopic, payload: Array(#"{"online":false}"#.utf8),
                              qos: 1, retain: true)
         client = try MQTTClient(configuration: mqtt, logger: logger)
+        // Outside bk/v1/# so the gateway's own subscription never overlaps it.
+        delayProbe = BrokerDelayProbe(topic: "brightkitchen/\(configuration.mqttClientID)/probe")
         let client = client
         webhooks = WebhookDelivery(store: store, webhooks: configuration.webhooks, clock: clock, logger: logger)
         alarms = try AlarmEngine(config: configuration.rules, store: store, model: model, clock: clock, logger: logger,
@@ -139,7 +145,9 @@ public final class GatewayRuntime: Sendable {
         let metrics = metrics
         let logger = logger
         let stateTopic = configuration.gatewayStateTopic
+        let delayProbe = delayProbe
         client.onMessage { message in
+            if delayProbe.receive(message) { return }
             pipeline.handle(topic: message.topic, payload: message.payload)
         }
         let alarms = alarms
@@ -197,6 +205,8 @@ public final class GatewayRuntime: Sendable {
             options.allowAnonymous = false
             options.passwordFile = access.passwordFile
             options.aclFile = access.aclFile
+            // No account can take over another's connection, session or Will by its client id.
+            options.bindClientIDToUsername = true
             let devices = try access.load().devices.count
             if devices == 0 {
                 logger.warning("secure broker has no device accounts: no device can connect before `brightkitchen devices provision`",
@@ -227,6 +237,7 @@ public final class GatewayRuntime: Sendable {
         try client.subscribe("bk/v1/#", qos: 1)
         thirdPartyTopics.update(to: pipeline.thirdPartyTopicFilters)
         watcher.listenForSIGHUP()
+        checkBrokerDelay()
     }
 
     /// The services to run in one group, in start order (shutdown runs in reverse:

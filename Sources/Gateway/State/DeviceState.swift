@@ -32,7 +32,10 @@ public struct DeviceState: Sendable {
         self.replayBuffer = snapshot?.replayBuffer ?? Self.defaultReplayBuffer
         self.online = snapshot?.online ?? false
         self.onlineChangedAt = snapshot?.onlineChangedAt
-        self.tracker = SequenceTracker(boot: snapshot?.boot, highest: snapshot?.lastSeq, gaps: snapshot?.gaps ?? [])
+        self.tracker = SequenceTracker(boot: snapshot?.boot, highest: snapshot?.lastSeq, gaps: snapshot?.gaps ?? [],
+                                       previous: snapshot.flatMap { s in
+                                           s.previousBoot.flatMap { boot in s.previousLastSeq.map { (boot, $0) } }
+                                       })
         self.lastSeen = snapshot?.lastSeen
         self.lastReading = snapshot?.lastReading
         self.lostCount = snapshot?.lostCount ?? 0
@@ -67,6 +70,8 @@ public struct DeviceState: Sendable {
         s.lastReading = lastReading
         s.lostCount = lostCount
         s.gaps = tracker.gaps
+        s.previousBoot = tracker.previous?.boot
+        s.previousLastSeq = tracker.previous?.highest
         return s
     }
 

@@ -35,8 +35,10 @@ public struct SequenceTracker: Sendable, Hashable {
     public private(set) var gaps: [SeqGap]
     /// The boot before `boot` and the highest seq received in it, while `boot` has seen no
     /// sequenced message yet: a `state` may begin a boot before its birth arrives, and the birth's
-    /// `next_seq` must still be compared with what the previous boot delivered.
-    private var previous: (boot: Int64, highest: Int64)?
+    /// `next_seq` must still be compared with what the previous boot delivered. Persisted with the
+    /// device snapshot: a gateway restarted between a `state` and its birth would otherwise never
+    /// ask for the previous boot's lost tail (SequenceRestartTests).
+    public private(set) var previous: (boot: Int64, highest: Int64)?
 
     public static func == (a: Self, b: Self) -> Bool {
         a.boot == b.boot && a.highest == b.highest && a.gaps == b.gaps
@@ -49,10 +51,12 @@ public struct SequenceTracker: Sendable, Hashable {
         hasher.combine(gaps)
     }
 
-    public init(boot: Int64? = nil, highest: Int64? = nil, gaps: [SeqGap] = []) {
+    public init(boot: Int64? = nil, highest: Int64? = nil, gaps: [SeqGap] = [],
+                previous: (boot: Int64, highest: Int64)? = nil) {
         self.boot = boot
         self.highest = highest
         self.gaps = gaps
+        self.previous = previous
     }
 
     /// A new connection: sequence numbers may restart. Gaps of older boots stay

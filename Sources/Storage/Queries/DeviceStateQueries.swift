@@ -32,6 +32,8 @@ extension Store {
                 s.onlineChangedAt = row["online_changed_ms"]
                 s.lastSeen = row["last_seen_ms"]
                 s.lostCount = row["lost_count"]
+                s.previousBoot = row["previous_boot"]
+                s.previousLastSeq = row["previous_last_seq"]
                 if let json = row["last_reading"] as String?, let readings = ReadingCodec.decode(json: json),
                    let ts = row["last_reading_ts_ms"] as Int64?, let received = row["last_reading_received_ms"] as Int64? {
                     s.lastReading = StoredReading(seq: nil, deviceTime: ts, receivedAt: received, readings: readings)

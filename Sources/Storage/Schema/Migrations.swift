@@ -303,6 +303,11 @@ enum Migrations {
                 """)
             try db.execute(sql: "CREATE INDEX dashboard_session_by_token ON dashboard_session (token_id)")
         }
+        migrator.registerMigration("v8-sequence-previous-boot") { db in
+            // SequenceTracker's memory of the previous boot, durable across gateway restarts.
+            try db.execute(sql: "ALTER TABLE device ADD COLUMN previous_boot INTEGER")
+            try db.execute(sql: "ALTER TABLE device ADD COLUMN previous_last_seq INTEGER")
+        }
         return migrator
     }
 }

@@ -155,7 +155,7 @@ final class BatchTransaction {
         let update = BoundStatement(try db.cachedStatement(sql: """
             UPDATE device SET kind = ?, model = ?, firmware = ?, interval_s = ?, replay_buffer = ?, boot = ?,
                 last_seq = ?, online = ?, online_changed_ms = ?, last_seen_ms = ?, last_reading_ts_ms = ?,
-                last_reading_received_ms = ?, last_reading = ?, lost_count = ?
+                last_reading_received_ms = ?, last_reading = ?, lost_count = ?, previous_boot = ?, previous_last_seq = ?
             WHERE id = ?
             """), in: db)
         let last = s.lastReading
@@ -173,7 +173,9 @@ final class BatchTransaction {
         update.bind(12, last?.receivedAt)
         update.bind(13, last.map { ReadingCodec.json($0.readings) })
         update.bind(14, s.lostCount)
-        update.bind(15, id)
+        update.bind(15, s.previousBoot)
+        update.bind(16, s.previousLastSeq)
+        update.bind(17, id)
         try update.run()
         if devicesWithGapRows == nil {
             devicesWithGapRows = Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT device_id FROM seq_gap"))

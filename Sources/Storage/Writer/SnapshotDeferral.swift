@@ -5,7 +5,7 @@ import KitchenModel
 /// Every batch used to write the snapshot of every device it touched: at 30,000 readings a second
 /// from 200 devices that is one `UPDATE device` per reading, a third of the writer's instructions
 /// (`bench-stages` under callgrind). A snapshot that changes anything a restart needs to be right
-/// (kind, firmware, boot, online, lost count, **gaps**) is still written in the same transaction
+/// (kind, firmware, boot, the previous boot's last seq, online, lost count, **gaps**) is still written in the same transaction
 /// as the reading that caused it. One that only moves the device's progress (last seq, last
 /// seen, last reading) waits until the device's previous write is `interval` old, and then goes in
 /// the next commit (the writer wakes for it when idle). Nothing is lost by a crash meanwhile:
@@ -25,6 +25,8 @@ struct SnapshotDeferral {
         var onlineChangedAt: EpochMillis?
         var lostCount: Int64
         var gaps: [SeqGap]
+        var previousBoot: Int64?
+        var previousLastSeq: Int64?
 
         init(_ s: DeviceSnapshot) {
             kind = s.kind
@@ -37,6 +39,8 @@ struct SnapshotDeferral {
             onlineChangedAt = s.onlineChangedAt
             lostCount = s.lostCount
             gaps = s.gaps
+            previousBoot = s.previousBoot
+            previousLastSeq = s.previousLastSeq
         }
     }
 

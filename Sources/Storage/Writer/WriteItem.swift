@@ -60,6 +60,11 @@ public struct DeviceSnapshot: Sendable, Hashable {
     public var lostCount: Int64
     /// Holes in the current and earlier boots still waiting for a replay.
     public var gaps: [SeqGap]
+    /// The boot before `boot` and the highest seq received in it: a `state` can begin a boot
+    /// before its birth says where numbering stands, and a restart in between must not forget
+    /// what to compare the birth's `next_seq` with (SequenceTracker).
+    public var previousBoot: Int64?
+    public var previousLastSeq: Int64?
 
     public init(key: DeviceKey) {
         self.key = key
