@@ -92,3 +92,26 @@ import Testing
         try f.writer.flush()
     }
 }
+
+/// The thermometer's `last_reading` text is written by hand; it must read back as the encoder's.
+@Suite struct ThermoReadingTextTests {
+    @Test func everyCombinationReadsBackAsWritten() throws {
+        let values: [Double?] = [nil, 3.5, -18.25, 0, 93, 1e-5]
+        for t in values {
+            for rh in values {
+                for bat in [nil, 93.0] {
+                    let reading = ThermoReading(celsius: t, humidity: rh, battery: bat)
+                    var s = DeviceSnapshot(key: fridge)
+                    s.boot = 1
+                    s.lastReading = StoredReading(seq: nil, deviceTime: hourStart, receivedAt: hourStart,
+                                                  readings: .thermo(reading))
+                    let f = try WriterFixture()
+                    try f.writer.submitAndWait([.device(s)])
+                    f.writer.stop()
+                    let back = try #require(try f.store.loadDeviceSnapshots().first?.lastReading)
+                    #expect(back.readings == .thermo(reading), "\(reading)")
+                }
+            }
+        }
+    }
+}

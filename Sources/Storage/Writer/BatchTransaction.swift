@@ -36,7 +36,7 @@ final class BatchTransaction {
     }
 
     /// When the earliest deferred snapshot must be written, if any waits.
-    func snapshotsDue() -> ContinuousClock.Instant? { deferral.nextDue(interval: snapshotInterval) }
+    func snapshotsDue() -> ContinuousClock.Instant? { deferral.nextDue() }
 
     var hasDeferredSnapshots: Bool { !deferral.isEmpty }
 
@@ -140,7 +140,7 @@ final class BatchTransaction {
                 try writeSnapshot(snapshot, db)
             }
         }
-        for snapshot in deferral.takeDue(now: now, interval: snapshotInterval, all: flushSnapshots) {
+        for snapshot in deferral.takeDue(now: now, all: flushSnapshots) {
             try writeSnapshot(snapshot, db)
         }
         if rejects > 0 {

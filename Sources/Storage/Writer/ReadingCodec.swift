@@ -58,12 +58,13 @@ enum ReadingCodec {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The same document `JSONEncoder` makes for a thermometer (keys sorted, nil values left out),
+    /// The same document `JSONEncoder` makes for a thermometer (`ThermoReading`'s coding keys,
+    /// sorted; nil values left out),
     /// written directly: a device snapshot carries one per batch and device, and the encoder cost
     /// about 45,000 instructions each (`bench-stages` under callgrind).
     static func thermoJSON(_ r: ThermoReading) -> String? {
         var fields: [String] = []
-        for (key, value) in [("battery", r.battery), ("celsius", r.celsius), ("humidity", r.humidity)] {
+        for (key, value) in [("bat", r.battery), ("rh", r.humidity), ("t", r.celsius)] {
             guard let value else { continue }
             guard value.isFinite else { return nil }
             fields.append("\"\(key)\":\(value)")

@@ -7,8 +7,10 @@ import KitchenModel
 /// (`bench-stages` under callgrind). A snapshot that changes anything a restart needs to be right
 /// (kind, firmware, boot, the previous boot's last seq, online, lost count, **gaps**) is still written in the same transaction
 /// as the reading that caused it. One that only moves the device's progress (last seq, last
-/// seen, last reading) waits until the device's previous write is `interval` old, and then goes in
-/// the next commit (the writer wakes for it when idle). Nothing is lost by a crash meanwhile:
+/// seen, last reading) goes in with its reading when the device's row was last written `interval`
+/// ago or more; otherwise it waits, replaced by newer ones, and is written `interval` after it
+/// began to wait (the writer wakes for it when idle). A busy device's row is written about once
+/// per `interval` instead of once per batch; a device heard once a minute is written as before. Nothing is lost by a crash meanwhile:
 /// readings are committed as before, `Store.loadDeviceSnapshots` takes the last seq of the
 /// current boot from the readings themselves, and any hole in that range would have opened a gap,
 /// which is written at once. What a crash can leave behind is up to `interval` of "last seen".
@@ -51,58 +53,54 @@ struct SnapshotDeferral {
 
     private var written: [Int64: Written] = [:]
     private var pending: [Int64: DeviceSnapshot] = [:]
-    /// (device, when its last write is `interval` old), in time order: writes are recorded at
-    /// increasing times, so the front is always the earliest.
+    /// (device, when its pending snapshot must be written), in the order snapshots began to wait,
+    /// which is also due order: each waits `interval` from then. Entries of devices written
+    /// meanwhile are skipped when they reach the front.
     private var dueQueue: [(id: Int64, due: ContinuousClock.Instant)] = []
     private var dueHead = 0
 
-    /// Whether `snapshot` must be written now; if not, it is kept (replacing an older pending one).
-    /// `mustWrite`: the caller writes it in any case; an older pending one is dropped.
+    /// Whether `snapshot` must be written now; if not, it waits (replacing an older waiting one).
+    /// `mustWrite`: the caller writes it in any case, and a waiting one is dropped.
     mutating func offer(_ snapshot: DeviceSnapshot, id: Int64, now: ContinuousClock.Instant, interval: Duration,
                         mustWrite: Bool = false) -> Bool {
         let shape = Shape(snapshot)
         if !mustWrite, let last = written[id], last.shape == shape, now < last.at.advanced(by: interval) {
-            pending[id] = snapshot
+            if pending.updateValue(snapshot, forKey: id) == nil { dueQueue.append((id, now.advanced(by: interval))) }
             return false
         }
         pending[id] = nil
-        recordWrite(id, shape, now: now, interval: interval)
+        written[id] = Written(shape: shape, at: now)
         return true
     }
 
-    /// The pending snapshots whose device was last written `interval` ago (or all of them).
-    mutating func takeDue(now: ContinuousClock.Instant, interval: Duration, all: Bool) -> [DeviceSnapshot] {
+    /// The waiting snapshots that are due (or all of them).
+    mutating func takeDue(now: ContinuousClock.Instant, all: Bool) -> [DeviceSnapshot] {
         guard !pending.isEmpty else { return [] }
-        var due: [DeviceSnapshot] = []
         if all {
-            for (id, snapshot) in pending {
-                due.append(snapshot)
-                recordWrite(id, Shape(snapshot), now: now, interval: interval)
-            }
+            let due = Array(pending.values)
+            for id in pending.keys { written[id]?.at = now }
             pending.removeAll()
+            dueQueue.removeAll()
+            dueHead = 0
             return due
         }
+        var due: [DeviceSnapshot] = []
         while dueHead < dueQueue.count, dueQueue[dueHead].due <= now {
             let id = dueQueue[dueHead].id
+            if let snapshot = pending.removeValue(forKey: id) {
+                due.append(snapshot)
+                written[id]?.at = now
+            }
             dueHead += 1
-            // A later write of the same device has its own, later entry.
-            guard let snapshot = pending[id], let last = written[id], last.at.advanced(by: interval) <= now else { continue }
-            pending[id] = nil
-            due.append(snapshot)
-            recordWrite(id, Shape(snapshot), now: now, interval: interval)
         }
         compact()
         return due
     }
 
-    /// The earliest time a pending snapshot falls due (entries of devices with nothing pending
-    /// are dropped on the way).
-    mutating func nextDue(interval: Duration) -> ContinuousClock.Instant? {
+    /// When the next waiting snapshot falls due.
+    mutating func nextDue() -> ContinuousClock.Instant? {
         while dueHead < dueQueue.count {
-            let entry = dueQueue[dueHead]
-            if pending[entry.id] != nil, let last = written[entry.id], last.at.advanced(by: interval) == entry.due {
-                return entry.due
-            }
+            if pending[dueQueue[dueHead].id] != nil { return dueQueue[dueHead].due }
             dueHead += 1
         }
         compact()
@@ -111,13 +109,11 @@ struct SnapshotDeferral {
 
     var isEmpty: Bool { pending.isEmpty }
 
-    private mutating func recordWrite(_ id: Int64, _ shape: Shape, now: ContinuousClock.Instant, interval: Duration) {
-        written[id] = Written(shape: shape, at: now)
-        dueQueue.append((id, now.advanced(by: interval)))
-    }
-
     private mutating func compact() {
-        if dueHead > 4_096 && dueHead * 2 > dueQueue.count {
+        if dueHead == dueQueue.count {
+            dueQueue.removeAll(keepingCapacity: true)
+            dueHead = 0
+        } else if dueHead > 4_096 && dueHead * 2 > dueQueue.count {
             dueQueue.removeFirst(dueHead)
             dueHead = 0
         }
