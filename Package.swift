@@ -72,6 +72,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "WebAPI", dependencies: [
             "Gateway", "Storage", "KitchenModel", "KitchenRules", "Traceability",

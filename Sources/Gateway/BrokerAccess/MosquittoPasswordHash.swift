@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import _CryptoExtras
 
 /// A password hash in the form mosquitto 2.0's `password_file` reads:
 /// `$7$<iterations>$<base64 salt>$<base64 PBKDF2-HMAC-SHA512>`, the same as `mosquitto_passwd` writes.
@@ -47,15 +48,19 @@ public struct MosquittoPasswordHash: Sendable, Equatable, CustomStringConvertibl
         return zip(candidate, hash).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0 && candidate.count == hash.count
     }
 
-    /// RFC 8018 PBKDF2 with HMAC-SHA512, one output block (64 bytes, what mosquitto stores).
+    /// RFC 8018 PBKDF2 with HMAC-SHA512, one output block (64 bytes, what mosquitto stores), from
+    /// swift-crypto's BoringSSL. mosquitto's own iteration count (101) is far below the 210,000 the
+    /// checked API insists on, hence the unchecked entry point: see `defaultIterations`.
     static func pbkdf2SHA512(password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
-        let key = SymmetricKey(data: password)
-        var block = Array(HMAC<SHA512>.authenticationCode(for: salt + [0, 0, 0, 1], using: key))
-        var output = block
-        for _ in 1..<max(iterations, 1) {
-            block = Array(HMAC<SHA512>.authenticationCode(for: block, using: key))
-            for index in output.indices { output[index] ^= block[index] }
+        do {
+            let key = try KDF.Insecure.PBKDF2.deriveKey(from: password, salt: salt, using: .sha512,
+                                                        outputByteCount: hashBytes,
+                                                        unsafeUncheckedRounds: max(iterations, 1))
+            return key.withUnsafeBytes { Array($0) }
+        } catch {
+            // BoringSSL fails only on allocation failure or an output length it cannot make, and
+            // 64 bytes of SHA-512 is neither: a hash that cannot be made is a broken build.
+            preconditionFailure("PBKDF2-HMAC-SHA512 failed: \(error)")
         }
-        return output
     }
 }
