@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
-        .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient"]),
+        .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "TestSupport", "brightkitchen",
             "Traceability", "CameraVision",
