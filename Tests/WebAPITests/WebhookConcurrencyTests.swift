@@ -85,4 +85,28 @@ import Testing
             }
         }
     }
+
+    @Test func rowsForARemovedWebhookWaitAnHourWhileTheOthersAreDelivered() async throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("bk.sqlite"))
+        let clock = ManualClock(1_795_276_800_000)
+        let receiver = Receiver()
+        let app = Application(router: receiver.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let delivery = WebhookDelivery(store: store, webhooks: [Self.hook("city", port: port)], clock: clock,
+                                           logger: Logger(label: "test"))
+            try await shuttingDown(delivery) {
+                try store.enqueueOutbox(targets: ["gone", "city"], body: Array("{}".utf8), now: clock.now())
+                #expect(await delivery.deliverDue() == 1)
+                #expect(receiver.count == 1)
+                let parked = try #require(try store.pendingOutbox().first)
+                #expect(parked.target == "gone")
+                #expect(parked.lastError == "no webhook named 'gone' is configured")
+                #expect(parked.nextAttemptAt == clock.now() + 3_600_000)
+                #expect(await delivery.deliverDue() == 0)
+                #expect(try store.pendingOutbox().first?.attempts == 1, "not tried again before the hour")
+            }
+        }
+    }
 }
