@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // HTTPS: certificate and key loading for HummingbirdTLS (already in the graph via Hummingbird).
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Webhook POSTs: one pooled client, per-request deadlines, targets delivered concurrently.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C libraries: module maps and shim headers only.
@@ -37,6 +39,8 @@ let package = Package(
         .target(name: "CJPEGShim", linkerSettings: [.linkedLibrary("jpeg")]),
         // fork+exec with PR_SET_PDEATHSIG from one long-lived thread: children die with us.
         .target(name: "CProcessShim"),
+        // glibc's malloc_trim, which Swift's Glibc module does not export.
+        .target(name: "CMallocShim"),
         .target(name: "KitchenModel"),
         // Ticket codes, trace numbers, QR codes and receipts: pure, no I/O.
         .target(name: "Traceability", dependencies: [
@@ -67,6 +71,9 @@ let package = Package(
         ]),
         .target(name: "Gateway", dependencies: [
             "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "Traceability", "DeviceAdapters", "CameraVision",
+            "CMallocShim",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,7 +114,7 @@ let package = Package(
         .executableTarget(name: "camera-eval", dependencies: ["CameraVision"]),
 
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
-        .target(name: "TestSupport", dependencies: ["CProcessShim"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CProcessShim", "KitchenModel"], path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
         .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules", "KitchenModel"]),
         .testTarget(name: "CameraVisionTests", dependencies: ["CameraVision"]),
@@ -116,7 +123,7 @@ let package = Package(
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
-        .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient"]),
+        .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "TestSupport", "brightkitchen",
             "Traceability", "CameraVision",

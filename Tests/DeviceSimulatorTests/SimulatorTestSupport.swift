@@ -4,6 +4,7 @@ import KitchenModel
 import Logging
 import MQTTClient
 import Synchronization
+import TestSupport
 import Testing
 
 /// A gateway stand-in: subscribes to `bk/v1/#` and keeps everything it receives.
@@ -48,12 +49,7 @@ final class TopicRecorder: Sendable {
 
     /// Polls until `condition` holds or the timeout passes.
     func waitUntil(timeout: Duration = .seconds(5), _ condition: (TopicRecorder) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition(self) {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
+        await eventually(timeout: timeout) { () async in condition(self) }
     }
 
     func send(_ command: DeviceCommand, site: String, device: String) throws {

@@ -153,5 +153,8 @@ import FoundationNetworking
         let (listStatus, list) = try await post(base, token: siteToken, json: "{}")
         #expect(listStatus == 404 || listStatus == 405, "POST on the alarm itself is not a route: \(list)")
         gateway.terminate()
+        // A clean stop after webhook deliveries: the HTTP client was shut down, not dropped.
+        #expect(gateway.process.terminationReason == .exit && gateway.process.terminationStatus == 0,
+                "\(gateway.stderr.suffix(1000))")
     }
 }

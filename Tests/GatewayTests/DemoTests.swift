@@ -36,21 +36,20 @@ import FoundationNetworking
         var token: String?
         var liveSites = 0
         var totalSites = -1
-        while started.duration(to: ContinuousClock.now) < .seconds(30), demo.isRunning {
+        // A demo that exited ends the wait too; the caller's expectations then report it.
+        _ = await eventually(timeout: .seconds(30) - started.duration(to: .now), every: .milliseconds(250)) {
+            guard demo.isRunning else { return true }
             token = token ?? demo.stdout.split(separator: "\n").first { $0.contains("admin token") }
                 .flatMap { $0.split(separator: " ").last.map(String.init) }
-            if let token {
-                var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/sites")!)
-                request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-                if let (data, _) = try? await URLSession.shared.data(for: request),
-                   let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                   let sites = body["sites"] as? [[String: Any]] {
-                    totalSites = sites.count
-                    liveSites = sites.filter { (($0["devices"] as? [String: Any])?["online"] as? Int ?? 0) > 0 }.count
-                    if totalSites > 0 && liveSites == totalSites { break }
-                }
-            }
-            try await Task.sleep(for: .milliseconds(250))
+            guard let bearer = token else { return false }
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/sites")!)
+            request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
+            guard let (data, _) = try? await URLSession.shared.data(for: request),
+                  let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let sites = body["sites"] as? [[String: Any]] else { return false }
+            totalSites = sites.count
+            liveSites = sites.filter { (($0["devices"] as? [String: Any])?["online"] as? Int ?? 0) > 0 }.count
+            return totalSites > 0 && liveSites == totalSites
         }
         return (token, liveSites, totalSites)
     }
@@ -78,7 +77,9 @@ import FoundationNetworking
         let anonymous = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,
                                                                         clientID: "anonymous-watcher"))
         defer { anonymous.stop() }
-        await #expect(throws: MQTTError.self) { try await anonymous.connect(timeout: .seconds(3)) }
+        // Refused by the broker's CONNACK (5: not authorised), not merely unreachable or timed out.
+        let refusal = await #expect(throws: MQTTError.self) { try await anonymous.connect(timeout: .seconds(3)) }
+        #expect(refusal?.isBrokerRefusal == true && refusal?.code == 5, "\(refusal.map { "\($0)" } ?? "no error")")
         demo.terminate(timeout: .seconds(15))
     }
 }

@@ -59,17 +59,13 @@ final class GatewayBench: @unchecked Sendable {
 /// Polls a gateway's `/healthz` until it answers 200, failing early if the process exits.
 func waitUntilHealthy(_ gateway: ChildProcess, port: Int, timeout: Duration = .seconds(30)) async throws {
     let url = URL(string: "http://127.0.0.1:\(port)/healthz")!
-    let deadline = ContinuousClock.now.advanced(by: timeout)
-    while ContinuousClock.now < deadline {
+    let healthy = try await eventually(timeout: timeout, every: .milliseconds(100)) {
         guard gateway.isRunning else { throw BenchError("gateway exited:\n\(gateway.stderr)") }
-        if let (_, response) = try? await URLSession.shared.data(from: url),
-           (response as? HTTPURLResponse)?.statusCode == 200 {
-            try await Task.sleep(for: .milliseconds(200))  // let the SUBSCRIBE reach the broker
-            return
-        }
-        try await Task.sleep(for: .milliseconds(100))
+        let answer = try? await URLSession.shared.data(from: url)
+        return (answer?.1 as? HTTPURLResponse)?.statusCode == 200
     }
-    throw BenchError("gateway not healthy within \(timeout):\n\(gateway.stderr)")
+    guard healthy else { throw BenchError("gateway not healthy within \(timeout):\n\(gateway.stderr)") }
+    try await Task.sleep(for: .milliseconds(200))  // let the SUBSCRIBE reach the broker
 }
 
 struct BenchError: Error, CustomStringConvertible {

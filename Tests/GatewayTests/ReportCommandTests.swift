@@ -40,6 +40,16 @@ import Testing
         try store.recordLedger(LedgerRow(key: DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("dis-1")!),
                                          start: Self.noon, end: Self.noon + 1_800_000, mode: "uv", passed: true,
                                          scheduledFor: Self.noon, entryJSON: "{}"))
+        // One open too_warm alarm in Wuhan's 420106 and one in Changsha, which a 4201 report leaves out.
+        for (id, site, region) in [("al_wh", "canteen-01", "420106"), ("al_cs", "canteen-02", "430102")] {
+            try store.record(alarm: AlarmRow(id: id, identity: "\(site)/fridge-1/too_warm", site: SiteID(site)!,
+                                             region: region, device: "fridge-1", kind: "too_warm", riskClass: 1,
+                                             state: "raised", card: "none", raisedAt: Self.noon, updatedAt: Self.noon,
+                                             recordJSON: "{}"),
+                             transition: TransitionRow(alarmID: id, at: Self.noon, kind: "raised", actor: nil, note: nil,
+                                                       bodyJSON: "{}"),
+                             outboxTargets: [], now: Self.noon)
+        }
         let database = ["--database", dir.file("bk.sqlite")]
 
         let haccp = try #require(run(["report", "haccp", "--site", "canteen-01", "--date", "2026-11-22",
@@ -56,7 +66,11 @@ import Testing
         let alarms = try #require(run(["report", "alarms", "--region", "4201", "--from", "2026-11-01",
                                        "--to", "2026-11-22"] + database, in: dir))
         #expect(alarms.process.terminationStatus == 0, "\(alarms.stderr)")
-        #expect(!alarms.stdout.isEmpty)
+        // The CSV's byte-order mark, if the captured text kept it, is not part of the header.
+        let lines = alarms.stdout.drop { $0 == "\u{FEFF}" }.split(separator: "\r\n").map(String.init)
+        #expect(lines == ["region,group,kind,title,raised,open,rectified,closed,overdue,mean_hours_to_rectify",
+                          "4201,420106,too_warm,温度过高,1,1,0,0,0,"],
+                "one row: the seeded alarm, raised and still open, under its district: \(alarms.stdout)")
 
         let bad = try #require(run(["report", "ledger", "--site", "canteen-01", "--from", "22/11/2026",
                                     "--to", "2026-11-22"] + database, in: dir))

@@ -53,7 +53,9 @@ import Testing
 
         let anonymous = try device(port: brokerPort, user: nil, password: nil)
         defer { anonymous.stop() }
-        await #expect(throws: MQTTError.self) { try await anonymous.connect(timeout: .seconds(3)) }
+        // Refused by the broker's CONNACK (5: not authorised), not merely unreachable or timed out.
+        let refusal = await #expect(throws: MQTTError.self) { try await anonymous.connect(timeout: .seconds(3)) }
+        #expect(refusal?.isBrokerRefusal == true && refusal?.code == 5, "\(refusal.map { "\($0)" } ?? "no error")")
 
         let fridge = try device(port: brokerPort, user: "canteen-01.fridge-1", password: issued["canteen-01.fridge-1"])
         defer { fridge.stop() }

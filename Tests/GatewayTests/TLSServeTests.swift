@@ -44,11 +44,9 @@ import Testing
 
         // HTTPS with the CA: healthy (which also says the gateway reached its broker).
         let health = "https://127.0.0.1:\(httpPort)/healthz"
-        var answered = false
-        for _ in 0..<300 where !answered {
+        let answered = try await eventually(timeout: .seconds(30), every: .milliseconds(100)) { () async throws in
             try #require(gateway.isRunning, "gateway exited:\n\(gateway.stderr)")
-            answered = try curl(["--cacert", ca.caCertificate, "-o", "/dev/null", "-w", "%{http_code}", health]).output == "200"
-            if !answered { try await Task.sleep(for: .milliseconds(100)) }
+            return try curl(["--cacert", ca.caCertificate, "-o", "/dev/null", "-w", "%{http_code}", health]).output == "200"
         }
         #expect(answered, "HTTPS /healthz with the CA never answered 200:\n\(gateway.stderr)")
         // Without the CA curl refuses the certificate (60: peer certificate cannot be authenticated).

@@ -57,11 +57,9 @@ import FoundationNetworking
     }
 
     func waitOnline(_ device: String, _ expected: Bool, bench: GatewayBench, token: String) async throws -> Bool {
-        for _ in 0..<50 {
-            if try await isOnline(device, bench: bench, token: token) == expected { return true }
-            try await Task.sleep(for: .milliseconds(100))
+        try await eventually(timeout: .seconds(5), every: .milliseconds(100)) {
+            try await isOnline(device, bench: bench, token: token) == expected
         }
-        return false
     }
 
     @Test func thirdPartyDevicesAreStoredTrackedAndAlarmed() async throws {

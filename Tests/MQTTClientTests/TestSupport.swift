@@ -1,6 +1,7 @@
 import Foundation
 import MQTTClient
 import Synchronization
+import TestSupport
 import Testing
 
 /// Every test that talks to a broker lives under this suite, so they run one at a time:
@@ -24,23 +25,13 @@ final class Inbox: Sendable {
     /// Polls until `condition` holds for the messages so far, or the timeout passes.
     @discardableResult
     func wait(timeout: Duration = .seconds(5), until condition: ([MQTTMessage]) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition(messages) {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return true
+        await TestSupport.eventually(timeout: timeout, every: .milliseconds(10)) { () async in condition(messages) }
     }
 }
 
-/// Polls a condition outside any inbox.
+/// Polls a condition outside any inbox: the shared async poll, with this suite's 5 s and 10 ms.
 func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        if ContinuousClock.now >= deadline { return false }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return true
+    await TestSupport.eventually(timeout: timeout, every: .milliseconds(10)) { () async in condition() }
 }
 
 func uniqueID(_ prefix: String) -> String {

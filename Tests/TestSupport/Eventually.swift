@@ -13,6 +13,19 @@ public func eventually(timeout: Duration = .seconds(10), every interval: Duratio
     return try condition()
 }
 
+/// The same poll for async code: it sleeps without holding a thread of the cooperative pool (on two
+/// cores that pool has two), and the condition may await. A condition that awaits picks this one;
+/// a synchronous condition does too when written `{ () async in ... }`.
+public func eventually(timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(20),
+                       _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline, !Task.isCancelled {
+        if try await condition() { return true }
+        try? await Task.sleep(for: interval)
+    }
+    return try await condition()
+}
+
 /// Where SwiftPM put the binaries of this build (the test bundle sits beside them).
 public func productsDirectory() -> URL {
     let bundle = Bundle.main.bundleURL

@@ -12,10 +12,6 @@ import WebAPI
 
 private let t0: EpochMillis = 1_795_276_800_000
 
-private struct FixedClock: WallClock {
-    func now() -> EpochMillis { t0 }
-}
-
 /// Batch routes and the public lookup over the real router and a real SQLite store.
 private struct TraceFixture {
     let dir = TemporaryDirectory("bk-batch-api")
@@ -34,7 +30,7 @@ private struct TraceFixture {
         let model = StateModel(registry: registry, restoring: [], startedAt: t0)
         service = TraceabilityService(store: store, batches: BatchCache(store: store, logger: Logger(label: "test")),
                                       issuer: TicketIssuer(keyring: .generate(), publicURL: "https://t.example.cn"))
-        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: FixedClock(),
+        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: ManualClock(t0),
                                        traceability: service,
                                        health: { HealthReport(mqttConnected: true, writeQueue: 0) })
     }

@@ -14,11 +14,6 @@ import Testing
 /// the same chart a few seconds later, no fault reading drawn as a temperature.
 @Suite struct DashboardConsistencyTests {
     typealias Session = DashboardPageTests.Session
-    struct FixedClock: WallClock {
-        var at: EpochMillis
-        func now() -> EpochMillis { at }
-    }
-
     func page(_ dependencies: APIDependencies, _ uri: String, _ session: Session, fragment: Bool = false) async throws
         -> (body: String, stamp: String?)
     {
@@ -46,8 +41,8 @@ import Testing
         var earlier = f.dependencies
         var later = f.dependencies
         // 08:00:00 and 08:00:05 Beijing: the same 15-minute slice, the same minute.
-        earlier.clock = FixedClock(at: webT0)
-        later.clock = FixedClock(at: webT0 + 5_000)
+        earlier.clock = ManualClock(webT0)
+        later.clock = ManualClock(webT0 + 5_000)
         let a = try await page(earlier, "/dashboard/sites/canteen-01", session, fragment: true)
         let b = try await page(later, "/dashboard/sites/canteen-01", session, fragment: true)
         #expect(a.stamp != nil && a.stamp == b.stamp)
@@ -106,7 +101,7 @@ import Testing
         // With the engine: the engine's open alarms, as the API reports them.
         var engine = f.dependencies
         engine.alarms = try AlarmEngine(config: RuleConfig(), store: f.store, model: f.dependencies.model,
-                                        clock: FixedClock(at: webT0), logger: Logger(label: "test"), webhookTargets: [],
+                                        clock: ManualClock(webT0), logger: Logger(label: "test"), webhookTargets: [],
                                         publish: { _, _ in })
         let api = try await Application(router: buildRouter(engine)).test(.router) { client in
             try await client.execute(uri: "/api/v1/sites/canteen-01", method: .get, headers: try f.token(.admin)) { response in

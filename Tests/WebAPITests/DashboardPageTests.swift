@@ -35,9 +35,8 @@ import Testing
 
     /// The fixture's router with a running alarm engine, for the action forms.
     static func withEngine(_ f: WebFixture) throws -> Router<GatewayRequestContext> {
-        struct Clock: WallClock { func now() -> EpochMillis { webT0 } }
         var dependencies = f.dependencies
-        dependencies.alarms = try AlarmEngine(config: RuleConfig(), store: f.store, model: f.dependencies.model, clock: Clock(),
+        dependencies.alarms = try AlarmEngine(config: RuleConfig(), store: f.store, model: f.dependencies.model, clock: ManualClock(webT0),
                                               logger: Logger(label: "test"), webhookTargets: [], publish: { _, _ in })
         return buildRouter(dependencies)
     }
@@ -288,8 +287,7 @@ import Testing
               - {id: fridge-1, site: evil-01, kind: thermo, zone: cold}
             """)
         let model = StateModel(registry: registry, restoring: [], startedAt: webT0)
-        struct Clock: WallClock { func now() -> EpochMillis { webT0 } }
-        let dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: Clock(),
+        let dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: ManualClock(webT0),
                                            health: { HealthReport(mqttConnected: true, writeQueue: 0) })
         let session = try Self.session(store, token: try store.createToken(role: .admin, scope: nil, now: webT0).token)
         try await Application(router: buildRouter(dependencies)).test(.router) { client in

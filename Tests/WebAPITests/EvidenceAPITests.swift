@@ -12,10 +12,6 @@ import Gateway
 
 private let t0: EpochMillis = 1_795_276_800_000
 
-private struct FixedClock: WallClock {
-    func now() -> EpochMillis { t0 }
-}
-
 private let cam = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("cam-1")!)
 
 /// Evidence routes over a real store holding one alarm with one picture.
@@ -52,7 +48,7 @@ private struct EvidenceFixture {
             box: [0.4, 0.75, 0.05, 0.05], at: t0, storedAt: t0, original: original, originalWidth: 480,
             originalHeight: 270, thumbnail: thumbnail, thumbnailWidth: 320, thumbnailHeight: 180), limit: 20))
         dependencies = APIDependencies(model: StateModel(registry: registry, restoring: [], startedAt: t0), store: store,
-                                       metrics: GatewayMetrics(), clock: FixedClock(),
+                                       metrics: GatewayMetrics(), clock: ManualClock(t0),
                                        health: { HealthReport(mqttConnected: true, writeQueue: 0) })
     }
 

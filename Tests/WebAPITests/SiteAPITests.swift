@@ -10,10 +10,6 @@ import WebAPI
 
 private let t0: EpochMillis = 1_795_276_800_000
 
-private struct FixedClock: WallClock {
-    func now() -> EpochMillis { t0 }
-}
-
 /// The real router over a real SQLite store and a state model with two regions.
 private struct APIFixture {
     let dir = TemporaryDirectory("bk-api")
@@ -35,7 +31,7 @@ private struct APIFixture {
         let key = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!)
         _ = model.apply(DeviceMessage(key: key, receivedAt: t0, sequence: SequenceStamp(seq: 1, deviceTime: t0),
                                       payload: .telemetry(.thermo(ThermoReading(celsius: 3.5, humidity: 70)))))
-        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: FixedClock(),
+        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: ManualClock(t0),
                                        health: { HealthReport(mqttConnected: true, writeQueue: 0) })
     }
 

@@ -14,10 +14,6 @@ import WebAPI
 /// 2026-11-22 08:00 in Wuhan (00:00 UTC).
 let webT0: EpochMillis = 1_795_305_600_000
 
-private struct WebClock: WallClock {
-    func now() -> EpochMillis { webT0 }
-}
-
 /// A province-sized world in miniature: Wuhan (4201) with a county site, a station site and a
 /// market, and Changsha (4301) with the same kinds, so every scoped route has a resource inside
 /// and one outside a `4201` regulator's scope. Alarms, evidence, tickets, readings and ledger
@@ -55,7 +51,7 @@ struct WebFixture {
                                       payload: .telemetry(.thermo(ThermoReading(celsius: 3.5)))))
         service = TraceabilityService(store: store, batches: BatchCache(store: store, logger: Logger(label: "test")),
                                       issuer: TicketIssuer(keyring: .generate(), publicURL: "https://t.example.cn"))
-        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: WebClock(),
+        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: ManualClock(webT0),
                                        traceability: service,
                                        health: { HealthReport(mqttConnected: true, writeQueue: 0) })
 

@@ -1,12 +1,10 @@
+import AsyncHTTPClient
 import Crypto
 import Foundation
 import KitchenModel
 import Logging
+import NIOCore
 import Storage
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A receiver of alarm transitions: JSON POSTs signed with a shared secret.
 public struct Webhook: Sendable, Hashable {
@@ -25,6 +23,9 @@ public struct Webhook: Sendable, Hashable {
 /// leaves the outbox only after a 2xx answer, so a restart or a receiver outage delays
 /// delivery and loses nothing.
 ///
+/// Webhooks are delivered concurrently, each one POST at a time in outbox order, so a receiver
+/// that hangs holds back only its own messages (each request has its own deadline).
+///
 /// Each POST carries `X-BrightKitchen-Timestamp` (ms) and `X-BrightKitchen-Signature:
 /// sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the secret>`; receivers recompute
 /// it and refuse stale timestamps, so a captured request cannot be replayed later.
@@ -33,12 +34,18 @@ public final class WebhookDelivery: Sendable {
     let webhooks: [String: Webhook]
     let clock: any WallClock
     let logger: Logger
+    let requestTimeout: Duration
+    let http: WebhookHTTPClient
 
-    public init(store: Store, webhooks: [Webhook], clock: any WallClock, logger: Logger) {
+    /// `requestTimeout` bounds each POST from connecting to the end of the answer.
+    public init(store: Store, webhooks: [Webhook], clock: any WallClock, logger: Logger,
+                requestTimeout: Duration = .seconds(10)) {
         self.store = store
         self.webhooks = Dictionary(webhooks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.clock = clock
         self.logger = logger
+        self.requestTimeout = requestTimeout
+        http = WebhookHTTPClient(requestTimeout: requestTimeout)
     }
 
     public var targets: [String] { webhooks.keys.sorted() }
@@ -55,19 +62,37 @@ public final class WebhookDelivery: Sendable {
         min(3_600_000, 2_000 << min(attempts, 20))
     }
 
-    /// Tries every due message once; returns how many were delivered.
+    /// Tries every due message once, webhooks concurrently; returns how many were delivered.
     @discardableResult
     public func deliverDue() async -> Int {
+        guard let due = try? store.dueOutboxTargets(now: clock.now()) else { return 0 }
+        return await withTaskGroup(of: Int.self) { group in
+            for target in due {
+                group.addTask { await self.deliverDue(target: target) }
+            }
+            return await group.reduce(0, +)
+        }
+    }
+
+    /// Tries `target`'s due messages once each, oldest first, one at a time; returns how many
+    /// were delivered. Messages for a name no longer configured are parked for an hour.
+    @discardableResult
+    public func deliverDue(target: String) async -> Int {
         let now = clock.now()
-        guard let due = try? store.dueOutbox(now: now) else { return 0 }
+        guard let due = try? store.dueOutbox(now: now, target: target), !due.isEmpty else { return 0 }
+        guard let webhook = webhooks[target] else {
+            for message in due {
+                try? store.outboxFailed(id: message.id, error: "no webhook named '\(target)' is configured",
+                                        nextAttemptAt: now + 3_600_000)
+            }
+            return 0
+        }
         var delivered = 0
         for message in due {
-            guard let webhook = webhooks[message.target] else {
-                try? store.outboxFailed(id: message.id, error: "no webhook named '\(message.target)' is configured",
-                                        nextAttemptAt: now + 3_600_000)
-                continue
-            }
+            // Shutting down: what is left stays due and goes first after the restart.
+            if Task.isCancelled { break }
             if let error = await post(message, to: webhook) {
+                if Task.isCancelled { break }
                 let next = clock.now() + Self.backoffMillis(afterAttempts: message.attempts)
                 try? store.outboxFailed(id: message.id, error: error, nextAttemptAt: next)
                 logger.warning("webhook delivery failed; will retry", metadata: [
@@ -81,23 +106,58 @@ public final class WebhookDelivery: Sendable {
         return delivered
     }
 
+    /// Delivers until cancelled: one loop per configured webhook, each scanning its own due
+    /// messages every `interval`, and one for rows left under names no longer configured.
+    /// Shuts the HTTP client down before returning.
+    public func run(every interval: Duration = .seconds(1)) async {
+        await withDiscardingTaskGroup { group in
+            for target in targets {
+                group.addTask { await Self.repeating(every: interval) { await self.deliverDue(target: target) } }
+            }
+            group.addTask {
+                await Self.repeating(every: interval) {
+                    let due = (try? self.store.dueOutboxTargets(now: self.clock.now())) ?? []
+                    for target in due where self.webhooks[target] == nil { await self.deliverDue(target: target) }
+                }
+            }
+        }
+        await shutdown()
+    }
+
+    /// Closes the HTTP client's connections; later deliveries fail and their messages stay queued.
+    public func shutdown() async {
+        await http.shutdown()
+    }
+
+    private static func repeating(every interval: Duration, _ pass: () async -> Void) async {
+        while !Task.isCancelled {
+            await pass()
+            try? await Task.sleep(for: interval)
+        }
+    }
+
     /// nil on success, else what went wrong.
     private func post(_ message: OutboxMessage, to webhook: Webhook) async -> String? {
+        guard let client = http.client() else { return "webhook delivery is shut down" }
         let timestamp = clock.now()
-        var request = URLRequest(url: webhook.url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.httpBody = Data(message.body)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("\(timestamp)", forHTTPHeaderField: "X-BrightKitchen-Timestamp")
-        request.setValue(Self.signature(body: message.body, timestamp: timestamp, secret: webhook.secret),
-                         forHTTPHeaderField: "X-BrightKitchen-Signature")
-        request.setValue("\(message.id)", forHTTPHeaderField: "X-BrightKitchen-Delivery")
+        var request = HTTPClientRequest(url: webhook.url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-BrightKitchen-Timestamp", value: "\(timestamp)")
+        request.headers.add(name: "X-BrightKitchen-Signature",
+                            value: Self.signature(body: message.body, timestamp: timestamp, secret: webhook.secret))
+        request.headers.add(name: "X-BrightKitchen-Delivery", value: "\(message.id)")
+        request.body = .bytes(ByteBuffer(bytes: message.body))
         do {
-            let (_, response) = try await URLSession.shared.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let response = try await client.execute(request, timeout: TimeAmount(requestTimeout), logger: nil)
+            // The status decides; reading the rest keeps the connection reusable.
+            _ = try? await response.body.collect(upTo: 1 << 16)
+            let status = Int(response.status.code)
             return (200..<300).contains(status) ? nil : "HTTP \(status)"
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return "no answer within \(requestTimeout)"
         } catch {
-            return "\(error.localizedDescription)"
+            return "\(error)"
         }
     }
 }

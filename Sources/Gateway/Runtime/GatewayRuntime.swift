@@ -1,3 +1,4 @@
+import CMallocShim
 import DeviceIngest
 import Foundation
 import KitchenModel
@@ -256,8 +257,9 @@ public final class GatewayRuntime: Sendable {
         services.append(PeriodicService(interval: configuration.registryPollInterval) { [watcher] in
             watcher.checkForChange()
         })
-        services.append(PeriodicService(interval: .seconds(1)) { [webhooks, store, metrics] in
-            await webhooks.deliverDue()
+        // One delivery loop per webhook, so a receiver that hangs holds back only its own messages.
+        services.append(WebhookService(delivery: webhooks))
+        services.append(PeriodicService(interval: .seconds(1)) { [store, metrics] in
             if let pending = try? store.pendingOutboxCount() { metrics.outboxPending.set(Double(pending)) }
         })
         return services
@@ -323,9 +325,7 @@ final class RetentionClock: Sendable {
     }
 }
 
-#if os(Linux)
-/// glibc's `malloc_trim`, which Swift's Glibc module does not export.
-@_silgen_name("malloc_trim")
-private func releaseFreedHeap(_ pad: Int) -> Int32
-
-#endif
+/// glibc's `malloc_trim` through the C shim (Swift's Glibc module does not export it).
+private func releaseFreedHeap(_ pad: Int) -> Int32 {
+    bk_release_freed_heap(pad)
+}

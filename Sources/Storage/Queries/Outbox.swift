@@ -28,12 +28,26 @@ extension Store {
         }
     }
 
-    /// Messages whose next attempt is due, oldest first.
-    public func dueOutbox(now: EpochMillis, limit: Int = 100) throws -> [OutboxMessage] {
+    /// Messages whose next attempt is due, oldest first; only `target`'s when one is given.
+    public func dueOutbox(now: EpochMillis, limit: Int = 100, target: String? = nil) throws -> [OutboxMessage] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            if let target {
+                return try Row.fetchAll(db, sql: """
+                    SELECT * FROM outbox WHERE next_attempt_ms <= ? AND target = ? ORDER BY id LIMIT ?
+                    """, arguments: [now, target, limit]).map(Self.outboxMessage)
+            }
+            return try Row.fetchAll(db, sql: """
                 SELECT * FROM outbox WHERE next_attempt_ms <= ? ORDER BY id LIMIT ?
                 """, arguments: [now, limit]).map(Self.outboxMessage)
+        }
+    }
+
+    /// The targets that have at least one message due, sorted.
+    public func dueOutboxTargets(now: EpochMillis) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT target FROM outbox WHERE next_attempt_ms <= ? ORDER BY target
+                """, arguments: [now])
         }
     }
 
