@@ -67,7 +67,7 @@ import Traceability
                 }
             }
             // The dashboard's copy of an evidence picture too: not in the browser's cache after logout.
-            let session = try f.store.createToken(role: .admin, scope: nil, now: webT0).token
+            let session = try DashboardPageTests.login(f, .admin).id
             try await client.execute(uri: "/dashboard/evidence/\(f.evidenceInScope)/thumbnail.jpg", method: .get,
                                      headers: [.cookie: "bk_session=\(session)"]) { response in
                 #expect(response.status == .ok)
@@ -175,7 +175,7 @@ import Traceability
 
     @Test func theDashboardWarnsOnEveryPageWhenPrintedCodesPointAtThisMachine() async throws {
         let f = try WebFixture()
-        let admin = try f.store.createToken(role: .admin, scope: nil, now: webT0).token
+        let admin = try DashboardPageTests.login(f, .admin).id
         func pages(_ dependencies: APIDependencies) async throws -> [(String, String)] {
             try await Application(router: buildRouter(dependencies)).test(.router) { client in
                 var out: [(String, String)] = []
