@@ -61,7 +61,9 @@ struct Seed: ParsableCommand {
         try SeedAlarms.evidence(now: now, store: store)
         let keyring = try KeyringFile.loadOrCreate(path: dataDir + "/ticket-keys")
         let ticket = try Self.ticket(keyring: keyring, store: store, now: now)
-        try writer.submitAndWait([.ticket(ticket)])
+        let key = TicketKeyRecord(keyID: keyring.activeKey.id.description, fingerprint: keyring.activeKey.fingerprint,
+                                  firstSigned: now)
+        try writer.submitAndWait([.ticketKey(key), .ticket(ticket)])
         print("/t/\(ticket.code)")
     }
 

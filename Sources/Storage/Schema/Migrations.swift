@@ -289,6 +289,18 @@ enum Migrations {
                 """)
             try db.execute(sql: "CREATE INDEX evidence_by_alarm ON evidence (alarm_id, id)")
         }
+        migrator.registerMigration("v7-ticket-key-fingerprints") { db in
+            // One row per key id that signed a ticket in this store, written with its first ticket:
+            // a later start whose keyring lacks the id or holds another secret under it is refused
+            // (docs/ticket-codes.md). The fingerprint names the secret; the secret is never stored.
+            try db.execute(sql: """
+                CREATE TABLE ticket_key (
+                    key_id TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL,
+                    first_signed_ms INTEGER NOT NULL
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }
