@@ -5,7 +5,7 @@ public struct FuzzFailure: Error, CustomStringConvertible {
 }
 
 /// One harness's body: everything it does with one input, without libFuzzer.
-public typealias FuzzBody = (UnsafeRawBufferPointer) throws(FuzzFailure) -> Void
+public typealias FuzzBody = @Sendable (UnsafeRawBufferPointer) throws(FuzzFailure) -> Void
 
 /// Helpers the bodies share.
 public enum FuzzInput {
@@ -28,6 +28,18 @@ func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(Fuz
 
 /// Every harness by the name `scripts/fuzz`, `Fuzz/corpus/<name>` and `Fuzz/crashes/<name>` use.
 public enum FuzzTargets {
+    /// Runs `body` on `bytes` outside libFuzzer (the replay tests): the broken invariant, or nil.
+    public static func replay(_ body: FuzzBody, _ bytes: [UInt8]) -> FuzzFailure? {
+        bytes.withUnsafeBytes { buffer -> FuzzFailure? in
+            do throws(FuzzFailure) {
+                try body(buffer)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
     public static let all: [(name: String, body: FuzzBody)] = [
         ("topic", TopicTarget.run),
         ("native", NativeTarget.run),
