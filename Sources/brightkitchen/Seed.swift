@@ -40,7 +40,8 @@ struct Seed: ParsableCommand {
 
     func run() throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        // Owner-only, as the store makes its own directory (docs/operations.md, File permissions).
+        try fm.createDirectory(atPath: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let database = dataDir + "/brightkitchen.sqlite"
         guard !fm.fileExists(atPath: database) else {
             throw ValidationError("'\(database)' exists; seed writes a fresh database (pick an empty --data-dir)")
