@@ -20,7 +20,6 @@ public final class Store: Sendable {
     /// `automaticCheckpoints: false` leaves folding the WAL to a `Checkpointer`.
     public init(path: String, automaticCheckpoints: Bool = true) throws {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
         do {
             try StoreFiles.prepare(path: path)
             var configuration = Configuration()
