@@ -38,7 +38,8 @@ public enum KeyringFile {
     public static func save(_ keyring: TicketKeyring, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         }
         let temporary = path + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(keyring.text.utf8),
