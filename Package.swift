@@ -113,6 +113,12 @@ let package = Package(
         .executableTarget(name: "bench-camera", dependencies: ["CameraVision"]),
         .executableTarget(name: "camera-eval", dependencies: ["CameraVision"]),
 
+        // Each fuzz harness's per-input body (Fuzz/README.md): always built, so `swift test`
+        // replays every seed and past crash through them (FuzzReplayTests) without libFuzzer.
+        .target(name: "FuzzTargets", dependencies: [
+            "DeviceIngest", "DeviceAdapters", "KitchenModel", "Traceability", "CameraVision", "Gateway", "WebAPI",
+        ], path: "Fuzz/Sources/FuzzTargets"),
+
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
         .target(name: "TestSupport", dependencies: ["CProcessShim", "KitchenModel"], path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
@@ -128,6 +134,7 @@ let package = Package(
             "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "TestSupport", "brightkitchen",
             "Traceability", "CameraVision",
         ]),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "WebAPITests", dependencies: [
             "WebAPI", "TestSupport", "CameraVision", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
@@ -138,17 +145,10 @@ let package = Package(
 // libFuzzer harnesses (Fuzz/README.md): only when scripts/fuzz asks for them, so that the normal
 // build and test never need the fuzzer runtime or the sanitizer flags these targets are built with.
 if Context.environment["BRIGHTKITCHEN_FUZZ"] == "1" {
-    package.targets += [
-        .target(name: "FuzzSupport", path: "Fuzz/Sources/FuzzSupport"),
-        .executableTarget(name: "fuzz-topic", dependencies: ["FuzzSupport", "DeviceIngest", "KitchenModel"],
-                          path: "Fuzz/Sources/fuzz-topic"),
-        .executableTarget(name: "fuzz-native", dependencies: ["FuzzSupport", "DeviceIngest", "KitchenModel"],
-                          path: "Fuzz/Sources/fuzz-native"),
-        .executableTarget(name: "fuzz-adapters", dependencies: ["FuzzSupport", "DeviceAdapters", "DeviceIngest", "KitchenModel"],
-                          path: "Fuzz/Sources/fuzz-adapters"),
-        .executableTarget(name: "fuzz-ticket", dependencies: ["FuzzSupport", "Traceability"],
-                          path: "Fuzz/Sources/fuzz-ticket"),
-        .executableTarget(name: "fuzz-jpeg", dependencies: ["FuzzSupport", "CameraVision"],
-                          path: "Fuzz/Sources/fuzz-jpeg"),
-    ]
+    // Thin executables: libFuzzer's driver (FuzzSupport) around a body from FuzzTargets.
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/FuzzSupport"))
+    for harness in ["topic", "native", "adapters", "ticket", "jpeg", "registry", "keyring", "batch"] {
+        package.targets.append(.executableTarget(name: "fuzz-\(harness)", dependencies: ["FuzzSupport", "FuzzTargets"],
+                                                 path: "Fuzz/Sources/fuzz-\(harness)"))
+    }
 }

@@ -30,7 +30,14 @@ struct FrigateEvent {
         guard let after = try fields.object("after") else { throw fields.missing("after") }
         self.type = type
         self.after = try Self.object(after)
-        if let before = try fields.object("before") { self.before = try Self.object(before) } else { self.before = nil }
+        // Frigate sends `"before": {}` (or null) when an object has no earlier state, as on `new`;
+        // `new` never looks at `before` (``detection(for:)``), so it is not read there at all.
+        var before: TrackedObject?
+        if type != .new, let value = fields.value("before"), value != .null {
+            let object = try fields.object("before", value)
+            if !object.members.isEmpty { before = try Self.object(object) }
+        }
+        self.before = before
     }
 
     private static func object(_ o: JSONFields) throws(Rejection) -> TrackedObject {

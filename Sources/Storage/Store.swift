@@ -20,11 +20,8 @@ public final class Store: Sendable {
     /// `automaticCheckpoints: false` leaves folding the WAL to a `Checkpointer`.
     public init(path: String, automaticCheckpoints: Bool = true) throws {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
         do {
-            if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
+            try StoreFiles.prepare(path: path)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.prepareDatabase { db in
@@ -40,6 +37,9 @@ public final class Store: Sendable {
             throw OpenError(path: path, underlying: error)
         }
     }
+
+    /// The store's files (directory, database, -wal, -shm) that group or others can read.
+    public func permissionWarnings() -> [String] { StoreFiles.openPermissions(path: path) }
 
     /// Reads a value from the `gateway_meta` table.
     public func meta(_ key: String) throws -> String? {

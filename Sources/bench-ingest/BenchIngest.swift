@@ -163,7 +163,7 @@ struct GatewayProcess {
         let dir = workspace.directory
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--config", dir + "/registry.yaml", "--broker", workspace.broker.url,
+        process.arguments = ["serve", "--allow-loopback-public-url", "--config", dir + "/registry.yaml", "--broker", workspace.broker.url,
                              "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "\(httpPort)",
                              "--log-level", "warning"] + extraArguments
         // BENCH_GATEWAY_STDERR=FILE keeps the gateway's diagnostics (e.g. BRIGHTKITCHEN_PROBE's report).

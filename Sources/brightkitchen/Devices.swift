@@ -28,7 +28,8 @@ struct Devices: ParsableCommand {
                 return
             }
             let rows = [["FAMILY", "SOURCE", "COUNT", "FIRST SEEN", "LAST SEEN"]] + sources.map {
-                [$0.family, $0.sourceID, "\($0.count)", Timestamp.iso($0.firstSeen), Timestamp.iso($0.lastSeen)]
+                // Source ids come from topics devices chose: escaped for the terminal.
+                [TerminalText.escape($0.family), TerminalText.escape($0.sourceID), "\($0.count)", Timestamp.iso($0.firstSeen), Timestamp.iso($0.lastSeen)]
             }
             let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
             for row in rows {
@@ -94,7 +95,7 @@ struct Devices: ParsableCommand {
             let proposals = discovery.withLock { $0.proposals }
             print("# Proposed by brightkitchen devices discover: \(proposals.count) devices seen on \(broker) in \(seconds) s.")
             print("# Check ids, sites, zones and interval_s (each device's report period), then add to the registry.")
-            print(DiscoveryYAML.render(proposals, site: site), terminator: "")
+            print(TerminalText.escape(DiscoveryYAML.render(proposals, site: site), keepingLineBreaks: true), terminator: "")
         }
 
         private func progress(_ line: String) {

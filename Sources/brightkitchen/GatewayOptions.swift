@@ -68,7 +68,7 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Base URL printed in ticket QR codes, e.g. https://trace.example.cn (env BK_PUBLIC_URL). Default: this gateway's HTTP address.")
     var publicUrl: String?
 
-    @Option(help: "Ticket keyring file (env BK_TICKET_KEYS). Default: <data-dir>/ticket-keys, created on first start.")
+    @Option(help: "Ticket keyring file (env BK_TICKET_KEYS). Default: ticket-keys beside the database, created for a database that has no ticket.")
     var ticketKeys: String?
 
     @Option(help: "Days to keep batches and tickets, at least 183 (env BK_TRACE_RETENTION_DAYS).")

@@ -1,14 +1,35 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import KitchenModel
+import Storage
 import Traceability
 
-/// The ticket keyring file, named the way `serve` finds it.
+/// The ticket keyring file, found the way `serve` finds it: `--keys`, else `ticket-keys` beside
+/// the database (`--database`, BK_DATABASE, else `<data-dir>/brightkitchen.sqlite`).
 struct KeyringOption: ParsableArguments {
-    @Option(help: "Ticket keyring file (env BK_TICKET_KEYS). Default: ./data/ticket-keys.")
+    @Option(help: "Ticket keyring file (env BK_TICKET_KEYS). Default: ticket-keys beside the database.")
     var keys: String?
 
-    var path: String { keys ?? ProcessInfo.processInfo.environment["BK_TICKET_KEYS"] ?? "./data/ticket-keys" }
+    @Option(help: "SQLite database file (env BK_DATABASE). Default: <data-dir>/brightkitchen.sqlite.")
+    var database: String?
+
+    @Option(help: "Data directory (env BK_DATA_DIR). Default: ./data.")
+    var dataDir: String?
+
+    var databasePath: String {
+        let env = ProcessInfo.processInfo.environment
+        return database ?? env["BK_DATABASE"]
+            ?? ((dataDir ?? env["BK_DATA_DIR"] ?? "./data") as NSString).appendingPathComponent("brightkitchen.sqlite")
+    }
+
+    func path() throws -> String {
+        if let path = keys ?? ProcessInfo.processInfo.environment["BK_TICKET_KEYS"] { return path }
+        guard let path = TicketKeyCheck.defaultKeyringPath(database: databasePath) else {
+            throw ValidationError("the database '\(databasePath)' is not a file: pass --keys FILE")
+        }
+        return path
+    }
 }
 
 struct Verify: ParsableCommand {
@@ -22,13 +43,13 @@ struct Verify: ParsableCommand {
     @OptionGroup var keyring: KeyringOption
 
     func run() throws {
-        let keys = try KeyringFile.load(path: keyring.path)
+        let keys = try KeyringFile.load(path: try keyring.path())
         let text = code.split(separator: "/").last.map(String.init) ?? code
         do {
             let verified = try keys.verify(text)
             print("genuine: key \(verified.keyID), trace number \(TraceNumber(ticketID: verified.ticketID).digits)")
         } catch {
-            print("NOT genuine: \(error)")
+            print("NOT genuine: \(TerminalText.escape("\(error)"))")
             throw ExitCode(1)
         }
     }
@@ -39,25 +60,40 @@ struct Keys: ParsableCommand {
         abstract: "Manage the ticket keyring.", subcommands: [Show.self, Rotate.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List key ids (never the secrets).")
+        static let configuration = CommandConfiguration(abstract: "List key ids and fingerprints (never the secrets).")
         @OptionGroup var keyring: KeyringOption
 
         func run() throws {
-            let keys = try KeyringFile.load(path: keyring.path)
-            print("active  \(keys.activeKey.id)")
-            for key in keys.retiredKeys { print("retired \(key.id)  (verifies old codes, signs nothing new)") }
+            let keys = try KeyringFile.load(path: try keyring.path())
+            print("active  \(keys.activeKey.id)  \(keys.activeKey.fingerprint.prefix(16))")
+            for key in keys.retiredKeys {
+                print("retired \(key.id)  \(key.fingerprint.prefix(16))  (verifies old codes, signs nothing new)")
+            }
         }
     }
 
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a fresh key active; the old one keeps verifying codes already printed.",
-            discussion: "Restart the gateway afterwards so it signs with the new key.")
+            abstract: "Make a fresh key active under a new id; the old one keeps verifying codes already printed.",
+            discussion: """
+                The new id is one neither the keyring nor the database has seen sign: an id never names \
+                a second secret. Restart the gateway afterwards so it signs with the new key.
+                """)
         @OptionGroup var keyring: KeyringOption
 
         func run() throws {
-            let rotated = try KeyringFile.load(path: keyring.path).rotated()
-            try KeyringFile.save(rotated, to: keyring.path)
+            let path = try keyring.path()
+            let current = try KeyringFile.load(path: path)
+            var used: Set<TicketKeyID> = []
+            if FileManager.default.fileExists(atPath: keyring.databasePath) {
+                // The same check as a start: rotating a keyring that does not match the store
+                // would only carry the mismatch forward.
+                let store = try Store(path: keyring.databasePath)
+                _ = try TicketKeyCheck.open(path: path, store: store, now: SystemClock().now())
+                used = Set(try store.ticketKeys().keys.compactMap(TicketKeyID.init(symbol:)))
+            }
+            let rotated = try current.rotated(avoiding: used)
+            try KeyringFile.save(rotated, to: path)
             print("active key is now \(rotated.activeKey.id); retired: "
                 + rotated.retiredKeys.map(\.id.description).joined(separator: ", "))
         }

@@ -26,17 +26,17 @@ struct Rejects: ParsableCommand {
         let store = try db.open()
         if summary {
             for (reason, count) in try store.rejectCounts().sorted(by: { $0.value > $1.value }) {
-                print("\(count)\t\(reason)")
+                print("\(count)\t\(TerminalText.escape(reason))")
             }
             return
         }
         let rejects = try store.rejects(limit: limit, reason: reason)
         if rejects.isEmpty { print("no rejected messages") }
         for r in rejects {
-            let payload = String(decoding: r.record.payloadPrefix.prefix(120), as: UTF8.self)
-                .replacingOccurrences(of: "\n", with: "\\n")
-            print("\(Timestamp.iso(r.record.at))  \(r.record.reason)  \(r.record.topic)")
-            print("    \(r.record.message)")
+            // Topic, message and payload are the device's bytes: never raw on the operator's terminal.
+            let payload = TerminalText.escape(String(decoding: r.record.payloadPrefix.prefix(120), as: UTF8.self))
+            print("\(Timestamp.iso(r.record.at))  \(TerminalText.escape(r.record.reason))  \(TerminalText.escape(r.record.topic))")
+            print("    \(TerminalText.escape(r.record.message))")
             print("    \(r.record.payloadSize) bytes: \(payload)")
         }
     }

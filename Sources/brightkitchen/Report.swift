@@ -45,7 +45,7 @@ struct Report: ParsableCommand {
             let now = EpochMillis(Date().timeIntervalSince1970 * 1000)
             let log = try HACCPLog.build(site: siteConfig, devices: devices, day: date, start: day.start, end: day.end,
                                          now: now, store: try db.open())
-            print(format == "csv" ? log.csv() : log.html(), terminator: "")
+            print(TerminalText.escape(format == "csv" ? log.csv() : log.html(), keepingLineBreaks: true), terminator: "")
         }
     }
 
@@ -58,7 +58,8 @@ struct Report: ParsableCommand {
         func run() throws {
             guard let id = SiteID(site) else { throw ValidationError("'\(site)' is not a site id") }
             let range = try period.range()
-            print(try LedgerReport.csv(site: id, since: range.start, until: range.end, store: try db.open()), terminator: "")
+            print(TerminalText.escape(try LedgerReport.csv(site: id, since: range.start, until: range.end, store: try db.open()),
+                                      keepingLineBreaks: true), terminator: "")
         }
     }
 
@@ -74,7 +75,8 @@ struct Report: ParsableCommand {
             }
             let range = try period.range()
             let now = EpochMillis(Date().timeIntervalSince1970 * 1000)
-            print(try AlarmStatistics.csv(region: node, since: range.start, until: range.end, now: now, store: try db.open()),
+            print(TerminalText.escape(try AlarmStatistics.csv(region: node, since: range.start, until: range.end, now: now,
+                                                              store: try db.open()), keepingLineBreaks: true),
                   terminator: "")
         }
     }

@@ -40,7 +40,8 @@ struct Seed: ParsableCommand {
 
     func run() throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        // Owner-only, as the store makes its own directory (docs/operations.md, File permissions).
+        try fm.createDirectory(atPath: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let database = dataDir + "/brightkitchen.sqlite"
         guard !fm.fileExists(atPath: database) else {
             throw ValidationError("'\(database)' exists; seed writes a fresh database (pick an empty --data-dir)")
@@ -61,7 +62,9 @@ struct Seed: ParsableCommand {
         try SeedAlarms.evidence(now: now, store: store)
         let keyring = try KeyringFile.loadOrCreate(path: dataDir + "/ticket-keys")
         let ticket = try Self.ticket(keyring: keyring, store: store, now: now)
-        try writer.submitAndWait([.ticket(ticket)])
+        let key = TicketKeyRecord(keyID: keyring.activeKey.id.description, fingerprint: keyring.activeKey.fingerprint,
+                                  firstSigned: now)
+        try writer.submitAndWait([.ticketKey(key), .ticket(ticket)])
         print("/t/\(ticket.code)")
     }
 

@@ -18,6 +18,12 @@ struct Serve: AsyncParsableCommand {
         """)
     var insecureBroker = false
 
+    @Flag(help: """
+        Start although ticket QR codes carry a loopback URL (no --public-url, or 127.x, ::1, localhost, \
+        0.0.0.0) that no phone can open (env BK_ALLOW_LOOPBACK_PUBLIC_URL=1). For trials on one machine.
+        """)
+    var allowLoopbackPublicUrl = false
+
     func run() async throws {
         let logger = options.makeLogger(label: "brightkitchen")
         var configuration = try options.configuration(defaultConfig: "brightkitchen.yaml", defaultDataDir: "./data")
@@ -28,6 +34,17 @@ struct Serve: AsyncParsableCommand {
                 no registry at '\(configuration.registryPath)': pass --config FILE (or BK_CONFIG); \
                 docs/operations.md (Registry) shows the format
                 """)
+        }
+        if PublicURLReach.isLoopback(configuration.publicURL) {
+            let allowed = allowLoopbackPublicUrl
+                || ["1", "true"].contains(ProcessInfo.processInfo.environment["BK_ALLOW_LOOPBACK_PUBLIC_URL"] ?? "")
+            guard allowed else {
+                throw ValidationError(PublicURLReach.refusal(configuration.resolvedPublicURL,
+                                                             given: configuration.publicURL != nil))
+            }
+            // Unbuffered on stderr, before anything else starts: it must not scroll past unseen.
+            FileHandle.standardError.write(Data(PublicURLReach.warning(configuration.resolvedPublicURL).utf8))
+            logger.warning("ticket QR codes carry a loopback URL", metadata: ["public_url": "\(configuration.resolvedPublicURL)"])
         }
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
         try await runGateway(runtime, lookupRateLimit: try options.lookupLimit(), trustedProxies: try options.trustedProxies(),
@@ -40,6 +57,9 @@ struct Serve: AsyncParsableCommand {
 func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lookupRateLimit: RateLimit?,
                 trustedProxies: TrustedProxies = .none, logger: Logger) async throws {
     try runtime.prepare()
+    for problem in runtime.store.permissionWarnings() {
+        logger.warning("database files are open to other users", metadata: ["problem": "\(problem)"])
+    }
     var dependencies = APIDependencies(
         model: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
         alarms: runtime.alarms, traceability: runtime.traceability, health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })

@@ -57,7 +57,7 @@ struct Tokens: ParsableCommand {
             let tokens = try db.open().tokens()
             print("id\trole\tscope\tlabel\tcreated\trevoked")
             for t in tokens {
-                print("\(t.id)\t\(t.role.rawValue)\t\(t.scope ?? "-")\t\(t.label ?? "-")\t\(Timestamp.iso(t.createdAt))\t\(t.revokedAt.map(Timestamp.iso) ?? "-")")
+                print("\(t.id)\t\(t.role.rawValue)\t\(t.scope ?? "-")\t\(TerminalText.escape(t.label ?? "-"))\t\(Timestamp.iso(t.createdAt))\t\(t.revokedAt.map(Timestamp.iso) ?? "-")")
             }
         }
     }

@@ -50,7 +50,7 @@ private final class CameraFixture {
         writer.stop()
     }
 
-    func feed(_ payload: DevicePayload, at time: EpochMillis, sequenced: Bool = false) {
+    func feed(_ payload: DevicePayload, at time: EpochMillis, sequenced: Bool = false, topic: String? = nil) {
         var sequence: SequenceStamp?
         if sequenced {
             seq += 1
@@ -59,7 +59,7 @@ private final class CameraFixture {
         let message = DeviceMessage(key: cam, receivedAt: time, sequence: sequence, payload: payload)
         _ = model.apply(message)
         alarms.observe(message)
-        camera.observe(message)
+        camera.observe(message, topic: topic)
     }
 
     func frames(_ scenes: [SceneConditions], from start: EpochMillis) throws {
@@ -174,6 +174,17 @@ private func crossing(_ frames: Int) -> [SceneConditions] {
         #expect(f.camera.pendingJoins == 0, "a refused snapshot never waits in memory")
         let exposition = String(decoding: f.metrics.exposition(), as: UTF8.self)
         #expect(exposition.contains(#"bk_camera_jpeg_rejects_total{source="snapshot",reason="jpeg_truncated"} 1"#), "\(exposition)")
+    }
+
+    @Test func aThirdPartyImageIsRejectedUnderTheTopicItArrivedOn() throws {
+        let f = try CameraFixture()
+        let good = try f.kitchen.jpeg(.day, encoder: f.encoder)
+        f.feed(.snapshot(id: "1763779250-475377-mxklsc", jpeg: Array(good.prefix(good.count / 2))), at: noon,
+               topic: "frigate/kitchen_back/rat/snapshot")
+        f.feed(.frame(jpeg: [0xFF, 0xD8, 0xFF, 0xD9]), at: noon + 1, topic: "frigate/kitchen_back/frame")
+        try f.settle()
+        let topics = Set(try f.store.rejects().map(\.record.topic))
+        #expect(topics == ["frigate/kitchen_back/rat/snapshot", "frigate/kitchen_back/frame"], "no made-up bk/v1 topic")
     }
 
     @Test func afterARestartAFaultTheFreshAnalyzerDoesNotFindAgainIsCleared() throws {

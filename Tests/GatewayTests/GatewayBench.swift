@@ -33,7 +33,7 @@ final class GatewayBench: @unchecked Sendable {
 
     func startGateway(environment: [String: String] = [:], extraArguments: [String] = []) throws -> ChildProcess {
         try ChildProcess(executable: binary, arguments: [
-            "serve", "--config", registryPath, "--broker", broker.url, "--database", database,
+            "serve", "--allow-loopback-public-url", "--config", registryPath, "--broker", broker.url, "--database", database,
             "--data-dir", dir.path, "--http-port", "\(httpPort)", "--log-level", "info",
         ] + extraArguments, environment: environment, logDirectory: dir.path)
     }

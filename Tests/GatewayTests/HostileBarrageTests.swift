@@ -27,7 +27,7 @@ import FoundationNetworking
         let httpPort = freePort()
         let binary = productsDirectory().appendingPathComponent("brightkitchen").path
         let gateway = try ChildProcess(executable: binary, arguments: [
-            "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(httpPort)",
+            "serve", "--allow-loopback-public-url", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(httpPort)",
             "--insecure-broker",
         ], logDirectory: dir.path)
         defer { gateway.kill() }

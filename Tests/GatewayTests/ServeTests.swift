@@ -51,7 +51,7 @@ import FoundationNetworking
         try Self.registry.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
         let port = freePort()
         let gateway = try ChildProcess(executable: binary, arguments: [
-            "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(port)",
+            "serve", "--allow-loopback-public-url", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(port)",
             // These tests are about ingest, not broker security: their devices connect anonymously.
             "--insecure-broker",
         ], logDirectory: dir.path)

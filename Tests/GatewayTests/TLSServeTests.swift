@@ -35,7 +35,7 @@ import Testing
 
         let httpPort = freePort(), tlsPort = freePort()
         let gateway = try ChildProcess(executable: binary, arguments: [
-            "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(httpPort)",
+            "serve", "--allow-loopback-public-url", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(httpPort)",
             "--http-tls-cert", ca.serverCertificate, "--http-tls-key", ca.serverKey,
             "--broker-tls-cert", ca.serverCertificate, "--broker-tls-key", ca.serverKey,
             "--broker-tls-port", "\(tlsPort)", "--broker-tls-host", "127.0.0.1",
@@ -76,7 +76,7 @@ import Testing
         let ca = try ThrowawayCA(in: dir.path, name: "one")
         let other = try ThrowawayCA(in: dir.path, name: "two")
         try Self.registry.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
-        let base = ["serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--insecure-broker",
+        let base = ["serve", "--allow-loopback-public-url", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--insecure-broker",
                     "--http-port", "\(freePort())"]
         for (extra, reason) in [
             (["--http-tls-cert", ca.serverCertificate], "go together"),

@@ -1,3 +1,5 @@
+import FuzzTargets
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,22 +34,16 @@ public enum Fuzzer {
         return UnsafeRawBufferPointer(start: data, count: size)
     }
 
-    /// Splits `<topic>\n<payload>`: the harnesses that take an MQTT message fuzz both parts. With
-    /// no newline the whole input is the topic and the payload is empty.
-    public static func topicAndPayload(_ input: UnsafeRawBufferPointer) -> (String, UnsafeRawBufferPointer) {
-        guard let newline = input.firstIndex(of: 0x0A) else {
-            return (String(decoding: input, as: UTF8.self), UnsafeRawBufferPointer(start: nil, count: 0))
+    /// Runs one harness body on libFuzzer's input. A broken invariant aborts, which libFuzzer
+    /// reports as a crash and saves the input, exactly like a trap.
+    public static func check(_ body: FuzzBody, _ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        do {
+            try body(bytes(data, size))
+        } catch {
+            var line = "\(error)\n"
+            line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+            abort()
         }
-        let topic = String(decoding: UnsafeRawBufferPointer(rebasing: input[..<newline]), as: UTF8.self)
-        return (topic, UnsafeRawBufferPointer(rebasing: input[(newline + 1)...]))
-    }
-
-    /// An invariant the code under test must keep. A broken one aborts, which libFuzzer reports
-    /// as a crash and saves the input, exactly like a trap.
-    public static func require(_ condition: Bool, _ message: @autoclosure () -> String) {
-        guard !condition else { return }
-        var line = "invariant broken: \(message())\n"
-        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-        abort()
+        return 0
     }
 }

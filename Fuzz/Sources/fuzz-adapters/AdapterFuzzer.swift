@@ -1,67 +1,8 @@
-import DeviceAdapters
-import DeviceIngest
 import FuzzSupport
-import KitchenModel
+import FuzzTargets
 
-/// `ThirdPartyRouter.adapt`, the gateway's entry point for Tasmota, zigbee2mqtt, Shelly and
-/// Frigate messages, on `<topic>\n<payload>`: each family's topic parser, JSON reader, clock
-/// reading, availability words (`PlainTextPayload`), plug-run tracking and Frigate snapshot ids.
-/// Each input starts from a fresh router and is delivered twice, a second apart, so the state
-/// a first message leaves behind (a plug run, a snapshot id) meets a second one.
+/// libFuzzer around `AdapterTarget.run` (Fuzz/Sources/FuzzTargets), which says what it drives and asserts.
 @main
 enum AdapterFuzzer {
-    static func main() { Fuzzer.run(fuzzOne) }
-
-    static func key(_ id: String) -> DeviceKey {
-        DeviceKey(site: SiteID("canteen-01")!, device: DeviceID(id)!)
-    }
-
-    /// One binding of every shape the registry allows: several probes on one Tasmota, a plug,
-    /// zigbee2mqtt and Shelly thermometers, Frigate cameras on the default and a nested instance.
-    static let fresh: ThirdPartyRouter = {
-        do {
-            return ThirdPartyRouter(bindings: try SourceBindings([
-                key("fridge-1"): DeviceSource(family: "tasmota", id: "probes", sensor: "DS18B20-1"),
-                key("freezer-1"): DeviceSource(family: "tasmota", id: "probes", probe: "000008BD9714"),
-                key("room"): DeviceSource(family: "tasmota", id: "probes"),
-                key("uv"): DeviceSource(family: "tasmota", id: "uv-plug", plug: PlugDisinfector(runWatts: 15)),
-                key("dry"): DeviceSource(family: "zigbee2mqtt", id: "store/dry shelf"),
-                key("ht"): DeviceSource(family: "shelly", id: "shellyplusht-b8d61a8b17cc"),
-                key("cam"): DeviceSource(family: "frigate", id: "kitchen_back",
-                                         camera: FrigateCamera(detectWidth: 1280, detectHeight: 720)),
-                key("cam-2"): DeviceSource(family: "frigate", id: "stall_row", instance: "nvr/site1",
-                                           camera: FrigateCamera(detectWidth: 640, detectHeight: 480,
-                                                                 labels: ["rat": "rodent"], zones: ["prep"])),
-            ]))
-        } catch {
-            fatalError("fuzz bindings: \(error)")
-        }
-    }()
-    static let boundKeys: Set<DeviceKey> = [
-        key("fridge-1"), key("freezer-1"), key("room"), key("uv"), key("dry"), key("ht"), key("cam"), key("cam-2"),
-    ]
-    static let receivedAt: EpochMillis = 1_763_779_260_000
-
-    static let fuzzOne: FuzzTarget = { data, size in
-        let (topic, payload) = Fuzzer.topicAndPayload(Fuzzer.bytes(data, size))
-        var router = fresh
-        for delay: EpochMillis in [0, 1000] {
-            let outcome = router.adapt(topic: topic, payload: payload, receivedAt: receivedAt + delay)
-            switch outcome {
-            case .notThirdParty, .ignored, .rejected, .unmapped:
-                break
-            case .messages(let made, let problems):
-                Fuzzer.require(!topic.hasPrefix("bk/"), "a native topic was adapted: \(topic)")
-                Fuzzer.require(!made.isEmpty, "an empty message list for \(topic)")
-                for adapted in made {
-                    Fuzzer.require(boundKeys.contains(adapted.message.key), "\(topic) fed unbound \(adapted.message.key)")
-                    Fuzzer.require(adapted.message.sequence == nil, "a third-party message carries a seq")
-                }
-                for problem in problems {
-                    Fuzzer.require(boundKeys.contains(problem.key), "\(topic) names unbound \(problem.key)")
-                }
-            }
-        }
-        return 0
-    }
+    static func main() { Fuzzer.run { data, size in Fuzzer.check(AdapterTarget.run, data, size) } }
 }

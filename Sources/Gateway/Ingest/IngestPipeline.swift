@@ -31,7 +31,7 @@ public final class IngestPipeline: Sendable {
     // Boxed: an optional closure read back out of a Mutex sent the release build into an
     // endless chain of reabstraction thunks (Swift 6.3.1), a stack overflow on the first message.
     private let commandSink = Mutex<Sink<(DeviceKey, DeviceCommand)>?>(nil)
-    private let acceptedSink = Mutex<Sink<DeviceMessage>?>(nil)
+    private let acceptedSink = Mutex<Sink<(DeviceMessage, String)>?>(nil)
     private let weighSink = Mutex<Sink<(DeviceKey, WeighRequest, EpochMillis)>?>(nil)
 
     public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: Store,
@@ -55,8 +55,9 @@ public final class IngestPipeline: Sendable {
         commandSink.withLock { $0 = box }
     }
 
-    /// Who hears about every accepted message once it is stored (the alarm engine).
-    public func onAccepted(_ sink: @escaping @Sendable (DeviceMessage) -> Void) {
+    /// Who hears about every accepted message once it is stored (the alarm engine), with the
+    /// topic it arrived on (a third-party device's own topic, not a `bk/v1/...` one).
+    public func onAccepted(_ sink: @escaping @Sendable (DeviceMessage, String) -> Void) {
         let box = Sink(sink)
         acceptedSink.withLock { $0 = box }
     }
@@ -122,13 +123,13 @@ public final class IngestPipeline: Sendable {
                 try writer.submit(effects.writes)
             }
         } catch {
-            logger.error("write refused", metadata: ["topic": "\(topic)", "error": "\(error)"])
+            logger.error("write refused", metadata: ["topic": "\(TerminalText.escape(topic))", "error": "\(error)"])
             return
         }
         Failpoint.hit("after-commit", topic: topic)
         let probeCommitted = isDetection ? ContinuousClock.now : probeStart
         deliver(effects)
-        acceptedSink.withLock { $0 }?.call(message)
+        acceptedSink.withLock { $0 }?.call((message, topic))
         if isDetection {
             LatencyProbe.record("1-commit", LatencyProbe.ms(probeStart.duration(to: probeCommitted)))
             LatencyProbe.record("2-alarm", LatencyProbe.ms(probeCommitted.duration(to: .now)))

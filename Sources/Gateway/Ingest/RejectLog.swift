@@ -42,8 +42,8 @@ final class RejectLog: Sendable {
         }
         if log {
             logger.warning("rejected message", metadata: [
-                "reason": "\(rejection.reason.rawValue)", "topic": "\(topic.prefix(200))",
-                "bytes": "\(payloadSize)", "detail": "\(rejection.message)",
+                "reason": "\(rejection.reason.rawValue)", "topic": "\(TerminalText.escape(topic.prefix(200)))",
+                "bytes": "\(payloadSize)", "detail": "\(TerminalText.escape(rejection.message))",
             ])
         }
     }

@@ -38,7 +38,8 @@ public struct GatewayConfiguration: Sendable {
     public var camera = CameraServiceConfig()
     /// Receivers of every alarm transition, besides the MQTT topics.
     public var webhooks: [Webhook] = []
-    /// The ticket keyring; nil means `<dataDirectory>/ticket-keys`, created on first start.
+    /// The ticket keyring; nil means `ticket-keys` beside the database file, created on first start
+    /// of a store that has no tickets (`TicketKeyCheck`). Required when the store is not a file.
     public var ticketKeysPath: String?
     /// Where consumers reach the lookup page (`<publicURL>/t/<code>`); nil means this gateway's
     /// own HTTP address. Printed in every QR code: set it before the first ticket.
@@ -54,8 +55,9 @@ public struct GatewayConfiguration: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    public var resolvedTicketKeysPath: String {
-        ticketKeysPath ?? (dataDirectory as NSString).appendingPathComponent("ticket-keys")
+    /// Nil only for a store that is not a file and no `ticketKeysPath`.
+    public var resolvedTicketKeysPath: String? {
+        ticketKeysPath ?? TicketKeyCheck.defaultKeyringPath(database: databasePath)
     }
 
     public var resolvedPublicURL: String { publicURL ?? "\(httpTLS == nil ? "http" : "https")://\(httpHost):\(httpPort)" }

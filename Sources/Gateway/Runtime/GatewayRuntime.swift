@@ -49,6 +49,11 @@ public final class GatewayRuntime: Sendable {
         let startedAt = clock.now()
 
         store = try Store(path: configuration.databasePath, automaticCheckpoints: false)
+        // Before anything else writes: a keyring that does not match the store refuses the start.
+        guard let keysPath = configuration.resolvedTicketKeysPath else {
+            throw StartError(description: "the database '\(configuration.databasePath)' is not a file: pass --ticket-keys FILE")
+        }
+        let keyring = try TicketKeyCheck.open(path: keysPath, store: store, now: startedAt)
         checkpointer = Checkpointer(path: configuration.databasePath, logger: logger)
         let fileRegistry = try RegistryFile.load(path: configuration.registryPath)
         let provisioned = try store.provisionedDevices().map {
@@ -120,7 +125,7 @@ public final class GatewayRuntime: Sendable {
                                registry: metrics.registry, clock: clock, logger: logger)
 
         let batches = BatchCache(store: store, logger: logger)
-        let issuer = TicketIssuer(keyring: try KeyringFile.loadOrCreate(path: configuration.resolvedTicketKeysPath),
+        let issuer = TicketIssuer(keyring: keyring,
                                   publicURL: configuration.resolvedPublicURL)
         if let warning = issuer.qrSizeWarning { logger.warning("ticket QR codes will exceed version 3", metadata: ["why": "\(warning)"]) }
         traceability = TraceabilityService(store: store, batches: batches, issuer: issuer)
@@ -154,9 +159,9 @@ public final class GatewayRuntime: Sendable {
         let alarms = alarms
         let camera = camera
         // The camera service comes second: a detection's alarm exists before its evidence looks for it.
-        pipeline.onAccepted { message in
+        pipeline.onAccepted { message, topic in
             alarms.observe(message)
-            camera.observe(message)
+            camera.observe(message, topic: topic)
         }
         let tickets = tickets
         pipeline.onWeigh { scale, request, at in tickets.handle(request, from: scale, at: at) }

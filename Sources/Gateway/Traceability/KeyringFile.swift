@@ -1,9 +1,9 @@
 import Foundation
 import Traceability
 
-/// The ticket keyring on disk: created with a fresh key on first start (mode 0600), read on
-/// every later one. Losing it makes every printed code unverifiable, so it is never rewritten
-/// here; `brightkitchen keys rotate` adds keys.
+/// The ticket keyring on disk (mode 0600). Losing it makes every printed code unverifiable, so
+/// it is never rewritten here; `brightkitchen keys rotate` adds keys. The gateway opens it through
+/// `TicketKeyCheck`, which decides whether a fresh one may be created for its store.
 public enum KeyringFile {
     public struct LoadError: Error, CustomStringConvertible {
         public let path: String
@@ -11,6 +11,8 @@ public enum KeyringFile {
         public var description: String { "ticket keyring \(path): \(problem)" }
     }
 
+    /// For a database being created from nothing (`brightkitchen seed`); a gateway start goes
+    /// through `TicketKeyCheck.open` instead.
     public static func loadOrCreate(path: String) throws -> TicketKeyring {
         if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
         let keyring = TicketKeyring.generate()
@@ -36,7 +38,8 @@ public enum KeyringFile {
     public static func save(_ keyring: TicketKeyring, to path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
         }
         let temporary = path + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(keyring.text.utf8),

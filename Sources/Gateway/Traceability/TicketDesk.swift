@@ -76,7 +76,9 @@ public final class TicketDesk: Sendable {
         // first ticket was committed shows up as an ignored insert and is answered from the store.
         inFlight.withLock { _ = $0.insert(key) }
         do {
-            try writer.submitUrgent([.ticket(ticket)]) { [self] stats in
+            // The signing key's fingerprint goes in the ticket's transaction: a key is on record
+            // before any code it signed can leave the gateway.
+            try writer.submitUrgent([.ticketKey(issuer.activeKeyRecord(at: now)), .ticket(ticket)]) { [self] stats in
                 inFlight.withLock { _ = $0.remove(key) }
                 if !stats.ticketsIgnored.contains(ticket.id) {
                     metrics?.ticketIssued.increment()

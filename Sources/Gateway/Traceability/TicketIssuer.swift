@@ -12,9 +12,12 @@ public struct TicketIssuer: Sendable {
     /// Set when the public URL makes QR codes bigger than version 3 (too long, or characters
     /// outside the QR alphanumeric set): codes still work, receipts get a denser code.
     public let qrSizeWarning: String?
+    /// Recorded in the store with the tickets this key signs (`TicketKeyCheck`).
+    let activeKeyFingerprint: String
 
     public init(keyring: TicketKeyring, publicURL: String) {
         self.keyring = keyring
+        activeKeyFingerprint = keyring.activeKey.fingerprint
         var base = publicURL
         while base.hasSuffix("/") { base.removeLast() }
         base += "/T/"

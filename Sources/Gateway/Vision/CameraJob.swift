@@ -4,9 +4,10 @@ import KitchenModel
 /// MQTT network thread.
 enum CameraJob: Sendable {
     /// A periodic `frame`: video-quality diagnosis and, when the kitchen is closed, night motion.
-    case frame(DeviceKey, jpeg: [UInt8], at: EpochMillis)
+    /// `topic`: where it arrived, for the dead-letter row (nil: the native topic).
+    case frame(DeviceKey, jpeg: [UInt8], at: EpochMillis, topic: String?)
     /// A `snapshot/<id>`: checked, then offered to the join.
-    case snapshot(DeviceKey, id: String, jpeg: [UInt8], at: EpochMillis)
+    case snapshot(DeviceKey, id: String, jpeg: [UInt8], at: EpochMillis, topic: String?)
     /// A snapshot joined to its detection on the network thread: thumbnail and store.
     case evidence(EvidenceJoin.Pair)
     /// Camera telemetry: the camera is alive even if its frames are not.
@@ -29,7 +30,7 @@ enum CameraJob: Sendable {
     /// JPEG bytes the job holds, for the queue's memory bound.
     var bytes: Int {
         switch self {
-        case .frame(_, let jpeg, _), .snapshot(_, _, let jpeg, _): jpeg.count
+        case .frame(_, let jpeg, _, _), .snapshot(_, _, let jpeg, _, _): jpeg.count
         case .evidence(let pair): pair.jpeg.count
         case .telemetry, .tick: 0
         }

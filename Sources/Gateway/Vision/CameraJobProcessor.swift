@@ -24,10 +24,10 @@ final class CameraJobProcessor {
     func handle(_ job: CameraJob) {
         let started = ContinuousClock.now
         switch job {
-        case let .frame(camera, jpeg, at):
-            analyze(jpeg, from: camera, at: at)
-        case let .snapshot(camera, id, jpeg, at):
-            offer(snapshot: jpeg, id: id, from: camera, at: at)
+        case let .frame(camera, jpeg, at, topic):
+            analyze(jpeg, from: camera, at: at, topic: topic)
+        case let .snapshot(camera, id, jpeg, at, topic):
+            offer(snapshot: jpeg, id: id, from: camera, at: at, topic: topic)
         case let .evidence(pair):
             keep(pair)
         case let .telemetry(camera, at):
@@ -41,14 +41,14 @@ final class CameraJobProcessor {
 
     // MARK: - Frames
 
-    private func analyze(_ jpeg: [UInt8], from key: DeviceKey, at time: EpochMillis) {
+    private func analyze(_ jpeg: [UInt8], from key: DeviceKey, at time: EpochMillis, topic: String?) {
         guard let site = context.model.site(key.site) else { return }
         guard var camera = cameras[key] ?? startWatching(key, at: time) else { return }
         let analysis: CameraFrameAnalysis
         do {
             analysis = try camera.analyzer.analyze(jpeg, at: time, operating: site.hours.isOpen(at: time))
         } catch {
-            reject(error, source: "frame", topic: "bk/v1/\(key.site)/\(key.device)/frame", payload: jpeg, at: time)
+            reject(error, source: "frame", topic: topic ?? "bk/v1/\(key.site)/\(key.device)/frame", payload: jpeg, at: time)
             return
         }
         context.metrics.framesAnalyzed.increment()
@@ -146,12 +146,12 @@ final class CameraJobProcessor {
 
     // MARK: - Snapshots
 
-    private func offer(snapshot jpeg: [UInt8], id: String, from camera: DeviceKey, at time: EpochMillis) {
+    private func offer(snapshot jpeg: [UInt8], id: String, from camera: DeviceKey, at time: EpochMillis, topic: String?) {
         // Checked before it may take memory in the join: size, markers, header dimensions.
         do {
             _ = try JPEGInspector(limits: context.config.vision(for: camera).limits).inspect(jpeg)
         } catch {
-            reject(error, source: "snapshot", topic: Self.snapshotTopic(camera, id), payload: jpeg, at: time)
+            reject(error, source: "snapshot", topic: topic ?? Self.snapshotTopic(camera, id), payload: jpeg, at: time)
             return
         }
         let outcome = context.join.withLock { $0.offer(snapshot: jpeg, id: id, camera: camera, at: time) }
@@ -225,7 +225,7 @@ final class CameraJobProcessor {
         if time - (lastLogged[rejection.code] ?? .min / 2) >= 60_000 {
             lastLogged[rejection.code] = time
             context.logger.warning("rejected camera image", metadata: [
-                "reason": "\(rejection.code)", "topic": "\(topic.prefix(200))", "bytes": "\(payload.count)",
+                "reason": "\(rejection.code)", "topic": "\(TerminalText.escape(topic.prefix(200)))", "bytes": "\(payload.count)",
                 "detail": "\(rejection.description)",
             ])
         }

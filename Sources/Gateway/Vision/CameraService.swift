@@ -39,13 +39,14 @@ public final class CameraService: Sendable {
 
     /// Called on the MQTT thread for every accepted message, after the alarm engine saw it (so
     /// the alarm a detection raises exists before its evidence looks for it). Never blocks.
-    public func observe(_ message: DeviceMessage) {
+    /// `topic` is where the message arrived, shown on a rejected image (nil: its native topic).
+    public func observe(_ message: DeviceMessage, topic: String? = nil) {
         let camera = message.key
         switch message.payload {
         case let .frame(jpeg):
-            submit(.frame(camera, jpeg: jpeg, at: message.receivedAt), for: camera)
+            submit(.frame(camera, jpeg: jpeg, at: message.receivedAt, topic: topic), for: camera)
         case let .snapshot(id, jpeg):
-            submit(.snapshot(camera, id: id, jpeg: jpeg, at: message.receivedAt), for: camera)
+            submit(.snapshot(camera, id: id, jpeg: jpeg, at: message.receivedAt, topic: topic), for: camera)
         case let .event(.detection(detection)) where detection.snapshot != nil:
             let outcome = context.join.withLock {
                 $0.offer(detection: detection, camera: camera, at: message.receivedAt,

@@ -308,6 +308,18 @@ enum Migrations {
             try db.execute(sql: "ALTER TABLE device ADD COLUMN previous_boot INTEGER")
             try db.execute(sql: "ALTER TABLE device ADD COLUMN previous_last_seq INTEGER")
         }
+        migrator.registerMigration("v9-ticket-key-fingerprints") { db in
+            // One row per key id that signed a ticket in this store, written with its first ticket:
+            // a later start whose keyring lacks the id or holds another secret under it is refused
+            // (docs/ticket-codes.md). The fingerprint names the secret; the secret is never stored.
+            try db.execute(sql: """
+                CREATE TABLE ticket_key (
+                    key_id TEXT PRIMARY KEY,
+                    fingerprint TEXT NOT NULL,
+                    first_signed_ms INTEGER NOT NULL
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

@@ -111,6 +111,8 @@ final class BatchTransaction {
                     t.totalFen, t.issuedAt,
                 ])
                 if db.changesCount == 1 { stats.ticketsInserted += 1 } else { stats.ticketsIgnored.insert(t.id) }
+            case .ticketKey(let record):
+                try Store.insertTicketKey(record, db)
             }
         }
 

@@ -147,4 +147,6 @@ public enum WriteItem: Sendable, Hashable {
     case reject(RejectRecord)
     /// A minted sale; idempotent on (scale, req) and on its id.
     case ticket(Ticket)
+    /// The key that signed a ticket of the same batch, recorded the first time it signs.
+    case ticketKey(TicketKeyRecord)
 }

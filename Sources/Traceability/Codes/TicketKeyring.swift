@@ -29,14 +29,20 @@ public struct TicketKeyring: Sendable {
         try! TicketKeyring(active: .generate(id: activeKeyID))   // one key cannot clash with itself
     }
 
+    /// The key held under `id`, active or retired.
+    public func key(_ id: TicketKeyID) -> TicketKey? { keysByID[Int(id.rawValue)] }
+
     /// Ids of every key held, active first.
     public var keyIDs: [TicketKeyID] { [activeKey.id] + retiredKeys.map(\.id) }
 
     /// A keyring whose active key is a fresh one under the first free id after the current active
     /// id; the current key is kept as retired.
-    public func rotated() throws(TicketKeyringError) -> TicketKeyring {
+    ///
+    /// `avoiding` names ids that must not be taken although this keyring no longer holds them:
+    /// ids a store has seen sign tickets, since an id never names a second secret.
+    public func rotated(avoiding used: Set<TicketKeyID> = []) throws(TicketKeyringError) -> TicketKeyring {
         var candidate = activeKey.id.next
-        while keysByID[Int(candidate.rawValue)] != nil {
+        while keysByID[Int(candidate.rawValue)] != nil || used.contains(candidate) {
             guard candidate != activeKey.id else { throw .noFreeKeyID }
             candidate = candidate.next
         }

@@ -36,10 +36,18 @@ public enum TicketKeyringError: Error, Equatable, Sendable, CustomStringConverti
         case .noActiveLine: "the keyring has no 'active <id>' line"
         case let .activeKeyMissing(id): "the active key id \(id) has no 'key \(id) <hex>' line"
         case let .repeatedActiveLine(line): "line \(line): a second 'active' line"
-        case let .unknownDirective(line, word): "line \(line): unknown directive '\(word)', expected 'active' or 'key'"
+        case let .unknownDirective(line, word):
+            "line \(line): unknown directive '\(Self.excerpt(word))', expected 'active' or 'key'"
         case let .wrongFieldCount(line, expected): "line \(line): expected '\(expected)'"
-        case let .malformedKeyID(line, text): "line \(line): '\(text)' is not a key id (one of 0-9 A-Z without I L O U)"
+        case let .malformedKeyID(line, text):
+            "line \(line): '\(Self.excerpt(text))' is not a key id (one of 0-9 A-Z without I L O U)"
         case let .invalidHex(line): "line \(line): the secret is not an even number of hex digits"
         }
+    }
+
+    /// A misplaced field may be a secret (`key <hex> <id>`, a line holding only the hex): quote
+    /// no more than a few characters of it.
+    private static func excerpt(_ text: String) -> String {
+        text.count <= 6 ? text : text.prefix(4) + "… (\(text.count) characters)"
     }
 }
