@@ -40,7 +40,7 @@ import Testing
             defer { broker.stop() }
             let httpPort = freePort()
             let gateway = try ChildProcess(executable: binary, arguments: [
-                "serve", "--config", dir.file("registry.yaml"), "--broker", broker.url,
+                "serve", "--allow-loopback-public-url", "--config", dir.file("registry.yaml"), "--broker", broker.url,
                 "--data-dir", dir.file("data-\(noDelay)"), "--http-port", "\(httpPort)", "--log-level", "info",
             ], logDirectory: dir.path)
             defer { gateway.kill() }

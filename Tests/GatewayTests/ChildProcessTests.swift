@@ -19,7 +19,7 @@ import Testing
             """.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
         let httpPort = freePort()
         let gateway = try ChildProcess(executable: binary, arguments: [
-            "serve", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(httpPort)",
+            "serve", "--allow-loopback-public-url", "--config", dir.file("registry.yaml"), "--data-dir", dir.path, "--http-port", "\(httpPort)",
         ], logDirectory: dir.path)
         defer { gateway.kill() }
         try await waitUntilHealthy(gateway, port: httpPort)
