@@ -104,7 +104,7 @@ let package = Package(
 
         // CPU per message by ingest stage; synchronous (no async main) so valgrind can run it.
         .executableTarget(name: "bench-stages", dependencies: [
-            "Gateway", "DeviceIngest", "KitchenModel", "Storage", .product(name: "Logging", package: "swift-log"),
+            "Gateway", "DeviceIngest", "DeviceSimulator", "KitchenModel", "Storage", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),
         // Camera frames: validation, evidence thumbnails, video-quality diagnosis, night motion.

@@ -1,4 +1,5 @@
 import Foundation
+import DeviceSimulator
 import Gateway
 import KitchenModel
 import Logging
@@ -118,15 +119,7 @@ func seconds(_ d: Duration) -> Double {
 }
 
 func registryYAML(sites: Int, devices: Int) -> String {
-    var yaml = "sites:\n"
-    for s in 0..<sites {
-        yaml += "  - {id: site-\(s), name: Site \(s), kind: canteen, region: \"\(420101 + s % 17)\"}\n"
-    }
-    yaml += "devices:\n"
-    for d in 0..<devices {
-        yaml += "  - {id: t-\(d), site: site-\(d % sites), kind: thermo, zone: cold, interval_s: 60}\n"
-    }
-    return yaml
+    BenchmarkRegistry.thermometers(sites: sites, devices: devices)
 }
 
 /// A temporary directory with a private mosquitto in it, for one benchmark phase.

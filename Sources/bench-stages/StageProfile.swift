@@ -1,4 +1,5 @@
 import DeviceIngest
+import DeviceSimulator
 import Foundation
 import Gateway
 import KitchenModel
@@ -26,7 +27,7 @@ struct StageProfile {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sites = max(1, devices / 10)
-        try registryYAML(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+        try BenchmarkRegistry.thermometers(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
         var configuration = GatewayConfiguration(registryPath: dir + "/registry.yaml", brokerURL: "mqtt://127.0.0.1:1",
                                                  databasePath: dir + "/bk.sqlite", dataDirectory: dir)
         configuration.gatewayID = "bench"
@@ -131,17 +132,4 @@ struct Stage {
 
 struct StageFailure: Error, CustomStringConvertible {
     let description: String
-}
-
-/// The registry of the ingest benchmark: `sites` sites, `devices` cold-room thermometers.
-func registryYAML(sites: Int, devices: Int) -> String {
-    var yaml = "sites:\n"
-    for s in 0..<sites {
-        yaml += "  - {id: site-\(s), name: Site \(s), kind: canteen, region: \"\(420101 + s % 17)\"}\n"
-    }
-    yaml += "devices:\n"
-    for d in 0..<devices {
-        yaml += "  - {id: t-\(d), site: site-\(d % sites), kind: thermo, zone: cold, interval_s: 60}\n"
-    }
-    return yaml
 }
