@@ -18,20 +18,19 @@ public enum AlarmStatistics {
     public static func csv(region node: RegionNode, since: EpochMillis, until: EpochMillis, now: EpochMillis,
                            store: Store) throws -> String {
         var lines: [String: [String: Line]] = [:]
-        let decoder = JSONDecoder()
         for row in try store.alarms(regionPrefix: node.code, since: since, until: until) {
             guard let region = RegionCode(row.region), node.contains(region) else { continue }
             let group = node.child(containing: region)?.code ?? row.site.rawValue
-            var line = lines[group, default: [:]][row.kind, default: Line()]
+            var line = lines[group, default: [:]][row.kind.rawValue, default: Line()]
             line.raised += 1
-            let record = try? decoder.decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
-            if row.state == AlarmState.closed.rawValue { line.closed += 1 } else { line.open += 1 }
+            let record = row.record
+            if row.state == .closed { line.closed += 1 } else { line.open += 1 }
             if let rectifiedAt = record?.rectifiedAt {
                 line.rectified += 1
                 line.rectifyMillis += rectifiedAt - row.raisedAt
             }
-            if RegionSummary.isOverdue(row, now: now) || record?.overdueAt != nil { line.overdue += 1 }
-            lines[group, default: [:]][row.kind] = line
+            if let record, AlarmDeadlines.wentOverdue(record, now: now) { line.overdue += 1 }
+            lines[group, default: [:]][row.kind.rawValue] = line
         }
         let rows = lines.keys.sorted().flatMap { group in
             lines[group]!.keys.sorted().map { kind -> [String] in
