@@ -67,9 +67,10 @@ import Traceability
                 }
             }
             // The dashboard's copy of an evidence picture too: not in the browser's cache after logout.
-            let session = try f.store.createToken(role: .admin, scope: nil, now: webT0).token
+            let session = try DashboardPageTests.session(f.store, token: try f.store.createToken(role: .admin, scope: nil,
+                                                                                                now: webT0).token)
             try await client.execute(uri: "/dashboard/evidence/\(f.evidenceInScope)/thumbnail.jpg", method: .get,
-                                     headers: [.cookie: "bk_session=\(session)"]) { response in
+                                     headers: [.cookie: "bk_session=\(session.id)"]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.cacheControl] == "private, no-store")
             }
@@ -175,7 +176,8 @@ import Traceability
 
     @Test func theDashboardWarnsOnEveryPageWhenPrintedCodesPointAtThisMachine() async throws {
         let f = try WebFixture()
-        let admin = try f.store.createToken(role: .admin, scope: nil, now: webT0).token
+        let admin = try DashboardPageTests.session(f.store, token: try f.store.createToken(role: .admin, scope: nil,
+                                                                                          now: webT0).token).id
         func pages(_ dependencies: APIDependencies) async throws -> [(String, String)] {
             try await Application(router: buildRouter(dependencies)).test(.router) { client in
                 var out: [(String, String)] = []
