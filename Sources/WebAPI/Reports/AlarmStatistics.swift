@@ -17,11 +17,11 @@ public enum AlarmStatistics {
 
     public static func csv(region node: RegionNode, since: EpochMillis, until: EpochMillis, now: EpochMillis,
                            store: Store) throws -> String {
-        var lines: [String: [String: Line]] = [:]
+        var lines: [String: [AlarmKind: Line]] = [:]
         for row in try store.alarms(regionPrefix: node.code, since: since, until: until) {
             guard let region = RegionCode(row.region), node.contains(region) else { continue }
             let group = node.child(containing: region)?.code ?? row.site.rawValue
-            var line = lines[group, default: [:]][row.kind.rawValue, default: Line()]
+            var line = lines[group, default: [:]][row.kind, default: Line()]
             line.raised += 1
             let record = row.record
             if row.state == .closed { line.closed += 1 } else { line.open += 1 }
@@ -30,14 +30,13 @@ public enum AlarmStatistics {
                 line.rectifyMillis += rectifiedAt - row.raisedAt
             }
             if let record, AlarmDeadlines.wentOverdue(record, now: now) { line.overdue += 1 }
-            lines[group, default: [:]][row.kind.rawValue] = line
+            lines[group, default: [:]][row.kind] = line
         }
         let rows = lines.keys.sorted().flatMap { group in
-            lines[group]!.keys.sorted().map { kind -> [String] in
+            lines[group]!.keys.sorted { $0.rawValue < $1.rawValue }.map { kind -> [String] in
                 let l = lines[group]![kind]!
-                let title = AlarmKind(rawValue: kind)?.titleZH ?? kind
                 let meanHours = l.rectified > 0 ? String(format: "%.1f", Double(l.rectifyMillis) / Double(l.rectified) / 3_600_000) : ""
-                return [node.code, group, kind, title, String(l.raised), String(l.open), String(l.rectified),
+                return [node.code, group, kind.rawValue, kind.titleZH, String(l.raised), String(l.open), String(l.rectified),
                         String(l.closed), String(l.overdue), meanHours]
             }
         }
