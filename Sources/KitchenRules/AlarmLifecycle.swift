@@ -47,7 +47,7 @@ public struct LifecycleConfig: Sendable, Hashable, Codable {
 
 /// raised → acknowledged → rectified → closed, as pure functions. Each returns the new record and
 /// the transitions to append to the audit trail and push; refusals are typed `LifecycleError`s.
-/// Who may do what (a regulator closes violations) is the API's business, not this type's.
+/// Who may do what (a regulator closes violations) is `AlarmPermissions`, checked by the API.
 public struct AlarmLifecycle: Sendable {
     public var config: LifecycleConfig
 
@@ -196,7 +196,7 @@ public struct AlarmLifecycle: Sendable {
                                                   note: "not rectified after \(config.redCardAfterDays) days: offline supervision"))
                 }
             }
-            if let deadline = record.deadline, record.overdueAt == nil, now >= deadline {
+            if AlarmDeadlines.becomesOverdue(record, now: now) {
                 record.overdueAt = now
                 transitions.append(transition(record, .overdue, at: now, note: "rectification deadline passed"))
             }

@@ -1,3 +1,5 @@
+import KitchenModel
+
 /// How camera detections are graded (DOMAIN.md, "Camera violations and the closed loop").
 public struct ViolationConfig: Sendable, Hashable, Codable {
     /// Canonical label → risk class. Labels not listed are ignored.

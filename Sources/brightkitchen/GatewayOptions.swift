@@ -161,9 +161,8 @@ struct GatewayOptions: ParsableArguments {
         }
         c.ticketKeysPath = ticketKeys ?? env["BK_TICKET_KEYS"]
         if let days = traceRetentionDays ?? env["BK_TRACE_RETENTION_DAYS"].flatMap(Int.init) {
-            guard days >= RetentionPolicy.minimumTraceabilityDays else {
-                throw ValidationError("--trace-retention-days must be at least \(RetentionPolicy.minimumTraceabilityDays): "
-                    + "market records are kept six months or more")
+            if let problem = RetentionRules.problem(traceabilityDays: days) {
+                throw ValidationError("--trace-retention-days \(problem)")
             }
             c.retention.traceabilityDays = days
         }

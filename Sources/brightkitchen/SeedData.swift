@@ -112,12 +112,12 @@ enum SeedAlarms {
     /// Stores each transition of a step with the alarm as it stood after the step.
     static func record(_ step: LifecycleStep, region: String, store: Store) throws {
         let r = step.record
-        let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
+        let json = r.storedJSON
         for t in step.transitions {
             try store.record(alarm: AlarmRow(id: r.id, identity: r.identity.description, site: r.device.site, region: region,
-                                             device: r.device.device.rawValue, kind: r.kind.rawValue,
-                                             riskClass: r.riskClass?.rawValue, state: r.state.rawValue, card: r.card.rawValue,
-                                             raisedAt: r.raisedAt, updatedAt: t.at, recordJSON: json),
+                                             device: r.device.device.rawValue, kind: r.kind, riskClass: r.riskClass,
+                                             state: r.state, card: r.card, raisedAt: r.raisedAt, updatedAt: t.at,
+                                             recordJSON: json),
                              transition: TransitionRow(alarmID: r.id, at: t.at, kind: t.kind.rawValue, actor: t.by, note: t.note,
                                                        bodyJSON: "{}"),
                              outboxTargets: [], now: t.at)

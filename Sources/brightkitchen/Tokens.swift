@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import KitchenModel
+import KitchenRules
 import Storage
 
 struct Tokens: ParsableCommand {
@@ -37,7 +39,7 @@ struct Tokens: ParsableCommand {
                 throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             do {
-                try Principal.validate(role: role, scope: scope)
+                try TokenPolicy.checkIssuable(role: role, scope: scope)
             } catch {
                 throw ValidationError("\(error)")
             }

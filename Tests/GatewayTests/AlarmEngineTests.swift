@@ -68,7 +68,7 @@ private let registry = """
         let ledger = try f.store.ledger(site: uv.site)
         #expect(ledger.count == 1)
         #expect(ledger.first?.passed == false)
-        #expect(try f.store.alarms(AlarmQuery()).map(\.kind).contains("run_too_short"))
+        #expect(try f.store.alarms(AlarmQuery()).map(\.kind).contains(.runTooShort))
     }
 
     @Test func aMissedScheduledRunRaisesAnAlarmAfterItsGrace() throws {
@@ -77,9 +77,9 @@ private let registry = """
         f.feed(DeviceMessage(key: uv, receivedAt: t0 + 1_000, payload: .birth(Birth(
             kind: .disinfector, model: "D", firmware: "1", boot: 1, intervalSeconds: 60))))
         f.engine.tick(now: t0 + 10 * 3_600_000 + 20 * 60_000)  // 10:20: still within the grace
-        #expect(try !f.store.alarms(AlarmQuery()).map(\.kind).contains("run_missed"))
+        #expect(try !f.store.alarms(AlarmQuery()).map(\.kind).contains(.runMissed))
         f.engine.tick(now: t0 + 10 * 3_600_000 + 45 * 60_000)  // 10:45: missed
-        #expect(try f.store.alarms(AlarmQuery()).map(\.kind).contains("run_missed"))
+        #expect(try f.store.alarms(AlarmQuery()).map(\.kind).contains(.runMissed))
     }
 
     @Test func classOneDetectionsAlarmOnceAndReachBothTopics() throws {
@@ -92,7 +92,7 @@ private let registry = """
         }
         let alarms = try f.store.alarms(AlarmQuery())
         #expect(alarms.count == 1)
-        #expect(alarms.first?.riskClass == 1)
+        #expect(alarms.first?.riskClass == .class1)
         let raised = f.published.all.filter { $0.1.contains(#""transition":"raised""#) }.map(\.0)
         #expect(raised == ["bk/v1/canteen-01/_gateway/alarms", "bk/v1/_regulator/42/4201/420106/alarms"])
         #expect(try f.store.pendingOutbox().count >= 1)

@@ -90,7 +90,7 @@ import FoundationNetworking
         let store = try Store(path: bench.database)
         #expect(eventually(timeout: .seconds(10)) { (try? store.alarms(AlarmQuery()).count) == 1 })
         let alarm = try #require(try store.alarms(AlarmQuery()).first)
-        #expect(alarm.kind == "too_warm")
+        #expect(alarm.kind == .tooWarm)
         #expect(alarm.region == "420106")
         let record = try #require(try JSONSerialization.jsonObject(with: Data(alarm.recordJSON.utf8)) as? [String: Any])
         let detail = try #require(record["detail"] as? [String: Any])

@@ -1,5 +1,6 @@
 import CameraVision
 import Foundation
+import Gateway
 import KitchenModel
 import MQTTClient
 import Storage
@@ -79,7 +80,7 @@ import FoundationNetworking
     }
 
     func alarms(_ store: Store, kind: String) -> [AlarmRow] {
-        ((try? store.alarms(AlarmQuery())) ?? []).filter { $0.kind == kind }
+        ((try? store.alarms(AlarmQuery())) ?? []).filter { $0.kind.rawValue == kind }
     }
 
     @Test func snapshotsJoinDetectionsInEitherOrderAndBadJPEGsAreRejected() async throws {
@@ -108,7 +109,7 @@ import FoundationNetworking
         let violations = alarms(store, kind: "violation")
         #expect(violations.count == 1, "both detections are one incident")
         let alarm = try #require(violations.first)
-        #expect(alarm.riskClass == 1)
+        #expect(alarm.riskClass == .class1)
 
         let host = "http://127.0.0.1:\(bench.httpPort)"
         let (siteToken, _) = try store.createToken(role: .site, scope: "canteen-01", now: SystemClock().now())
@@ -174,7 +175,7 @@ import FoundationNetworking
         try await camera.frames(Array(repeating: SceneConditions(lensCovered: true), count: 4))
         #expect(eventually(timeout: .seconds(10)) { !alarms(store, kind: "camera_covered").isEmpty })
         let alarm = try #require(alarms(store, kind: "camera_covered").first)
-        #expect(alarm.state == "raised")
+        #expect(alarm.state == .raised)
         #expect(alarm.recordJSON.contains("摄像头遮挡或黑屏") || alarm.recordJSON.contains("镜头"), "\(alarm.recordJSON)")
 
         let (siteToken, _) = try store.createToken(role: .site, scope: "canteen-01", now: SystemClock().now())
@@ -183,13 +184,13 @@ import FoundationNetworking
                                     json: #"{"by":"王师傅"}"#)
         #expect(ack.status == 200)
         try await camera.frames(Array(repeating: .day, count: 5))
-        #expect(eventually(timeout: .seconds(10)) { alarms(store, kind: "camera_covered").first?.state == "closed" })
+        #expect(eventually(timeout: .seconds(10)) { alarms(store, kind: "camera_covered").first?.state == .closed })
         let trail = try store.transitions(ofAlarm: alarm.id).map(\.kind)
         #expect(trail == ["raised", "acknowledged", "cleared", "closed"])
 
         // The camera stops sending: after 3 missed intervals "no frames" is raised.
         #expect(eventually(timeout: .seconds(15)) {
-            alarms(store, kind: "camera_no_frames").contains { $0.state == "raised" && $0.recordJSON.contains(#""conditionCleared":false"#) }
+            alarms(store, kind: "camera_no_frames").contains { $0.state == .raised && $0.recordJSON.contains(#""conditionCleared":false"#) }
         })
         #expect(gateway.isRunning)
     }
@@ -220,7 +221,7 @@ import FoundationNetworking
         try await camera.frames(Array(repeating: .night, count: 5) + run, every: .milliseconds(200))
         #expect(eventually(timeout: .seconds(10)) { !alarms(store, kind: "violation").isEmpty })
         let alarm = try #require(alarms(store, kind: "violation").first)
-        #expect(alarm.riskClass == 1)
+        #expect(alarm.riskClass == .class1)
         #expect(alarm.identity.hasSuffix("/violation/rodent"))
         #expect(eventually(timeout: .seconds(5)) { ((try? store.evidence(ofAlarm: alarm.id)) ?? []).count == 1 })
         let evidence = try #require(try store.evidence(ofAlarm: alarm.id).first)

@@ -75,9 +75,7 @@ private final class CameraFixture {
     }
 
     func alarms(kind: AlarmKind) throws -> [AlarmRecord] {
-        try store.alarms(AlarmQuery()).filter { $0.kind == kind.rawValue }.map {
-            try JSONDecoder().decode(AlarmRecord.self, from: Data($0.recordJSON.utf8))
-        }
+        try store.alarms(AlarmQuery()).filter { $0.kind == kind }.map { try AlarmRecord(storedJSON: $0.recordJSON) }
     }
 }
 

@@ -127,7 +127,7 @@ import FoundationNetworking
         #expect(shelly.deviceTime == nowSeconds * 1000 + 420, "Shelly's params.ts is the device time")
 
         #expect(eventually(timeout: .seconds(10)) {
-            (try? store.alarms(AlarmQuery()).contains { $0.kind == "too_warm" }) == true
+            (try? store.alarms(AlarmQuery()).contains { $0.kind == .tooWarm }) == true
         })
         #expect(eventually(timeout: .seconds(10)) {
             alarms.withLock { $0.contains { $0.contains("cam-back") && $0.contains("rodent") && $0.contains(#""transition":"raised""#) } }

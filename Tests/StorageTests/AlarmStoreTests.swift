@@ -4,10 +4,10 @@ import TestSupport
 import Testing
 
 @Suite struct AlarmStoreTests {
-    func row(_ id: String, site: String = "canteen-01", region: String = "420106", state: String = "raised",
-             riskClass: Int? = 1, at: EpochMillis = hourStart) -> AlarmRow {
+    func row(_ id: String, site: String = "canteen-01", region: String = "420106", state: AlarmState = .raised,
+             riskClass: RiskClass? = .class1, at: EpochMillis = hourStart) -> AlarmRow {
         AlarmRow(id: id, identity: "\(site)/cam-1/violation/rodent", site: SiteID(site)!, region: region,
-                 device: "cam-1", kind: "violation", riskClass: riskClass, state: state, card: "none", raisedAt: at,
+                 device: "cam-1", kind: .violation, riskClass: riskClass, state: state, card: .none, raisedAt: at,
                  updatedAt: at, recordJSON: #"{"id":"\#(id)"}"#)
     }
 
@@ -20,11 +20,11 @@ import Testing
         let store = try Store(path: dir.file("bk.sqlite"))
         try store.record(alarm: row("a1"), transition: transition("a1", "raised"), outboxTargets: ["ops", "city"],
                          now: hourStart)
-        var acknowledged = row("a1", state: "acknowledged")
+        var acknowledged = row("a1", state: .acknowledged)
         acknowledged.updatedAt = hourStart + 60_000
         try store.record(alarm: acknowledged, transition: transition("a1", "acknowledged", at: hourStart + 60_000),
                          outboxTargets: ["ops"], now: hourStart + 60_000)
-        #expect(try store.alarm(id: "a1")?.state == "acknowledged")
+        #expect(try store.alarm(id: "a1")?.state == .acknowledged)
         #expect(try store.alarm(id: "a1")?.raisedAt == hourStart)
         #expect(try store.transitions(ofAlarm: "a1").map(\.kind) == ["raised", "acknowledged"])
         #expect(try store.pendingOutbox().map(\.target) == ["ops", "city", "ops"])
@@ -35,14 +35,14 @@ import Testing
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("bk.sqlite"))
         try store.record(alarm: row("a1"), transition: transition("a1", "raised"), outboxTargets: [], now: hourStart)
-        try store.record(alarm: row("a2", site: "canteen-02", region: "420105", riskClass: 2, at: hourStart + 10),
+        try store.record(alarm: row("a2", site: "canteen-02", region: "420105", riskClass: .class2, at: hourStart + 10),
                          transition: transition("a2", "raised"), outboxTargets: [], now: hourStart)
-        try store.record(alarm: row("a3", site: "market-01", region: "430102", state: "closed", at: hourStart + 20),
+        try store.record(alarm: row("a3", site: "market-01", region: "430102", state: .closed, at: hourStart + 20),
                          transition: transition("a3", "closed"), outboxTargets: [], now: hourStart)
         #expect(try store.alarms(AlarmQuery(regionPrefix: "4201")).map(\.id) == ["a2", "a1"])
         #expect(try store.alarms(AlarmQuery(regionPrefix: "42_1")).isEmpty)  // LIKE wildcards are escaped
-        #expect(try store.alarms(AlarmQuery(states: ["closed"])).map(\.id) == ["a3"])
-        #expect(try store.alarms(AlarmQuery(riskClass: 2)).map(\.id) == ["a2"])
+        #expect(try store.alarms(AlarmQuery(states: [.closed])).map(\.id) == ["a3"])
+        #expect(try store.alarms(AlarmQuery(riskClass: .class2)).map(\.id) == ["a2"])
         #expect(try store.alarms(AlarmQuery(since: hourStart + 5)).map(\.id) == ["a3", "a2"])
         #expect(try store.alarms(AlarmQuery(site: SiteID("canteen-01")!)).map(\.id) == ["a1"])
         #expect(try store.openAlarms().map(\.id).sorted() == ["a1", "a2"])

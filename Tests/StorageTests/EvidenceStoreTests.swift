@@ -9,7 +9,7 @@ private let t0: EpochMillis = 1_795_276_800_000
 
 private func alarm(_ id: String) -> AlarmRow {
     AlarmRow(id: id, identity: "canteen-01/cam-1/violation/\(id)", site: SiteID("canteen-01")!, region: "420106",
-             device: "cam-1", kind: "violation", riskClass: 1, state: "raised", card: "none", raisedAt: t0,
+             device: "cam-1", kind: .violation, riskClass: .class1, state: .raised, card: .none, raisedAt: t0,
              updatedAt: t0, recordJSON: "{}")
 }
 
@@ -38,7 +38,7 @@ private func evidence(_ alarmID: String, _ snapshot: String) -> EvidenceRecord {
         let dir = TemporaryDirectory("bk-evidence")
         let store = try Store(path: dir.file("bk.sqlite"))
         var closed = alarm("al_closed")
-        closed.state = "closed"
+        closed.state = .closed
         for row in [alarm("al_open"), closed] {
             try store.record(alarm: row, transition: TransitionRow(alarmID: row.id, at: t0, kind: "raised", actor: nil,
                                                                    note: nil, bodyJSON: "{}"),

@@ -74,8 +74,9 @@ import Testing
         #expect(sales == [StallSales(stall: "A12", tickets: 2, grams: 2500, totalFen: 1700)])
     }
 
-    @Test func retentionNeverDropsMarketRecordsBeforeSixMonths() throws {
-        #expect(RetentionPolicy(traceabilityDays: 30).traceabilityDays == RetentionPolicy.minimumTraceabilityDays)
+    /// The legal floor is `RetentionRules` (KitchenRulesTests); storage deletes by the days it is given.
+    @Test func retentionDropsMarketRecordsOlderThanThePolicy() throws {
+        #expect(RetentionPolicy(traceabilityDays: 30).traceabilityDays == 30)
         let f = try WriterFixture()
         defer { f.writer.stop() }
         let day: EpochMillis = 86_400_000
@@ -84,7 +85,7 @@ import Testing
         try f.store.createBatch(Self.batch("recent", at: now - 100 * day), actor: "clerk")
         try f.writer.submitAndWait([.ticket(Self.ticket(id: 7, req: "a", batch: "old", at: now - 190 * day)),
                                     .ticket(Self.ticket(id: 8, req: "b", batch: "recent", at: now - 100 * day))])
-        let result = try f.store.applyRetention(RetentionPolicy(traceabilityDays: 1), now: now)
+        let result = try f.store.applyRetention(RetentionPolicy(traceabilityDays: 183), now: now)
         #expect(result.ticketsDeleted == 1 && result.batchesDeleted == 1)
         #expect(try f.store.batch(BatchID("old")!) == nil && f.store.batch(BatchID("recent")!) != nil)
         #expect(try f.store.batchHistory(BatchID("old")!).isEmpty)

@@ -120,18 +120,18 @@ import Testing
         var record = WebFixture.violation()
         record.deadline = webT0 - 60_000
         let kit = PageKit(language: .en, explicitLanguage: false)
-        #expect(record.isOverdue(now: webT0))
+        #expect(AlarmDeadlines.isOverdue(record, now: webT0))
         #expect(AlarmBlocks.summary(record, kit: kit, now: webT0, linked: false).contains("<li class=\"overdue\">"))
-        #expect(!record.isOverdue(now: webT0 - 120_000))
+        #expect(!AlarmDeadlines.isOverdue(record, now: webT0 - 120_000))
         // Once rectified it no longer counts, even though the engine marked it overdue earlier.
         record.overdueAt = webT0 - 30_000
         record.state = .rectified
-        #expect(!record.isOverdue(now: webT0))
+        #expect(!AlarmDeadlines.isOverdue(record, now: webT0))
         #expect(!AlarmBlocks.summary(record, kit: kit, now: webT0, linked: false).contains("class=\"overdue\""))
         let row = AlarmRow(id: record.id, identity: "x", site: record.device.site, region: "420107-01", device: nil,
-                           kind: record.kind.rawValue, riskClass: 1, state: "rectified", card: "none", raisedAt: record.raisedAt,
-                           updatedAt: webT0, recordJSON: String(decoding: try JSONEncoder().encode(record), as: UTF8.self))
-        #expect(!RegionSummary.isOverdue(row, now: webT0))
+                           kind: record.kind, riskClass: .class1, state: .rectified, card: .none, raisedAt: record.raisedAt,
+                           updatedAt: webT0, recordJSON: record.storedJSON)
+        #expect(!row.isOverdue(now: webT0))
     }
 
     /// A DS18B20 that lost its probe reports −127 °C; the rules ignore it, so the chart does too.

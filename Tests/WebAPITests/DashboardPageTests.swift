@@ -218,14 +218,14 @@ import Testing
                     #expect(response.status == .forbidden)
                 }
             }
-            #expect(try f.store.alarm(id: "al_v")?.state == "raised")
+            #expect(try f.store.alarm(id: "al_v")?.state == .raised)
 
             try await client.execute(uri: "/dashboard/alarms/al_v/ack", method: .post, headers: wuhan.headers,
                                      body: ByteBuffer(string: "by=%E6%9D%8E%E5%9B%9B&note=%3Cscript%3Ealert(1)%3C%2Fscript%3E&csrf=\(wuhan.csrf)")) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/dashboard/alarms/al_v")
             }
-            #expect(try f.store.alarm(id: "al_v")?.state == "acknowledged")
+            #expect(try f.store.alarm(id: "al_v")?.state == .acknowledged)
             let after = try await get(client, "/dashboard/alarms/al_v", wuhan)
             #expect(after.body.contains("<b>确认</b> <span class=\"muted\">2026-11-22 08:00</span> · 李四 (regulator:4201#"))
             #expect(after.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))

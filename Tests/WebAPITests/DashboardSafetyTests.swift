@@ -88,7 +88,7 @@ import Testing
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("action is 501 characters"))
             }
-            #expect(try f.store.alarm(id: "al_v")?.state == "raised")
+            #expect(try f.store.alarm(id: "al_v")?.state == .raised)
             let exact = String(repeating: "长", count: 500)
             // A name that would fake another trail line is refused (it used to be cleaned silently).
             try await client.execute(uri: "/api/v1/alarms/al_v/ack", method: .post, headers: api,

@@ -37,8 +37,8 @@ private struct EvidenceFixture {
         original = try kitchen.jpeg(.day, encoder: encoder)
         thumbnail = try #require(try ThumbnailMaker()?.make(from: original, box: nil)).jpeg
         try store.record(alarm: AlarmRow(id: "al_1", identity: "canteen-01/cam-1/violation/rodent",
-                                         site: SiteID("canteen-01")!, region: "420106", device: "cam-1", kind: "violation",
-                                         riskClass: 1, state: "raised", card: "none", raisedAt: t0, updatedAt: t0,
+                                         site: SiteID("canteen-01")!, region: "420106", device: "cam-1", kind: .violation,
+                                         riskClass: .class1, state: .raised, card: .none, raisedAt: t0, updatedAt: t0,
                                          recordJSON: "{}"),
                          transition: TransitionRow(alarmID: "al_1", at: t0, kind: "raised", actor: nil, note: nil,
                                                    bodyJSON: "{}"),

@@ -130,11 +130,10 @@ struct WebFixture {
     }
 
     static func record(_ r: AlarmRecord, region: String, store: Store) throws {
-        let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
         try store.record(alarm: AlarmRow(id: r.id, identity: r.identity.description, site: r.device.site, region: region,
-                                         device: r.device.device.rawValue, kind: r.kind.rawValue,
-                                         riskClass: r.riskClass?.rawValue, state: r.state.rawValue, card: r.card.rawValue,
-                                         raisedAt: r.raisedAt, updatedAt: r.rectifiedAt ?? r.raisedAt, recordJSON: json),
+                                         device: r.device.device.rawValue, kind: r.kind, riskClass: r.riskClass,
+                                         state: r.state, card: r.card, raisedAt: r.raisedAt,
+                                         updatedAt: r.rectifiedAt ?? r.raisedAt, recordJSON: r.storedJSON),
                          transition: TransitionRow(alarmID: r.id, at: r.raisedAt, kind: "raised", actor: nil, note: nil,
                                                    bodyJSON: "{}"),
                          outboxTargets: [], now: r.raisedAt)

@@ -16,12 +16,6 @@ public enum AlarmActionError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// A site's traffic light: red for an open class-1 alarm or a red card, yellow for any
-/// other open alarm, green when nothing is open.
-public enum SiteStatus: String, Sendable, Encodable {
-    case green, yellow, red
-}
-
 extension AlarmEngine {
     public func acknowledge(id: String, by actor: String, note: String?) throws(AlarmActionError) -> AlarmRecord {
         try act(on: id) { record, now throws(LifecycleError) in
@@ -72,8 +66,6 @@ extension AlarmEngine {
     }
 
     public func status(of site: SiteID) -> SiteStatus {
-        let open = openAlarms(site: site)
-        if open.contains(where: { $0.riskClass == .class1 || $0.card == .red }) { return .red }
-        return open.isEmpty ? .green : .yellow
+        SiteTrafficLight.status(open: openAlarms(site: site))
     }
 }

@@ -62,14 +62,12 @@ struct AlarmMessage: Encodable {
 
 extension AlarmRecord {
     func row(site: SiteConfig, updatedAt: EpochMillis) -> AlarmRow {
-        let json = (try? String(decoding: JSONEncoder().encode(self), as: UTF8.self)) ?? "{}"
-        return AlarmRow(id: id, identity: identity.description, site: site.id, region: site.region.description,
-                        device: device.device.rawValue, kind: kind.rawValue, riskClass: riskClass?.rawValue,
-                        state: state.rawValue, card: card.rawValue, raisedAt: raisedAt, updatedAt: updatedAt,
-                        recordJSON: json)
+        AlarmRow(id: id, identity: identity.description, site: site.id, region: site.region.description,
+                 device: device.device.rawValue, kind: kind, riskClass: riskClass, state: state, card: card,
+                 raisedAt: raisedAt, updatedAt: updatedAt, recordJSON: storedJSON)
     }
 
     static func decode(_ row: AlarmRow) -> AlarmRecord? {
-        try? JSONDecoder().decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
+        try? AlarmRecord(storedJSON: row.recordJSON)
     }
 }

@@ -6,7 +6,9 @@ import Synchronization
 /// The gateway's Prometheus metrics, created once so the hot path only increments.
 public final class GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let messages: [String: Counter]
+    /// By channel (`channels` order), then kind (`DeviceKind.allCases` order): an index, not a
+    /// formatted string key, since every accepted message counts here on the MQTT thread.
+    private let messages: [Counter]
     private let rejects: [RejectReason: Counter]
     let duplicates: Counter
     let staleBoot: Counter
@@ -34,15 +36,17 @@ public final class GatewayMetrics: Sendable {
     public var readingsStoredTotal: Int { readingsStoredCount.load(ordering: .relaxed) }
 
     static let channels = ["birth", "state", "telemetry", "event", "weigh", "snapshot", "frame"]
+    /// Made once: `allCases` builds a new array on every call.
+    private static let kinds = DeviceKind.allCases
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        var messages: [String: Counter] = [:]
+        var messages: [Counter] = []
         for channel in Self.channels {
-            for kind in DeviceKind.allCases {
-                messages["\(channel)/\(kind.rawValue)"] = registry.makeCounter(
+            for kind in Self.kinds {
+                messages.append(registry.makeCounter(
                     name: "bk_messages_total", labels: [("channel", channel), ("kind", kind.rawValue)],
-                    help: "Device messages accepted, by channel and device kind")
+                    help: "Device messages accepted, by channel and device kind"))
             }
         }
         self.messages = messages
@@ -90,7 +94,8 @@ public final class GatewayMetrics: Sendable {
     }
 
     func accepted(channel: String, kind: DeviceKind) {
-        messages["\(channel)/\(kind.rawValue)"]?.increment()
+        guard let c = Self.channels.firstIndex(of: channel), let k = Self.kinds.firstIndex(of: kind) else { return }
+        messages[c * Self.kinds.count + k].increment()
     }
 
     func alarmTransition(_ kind: Transition.Kind) {

@@ -28,7 +28,10 @@ public struct GatewayConfiguration: Sendable {
     public var gatewayID = "gw1"
     /// Accept unknown devices that send a birth (for installers).
     public var provisioning = false
-    public var retention = RetentionPolicy()
+    /// Whatever is set here, batches and tickets are kept at least the legal minimum.
+    public var retention = RetentionPolicy() {
+        didSet { retention.traceabilityDays = RetentionRules.traceabilityDays(requested: retention.traceabilityDays) }
+    }
     public var writer = BatchWriter.Options()
     public var limits = IngestLimits()
     public var model = StateModel.Options()

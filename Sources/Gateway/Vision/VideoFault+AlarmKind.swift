@@ -1,4 +1,5 @@
 import CameraVision
+import KitchenModel
 import KitchenRules
 
 extension VideoFault {

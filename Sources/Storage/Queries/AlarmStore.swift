@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import KitchenModel
 
-/// An alarm as stored: the columns the API filters on plus the full record as JSON
-/// (its shape belongs to the rules, not to storage).
+/// An alarm as stored: the columns the API filters on, typed, plus the full record as JSON
+/// (its shape belongs to the rules, not to storage: `AlarmRecord(storedJSON:)` reads it).
 public struct AlarmRow: Sendable, Hashable {
     public var id: String
     /// (device, kind, label): at most one open alarm per identity.
@@ -11,16 +11,16 @@ public struct AlarmRow: Sendable, Hashable {
     public var site: SiteID
     public var region: String
     public var device: String?
-    public var kind: String
-    public var riskClass: Int?
-    public var state: String
-    public var card: String
+    public var kind: AlarmKind
+    public var riskClass: RiskClass?
+    public var state: AlarmState
+    public var card: Card
     public var raisedAt: EpochMillis
     public var updatedAt: EpochMillis
     public var recordJSON: String
 
-    public init(id: String, identity: String, site: SiteID, region: String, device: String?, kind: String,
-                riskClass: Int?, state: String, card: String, raisedAt: EpochMillis, updatedAt: EpochMillis,
+    public init(id: String, identity: String, site: SiteID, region: String, device: String?, kind: AlarmKind,
+                riskClass: RiskClass?, state: AlarmState, card: Card, raisedAt: EpochMillis, updatedAt: EpochMillis,
                 recordJSON: String) {
         self.id = id
         self.identity = identity
@@ -64,12 +64,12 @@ public struct TransitionRow: Sendable, Hashable {
 public struct AlarmQuery: Sendable, Hashable {
     public var site: SiteID?
     public var regionPrefix: String?
-    public var states: [String]?
-    public var riskClass: Int?
+    public var states: [AlarmState]?
+    public var riskClass: RiskClass?
     public var since: EpochMillis?
     public var limit = 200
 
-    public init(site: SiteID? = nil, regionPrefix: String? = nil, states: [String]? = nil, riskClass: Int? = nil,
+    public init(site: SiteID? = nil, regionPrefix: String? = nil, states: [AlarmState]? = nil, riskClass: RiskClass? = nil,
                 since: EpochMillis? = nil, limit: Int = 200) {
         self.site = site
         self.regionPrefix = regionPrefix
@@ -90,8 +90,9 @@ extension Store {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, card = excluded.card,
                     updated_ms = excluded.updated_ms, record = excluded.record
-                """, arguments: [alarm.id, alarm.identity, alarm.site.rawValue, alarm.region, alarm.device, alarm.kind,
-                                 alarm.riskClass, alarm.state, alarm.card, alarm.raisedAt, alarm.updatedAt,
+                """, arguments: [alarm.id, alarm.identity, alarm.site.rawValue, alarm.region, alarm.device,
+                                 alarm.kind.rawValue, alarm.riskClass?.rawValue, alarm.state.rawValue,
+                                 alarm.card.rawValue, alarm.raisedAt, alarm.updatedAt,
                                  alarm.recordJSON])
             try db.execute(sql: """
                 INSERT INTO alarm_transition (alarm_id, at_ms, kind, actor, note, body) VALUES (?, ?, ?, ?, ?, ?)
@@ -105,7 +106,8 @@ extension Store {
     public func update(alarm: AlarmRow) throws {
         try pool.write { db in
             try db.execute(sql: "UPDATE alarm SET state = ?, card = ?, updated_ms = ?, record = ? WHERE id = ?",
-                           arguments: [alarm.state, alarm.card, alarm.updatedAt, alarm.recordJSON, alarm.id])
+                           arguments: [alarm.state.rawValue, alarm.card.rawValue, alarm.updatedAt, alarm.recordJSON,
+                                       alarm.id])
         }
     }
 
@@ -129,11 +131,11 @@ extension Store {
             }
             if let states = query.states, !states.isEmpty {
                 clauses.append("state IN (\(states.map { _ in "?" }.joined(separator: ",")))")
-                for state in states { arguments += [state] }
+                for state in states { arguments += [state.rawValue] }
             }
             if let riskClass = query.riskClass {
                 clauses.append("class = ?")
-                arguments += [riskClass]
+                arguments += [riskClass.rawValue]
             }
             if let since = query.since {
                 clauses.append("raised_ms >= ?")
@@ -149,7 +151,8 @@ extension Store {
     /// Every alarm not closed: what the engine reloads on start.
     public func openAlarms() throws -> [AlarmRow] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM alarm WHERE state <> 'closed'").compactMap(Self.alarmRow)
+            try Row.fetchAll(db, sql: "SELECT * FROM alarm WHERE state <> ?",
+                             arguments: [AlarmState.closed.rawValue]).compactMap(Self.alarmRow)
         }
     }
 
@@ -191,11 +194,21 @@ extension Store {
         }
     }
 
+    /// A row whose columns this version cannot read (an unknown kind written by a newer gateway)
+    /// is left out, like one whose record cannot be decoded.
     static func alarmRow(_ row: Row) -> AlarmRow? {
-        guard let site = SiteID(row["site"]) else { return nil }
+        guard let site = SiteID(row["site"]),
+              let kind = AlarmKind(rawValue: row["kind"]),
+              let state = AlarmState(rawValue: row["state"]),
+              let card = Card(rawValue: row["card"])
+        else { return nil }
+        var riskClass: RiskClass?
+        if let value: Int = row["class"] {
+            guard let known = RiskClass(rawValue: value) else { return nil }
+            riskClass = known
+        }
         return AlarmRow(id: row["id"], identity: row["identity"], site: site, region: row["region"],
-                        device: row["device"], kind: row["kind"], riskClass: row["class"], state: row["state"],
-                        card: row["card"], raisedAt: row["raised_ms"], updatedAt: row["updated_ms"],
-                        recordJSON: row["record"])
+                        device: row["device"], kind: kind, riskClass: riskClass, state: state, card: card,
+                        raisedAt: row["raised_ms"], updatedAt: row["updated_ms"], recordJSON: row["record"])
     }
 }

@@ -1,16 +1,14 @@
 import GRDB
 import KitchenModel
 
-/// How long each kind of record is kept.
+/// How long each kind of record is kept, applied as given: the legal floors
+/// (`KitchenRules.RetentionRules`) are the caller's to enforce before passing a policy in.
 public struct RetentionPolicy: Sendable, Hashable {
     public var rawReadingDays: Int = 30
     public var rollupDays: Int = 730
     public var eventDays: Int = 180
-    /// Batches and tickets: the law asks for at least six months, so shorter is raised to that.
-    public var traceabilityDays: Int = 365 {
-        didSet { traceabilityDays = max(traceabilityDays, Self.minimumTraceabilityDays) }
-    }
-    public static let minimumTraceabilityDays = 183
+    /// Batches and tickets.
+    public var traceabilityDays: Int = 365
     /// Camera evidence is kept with its alarm (DOMAIN.md); set, it also goes this many days after
     /// the alarm closed (pictures are the bulk of the database). Nil: as long as the alarm.
     public var evidenceDaysAfterClose: Int?
@@ -20,7 +18,7 @@ public struct RetentionPolicy: Sendable, Hashable {
         self.rawReadingDays = rawReadingDays
         self.rollupDays = rollupDays
         self.eventDays = eventDays
-        self.traceabilityDays = max(traceabilityDays, Self.minimumTraceabilityDays)
+        self.traceabilityDays = traceabilityDays
         self.evidenceDaysAfterClose = evidenceDaysAfterClose
     }
 }

@@ -13,37 +13,30 @@ public struct APIToken: Sendable, Hashable {
     public var revokedAt: EpochMillis?
 }
 
+/// What a token looks like and who may hold one is `KitchenRules.TokenPolicy`; `Store.createToken`
+/// (in `Gateway`) mints by it. Storage only keeps and looks up hashes.
 extension Store {
-    static let tokenPrefix = "bk_"
-
     static func hash(token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Issues a token and returns its plaintext, which is shown once and never stored.
-    public func createToken(role: Role, scope: String?, label: String? = nil, now: EpochMillis) throws
-        -> (token: String, record: APIToken)
+    /// Stores a token minted by the caller: only its hash is kept, so the plaintext is shown once
+    /// and never stored.
+    public func storeToken(_ token: String, role: Role, scope: String?, label: String? = nil, now: EpochMillis) throws
+        -> APIToken
     {
-        try Principal.validate(role: role, scope: scope)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = generator.next() }
-        let token = Self.tokenPrefix + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
         let id = try pool.write { db -> Int64 in
             try db.execute(sql: """
                 INSERT INTO api_token (hash, role, scope, label, created_ms) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [Self.hash(token: token), role.rawValue, scope, label, now])
             return db.lastInsertedRowID
         }
-        return (token, APIToken(id: id, role: role, scope: scope, label: label, createdAt: now, revokedAt: nil))
+        return APIToken(id: id, role: role, scope: scope, label: label, createdAt: now, revokedAt: nil)
     }
 
     /// The principal a bearer token speaks for, or nil for an unknown or revoked token.
     public func authenticate(token: String) throws -> Principal? {
-        guard token.hasPrefix(Self.tokenPrefix), token.utf8.count < 200 else { return nil }
-        return try pool.read { db in
+        try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, role, scope FROM api_token WHERE hash = ? AND revoked_ms IS NULL
                 """, arguments: [Self.hash(token: token)]),

@@ -15,7 +15,7 @@ enum AlarmBlocks {
         out += "<li>\(kit.t("状态", "State")) <b>\(kit.alarmState(r.state.rawValue))</b>\(kit.card(r.card))</li>"
         out += "<li>\(kit.t("发生于", "Raised")) \(kit.time(r.raisedAt)) (\(kit.ago(r.raisedAt, now: now)))</li>"
         if let deadline = r.deadline {
-            out += "<li\(r.isOverdue(now: now) ? " class=\"overdue\"" : "")>\(kit.t("整改期限", "Rectify by")) \(kit.time(deadline))</li>"
+            out += "<li\(AlarmDeadlines.isOverdue(r, now: now) ? " class=\"overdue\"" : "")>\(kit.t("整改期限", "Rectify by")) \(kit.time(deadline))</li>"
         }
         return out + "</ul>"
     }
@@ -37,7 +37,7 @@ enum AlarmBlocks {
             out += form("rectify", fields: name + "<input type=\"text\" name=\"action\" required maxlength=\"500\" placeholder=\"\(kit.t("整改措施", "Corrective action"))\" aria-label=\"\(kit.t("整改措施", "Corrective action"))\">",
                         button: kit.t("整改", "Rectify"))
         }
-        if r.state == .rectified, r.kind.category == .violation, AlarmRoutes.mayClose(principal) {
+        if r.state == .rectified, r.kind.category == .violation, AlarmPermissions.mayClose(principal) {
             out += form("close", fields: name + "<input type=\"text\" name=\"note\" maxlength=\"500\" placeholder=\"\(kit.t("备注", "Note"))\" aria-label=\"\(kit.t("备注", "Note"))\">",
                         button: kit.t("关闭", "Close"))
         }

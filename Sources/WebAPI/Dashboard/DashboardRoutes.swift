@@ -98,7 +98,7 @@ struct DashboardRoutes {
         var figures: [String: RegionFigures] = [:]
         for row in open where direct.contains(row.site.rawValue) {
             figures[row.site.rawValue, default: RegionFigures(code: row.site.rawValue, level: .station)]
-                .add(openAlarm: row, overdue: RegionSummary.isOverdue(row, now: now))
+                .add(openAlarm: row, overdue: row.isOverdue(now: now))
         }
         let here = sites.filter { direct.contains($0.id) }
             .map { ($0, figures[$0.id] ?? RegionFigures(code: $0.id, level: .station)) }
@@ -137,7 +137,7 @@ struct DashboardRoutes {
 
     private func alarm(_ raw: String, _ request: Request, _ principal: Principal) throws -> Response {
         let row = try AlarmRoutes(dependencies: dependencies).visibleAlarm(raw, principal)
-        guard let record = Self.record(row) else { throw APIError(.internalServerError, "internal", "alarm '\(row.id)' cannot be read") }
+        guard let record = row.record else { throw APIError(.internalServerError, "internal", "alarm '\(row.id)' cannot be read") }
         let siteName = dependencies.model.site(row.site)?.name ?? row.site.rawValue
         let kit = PageKit(request)
         let body = AlarmPage.render(record, siteName: siteName, trail: try dependencies.store.transitions(ofAlarm: row.id),
@@ -156,14 +156,13 @@ struct DashboardRoutes {
 
     /// A site's open alarms (newest first) and traffic light from the same source as
     /// `GET /api/v1/sites/{id}`: the alarm engine. Without one (a read-only gateway, tests) the
-    /// store's open alarms, uncapped, counted by the engine's rule.
+    /// store's open alarms, uncapped, coloured by the same `SiteTrafficLight`.
     private func openAlarms(of id: SiteID) throws -> ([AlarmRecord], SiteStatus) {
         if let engine = dependencies.alarms { return (engine.openAlarms(site: id), engine.status(of: id)) }
-        let rows = try dependencies.store.alarms(AlarmQuery(site: id, states: ["raised", "acknowledged", "rectified"],
+        let rows = try dependencies.store.alarms(AlarmQuery(site: id, states: AlarmState.allCases.filter { $0 != .closed },
                                                             limit: Int.max))
-        var tally = RegionFigures(code: id.rawValue, level: .station)
-        for row in rows { tally.add(openAlarm: row, overdue: false) }
-        return (rows.compactMap(Self.record), tally.status)
+        let open = rows.compactMap(\.record)
+        return (open, SiteTrafficLight.status(open: open))
     }
 
     /// The region levels above a page, linked where the principal may open them.
@@ -185,9 +184,5 @@ struct DashboardRoutes {
             return response
         }
         return PageResponse.html(kit.document(title: title, crumbs: crumbs, body: body, signedIn: true))
-    }
-
-    static func record(_ row: AlarmRow) -> AlarmRecord? {
-        try? JSONDecoder().decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
     }
 }

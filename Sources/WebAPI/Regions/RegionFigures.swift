@@ -69,19 +69,18 @@ struct RegionFigures: Encodable {
     mutating func add(openAlarm row: AlarmRow, overdue: Bool) {
         openAlarms.total += 1
         switch row.riskClass {
-        case 1: openAlarms.class1 += 1
-        case 2: openAlarms.class2 += 1
-        case 3: openAlarms.class3 += 1
-        default: openAlarms.unclassified += 1
+        case .class1: openAlarms.class1 += 1
+        case .class2: openAlarms.class2 += 1
+        case .class3: openAlarms.class3 += 1
+        case nil: openAlarms.unclassified += 1
         }
         if overdue { overdueAlarms += 1 }
-        if row.card == Card.yellow.rawValue { cards.yellow += 1 }
-        if row.card == Card.red.rawValue { cards.red += 1 }
-        // Same rule as `AlarmEngine.status(of:)` for one site.
-        if row.riskClass == 1 || row.card == Card.red.rawValue {
-            status = .red
-        } else if status == .green {
-            status = .yellow
+        switch row.card {
+        case .yellow: cards.yellow += 1
+        case .red: cards.red += 1
+        case .none: break
         }
+        // The worst light among the alarms counted, by the rule the engine's site view uses.
+        status = max(status, SiteTrafficLight.status(riskClass: row.riskClass, card: row.card, state: row.state))
     }
 }

@@ -41,10 +41,10 @@ struct RegionSummary: Encodable {
                 direct.append(site.id)
             }
         }
-        for row in openAlarms where row.state != AlarmState.closed.rawValue {
+        for row in openAlarms where row.state != .closed {
             // A region prefix of `420106` also matches `4201060`-like garbage; parse to be exact.
             guard let region = RegionCode(row.region), node.contains(region) else { continue }
-            let overdue = isOverdue(row, now: now)
+            let overdue = row.isOverdue(now: now)
             total.add(openAlarm: row, overdue: overdue)
             if let child = node.child(containing: region) {
                 children[child, default: RegionFigures(child)].add(openAlarm: row, overdue: overdue)
@@ -52,13 +52,5 @@ struct RegionSummary: Encodable {
         }
         return RegionSummary(region: total, children: children.keys.sorted().map { children[$0]! },
                              directSites: direct.sorted(), generatedAt: now)
-    }
-
-    /// See `AlarmRecord.isOverdue(now:)`; a row whose record cannot be read is not counted.
-    static func isOverdue(_ row: AlarmRow, now: EpochMillis) -> Bool {
-        guard row.state == AlarmState.raised.rawValue || row.state == AlarmState.acknowledged.rawValue,
-              let record = try? JSONDecoder().decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
-        else { return false }
-        return record.isOverdue(now: now)
     }
 }

@@ -17,28 +17,26 @@ public enum AlarmStatistics {
 
     public static func csv(region node: RegionNode, since: EpochMillis, until: EpochMillis, now: EpochMillis,
                            store: Store) throws -> String {
-        var lines: [String: [String: Line]] = [:]
-        let decoder = JSONDecoder()
+        var lines: [String: [AlarmKind: Line]] = [:]
         for row in try store.alarms(regionPrefix: node.code, since: since, until: until) {
             guard let region = RegionCode(row.region), node.contains(region) else { continue }
             let group = node.child(containing: region)?.code ?? row.site.rawValue
             var line = lines[group, default: [:]][row.kind, default: Line()]
             line.raised += 1
-            let record = try? decoder.decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
-            if row.state == AlarmState.closed.rawValue { line.closed += 1 } else { line.open += 1 }
+            let record = row.record
+            if row.state == .closed { line.closed += 1 } else { line.open += 1 }
             if let rectifiedAt = record?.rectifiedAt {
                 line.rectified += 1
                 line.rectifyMillis += rectifiedAt - row.raisedAt
             }
-            if RegionSummary.isOverdue(row, now: now) || record?.overdueAt != nil { line.overdue += 1 }
+            if let record, AlarmDeadlines.wentOverdue(record, now: now) { line.overdue += 1 }
             lines[group, default: [:]][row.kind] = line
         }
         let rows = lines.keys.sorted().flatMap { group in
-            lines[group]!.keys.sorted().map { kind -> [String] in
+            lines[group]!.keys.sorted { $0.rawValue < $1.rawValue }.map { kind -> [String] in
                 let l = lines[group]![kind]!
-                let title = AlarmKind(rawValue: kind)?.titleZH ?? kind
                 let meanHours = l.rectified > 0 ? String(format: "%.1f", Double(l.rectifyMillis) / Double(l.rectified) / 3_600_000) : ""
-                return [node.code, group, kind, title, String(l.raised), String(l.open), String(l.rectified),
+                return [node.code, group, kind.rawValue, kind.titleZH, String(l.raised), String(l.open), String(l.rectified),
                         String(l.closed), String(l.overdue), meanHours]
             }
         }

@@ -41,10 +41,8 @@ public struct HACCPLog: Sendable {
                              end: EpochMillis, now: EpochMillis, store: Store) throws -> HACCPLog {
         let thermometers = devices.filter { $0.kind == .thermo }.sorted { $0.key.device.rawValue < $1.key.device.rawValue }
         let sensors = try thermometers.map { try sensorDay($0, start: start, end: end, store: store) }
-        let decoder = JSONDecoder()
         let excursions = try store.alarms(site: site.id, overlapping: start, until: end).compactMap { row -> Excursion? in
-            guard row.kind == AlarmKind.tooWarm.rawValue || row.kind == AlarmKind.tooCold.rawValue,
-                  let record = try? decoder.decode(AlarmRecord.self, from: Data(row.recordJSON.utf8))
+            guard row.kind == .tooWarm || row.kind == .tooCold, let record = row.record
             else { return nil }
             let from = record.detail.since ?? record.raisedAt
             let cleared = record.clearedAt

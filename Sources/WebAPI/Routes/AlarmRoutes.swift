@@ -66,7 +66,7 @@ struct AlarmRoutes {
             case "rectify":
                 return try engine.rectify(id: row.id, by: actor, action: body.action ?? "", evidence: body.evidence ?? [])
             default:
-                guard Self.mayClose(principal) else { throw APIError.forbidden("only a regulator or an admin closes alarms") }
+                guard AlarmPermissions.mayClose(principal) else { throw APIError.forbidden("only a regulator or an admin closes alarms") }
                 return try engine.close(id: row.id, by: actor, note: body.note)
             }
         } catch let error as AlarmActionError {
@@ -88,12 +88,6 @@ struct AlarmRoutes {
     static func visible(_ row: AlarmRow, to principal: Principal) -> Bool {
         guard let region = RegionCode(row.region) else { return principal.role == .admin }
         return principal.canSee(site: row.site, region: region)
-    }
-
-    /// Closing a violation is the regulator's (or an admin's) call, never the site's own; the
-    /// dashboard shows the close form by the same rule.
-    static func mayClose(_ principal: Principal) -> Bool {
-        principal.role != .site
     }
 
     /// Longest note or corrective action accepted, in characters (and 4 bytes each).
@@ -146,15 +140,16 @@ struct AlarmRoutes {
             query.site = SiteID(scope)
         }
         if let state = parameters.get("state") {
-            let states = state.split(separator: ",").map(String.init)
-            let known = ["raised", "acknowledged", "rectified", "closed", "open"]
-            guard states.allSatisfy(known.contains) else {
+            let names = state.split(separator: ",").map(String.init)
+            let known = AlarmState.allCases.map(\.rawValue) + ["open"]
+            guard names.allSatisfy(known.contains) else {
                 throw APIError.badRequest("state must be among \(known.joined(separator: ", "))")
             }
-            query.states = states.contains("open") ? ["raised", "acknowledged", "rectified"] : states
+            query.states = names.contains("open") ? AlarmState.allCases.filter { $0 != .closed }
+                : names.compactMap(AlarmState.init(rawValue:))
         }
         if let riskClass = parameters.get("class") {
-            guard let value = Int(riskClass), (1...3).contains(value) else {
+            guard let value = Int(riskClass).flatMap(RiskClass.init(rawValue:)) else {
                 throw APIError.badRequest("class must be 1, 2 or 3")
             }
             query.riskClass = value

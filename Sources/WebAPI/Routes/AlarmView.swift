@@ -52,7 +52,7 @@ struct AlarmView: Encodable {
     }
 
     init?(_ row: AlarmRow) {
-        guard let record = try? JSONDecoder().decode(AlarmRecord.self, from: Data(row.recordJSON.utf8)) else { return nil }
+        guard let record = row.record else { return nil }
         self.init(record)
     }
 

@@ -1,3 +1,4 @@
+import Gateway
 import Hummingbird
 import KitchenModel
 import Logging
@@ -25,7 +26,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         let principal: Principal?
         do {
-            principal = try store.authenticate(token: String(parts[1]))
+            principal = try store.authenticateBearer(String(parts[1]))
         } catch {
             context.logger.error("token lookup failed", metadata: ["error": "\(error)"])
             throw APIError(.serviceUnavailable, "unavailable", "the token store cannot be read right now")
