@@ -43,8 +43,8 @@ import Testing
         // One open too_warm alarm in Wuhan's 420106 and one in Changsha, which a 4201 report leaves out.
         for (id, site, region) in [("al_wh", "canteen-01", "420106"), ("al_cs", "canteen-02", "430102")] {
             try store.record(alarm: AlarmRow(id: id, identity: "\(site)/fridge-1/too_warm", site: SiteID(site)!,
-                                             region: region, device: "fridge-1", kind: "too_warm", riskClass: 1,
-                                             state: "raised", card: "none", raisedAt: Self.noon, updatedAt: Self.noon,
+                                             region: region, device: "fridge-1", kind: .tooWarm, riskClass: .class1,
+                                             state: .raised, card: .none, raisedAt: Self.noon, updatedAt: Self.noon,
                                              recordJSON: "{}"),
                              transition: TransitionRow(alarmID: id, at: Self.noon, kind: "raised", actor: nil, note: nil,
                                                        bodyJSON: "{}"),
