@@ -172,11 +172,12 @@ struct AlarmLatency {
         try await Task.sleep(for: .seconds(5))
         let quietElapsed = seconds(start.duration(to: .now))
         let quietCPU = (TicketBench.cpuSeconds(pid) - cpu) / quietElapsed
+        let quietSent = generator.sentSoFar()
         print(String(format: "ingest alone: %.0f msg/s sent, gateway CPU %.2f cores",
-                     Double(generator.sentSoFar() - sent) / quietElapsed, quietCPU))
+                     Double(quietSent - sent) / quietElapsed, quietCPU))
         let load = HTTPLoad(port: httpPort, token: token, viewers: viewers, actionsPerSecond: 0,
                             paths: [("/api/v1/sites", false)], alarms: [])
-        sent = generator.sentSoFar()
+        sent = quietSent
         cpu = TicketBench.cpuSeconds(pid)
         start = ContinuousClock.now
         load.start()

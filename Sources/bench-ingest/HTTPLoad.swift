@@ -259,7 +259,8 @@ final class HTTPLoad: Sendable {
         let start = ContinuousClock.now
         let status = (try? call())?.status ?? 0
         let ms = seconds(start.duration(to: .now)) * 1_000
-        if (200..<400).contains(status) {
+        // Only a 200 counts: a redirect to the login page is a failed refresh.
+        if status == 200 {
             samples.withLock { $0[kind, default: []].append(ms) }
         } else {
             failures.withLock { $0[kind, default: 0] += 1 }
