@@ -88,7 +88,8 @@ struct AlarmLatency {
         }
 
         print("\n## Alarm latency: \(samples) class-1 detections, \(backgroundRate) telemetry msg/s in the background;")
-        print("## then \(samples) more with \(viewers) dashboard viewers (1 refresh/s each) and \(actionsPerSecond) ack/rectify calls/s")
+        print("## then \(samples) more with \(viewers) dashboard viewers (1 refresh/s each: /api/v1/sites or /dashboard in turn)"
+            + " and \(actionsPerSecond) ack/rectify calls/s")
         // The background telemetry stands in for devices elsewhere on the network: it runs in a
         // child process at a lower CPU priority, so it competes with the gateway for the machine's
         // two cores as little as a remote fleet would, while the broker and gateway bear its load.

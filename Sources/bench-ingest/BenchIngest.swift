@@ -60,6 +60,16 @@ struct BenchIngest {
             // Issue 6: the third-party router alone; `--adapters` runs only this.
             return try AdapterThroughput(messages: args.int("messages", 1_000_000)).run()
         }
+        var alarms = AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
+                                  generatorNice: args.int("generator-nice", 10),
+                                  binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger)
+        alarms.viewers = args.int("viewers", 20)
+        alarms.actionsPerSecond = args.int("actions-per-second", 50)
+        if args.flag("sites-load") {
+            // Issue 14: /api/v1/sites at 10,000 sites under ingest; `--sites-load` runs only this.
+            return try await alarms.sitesUnderIngest(sites: args.int("sites", 10_000), rate: args.int("rate", 10_000),
+                                                     seconds: args.int("seconds", 20))
+        }
         if !args.flag("skip-throughput") {
             try await Throughput(devices: args.int("devices", 200), messages: args.int("messages", 200_000),
                                  publishers: args.int("publishers", 4), rounds: args.int("rounds", 2),
@@ -76,16 +86,6 @@ struct BenchIngest {
             try await TicketBench(roundTrips: args.int("ticket-round-trips", 2_000), scales: args.int("scales", 20),
                                   throughputSeconds: args.int("ticket-seconds", 10),
                                   binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
-        }
-        var alarms = AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
-                                  generatorNice: args.int("generator-nice", 10),
-                                  binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger)
-        alarms.viewers = args.int("viewers", 20)
-        alarms.actionsPerSecond = args.int("actions-per-second", 50)
-        if args.flag("sites-load") {
-            // Issue 14: /api/v1/sites at 10,000 sites under ingest; `--sites-load` runs only this.
-            return try await alarms.sitesUnderIngest(sites: args.int("sites", 10_000), rate: args.int("rate", 10_000),
-                                                     seconds: args.int("seconds", 20))
         }
         if !args.flag("skip-alarms") {
             try await alarms.run()

@@ -183,8 +183,9 @@ final class LoopbackHTTP {
 }
 
 /// What the dashboard's users do to a gateway while the alarm latency is measured: `viewers`
-/// browsers refreshing the site list (`/api/v1/sites` with a bearer token, and the overview page's
-/// live-refresh fragment with the session cookie) once per `period` each, and `actionsPerSecond`
+/// browsers refreshing once per `period` each, taking turns between the site list
+/// (`/api/v1/sites` with a bearer token) and the overview page's live-refresh fragment (with the
+/// session cookie), and `actionsPerSecond`
 /// acknowledge / rectify calls on alarms the run raised for the purpose. Each on its own thread
 /// with its own keep-alive connection, open loop (a slow answer does not slow the schedule).
 final class HTTPLoad: Sendable {
@@ -225,7 +226,7 @@ final class HTTPLoad: Sendable {
         for viewer in 0..<viewers {
             // Staggered like independent browsers.
             let offset = period * (Double(viewer) / Double(max(1, viewers)))
-            spawn { [self] in viewerLoop(offset: offset) }
+            spawn { [self] in viewerLoop(offset: offset, first: viewer) }
         }
         if actionsPerSecond > 0 { spawn { [self] in actionLoop() } }
     }
@@ -267,17 +268,18 @@ final class HTTPLoad: Sendable {
         }
     }
 
-    private func viewerLoop(offset: Duration) {
+    private func viewerLoop(offset: Duration, first: Int) {
         let http = LoopbackHTTP(port: port)
         var next = ContinuousClock.now.advanced(by: offset)
+        var turn = first
         while running.load(ordering: .relaxed) {
             Self.sleep(until: next)
             guard running.load(ordering: .relaxed) else { break }
-            for (path, cookie) in paths {
-                let headers = cookie ? [("Cookie", "bk_session=\(token)"), ("X-BK-Fragment", "1")]
-                    : [("Authorization", "Bearer \(token)")]
-                timed("GET " + path) { try http.request("GET", path, headers: headers) }
-            }
+            let (path, cookie) = paths[turn % paths.count]
+            let headers = cookie ? [("Cookie", "bk_session=\(token)"), ("X-BK-Fragment", "1")]
+                : [("Authorization", "Bearer \(token)")]
+            timed("GET " + path) { try http.request("GET", path, headers: headers) }
+            turn += 1
             next = next.advanced(by: period)
         }
     }

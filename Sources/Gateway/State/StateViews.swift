@@ -118,9 +118,11 @@ extension StateModel {
         var tallies: [DeviceTally] = []
         tallies.reserveCapacity(sites.count)
         var start = 0
+        let probeStart = ContinuousClock.now
         while start < sites.count {
             let chunk = sites[start..<min(start + Self.summaryChunk, sites.count)]
             let keys = chunk.map { registry.devicesBySite[$0.id] ?? [] }
+            let chunkStart = ContinuousClock.now
             tallies += read { c in
                 keys.map { siteKeys in
                     var tally = DeviceTally()
@@ -128,9 +130,12 @@ extension StateModel {
                     return tally
                 }
             }
+            LatencyProbe.record("sites-chunk-locked", LatencyProbe.ms(chunkStart.duration(to: .now)))
             start += Self.summaryChunk
         }
-        return zip(sites, tallies).map { summary(of: $0, tally: $1, now: now) }
+        let summaries = zip(sites, tallies).map { summary(of: $0, tally: $1, now: now) }
+        LatencyProbe.record("sites-summaries", LatencyProbe.ms(probeStart.duration(to: .now)))
+        return summaries
     }
 
     /// The site's state model, or nil if it does not exist or the principal may not see it.
