@@ -70,6 +70,17 @@ public enum DevicePayload: Hashable, Sendable {
     case snapshot(id: String, jpeg: [UInt8])
     case frame(jpeg: [UInt8])
 
+    /// Whether the gateway stores this message before acknowledging it to the broker: births and
+    /// states a device cannot replay, and events. Telemetry is batched (sequence numbers and replay
+    /// close any gap); a weighing's ticket is committed before its reply, not before the PUBACK;
+    /// pictures are analysed, not stored as sent.
+    public var isStoredBeforeAcknowledgement: Bool {
+        switch self {
+        case .birth, .state, .event: true
+        case .telemetry, .weigh, .snapshot, .frame: false
+        }
+    }
+
     public var channelFamily: String {
         switch self {
         case .birth: "birth"

@@ -17,7 +17,9 @@ import Synchronization
 /// `--rss-devices` devices registered, every device announcing itself and reporting once;
 /// its peak RSS (VmHWM) is printed.
 /// Phase 3 — disk cost per sensor-year. Phase 4 — alarm latency under background load and
-/// the rules' cost per reading (`scripts/bench-alarms` runs only this one).
+/// the rules' cost per reading, measured without and then with HTTP load (`--viewers`,
+/// `--actions-per-second`; `scripts/bench-alarms` runs only this one).
+/// `--sites-load`: `/api/v1/sites` with `--sites` sites while `--rate` telemetry msg/s are ingested (issue 14).
 /// `--adapters`: third-party messages per second through the router (issue 6), nothing else.
 @main
 struct BenchIngest {
@@ -59,6 +61,16 @@ struct BenchIngest {
             // Issue 6: the third-party router alone; `--adapters` runs only this.
             return try AdapterThroughput(messages: args.int("messages", 1_000_000)).run()
         }
+        var alarms = AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
+                                  generatorNice: args.int("generator-nice", 10),
+                                  binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger)
+        alarms.viewers = args.int("viewers", 20)
+        alarms.actionsPerSecond = args.int("actions-per-second", 50)
+        if args.flag("sites-load") {
+            // Issue 14: /api/v1/sites at 10,000 sites under ingest; `--sites-load` runs only this.
+            return try await alarms.sitesUnderIngest(sites: args.int("sites", 10_000), rate: args.int("rate", 10_000),
+                                                     seconds: args.int("seconds", 20))
+        }
         if !args.flag("skip-throughput") {
             try await Throughput(devices: args.int("devices", 200), messages: args.int("messages", 200_000),
                                  publishers: args.int("publishers", 4), rounds: args.int("rounds", 2),
@@ -77,9 +89,7 @@ struct BenchIngest {
                                   binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
         }
         if !args.flag("skip-alarms") {
-            try await AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
-                                   generatorNice: args.int("generator-nice", 10),
-                                   binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
+            try await alarms.run()
         }
     }
 

@@ -38,6 +38,13 @@ private struct EngineFixture {
     func feed(_ message: DeviceMessage) {
         _ = model.apply(message)
         engine.observe(message)
+        engine.waitForCommits()
+    }
+
+    /// A clock tick, then its commits (the committer records them after the lock).
+    func tick(now: EpochMillis) {
+        engine.tick(now: now)
+        engine.waitForCommits()
     }
 }
 
@@ -76,9 +83,9 @@ private let registry = """
         let t0 = EngineFixture.t0
         f.feed(DeviceMessage(key: uv, receivedAt: t0 + 1_000, payload: .birth(Birth(
             kind: .disinfector, model: "D", firmware: "1", boot: 1, intervalSeconds: 60))))
-        f.engine.tick(now: t0 + 10 * 3_600_000 + 20 * 60_000)  // 10:20: still within the grace
+        f.tick(now: t0 + 10 * 3_600_000 + 20 * 60_000)  // 10:20: still within the grace
         #expect(try !f.store.alarms(AlarmQuery()).map(\.kind).contains(.runMissed))
-        f.engine.tick(now: t0 + 10 * 3_600_000 + 45 * 60_000)  // 10:45: missed
+        f.tick(now: t0 + 10 * 3_600_000 + 45 * 60_000)  // 10:45: missed
         #expect(try f.store.alarms(AlarmQuery()).map(\.kind).contains(.runMissed))
     }
 
@@ -110,14 +117,14 @@ private let registry = """
                                  payload: .event(.detection(Detection(label: "no_hat", score: 0.8)))))
         }
         #expect(try f.store.alarms(AlarmQuery()).isEmpty, "class 3 is counted, not alarmed")
-        f.engine.tick(now: noon + 6 * 3_600_000)
+        f.tick(now: noon + 6 * 3_600_000)
         #expect(f.published.all.filter { $0.0.hasSuffix("/digest") }.isEmpty, "not before the day is over")
-        f.engine.tick(now: EngineFixture.t0 + 24 * 3_600_000 + 60_000)  // 00:01 the next day
+        f.tick(now: EngineFixture.t0 + 24 * 3_600_000 + 60_000)  // 00:01 the next day
         let digests = f.published.all.filter { $0.0.hasSuffix("/digest") }
         #expect(digests.map(\.0) == ["bk/v1/canteen-01/_gateway/digest", "bk/v1/_regulator/42/4201/420106/digest"])
         #expect(digests.first?.1.contains(#""day":"2026-11-22""#) == true)
         #expect(digests.first?.1.contains(#""incidents":5"#) == true)
-        f.engine.tick(now: EngineFixture.t0 + 24 * 3_600_000 + 120_000)
+        f.tick(now: EngineFixture.t0 + 24 * 3_600_000 + 120_000)
         #expect(f.published.all.filter { $0.0.hasSuffix("/digest") }.count == 2, "sent once")
     }
 }

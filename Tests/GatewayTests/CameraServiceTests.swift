@@ -71,6 +71,7 @@ private final class CameraFixture {
 
     func settle() throws {
         #expect(eventually(timeout: .seconds(20)) { camera.isIdle })
+        alarms.waitForCommits()
         try writer.flush()
     }
 
@@ -192,6 +193,7 @@ private func crossing(_ frames: Int) -> [SceneConditions] {
         // As if raised before a restart: the alarm is open, the new analyzer knows nothing of it.
         f.alarms.reportCondition(.cameraFrozen, device: cam, active: true, at: noon,
                                  detail: CameraFaultMessages.detail(.cameraFrozen, camera: cam, active: true, measured: "x"))
+        f.alarms.waitForCommits()
         #expect(try f.alarms(kind: .cameraFrozen).first?.state == .raised)
         try f.frames(Array(repeating: .day, count: 12), from: noon + 1_000)
         #expect(try f.alarms(kind: .cameraFrozen).first?.state == .closed)
@@ -207,6 +209,7 @@ private func crossing(_ frames: Int) -> [SceneConditions] {
         f.alarms.reportCondition(.cameraBlurred, device: cam, active: true, at: noon + 1_000, detail: detail)
         f.alarms.reportCondition(.cameraBlurred, device: cam, active: false, at: noon + 2_000, detail: detail)
         f.alarms.reportCondition(.cameraBlurred, device: cam, active: false, at: noon + 3_000, detail: detail)
+        f.alarms.waitForCommits()
         let alarm = try #require(try f.alarms(kind: .cameraBlurred).first)
         #expect(try f.store.transitions(ofAlarm: alarm.id).map(\.kind) == ["raised", "cleared"])
         #expect(f.alarms.raisedConditions(device: cam, among: CameraFaultMessages.kinds).isEmpty)

@@ -7,11 +7,15 @@ import Storage
 public enum AlarmActionError: Error, CustomStringConvertible, Equatable {
     case notFound(String)
     case refused(LifecycleError)
+    /// The action was allowed but could not be stored (the database refused the write): nothing
+    /// changed and nothing was published.
+    case notRecorded(String)
 
     public var description: String {
         switch self {
         case .notFound(let id): "no alarm '\(id)'"
         case .refused(let error): error.description
+        case .notRecorded(let id): "the action on alarm '\(id)' could not be stored; try again"
         }
     }
 }
@@ -38,31 +42,40 @@ extension AlarmEngine {
     }
 
     /// Applies a person's action to an open alarm (or explains why a closed one refuses it).
+    /// Decided under the engine lock, then committed by the committer after whatever was decided
+    /// before it; the caller (an HTTP handler) waits for that commit, the lock is not held meanwhile.
+    /// Returns the record as stored.
     private func act(on id: String, _ step: (AlarmRecord, EpochMillis) throws(LifecycleError) -> LifecycleStep)
         throws(AlarmActionError) -> AlarmRecord
     {
         let now = clock.now()
-        let result: Result<AlarmRecord, AlarmActionError> = state.withLock { s in
-            let record = s.open.values.first { $0.id == id }
-                ?? (try? store.alarm(id: id)).flatMap { $0 }.flatMap(AlarmRecord.decode)
-            guard let record, let site = model.site(record.device.site) else {
+        // A closed alarm is only in the database: read it before taking the lock, not inside it.
+        let isOpen = state.withLock { s in s.open.values.contains { $0.id == id } }
+        let stored = isOpen ? nil : (try? store.alarm(id: id)).flatMap { $0 }.flatMap(AlarmRecord.decode)
+        let result: Result<(AlarmRecord, CommitCompletion), AlarmActionError> = state.withLock { s in
+            guard let record = s.open.values.first(where: { $0.id == id }) ?? stored,
+                  let site = model.site(record.device.site)
+            else {
                 return .failure(.notFound(id))
             }
             do throws(LifecycleError) {
                 let next = try step(record, now)
                 commit(next, site: site, in: &s)
-                return .success(next.record)
+                let completion = CommitCompletion()
+                handOff(&s, completion: completion)
+                return .success((next.record, completion))
             } catch {
                 return .failure(.refused(error))
             }
         }
-        return try result.get()
+        let (record, completion) = try result.get()
+        guard completion.wait() else { throw .notRecorded(id) }
+        return record
     }
 
     public func openAlarms(site: SiteID) -> [AlarmRecord] {
-        state.withLock { s in
-            s.open.values.filter { $0.device.site == site }.sorted { $0.raisedAt > $1.raisedAt }
-        }
+        // Filter under the lock, sort outside it.
+        state.withLock { s in s.open.values.filter { $0.device.site == site } }.sorted { $0.raisedAt > $1.raisedAt }
     }
 
     public func status(of site: SiteID) -> SiteStatus {

@@ -19,6 +19,7 @@ extension AlarmEngine {
             let signal = AlarmSignal(active ? .raise : .clear, kind, device: device, at: time, detail: detail)
             guard let step = lifecycle.apply(signal, to: open, newID: Self.newID) else { return }
             commit(step, site: site, in: &s)
+            handOff(&s)
         }
     }
 

@@ -50,14 +50,8 @@ extension AlarmEngine {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 guard let body = try? [UInt8](encoder.encode(message)) else { continue }
-                do {
-                    try store.enqueueOutbox(targets: webhookTargets, body: body, now: now)
-                } catch {
-                    logger.error("cannot queue digest", metadata: ["site": "\(siteID)", "error": "\(error)"])
-                    continue
-                }
-                publish(DigestTopics.site(siteID), body)
-                publish(DigestTopics.regulator(site.region), body)
+                // Queued for the webhooks and published by the committer, after the lock.
+                s.decided.append(.digest(site: siteID, region: site.region, body: body))
             }
             rules.pruneDigest(before: today)
             s.violations[siteID] = rules

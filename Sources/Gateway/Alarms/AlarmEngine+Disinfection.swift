@@ -19,7 +19,8 @@ extension AlarmEngine {
 
     /// Keeps a controller's rules on the schedule the registry gives it now (it may have been
     /// reloaded), and pushes a changed schedule to the device.
-    func ensureSchedule(_ rules: inout DeviceRuleState, device: DeviceConfig, site: SiteConfig, now: EpochMillis) {
+    func ensureSchedule(_ rules: inout DeviceRuleState, device: DeviceConfig, site: SiteConfig, now: EpochMillis,
+                        commands: inout [(String, [UInt8])]) {
         let changed = appliedSchedules.withLock { applied -> Bool in
             guard applied[device.key] != device.schedule || rules.disinfection == nil else { return false }
             applied[device.key] = device.schedule
@@ -32,25 +33,22 @@ extension AlarmEngine {
         } else if rules.disinfection!.schedule != schedule {
             rules.disinfection!.reschedule(schedule, since: now)
         }
-        if let schedule { sendSchedule(schedule.commandFields, to: device.key) }
+        if let schedule { sendSchedule(schedule.commandFields, to: device.key, commands: &commands) }
     }
 
-    func sendSchedule(_ fields: [String: String], to key: DeviceKey) {
+    /// Queues a schedule command; the caller publishes it once the engine lock is released.
+    func sendSchedule(_ fields: [String: String], to key: DeviceKey, commands: inout [(String, [UInt8])]) {
         // A plug or other third-party device does not speak our `cmd`; its schedule is only judged.
         guard model.deviceState(key)?.config.source == nil else { return }
-        publish("bk/v1/\(key.site)/\(key.device)/cmd", DeviceCommand.schedule(fields).jsonBytes())
+        commands.append(("bk/v1/\(key.site)/\(key.device)/cmd", DeviceCommand.schedule(fields).jsonBytes()))
     }
 
-    func recordLedger(_ entry: LedgerEntry) {
+    /// The ledger line of a judged run (encoded on the committer, not under the engine lock).
+    static func ledgerRow(_ entry: LedgerEntry) -> LedgerRow {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = (try? String(decoding: encoder.encode(entry), as: UTF8.self)) ?? "{}"
-        do {
-            try store.recordLedger(LedgerRow(key: entry.device, start: entry.start, end: entry.end,
-                                             mode: entry.mode.rawValue, passed: entry.passed,
-                                             scheduledFor: entry.scheduledFor, entryJSON: json))
-        } catch {
-            logger.error("cannot record disinfection run", metadata: ["device": "\(entry.device)", "error": "\(error)"])
-        }
+        return LedgerRow(key: entry.device, start: entry.start, end: entry.end, mode: entry.mode.rawValue,
+                         passed: entry.passed, scheduledFor: entry.scheduledFor, entryJSON: json)
     }
 }

@@ -7,8 +7,13 @@ import Synchronization
 
 /// Turns the state model into action: feeds every accepted message and every clock tick
 /// to the pure rules (`KitchenRules`), drives the resulting signals through the alarm
-/// lifecycle, and for each transition commits alarm + audit row + webhook outbox in one
-/// transaction before pushing it to the site's and the regulator's MQTT topics.
+/// lifecycle, and for each batch of transitions commits alarm + audit row + webhook outbox in
+/// one transaction before pushing them to the site's and the regulator's MQTT topics.
+///
+/// Decide under the lock, record outside it: `state` is held only while the rules run and the
+/// open set changes; what was decided is handed, in order, to one serial committer
+/// (`AlarmEngine+Commit.swift`) that writes and then publishes. The MQTT thread therefore never
+/// waits on SQLite, nor on an HTTP action's transaction.
 public final class AlarmEngine: Sendable {
     struct State {
         var devices: [DeviceKey: DeviceRuleState] = [:]
@@ -19,6 +24,12 @@ public final class AlarmEngine: Sendable {
         /// Dirty devices with a running delay: saved on the next tick, ahead of the rest.
         var urgent: Set<DeviceKey> = []
         var dirtySites: Set<SiteID> = []
+        /// Decided in the current locked section, handed to the committer at its end.
+        var decided: [Decided] = []
+        /// Device commands (schedules) to publish once the lock is released.
+        var commands: [(String, [UInt8])] = []
+        /// Number of the next batch handed to the committer (they are committed in this order).
+        var nextBatch: UInt64 = 0
     }
 
     let config: RuleConfig
@@ -33,6 +44,10 @@ public final class AlarmEngine: Sendable {
     let state = Mutex(State())
     /// Which registry schedule each controller's rules were built from.
     let appliedSchedules = Mutex<[DeviceKey: ScheduleSpec]>([:])
+    /// The one serial committer: batches run in the order they were handed over.
+    let committer = DispatchQueue(label: "bk.alarm-committer")
+    /// Touched only on `committer`: which alarms were reconciled after a failed commit (see there).
+    let reconciled = Mutex<[AlarmIdentity: UInt64]>([:])
 
     /// Rule state of a site's cameras is kept under this pseudo device id.
     static let violationsDevice = DeviceID("_violations")!
@@ -78,7 +93,12 @@ public final class AlarmEngine: Sendable {
             return
         }
         let lockStart = ContinuousClock.now
-        state.withLock { s in
+        // What a message stored before its PUBACK (birth, state, event) decided is stored before
+        // the PUBACK too: the broker will not redeliver it, and a
+        // redelivery would be a duplicate that no rule sees again. So its alarm must not sit in
+        // the committer's queue when the handler returns. The wait is outside the engine lock.
+        let durable = message.payload.isStoredBeforeAcknowledgement
+        let (commands, completion) = state.withLock { s in
             if case .event = message.payload { LatencyProbe.record("alarm-lock-wait", LatencyProbe.ms(lockStart.duration(to: .now))) }
             var rules = s.devices[device.key]
                 ?? DeviceRuleState(config: device.config, intervalSeconds: device.intervalSeconds, startedAt: model.startedAt)
@@ -92,12 +112,12 @@ public final class AlarmEngine: Sendable {
                 signals += rules.presence.heard(at: message.receivedAt, config: config.presence)
             }
             if device.config.kind == .disinfector {
-                ensureSchedule(&rules, device: device.config, site: site, now: message.receivedAt)
+                ensureSchedule(&rules, device: device.config, site: site, now: message.receivedAt, commands: &s.commands)
             }
             switch message.payload {
             case .birth where rules.disinfection?.schedule != nil:
                 // A (re)connected controller may have lost its schedule: send it again.
-                sendSchedule(rules.disinfection!.scheduleCommandFields(), to: device.key)
+                sendSchedule(rules.disinfection!.scheduleCommandFields(), to: device.key, commands: &s.commands)
             case .telemetry(.thermo(let reading)):
                 let profile = config.profile(for: device.key, zone: device.config.zone)
                 if rules.thermo == nil { rules.thermo = ThermoRules(device: device.key) }
@@ -108,7 +128,7 @@ public final class AlarmEngine: Sendable {
                 signals += rules.disinfection!.observe(status: status, at: time, config: config.disinfection)
             case .event(.run(let run)):
                 let verdict = rules.disinfection!.observe(run: run, at: time, config: config.disinfection)
-                recordLedger(verdict.entry)
+                s.decided.append(.ledger(verdict.entry))
                 signals += verdict.signals
             case .event(.detection(let detection)):
                 var violations = s.violations[site.id] ?? ViolationRules(timeZone: site.hours.timeZone.identifier)
@@ -122,6 +142,14 @@ public final class AlarmEngine: Sendable {
             s.devices[device.key] = rules
             if rules.hasRunningTimer { s.urgent.insert(device.key) } else { s.dirty.insert(device.key) }
             for signal in signals { apply(signal, site: site, in: &s) }
+            let completion = durable && !s.decided.isEmpty ? CommitCompletion() : nil
+            handOff(&s, completion: completion)
+            return (takeCommands(&s), completion)
+        }
+        for (topic, payload) in commands { publish(topic, payload) }
+        if let completion, !completion.wait() {
+            logger.error("an alarm decided from a stored message was not recorded",
+                         metadata: ["device": "\(message.key)"])
         }
     }
 
@@ -158,6 +186,7 @@ public final class AlarmEngine: Sendable {
                 guard !step.transitions.isEmpty || step.record != record else { continue }
                 commit(step, site: site, in: &s)
             }
+            handOff(&s)
         }
         // Devices with a running delay are saved every second; the rest (every reading touches
         // its device's state: stuck-value watch, battery hysteresis) trickle out 100 per second.
@@ -189,6 +218,8 @@ public final class AlarmEngine: Sendable {
     /// costs bounded memory and write time; the rest stays dirty for the next tick. Shutdown
     /// passes no limit.
     func persistRuleState(now: EpochMillis, limit: Int = 100) {
+        // Shutdown: what was decided is stored before the rule state that follows from it.
+        if limit == .max { waitForCommits() }
         let encoder = JSONEncoder()
         var remaining = true
         while remaining {
@@ -233,41 +264,14 @@ public final class AlarmEngine: Sendable {
         commit(step, site: site, in: &s)
     }
 
-    /// Persists and pushes each transition of a step; the open set follows what was stored.
+    /// Takes a step into the open set now and queues it for the committer; the open set is what
+    /// later decisions build on. A failed commit puts back what the database holds
+    /// (`reconcile` in AlarmEngine+Commit.swift).
     func commit(_ step: LifecycleStep, site: SiteConfig, in s: inout State) {
         let record = step.record
-        guard !step.transitions.isEmpty else {
-            // A silent change (a camera incident ended with its final count): store it all the same.
-            do {
-                try store.update(alarm: record.row(site: site, updatedAt: clock.now()))
-                s.open[record.identity] = record.isOpen ? record : nil
-            } catch {
-                logger.error("cannot update alarm", metadata: ["alarm": "\(record.id)", "error": "\(error)"])
-            }
-            return
-        }
-        for transition in step.transitions {
-            let message = AlarmMessage(record: record, transition: transition, site: site).json()
-            let recordStart = ContinuousClock.now
-            defer { LatencyProbe.record("alarm-record", LatencyProbe.ms(recordStart.duration(to: .now))) }
-            do {
-                try store.record(alarm: record.row(site: site, updatedAt: transition.at),
-                                 transition: TransitionRow(alarmID: record.id, at: transition.at,
-                                                           kind: transition.kind.rawValue, actor: transition.by,
-                                                           note: transition.note, bodyJSON: message),
-                                 outboxTargets: webhookTargets, now: clock.now())
-            } catch {
-                logger.error("cannot record alarm transition", metadata: [
-                    "alarm": "\(record.id)", "transition": "\(transition.kind.rawValue)", "error": "\(error)",
-                ])
-                continue
-            }
-            s.open[record.identity] = record.isOpen ? record : nil
-            metrics?.alarmTransition(transition.kind)
-            let bytes = Array(message.utf8)
-            publish(AlarmTopics.site(site.id), bytes)
-            publish(AlarmTopics.regulator(site.region), bytes)
-        }
+        let previous = s.open[record.identity]
+        s.open[record.identity] = record.isOpen ? record : nil
+        s.decided.append(.alarm(record, site: site, transitions: step.transitions, previous: previous))
     }
 
     static func newID() -> String {

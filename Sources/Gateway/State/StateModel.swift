@@ -189,7 +189,7 @@ public final class StateModel: Sendable {
                                                               device: &device))
             // Events must be stored before the broker's ack. A weighing need not: its ticket is
             // committed before the reply, and a scale without a reply retries the same `req`.
-            effects.durable = message.payload.channelFamily == "event"
+            effects.durable = message.payload.isStoredBeforeAcknowledgement
             if seen.openedGap != nil {
                 for command in device.dueReplays(now: now, cooldown: options.replayCooldownMillis) {
                     effects.commands.append((key, command))

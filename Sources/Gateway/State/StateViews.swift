@@ -101,27 +101,57 @@ public struct SiteView: Sendable, Encodable {
     }
 }
 
+/// Copy under the lock, compute outside it: the ingest thread applies every message under the
+/// same lock, so a view holds it only to look devices up (in chunks for the site list) and does
+/// its filtering, sorting, calendar and string work after releasing it.
 extension StateModel {
+    /// Sites a list view takes the lock for at a time; the ingest thread gets in between.
+    static let summaryChunk = 256
+
     /// Sites the principal may see, sorted by id.
     public func siteSummaries(visibleTo principal: Principal, now: EpochMillis) -> [SiteSummary] {
-        read { c in
-            c.registry.sites.values
-                .filter { principal.canSee(site: $0.id, region: $0.region) }
-                .sorted { $0.id < $1.id }
-                .map { summary(of: $0, in: c, now: now) }
+        // The registry is a value: this copy shares its storage and costs nothing under the lock.
+        let registry = read { $0.registry }
+        let sites = registry.sites.values
+            .filter { principal.canSee(site: $0.id, region: $0.region) }
+            .sorted { $0.id < $1.id }
+        var tallies: [DeviceTally] = []
+        tallies.reserveCapacity(sites.count)
+        var start = 0
+        let probeStart = ContinuousClock.now
+        while start < sites.count {
+            let chunk = sites[start..<min(start + Self.summaryChunk, sites.count)]
+            let keys = chunk.map { registry.devicesBySite[$0.id] ?? [] }
+            let chunkStart = ContinuousClock.now
+            tallies += read { c in
+                keys.map { siteKeys in
+                    var tally = DeviceTally()
+                    for key in siteKeys { if let d = c.devices[key] { tally.add(d, now: now, startedAt: startedAt) } }
+                    return tally
+                }
+            }
+            LatencyProbe.record("sites-chunk-locked", LatencyProbe.ms(chunkStart.duration(to: .now)))
+            start += Self.summaryChunk
         }
+        let summaries = zip(sites, tallies).map { summary(of: $0, tally: $1, now: now) }
+        LatencyProbe.record("sites-summaries", LatencyProbe.ms(probeStart.duration(to: .now)))
+        return summaries
     }
 
     /// The site's state model, or nil if it does not exist or the principal may not see it.
     public func siteView(_ id: SiteID, visibleTo principal: Principal, now: EpochMillis) -> SiteView? {
-        read { c in
-            guard let site = c.registry.site(id), principal.canSee(site: site.id, region: site.region) else {
-                return nil
-            }
-            let devices = (c.registry.devicesBySite[id] ?? []).sorted().compactMap { c.devices[$0] }
-            return SiteView(site: summary(of: site, in: c, now: now),
-                            deviceList: devices.map { view(of: $0, now: now) })
+        let found: (SiteConfig, [DeviceState])? = read { c in
+            guard let site = c.registry.site(id) else { return nil }
+            return (site, (c.registry.devicesBySite[id] ?? []).compactMap { c.devices[$0] })
         }
+        guard let site = found?.0, let states = found?.1, principal.canSee(site: site.id, region: site.region) else {
+            return nil
+        }
+        let devices = states.sorted { $0.key < $1.key }
+        var tally = DeviceTally()
+        for d in devices { tally.add(d, now: now, startedAt: startedAt) }
+        return SiteView(site: summary(of: site, tally: tally, now: now),
+                        deviceList: devices.map { view(of: $0, now: now) })
     }
 
     /// One site's configuration, without copying the whole registry (the alarm path asks per message).
@@ -142,20 +172,10 @@ extension StateModel {
         read { $0.devices[key] }
     }
 
-    private func summary(of site: SiteConfig, in c: borrowing Contents, now: EpochMillis) -> SiteSummary {
-        var counts = DeviceCounts()
-        var lastSeen: EpochMillis?
-        for key in c.registry.devicesBySite[site.id] ?? [] {
-            guard let d = c.devices[key] else { continue }
-            counts.total += 1
-            if d.online { counts.online += 1 } else { counts.offline += 1 }
-            if d.online && d.isSilent(now: now) { counts.silent += 1 }
-            if d.isStale(startedAt: startedAt) { counts.stale += 1 }
-            if let seen = d.lastSeen { lastSeen = max(lastSeen ?? seen, seen) }
-        }
-        return SiteSummary(id: site.id.rawValue, name: site.name, kind: site.kind.rawValue,
-                           region: site.region.description, hours: site.hours.description,
-                           openNow: site.hours.isOpen(at: now), devices: counts, lastSeenMs: lastSeen)
+    private func summary(of site: SiteConfig, tally: DeviceTally, now: EpochMillis) -> SiteSummary {
+        SiteSummary(id: site.id.rawValue, name: site.name, kind: site.kind.rawValue,
+                    region: site.region.description, hours: site.hours.description,
+                    openNow: site.hours.isOpen(at: now), devices: tally.counts, lastSeenMs: tally.lastSeen)
     }
 
     private func view(of d: DeviceState, now: EpochMillis) -> DeviceView {
@@ -166,5 +186,19 @@ extension StateModel {
                    reading: d.lastReading.map(ReadingView.init), clockOffsetMs: d.clockOffsetMillis,
                    missingSeqs: d.tracker.gaps.reduce(0) { $0 + $1.count }, lostSeqs: d.lostCount,
                    provisioned: d.config.provisioned)
+    }
+}
+
+/// A site's device counts: plain arithmetic on each device, cheap enough for the locked part.
+struct DeviceTally {
+    var counts = DeviceCounts()
+    var lastSeen: EpochMillis?
+
+    mutating func add(_ d: DeviceState, now: EpochMillis, startedAt: EpochMillis) {
+        counts.total += 1
+        if d.online { counts.online += 1 } else { counts.offline += 1 }
+        if d.online && d.isSilent(now: now) { counts.silent += 1 }
+        if d.isStale(startedAt: startedAt) { counts.stale += 1 }
+        if let seen = d.lastSeen { lastSeen = max(lastSeen ?? seen, seen) }
     }
 }

@@ -85,30 +85,36 @@ extension Store {
     /// transaction: the trail, the alarm and what announces it never disagree.
     public func record(alarm: AlarmRow, transition: TransitionRow, outboxTargets: [String], now: EpochMillis) throws {
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO alarm (id, identity, site, region, device, kind, class, state, card, raised_ms, updated_ms, record)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET state = excluded.state, card = excluded.card,
-                    updated_ms = excluded.updated_ms, record = excluded.record
-                """, arguments: [alarm.id, alarm.identity, alarm.site.rawValue, alarm.region, alarm.device,
-                                 alarm.kind.rawValue, alarm.riskClass?.rawValue, alarm.state.rawValue,
-                                 alarm.card.rawValue, alarm.raisedAt, alarm.updatedAt,
-                                 alarm.recordJSON])
-            try db.execute(sql: """
-                INSERT INTO alarm_transition (alarm_id, at_ms, kind, actor, note, body) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [transition.alarmID, transition.at, transition.kind, transition.actor, transition.note,
-                                 transition.bodyJSON])
-            try Self.enqueueOutbox(targets: outboxTargets, body: Array(transition.bodyJSON.utf8), now: now, in: db)
+            try Self.record(alarm: alarm, transition: transition, outboxTargets: outboxTargets, now: now, in: db)
         }
+    }
+
+    static func record(alarm: AlarmRow, transition: TransitionRow, outboxTargets: [String], now: EpochMillis,
+                       in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO alarm (id, identity, site, region, device, kind, class, state, card, raised_ms, updated_ms, record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET state = excluded.state, card = excluded.card,
+                updated_ms = excluded.updated_ms, record = excluded.record
+            """, arguments: [alarm.id, alarm.identity, alarm.site.rawValue, alarm.region, alarm.device, alarm.kind.rawValue,
+                             alarm.riskClass?.rawValue, alarm.state.rawValue, alarm.card.rawValue, alarm.raisedAt, alarm.updatedAt,
+                             alarm.recordJSON])
+        try db.execute(sql: """
+            INSERT INTO alarm_transition (alarm_id, at_ms, kind, actor, note, body) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [transition.alarmID, transition.at, transition.kind, transition.actor, transition.note,
+                             transition.bodyJSON])
+        try Self.enqueueOutbox(targets: outboxTargets, body: Array(transition.bodyJSON.utf8), now: now, in: db)
     }
 
     /// Updates an alarm's stored record without a transition (a detail changed silently).
     public func update(alarm: AlarmRow) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE alarm SET state = ?, card = ?, updated_ms = ?, record = ? WHERE id = ?",
-                           arguments: [alarm.state.rawValue, alarm.card.rawValue, alarm.updatedAt, alarm.recordJSON,
-                                       alarm.id])
-        }
+        try pool.write { db in try Self.update(alarm: alarm, in: db) }
+    }
+
+    static func update(alarm: AlarmRow, in db: Database) throws {
+        try db.execute(sql: "UPDATE alarm SET state = ?, card = ?, updated_ms = ?, record = ? WHERE id = ?",
+                       arguments: [alarm.state.rawValue, alarm.card.rawValue, alarm.updatedAt, alarm.recordJSON,
+                                   alarm.id])
     }
 
     public func alarm(id: String) throws -> AlarmRow? {

@@ -26,13 +26,15 @@ public struct LedgerRow: Sendable, Hashable {
 extension Store {
     /// Idempotent on (device, start): a replayed run event does not add a second line.
     public func recordLedger(_ row: LedgerRow) throws {
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO disinfection_ledger (site, device, start_ms, end_ms, mode, passed, scheduled_ms, entry)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [row.key.site.rawValue, row.key.device.rawValue, row.start, row.end, row.mode,
-                                 row.passed, row.scheduledFor, row.entryJSON])
-        }
+        try pool.write { db in try Self.recordLedger(row, in: db) }
+    }
+
+    static func recordLedger(_ row: LedgerRow, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO disinfection_ledger (site, device, start_ms, end_ms, mode, passed, scheduled_ms, entry)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [row.key.site.rawValue, row.key.device.rawValue, row.start, row.end, row.mode,
+                             row.passed, row.scheduledFor, row.entryJSON])
     }
 
     public func ledger(site: SiteID, since: EpochMillis = 0, until: EpochMillis = .max) throws -> [LedgerRow] {

@@ -73,6 +73,7 @@ struct AlarmRoutes {
             switch error {
             case .notFound: throw APIError.notFound(error.description)
             case .refused: throw APIError(.conflict, "invalid_transition", error.description)
+            case .notRecorded: throw APIError(.serviceUnavailable, "not_recorded", error.description)
             }
         }
     }
