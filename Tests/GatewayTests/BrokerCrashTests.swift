@@ -30,17 +30,7 @@ extension CrashRecoveryTests {
         #expect(stats.published > 200, "the fleet should have produced a real stream")
         #expect(stats.replayedMessages > 0, "the crash cost messages that only device replays brought back")
 
-        let store = try Store(path: bench.database)
-        let expected = Dictionary(uniqueKeysWithValues: stats.devices.map { ($0.key, Array(Int64(1)...max(1, $0.lastSeq))) })
-        let converged = eventually(timeout: .seconds(40), every: .milliseconds(250)) {
-            (try? stored(store, fleet)) == expected
-        }
-        let actual = try stored(store, fleet)
-        for (key, seqs) in expected where actual[key] != seqs {
-            let missing = Set(seqs).subtracting(actual[key] ?? []).sorted().prefix(10)
-            Issue.record("\(key): expected 1...\(seqs.last ?? 0), stored \(actual[key]?.count ?? 0) rows, missing \(missing)")
-        }
-        #expect(converged)
+        try expectEverySentMessageStoredOnce(database: bench.database, fleet: fleet, stats: stats)
         #expect(gateway.isRunning, "the gateway rode out the broker crash:\n\(gateway.stderr.suffix(2000))")
         gateway.terminate()
     }

@@ -22,6 +22,21 @@ import Testing
     }
 
     /// (device → stored seqs) for the fleet's devices.
+    /// Every device's seqs 1...last sent are stored exactly once (within 40 s); records what is missing.
+    func expectEverySentMessageStoredOnce(database: String, fleet: Fleet, stats: FleetStats) throws {
+        let store = try Store(path: database)
+        let expected = Dictionary(uniqueKeysWithValues: stats.devices.map { ($0.key, Array(Int64(1)...max(1, $0.lastSeq))) })
+        let converged = eventually(timeout: .seconds(40), every: .milliseconds(250)) {
+            (try? stored(store, fleet)) == expected
+        }
+        let actual = try stored(store, fleet)
+        for (key, seqs) in expected where actual[key] != seqs {
+            let missing = Set(seqs).subtracting(actual[key] ?? []).sorted().prefix(10)
+            Issue.record("\(key): expected 1...\(seqs.last ?? 0), stored \(actual[key]?.count ?? 0) rows, missing \(missing)")
+        }
+        #expect(converged)
+    }
+
     func stored(_ store: Store, _ fleet: Fleet) throws -> [DeviceKey: [Int64]] {
         var out: [DeviceKey: [Int64]] = [:]
         for key in fleet.deviceKeys { out[key] = try store.storedSequenceNumbers(of: key).map(\.seq) }
@@ -45,17 +60,7 @@ import Testing
         let stats = fleet.stats
         #expect(stats.published > 200, "the fleet should have produced a real stream")
 
-        let store = try Store(path: bench.database)
-        let expected = Dictionary(uniqueKeysWithValues: stats.devices.map { ($0.key, Array(Int64(1)...max(1, $0.lastSeq))) })
-        let converged = eventually(timeout: .seconds(40), every: .milliseconds(250)) {
-            (try? stored(store, fleet)) == expected
-        }
-        let actual = try stored(store, fleet)
-        for (key, seqs) in expected where actual[key] != seqs {
-            let missing = Set(seqs).subtracting(actual[key] ?? []).sorted().prefix(10)
-            Issue.record("\(key): expected 1...\(seqs.last ?? 0), stored \(actual[key]?.count ?? 0) rows, missing \(missing)")
-        }
-        #expect(converged)
+        try expectEverySentMessageStoredOnce(database: bench.database, fleet: fleet, stats: stats)
         restarted.terminate()
     }
 
