@@ -98,8 +98,10 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Free loopback ports and plain loopback sockets, for the benchmarks and the tests alike.
+        .target(name: "LoopbackTools"),
         .executableTarget(name: "bench-ingest", dependencies: [
-            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "TestSupport",
+            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "LoopbackTools",
         ]),
 
         // CPU per message by ingest stage; synchronous (no async main) so valgrind can run it.
@@ -120,7 +122,7 @@ let package = Package(
         ], path: "Fuzz/Sources/FuzzTargets"),
 
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
-        .target(name: "TestSupport", dependencies: ["CProcessShim", "KitchenModel"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CProcessShim", "KitchenModel", "LoopbackTools"], path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
         .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules", "KitchenModel"]),
         .testTarget(name: "CameraVisionTests", dependencies: ["CameraVision"]),

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackTools
 import Gateway
 import KitchenModel
 import KitchenRules
@@ -40,7 +41,7 @@ struct AlarmLatency {
         for c in 0..<workedAlarms { yaml += "  - {id: act-\(c), site: site-\(c % sites), kind: camera}\n" }
         try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
         let token = try Self.adminToken(database: dir + "/bk.sqlite")
-        let httpPort = try LoopbackHTTP.freePort()
+        let httpPort = freePort()
         let gateway = try await GatewayProcess.start(binary: binary, workspace: workspace, logger: logger, httpPort: httpPort)
         defer { gateway.stop() }
         let pid = gateway.process.processIdentifier
@@ -157,7 +158,7 @@ struct AlarmLatency {
         for d in 0..<sites { yaml += "  - {id: t-\(d), site: site-\(d), kind: thermo, zone: cold}\n" }
         try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
         let token = try Self.adminToken(database: dir + "/bk.sqlite")
-        let httpPort = try LoopbackHTTP.freePort()
+        let httpPort = freePort()
         let gateway = try await GatewayProcess.start(binary: binary, workspace: workspace, logger: logger, httpPort: httpPort)
         defer { gateway.stop() }
         let pid = gateway.process.processIdentifier

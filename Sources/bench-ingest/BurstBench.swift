@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import MQTTClient
 import Storage
-import TestSupport
+import LoopbackTools
 
 /// Issue 8, item 6: the real gateway under steady telemetry at `rate`, then `factor`× that for
 /// `burstSeconds`, then steady again. Every 100 ms it samples the gateway's RSS, `/healthz` (its

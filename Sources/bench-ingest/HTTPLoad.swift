@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackTools
 import Synchronization
 
 #if canImport(Glibc)
@@ -18,24 +19,6 @@ final class LoopbackHTTP {
     private var pending: [UInt8] = []
 
     init(port: Int) { self.port = port }
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago (for the gateway's `--http-port`).
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }
-        defer { Glibc.close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
-            }
-        }
-        guard bound else { throw Failure(description: "bind: \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     deinit { disconnect() }
 

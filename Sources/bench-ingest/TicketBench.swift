@@ -5,7 +5,7 @@ import Logging
 import MQTTClient
 import Storage
 import Synchronization
-import TestSupport
+import LoopbackTools
 
 /// Issue 4's benchmark against the real `brightkitchen serve` process: weigh → ticket round trip
 /// over MQTT (p50/p99, one scale waiting for each reply), sustained tickets/s (many scales, each
