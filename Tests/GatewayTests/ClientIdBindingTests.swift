@@ -15,14 +15,8 @@ import FoundationNetworking
 /// connection, wipe the gateway's persistent session or fire the victim's Will. The broker now
 /// names every session by its account (`use_username_as_clientid`).
 @Suite(.serialized) struct ClientIdBindingTests {
-    static let registry = """
-        sites:
-          - {id: canteen-01, name: Canteen, kind: canteen, region: "420106"}
-          - {id: canteen-02, name: Other canteen, kind: canteen, region: "420106"}
-        devices:
-          - {id: fridge-1, site: canteen-01, kind: thermo, zone: cold, interval_s: 30}
-          - {id: fridge-1, site: canteen-02, kind: thermo, zone: cold, interval_s: 30}
-        """
+    /// The secure-serve suite's two canteens, one thermometer each.
+    static let registry = SecureServeTests.registry
 
     var binary: String { productsDirectory().appendingPathComponent("brightkitchen").path }
 

@@ -27,8 +27,9 @@ final class BatchTransaction {
     /// wait up to this long before they are written (`SnapshotDeferral`).
     let snapshotInterval: Duration
     private var deferral = SnapshotDeferral()
-    /// The deferral as it was before the transaction in progress, restored if it rolls back.
-    private var deferralBeforeTransaction = SnapshotDeferral()
+    /// Waiting snapshots the transaction in progress took to write, given back if it rolls back.
+    /// (Not a copy of the whole deferral: that would copy every device's entry on every batch.)
+    private var takenInTransaction: [(id: Int64, snapshot: DeviceSnapshot)] = []
 
     init(maxRejects: Int, snapshotInterval: Duration = .seconds(1)) {
         self.maxRejects = maxRejects
@@ -42,7 +43,7 @@ final class BatchTransaction {
 
     /// Writes `items`, then the device snapshots that are due (all of them when `flushSnapshots`).
     func write(_ items: [WriteItem], in db: Database, flushSnapshots: Bool = false) throws -> CommitStats {
-        deferralBeforeTransaction = deferral
+        takenInTransaction = []
         var stats = CommitStats(items: items.count, readingsInserted: 0, eventsInserted: 0, duplicatesIgnored: 0,
                                 seconds: 0)
         var rollups: [RollupKey: RollupCell] = [:]
@@ -142,7 +143,8 @@ final class BatchTransaction {
                 try writeSnapshot(snapshot, db)
             }
         }
-        for snapshot in deferral.takeDue(now: now, all: flushSnapshots) {
+        takenInTransaction = deferral.takeDue(now: now, all: flushSnapshots)
+        for (_, snapshot) in takenInTransaction {
             try writeSnapshot(snapshot, db)
         }
         if rejects > 0 {
@@ -209,7 +211,8 @@ final class BatchTransaction {
     func resetCache() {
         deviceIDs.removeAll()
         devicesWithGapRows = nil
-        deferral = deferralBeforeTransaction
+        deferral.rollBack(untaking: takenInTransaction, now: ContinuousClock.now)
+        takenInTransaction = []
     }
 }
 

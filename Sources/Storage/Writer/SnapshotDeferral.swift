@@ -73,28 +73,39 @@ struct SnapshotDeferral {
         return true
     }
 
-    /// The waiting snapshots that are due (or all of them).
-    mutating func takeDue(now: ContinuousClock.Instant, all: Bool) -> [DeviceSnapshot] {
+    /// The waiting snapshots that are due (or all of them), with their device row ids.
+    mutating func takeDue(now: ContinuousClock.Instant, all: Bool) -> [(id: Int64, snapshot: DeviceSnapshot)] {
         guard !pending.isEmpty else { return [] }
         if all {
-            let due = Array(pending.values)
+            let due = pending.map { (id: $0.key, snapshot: $0.value) }
             for id in pending.keys { written[id]?.at = now }
             pending.removeAll()
             dueQueue.removeAll()
             dueHead = 0
             return due
         }
-        var due: [DeviceSnapshot] = []
+        var due: [(id: Int64, snapshot: DeviceSnapshot)] = []
         while dueHead < dueQueue.count, dueQueue[dueHead].due <= now {
             let id = dueQueue[dueHead].id
             if let snapshot = pending.removeValue(forKey: id) {
-                due.append(snapshot)
+                due.append((id, snapshot))
                 written[id]?.at = now
             }
             dueHead += 1
         }
         compact()
         return due
+    }
+
+    /// After a rolled-back commit: nothing written in it counts as written (so the retried batch
+    /// writes its snapshots at once), and the waiting snapshots it took wait again (queued behind
+    /// the others, so written within one interval).
+    mutating func rollBack(untaking taken: [(id: Int64, snapshot: DeviceSnapshot)], now: ContinuousClock.Instant) {
+        written.removeAll()
+        for (id, snapshot) in taken where pending[id] == nil {
+            pending[id] = snapshot
+            dueQueue.append((id, now))
+        }
     }
 
     /// When the next waiting snapshot falls due.
