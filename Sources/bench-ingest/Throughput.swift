@@ -52,8 +52,10 @@ struct Throughput {
     }
 
     private func report(_ label: String, _ f: Figures, unit: String) {
-        print(String(format: "%-30@ %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)  %d %@", label as NSString, f.rate,
-                     f.subscriberCPU, f.brokerCPU, f.stored, unit as NSString))
+        // Padded by hand: Foundation on Linux ignores a width on %@.
+        print(label.padding(toLength: 30, withPad: " ", startingAt: 0)
+            + String(format: " %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)  %d ", f.rate, f.subscriberCPU, f.brokerCPU,
+                     f.stored) + unit)
     }
 
     /// `mosquitto_sub -q 1`: the broker's own client, the ceiling a subscriber can reach. It runs
