@@ -3,6 +3,7 @@ import KitchenModel
 import Storage
 import TestSupport
 import Testing
+import WebAPI
 
 /// `Store.createToken` mints by `TokenPolicy`; storage keeps only the hash.
 @Suite struct APITokenTests {

@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import Hummingbird
 import KitchenModel
 import KitchenRules

@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
 import Storage

@@ -1,7 +1,8 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
+import Reports
 import Storage
 
 /// An alarm as the API shows it: the fields it shares with the pushed message, plus who did

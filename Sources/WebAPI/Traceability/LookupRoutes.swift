@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import Hummingbird
 import KitchenModel
 import Storage
@@ -50,7 +50,7 @@ struct LookupRoutes {
             guard GTIN.isValid(gtin), let batch = try dependencies.store.batch(gtin: GTIN.normalized(gtin), lot: lot) else {
                 throw APIError.notFound("no batch with GTIN \(gtin.prefix(14)) and lot \(lot.prefix(20))")
             }
-            return JSONBody.response(BatchPublicView(batch, market: dependencies.model.site(batch.site)?.name),
+            return JSONBody.response(BatchPublicView(batch, market: dependencies.sites.site(batch.site)?.name),
                                      cacheControl: CachePolicy.publicLookup)
         }
     }
