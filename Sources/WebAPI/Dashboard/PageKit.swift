@@ -1,5 +1,4 @@
 import Foundation
-import GatewayPorts
 import Hummingbird
 import KitchenModel
 import KitchenRules

@@ -1,4 +1,3 @@
-import GatewayPorts
 import Hummingbird
 import KitchenModel
 import Synchronization
