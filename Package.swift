@@ -143,8 +143,7 @@ let package = Package(
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "GatewayPorts", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "TestSupport", "brightkitchen",
-            "WebAPI", "Reports",
-            "Traceability", "CameraVision",
+            "Traceability", "CameraVision", "WebAPI",
         ]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "ReportsTests", dependencies: [
@@ -152,7 +151,8 @@ let package = Package(
         ]),
         .testTarget(name: "WebAPITests", dependencies: [
             // The real gateway behind the ports: tests build a real engine, never a stand-in.
-            "WebAPI", "Gateway", "GatewayPorts", "Reports", "TestSupport", "CameraVision", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "WebAPI", "Gateway", "GatewayPorts", "Reports", "TestSupport", "CameraVision",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v6]
