@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import GatewayPorts
 import KitchenRules
 import Storage
 import StorageModel

@@ -61,7 +61,7 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
         logger.warning("database files are open to other users", metadata: ["problem": "\(problem)"])
     }
     var dependencies = APIDependencies(
-        model: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
+        sites: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
         alarms: runtime.alarms, traceability: runtime.traceability, health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })
     dependencies.lookupRateLimit = lookupRateLimit
     dependencies.trustedProxies = trustedProxies

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
 import Logging

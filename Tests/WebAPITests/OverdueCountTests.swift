@@ -1,5 +1,6 @@
 import KitchenModel
 import KitchenRules
+import Reports
 import Storage
 import StorageModel
 import TestSupport

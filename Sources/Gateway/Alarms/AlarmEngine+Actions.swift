@@ -1,25 +1,9 @@
 import Foundation
+import GatewayPorts
 import KitchenModel
 import KitchenRules
 import Storage
 import StorageModel
-
-/// Why a person's action on an alarm was refused.
-public enum AlarmActionError: Error, CustomStringConvertible, Equatable {
-    case notFound(String)
-    case refused(LifecycleError)
-    /// The action was allowed but could not be stored (the database refused the write): nothing
-    /// changed and nothing was published.
-    case notRecorded(String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let id): "no alarm '\(id)'"
-        case .refused(let error): error.description
-        case .notRecorded(let id): "the action on alarm '\(id)' could not be stored; try again"
-        }
-    }
-}
 
 extension AlarmEngine {
     public func acknowledge(id: String, by actor: String, note: String?) throws(AlarmActionError) -> AlarmRecord {

@@ -1,5 +1,6 @@
 import DeviceIngest
 import Foundation
+import GatewayPorts
 import KitchenRules
 import Storage
 import StorageModel
@@ -68,17 +69,6 @@ public struct GatewayConfiguration: Sendable {
 
     public var mqttClientID: String { "brightkitchen-\(gatewayID)" }
     public var gatewayStateTopic: String { "bk/v1/_gateway/\(gatewayID)/state" }
-}
-
-/// A PEM certificate (the server's first, then any intermediates) and its private key.
-public struct TLSFiles: Sendable, Equatable {
-    public var certificate: String
-    public var privateKey: String
-
-    public init(certificate: String, privateKey: String) {
-        self.certificate = certificate
-        self.privateKey = privateKey
-    }
 }
 
 /// Where the embedded broker's TLS listener binds, and its certificate.

@@ -1,8 +1,8 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
+import Reports
 import StorageModel
 
 /// `GET /api/v1/regions/{code}/summary`: a region's figures and the same for each child region
