@@ -32,4 +32,18 @@ public protocol OpenAlarms: Sendable {
     /// A site's open alarms, newest first.
     func openAlarms(site: SiteID) -> [AlarmRecord]
     func status(of site: SiteID) -> SiteStatus
+    /// Every open alarm with its site's division code, from memory: what region figures count,
+    /// without reading and decoding each stored record on every refresh.
+    func openAlarmsWithRegion() -> [OpenAlarm]
+}
+
+/// An open alarm and the division code of its site (a station code such as `420106-03` included).
+public struct OpenAlarm: Sendable {
+    public var record: AlarmRecord
+    public var region: String
+
+    public init(record: AlarmRecord, region: String) {
+        self.record = record
+        self.region = region
+    }
 }

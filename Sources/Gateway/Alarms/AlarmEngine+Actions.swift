@@ -63,6 +63,15 @@ extension AlarmEngine {
         state.withLock { s in s.open.values.filter { $0.device.site == site } }.sorted { $0.raisedAt > $1.raisedAt }
     }
 
+    public func openAlarmsWithRegion() -> [OpenAlarm] {
+        // Copy under the lock, look regions up outside it (the registry is a value).
+        let open = state.withLock { s in Array(s.open.values) }
+        let registry = model.registry
+        return open.compactMap { record in
+            registry.site(record.device.site).map { OpenAlarm(record: record, region: $0.region.description) }
+        }
+    }
+
     public func status(of site: SiteID) -> SiteStatus {
         SiteTrafficLight.status(open: openAlarms(site: site))
     }

@@ -79,7 +79,7 @@ struct DashboardRoutes {
         let sites = dependencies.sites.siteSummaries(visibleTo: principal, now: now)
         let provinces = Set(sites.compactMap { RegionCode($0.region).flatMap { RegionNode($0, at: .province) } }).sorted()
         let tickets = try ticketsToday(now)
-        let open = try dependencies.store.openAlarms()
+        let open = dependencies.alarms.openAlarmsWithRegion()
         let children = provinces.map {
             RegionSummary.build($0, sites: sites, ticketsToday: tickets, openAlarms: open, now: now).region
         }
@@ -91,14 +91,15 @@ struct DashboardRoutes {
     private func region(_ node: RegionNode, _ request: Request, _ principal: Principal) throws -> Response {
         let now = dependencies.clock.now()
         let sites = dependencies.sites.siteSummaries(visibleTo: principal, now: now)
-        let open = try dependencies.store.alarms(regionPrefix: node.code, openOnly: true)
+        let open = dependencies.alarms.openAlarmsWithRegion()
         let summary = RegionSummary.build(node, sites: sites, ticketsToday: try ticketsToday(now), openAlarms: open, now: now)
         guard summary.region.sites > 0 else { throw APIError.notFound("no registered site in region '\(node)'") }
         let direct = Set(summary.directSites)
         var figures: [String: RegionFigures] = [:]
-        for row in open where direct.contains(row.site.rawValue) {
-            figures[row.site.rawValue, default: RegionFigures(code: row.site.rawValue, level: .station)]
-                .add(openAlarm: row, overdue: row.isOverdue(now: now))
+        for alarm in open where direct.contains(alarm.record.device.site.rawValue) {
+            let site = alarm.record.device.site.rawValue
+            figures[site, default: RegionFigures(code: site, level: .station)]
+                .add(openAlarm: alarm.record, overdue: AlarmDeadlines.isOverdue(alarm.record, now: now))
         }
         let here = sites.filter { direct.contains($0.id) }
             .map { ($0, figures[$0.id] ?? RegionFigures(code: $0.id, level: .station)) }

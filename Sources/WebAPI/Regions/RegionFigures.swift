@@ -58,7 +58,7 @@ struct RegionFigures: Encodable {
         ticketsToday += tickets
     }
 
-    mutating func add(openAlarm row: AlarmRow, overdue: Bool) {
+    mutating func add(openAlarm row: AlarmRecord, overdue: Bool) {
         openAlarms.total += 1
         switch row.riskClass {
         case .class1: openAlarms.class1 += 1

@@ -13,7 +13,7 @@ struct RegionRoutes {
             let node = try Self.node(context.parameters.require("code"), visibleTo: principal)
             let now = dependencies.clock.now()
             let summary = try RegionSummary.build(node, sites: dependencies.sites.siteSummaries(visibleTo: principal, now: now),
-                                                  store: dependencies.store, now: now,
+                                                  alarms: dependencies.alarms, store: dependencies.store, now: now,
                                                   dayStart: ReportCalendar.china.startOfDay(containing: now))
             guard summary.region.sites > 0 else { throw APIError.notFound("no registered site in region '\(node)'") }
             return JSONBody.response(summary)
