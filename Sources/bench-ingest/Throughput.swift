@@ -100,8 +100,7 @@ struct Throughput {
                                                  databasePath: dir + "/bk.sqlite", dataDirectory: dir)
         configuration.gatewayID = "bench"
         let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
-        try gateway.prepare()
-        try gateway.client.start()
+        try gateway.startWithoutGroup()
         defer { gateway.shutdown() }
         guard await gateway.client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchFailure("gateway did not connect") }
         try await Task.sleep(for: .milliseconds(500))  // subscribed

@@ -32,7 +32,7 @@ struct StageProfile {
                                                  databasePath: dir + "/bk.sqlite", dataDirectory: dir)
         configuration.gatewayID = "bench"
         let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
-        try gateway.prepare()
+        try gateway.startWithoutGroup(startMQTT: false)
         defer { gateway.shutdown() }
 
         print("\n## Ingest stages: \(messages) telemetry messages, \(devices) devices, commits of \(batch), one thread, no MQTT")

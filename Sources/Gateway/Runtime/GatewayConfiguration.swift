@@ -32,6 +32,10 @@ public struct GatewayConfiguration: Sendable {
     public var retention = RetentionPolicy() {
         didSet { retention.traceabilityDays = RetentionRules.traceabilityDays(requested: retention.traceabilityDays) }
     }
+    /// How often retention deletes what outlived `retention`, in its own service (never in the 1 s tick).
+    public var retentionInterval: Duration = .seconds(3600)
+    /// The first retention run comes this long after start, once the start's own work is done.
+    public var retentionFirstRun: Duration = .seconds(60)
     public var writer = BatchWriter.Options()
     public var limits = IngestLimits()
     public var model = StateModel.Options()
