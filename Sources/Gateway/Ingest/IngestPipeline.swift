@@ -93,9 +93,9 @@ public final class IngestPipeline: Sendable {
 
     /// Counts, stores and passes on what the state model made of an accepted message.
     func commit(_ message: DeviceMessage, _ effects: IngestEffects, topic: String, probeStart: ContinuousClock.Instant) {
-        // The latency probe times detections only, and only when it is switched on.
+        // The latency probe (histograms on /metrics) times detections only: the alarm path.
         var isDetection = false
-        if LatencyProbe.enabled, case .event(.detection) = message.payload { isDetection = true }
+        if case .event(.detection) = message.payload { isDetection = true }
         if isDetection, let ts = message.sequence?.deviceTime { LatencyProbe.record("0-transit", Double(message.receivedAt - ts)) }
         switch effects.outcome {
         case .duplicate:

@@ -25,6 +25,8 @@ public final class GatewayMetrics: Sendable {
     let ticketIssued: Counter
     let ticketRetried: Counter
     private let ticketRefusals: [SaleRefusal: Counter]
+    /// `bk_latency_milliseconds{phase=...}`: what `LatencyProbe` records.
+    let latency: LatencyHistograms
 
     /// Counts readings a batch committed (the exported counter and a readable total).
     func readingsCommitted(_ count: Int) {
@@ -91,6 +93,7 @@ public final class GatewayMetrics: Sendable {
                                                      help: "Weighings refused a ticket, by reason")
         }
         ticketRefusals = refusals
+        latency = LatencyHistograms(registry: registry)
     }
 
     func accepted(channel: String, kind: DeviceKind) {
