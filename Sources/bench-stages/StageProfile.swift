@@ -102,7 +102,7 @@ struct StageProfile {
             let device = i % devices
             let seq = firstSeq + Int64(i / devices)
             let body = #"{"seq":\#(seq),"ts":\#(now),"t":\#(3 + Double(i % 20) / 10),"rh":61.5,"bat":93}"#
-            return ("bk/v1/site-\(device % sites)/t-\(device)/telemetry", Array(body.utf8))
+            return (Topic.device(site: "site-\(device % sites)", device: "t-\(device)", .telemetry)!.description, Array(body.utf8))
         }
     }
 }

@@ -71,7 +71,7 @@ public final class IngestPipeline: Sendable {
 
     public func handle(topic: String, payload: [UInt8]) {
         let now = clock.now()
-        guard topic.hasPrefix("bk/") else { return handleThirdParty(topic: topic, payload: payload, now: now) }
+        guard Topic.isProtocolNamespace(topic) else { return handleThirdParty(topic: topic, payload: payload, now: now) }
         switch decoder.decode(topic: topic, payload: payload, receivedAt: now, lookup: model.lookup) {
         case .ignored:
             return

@@ -1,5 +1,6 @@
 import DeviceIngest
 import Foundation
+import KitchenModel
 import KitchenRules
 import Storage
 
@@ -70,7 +71,7 @@ public struct GatewayConfiguration: Sendable {
     public var resolvedPublicURL: String { publicURL ?? "\(httpTLS == nil ? "http" : "https")://\(httpHost):\(httpPort)" }
 
     public var mqttClientID: String { "brightkitchen-\(gatewayID)" }
-    public var gatewayStateTopic: String { "bk/v1/_gateway/\(gatewayID)/state" }
+    public var gatewayStateTopic: String { Topic.gatewayState(gatewayID: gatewayID).description }
 }
 
 /// A PEM certificate (the server's first, then any intermediates) and its private key.

@@ -75,7 +75,7 @@ extension GatewayRuntime {
             p.alarms.persistRuleState(now: p.clock.now(), limit: .max)
         }))
         stages.append(StageDefinition(name: StageName.mqtt, start: {
-            try p.client.subscribe("bk/v1/#", qos: 1)
+            try p.client.subscribe(TopicFilter.all, qos: 1)
             p.thirdPartyTopics.update(to: p.pipeline.thirdPartyTopicFilters)
             try p.client.start()
             checkBrokerDelay(client: p.client, probe: p.delayProbe, embedded: p.broker != nil, logger: p.logger)

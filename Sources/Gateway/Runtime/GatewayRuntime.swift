@@ -119,7 +119,7 @@ public final class GatewayRuntime: Sendable {
                              qos: 1, retain: true)
         client = try MQTTClient(configuration: mqtt, logger: logger)
         // Outside bk/v1/# so the gateway's own subscription never overlaps it.
-        delayProbe = BrokerDelayProbe(topic: "brightkitchen/\(configuration.mqttClientID)/probe")
+        delayProbe = BrokerDelayProbe(topic: Topic.delayProbe(clientID: configuration.mqttClientID))
         let client = client
         webhooks = WebhookDelivery(store: store, webhooks: configuration.webhooks, clock: clock, logger: logger)
         alarms = try AlarmEngine(config: configuration.rules, store: store, model: model, clock: clock, logger: logger,
@@ -186,7 +186,7 @@ public final class GatewayRuntime: Sendable {
         pipeline.onWeigh { scale, request, at in tickets.handle(request, from: scale, at: at) }
         tickets.sendReplies { scale, reply in
             do {
-                _ = try client.publish(topic: "bk/v1/\(scale.site)/\(scale.device)/ticket", payload: reply, qos: 1,
+                _ = try client.publish(topic: Topic.device(scale, .ticket).description, payload: reply, qos: 1,
                                        retain: false)
             } catch {
                 logger.error("cannot publish ticket reply", metadata: ["scale": "\(scale)", "error": "\(error)"])
@@ -203,7 +203,7 @@ public final class GatewayRuntime: Sendable {
         }
         pipeline.sendCommands { key, command in
             do {
-                _ = try client.publish(topic: "bk/v1/\(key.site)/\(key.device)/cmd", payload: command.jsonBytes(),
+                _ = try client.publish(topic: Topic.device(key, .cmd).description, payload: command.jsonBytes(),
                                        qos: 1, retain: false)
             } catch {
                 logger.warning("cannot send device command", metadata: [
