@@ -137,4 +137,48 @@ import Testing
         await secondGroup.triggerGracefulShutdown()
         try await secondTask.value
     }
+
+    /// A retention run that fails is counted and logged, the gateway goes on (the tick keeps
+    /// ticking), and the next run deletes what is due.
+    @Test func aFailedRetentionRunIsRetriedAndNeverStopsTheGateway() async throws {
+        let dir = TemporaryDirectory("bk-lifecycle-retention-failure")
+        var c = try configuration(dir, brokerURL: "mqtt://127.0.0.1:\(freePort())")
+        let clock = ManualClock(SystemClock().now())
+        // The first run comes after the table is away (below), then one every 200 ms.
+        c.retentionFirstRun = .seconds(2)
+        c.retentionInterval = .milliseconds(200)
+        let retrying = try GatewayRuntime(configuration: c, clock: clock, logger: logger)
+        let group = group(retrying)
+        let task = Task { try await group.run() }
+        defer { task.cancel() }
+        #expect(await retrying.waitUntilStarted())
+        try retrying.writer.submitAndWait([reading(1, at: clock.now() - 40 * Self.day)])
+        // The table retention deletes from is away: every run fails until it is back.
+        try sqlite(c.databasePath, "ALTER TABLE reading RENAME TO reading_away;")
+        func runs(_ outcome: String) -> Int {
+            let text = String(decoding: retrying.metrics.exposition(), as: UTF8.self)
+            let line = text.split(separator: "\n").first { $0.hasPrefix("bk_retention_runs_total{outcome=\"\(outcome)\"} ") }
+            return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        #expect(await eventually { () async in runs("failed") >= 2 })
+        #expect(runs("ok") == 0)
+        let ticks = retrying.maintenanceTicks
+        #expect(await eventually { () async in retrying.maintenanceTicks > ticks })
+
+        try sqlite(c.databasePath, "ALTER TABLE reading_away RENAME TO reading;")
+        #expect(await eventually { () async in runs("ok") >= 1 })
+        #expect(try retrying.store.readings(of: fridge).isEmpty)
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    /// The sqlite3 shell on the gateway's database (waits up to 5 s for the write lock).
+    func sqlite(_ database: String, _ sql: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = ["-cmd", ".timeout 5000", database, sql]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
+    }
 }

@@ -27,6 +27,9 @@ public final class GatewayMetrics: Sendable {
     private let ticketRefusals: [SaleRefusal: Counter]
     /// `bk_latency_milliseconds{phase=...}`: what `LatencyProbe` records.
     let latency: LatencyHistograms
+    /// Retention runs by outcome: a failing run shows here as well as in the log.
+    let retentionSucceeded: Counter
+    let retentionFailed: Counter
 
     /// Counts readings a batch committed (the exported counter and a readable total).
     func readingsCommitted(_ count: Int) {
@@ -94,6 +97,10 @@ public final class GatewayMetrics: Sendable {
         }
         ticketRefusals = refusals
         latency = LatencyHistograms(registry: registry)
+        retentionSucceeded = registry.makeCounter(name: "bk_retention_runs_total", labels: [("outcome", "ok")],
+                                                  help: "Retention runs, by outcome")
+        retentionFailed = registry.makeCounter(name: "bk_retention_runs_total", labels: [("outcome", "failed")],
+                                               help: "Retention runs, by outcome")
     }
 
     func accepted(channel: String, kind: DeviceKind) {

@@ -129,6 +129,7 @@ extension GatewayRuntime {
     static func runRetention(_ p: StageParts) -> RetentionResult? {
         do {
             let result = try p.store.applyRetention(p.configuration.retention, now: p.clock.now())
+            p.metrics.retentionSucceeded.increment()
             p.logger.info("retention applied", metadata: [
                 "readings": "\(result.readingsDeleted)", "events": "\(result.eventsDeleted)",
                 "rollups": "\(result.rollupsDeleted)", "tickets": "\(result.ticketsDeleted)",
@@ -136,6 +137,7 @@ extension GatewayRuntime {
             ])
             return result
         } catch {
+            p.metrics.retentionFailed.increment()
             p.logger.error("retention failed; next run tries again", metadata: ["error": "\(error)"])
             return nil
         }
