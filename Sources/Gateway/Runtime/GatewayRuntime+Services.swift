@@ -11,8 +11,8 @@ public enum StageName {
     public static let broker = "broker"
     public static let checkpointer = "checkpointer"
     public static let writer = "writer"
-    public static let camera = "camera"
     public static let alarmState = "alarm-state"
+    public static let camera = "camera"
     public static let mqtt = "mqtt"
     public static let maintenance = "maintenance"
     public static let retention = "retention"
@@ -52,8 +52,8 @@ struct StageParts: Sendable {
 
 extension GatewayRuntime {
     /// Start order. Each stop runs after every later stage has stopped, so on shutdown: the
-    /// periodic work ends, the MQTT client stops taking messages, rule state is saved, the camera
-    /// workers finish (their rejections still reach the writer), the writer commits its queue,
+    /// periodic work ends, the MQTT client stops taking messages, the camera workers finish (their
+    /// rejections still reach the writer), rule state is saved, the writer commits its queue,
     /// the checkpointer folds the WAL one last time, and the broker goes last.
     static func stageDefinitions(_ p: StageParts) -> [StageDefinition] {
         var stages: [StageDefinition] = []
@@ -69,11 +69,13 @@ extension GatewayRuntime {
         stages.append(StageDefinition(name: StageName.checkpointer, start: { try p.checkpointer.start() },
                                       stop: { p.checkpointer.stop() }))
         stages.append(StageDefinition(name: StageName.writer, start: { p.writer.start() }, stop: { p.writer.stop() }))
-        stages.append(StageDefinition(name: StageName.camera, start: { p.camera.start() }, stop: { p.camera.stop() }))
-        // Stops after the MQTT client, so the saved rule state is final.
+        // Stops after the MQTT client and the camera workers (whose last jobs can still move the
+        // rules), so the saved rule state is final.
         stages.append(StageDefinition(name: StageName.alarmState, stop: {
             p.alarms.persistRuleState(now: p.clock.now(), limit: .max)
         }))
+        // Stops after the MQTT client and before the writer: its last rejections and evidence get stored.
+        stages.append(StageDefinition(name: StageName.camera, start: { p.camera.start() }, stop: { p.camera.stop() }))
         stages.append(StageDefinition(name: StageName.mqtt, start: {
             try p.client.subscribe(TopicFilter.all, qos: 1)
             p.thirdPartyTopics.update(to: p.pipeline.thirdPartyTopicFilters)

@@ -254,7 +254,7 @@ public final class GatewayRuntime: Sendable {
 
     /// The stages to run in one group, in start order: broker first, the periodic work last
     /// (the caller appends the web server after them). Shutdown runs in reverse: stop taking
-    /// messages, persist rule state, drain the camera and the writer, stop the broker last.
+    /// messages, drain the camera, persist rule state, drain the writer, stop the broker last.
     /// Call once: the group runs each stage once.
     public func services() -> [any Service] { stages }
 
