@@ -4,6 +4,7 @@ import KitchenModel
 import KitchenRules
 import Logging
 import Storage
+import StorageModel
 import WebAPI
 
 extension APIDependencies {
