@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // Webhook POSTs: one pooled client, per-request deadlines, targets delivered concurrently.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // PostgreSQL store (issue 15): the wire protocol client, used through a blocking pool.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries: module maps and shim headers only.
@@ -68,6 +70,12 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // PostgreSQL store (issue 15): URL parsing, a blocking connection pool, named migrations.
+        .target(name: "PostgresStorage", dependencies: [
+            "KitchenModel",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Gateway", dependencies: [
             "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "Traceability", "DeviceAdapters", "CameraVision",
@@ -131,6 +139,11 @@ let package = Package(
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        // Against a throw-away PostgreSQL server (TestSupport's ThrowawayPostgres); the SQLite store
+        // and GRDB only to compare the two schemas.
+        .testTarget(name: "PostgresStorageTests", dependencies: [
+            "PostgresStorage", "TestSupport", "Storage", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "TestSupport", "brightkitchen",
