@@ -66,6 +66,7 @@ public final class ThrowawayPostgres: Sendable {
     public static func shared() throws -> ThrowawayPostgres { try sharedServer.get() }
 
     private static let sharedServer: Result<ThrowawayPostgres, any Error> = {
+        removeAbandonedDirectories()
         let result = Result { try ThrowawayPostgres() }
         // A static is never deinitialised: stop the server (and remove its files) at exit. Were the
         // process killed instead, the parent-death signal still takes the server down.
@@ -77,6 +78,25 @@ public final class ThrowawayPostgres: Sendable {
         guard case .success(let postgres) = sharedServer else { return }
         postgres.stop()
         try? FileManager.default.removeItem(atPath: postgres.directory.path)
+    }
+
+    /// A killed test process leaves its server's directory (its server died with it): remove those
+    /// whose postmaster is gone, and those an interrupted initdb left over an hour ago.
+    private static func removeAbandonedDirectories() {
+        let base = FileManager.default.temporaryDirectory.path
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] where name.hasPrefix("bk-pg-") {
+            let path = "\(base)/\(name)"
+            let pidFile = "\(path)/data/postmaster.pid"
+            let abandoned: Bool
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+               let pid = Int32(text.split(separator: "\n").first ?? "") {
+                abandoned = kill(pid, 0) != 0 && errno == ESRCH
+            } else {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+                abandoned = modified.map { $0.timeIntervalSinceNow < -3600 } ?? false
+            }
+            if abandoned { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 
     /// A URL for `database` as the superuser over TCP; the password is not in it (pass
