@@ -63,7 +63,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // What the store keeps and the capabilities a backend offers; no database library in sight.
+        .target(name: "StorageModel", dependencies: ["KitchenModel"]),
         .target(name: "Storage", dependencies: [
+            "StorageModel",
             "KitchenModel",
             .product(name: "GRDB", package: "GRDB.swift"),
             // SQLite's C API for the writer's hot statements (BoundStatement).
@@ -73,12 +76,12 @@ let package = Package(
         ]),
         // PostgreSQL store (issue 15): URL parsing, a blocking connection pool, named migrations.
         .target(name: "PostgresStorage", dependencies: [
-            "KitchenModel",
+            "KitchenModel", "StorageModel",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Gateway", dependencies: [
-            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "Traceability", "DeviceAdapters", "CameraVision",
+            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "Traceability", "DeviceAdapters", "CameraVision",
             "CMallocShim",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +93,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "WebAPI", dependencies: [
-            "Gateway", "Storage", "KitchenModel", "KitchenRules", "Traceability",
+            "Gateway", "Storage", "StorageModel", "KitchenModel", "KitchenRules", "Traceability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -101,7 +104,7 @@ let package = Package(
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], resources: [.embedInCode("OpenAPI/openapi.json")]),
         .executableTarget(name: "brightkitchen", dependencies: [
-            "Gateway", "WebAPI", "Storage", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability", "DeviceAdapters",
+            "Gateway", "WebAPI", "Storage", "StorageModel", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability", "DeviceAdapters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,12 +112,12 @@ let package = Package(
         // Free loopback ports and plain loopback sockets, for the benchmarks and the tests alike.
         .target(name: "LoopbackTools"),
         .executableTarget(name: "bench-ingest", dependencies: [
-            "Gateway", "MQTTClient", "Storage", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "LoopbackTools",
+            "Gateway", "MQTTClient", "Storage", "StorageModel", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "LoopbackTools",
         ]),
 
         // CPU per message by ingest stage; synchronous (no async main) so valgrind can run it.
         .executableTarget(name: "bench-stages", dependencies: [
-            "Gateway", "DeviceIngest", "DeviceSimulator", "KitchenModel", "Storage", .product(name: "Logging", package: "swift-log"),
+            "Gateway", "DeviceIngest", "DeviceSimulator", "KitchenModel", "Storage", "StorageModel", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),
         // Camera frames: validation, evidence thumbnails, video-quality diagnosis, night motion.
@@ -138,20 +141,20 @@ let package = Package(
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageModel", "TestSupport"]),
         // Against a throw-away PostgreSQL server (TestSupport's ThrowawayPostgres); the SQLite store
         // and GRDB only to compare the two schemas.
         .testTarget(name: "PostgresStorageTests", dependencies: [
-            "PostgresStorage", "TestSupport", "Storage", .product(name: "GRDB", package: "GRDB.swift"),
+            "PostgresStorage", "StorageModel", "TestSupport", "Storage", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "TestSupport", "brightkitchen",
+            "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "StorageModel", "TestSupport", "brightkitchen",
             "Traceability", "CameraVision",
         ]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "WebAPITests", dependencies: [
-            "WebAPI", "TestSupport", "CameraVision", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "WebAPI", "StorageModel", "TestSupport", "CameraVision", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v6]

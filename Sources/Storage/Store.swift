@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StorageModel
 import Logging
 
 /// The gateway's embedded database: one SQLite file in WAL mode, opened through GRDB.

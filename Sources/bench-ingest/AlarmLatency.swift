@@ -6,6 +6,7 @@ import KitchenRules
 import Logging
 import MQTTClient
 import Storage
+import StorageModel
 import Synchronization
 
 /// Issue 3's benchmark: latency from a class-1 detection's publish to its alarm on the

@@ -5,6 +5,7 @@ import KitchenModel
 import Logging
 import MQTTClient
 import Storage
+import StorageModel
 import Synchronization
 
 /// End-to-end gateway benchmark: ingest (issue 2, item 13) and alarms (issue 3, item 10).

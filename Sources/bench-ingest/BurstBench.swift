@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MQTTClient
 import Storage
+import StorageModel
 import LoopbackTools
 
 /// Issue 8, item 6: the real gateway under steady telemetry at `rate`, then `factor`× that for

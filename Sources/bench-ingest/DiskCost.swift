@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 
 /// Phase 3: bytes on disk per sensor, measured by writing `days` of one-per-interval
 /// readings for a few sensors through the real batch writer.

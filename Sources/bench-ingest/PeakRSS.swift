@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MQTTClient
 import Storage
+import StorageModel
 
 /// Phase 2: the real gateway's peak resident memory with a province-sized registry.
 struct PeakRSS {

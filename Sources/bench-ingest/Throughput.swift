@@ -4,6 +4,7 @@ import KitchenModel
 import Logging
 import MQTTClient
 import Storage
+import StorageModel
 import Synchronization
 
 /// Phase 1: sustained ingest rate, the gateway against `mosquitto_sub -q 1`, measured one at a

@@ -5,6 +5,7 @@ import Gateway
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 
 /// `bench-stages`: CPU per telemetry message by stage of the ingest path, without MQTT
 /// (issue 13, item 8). Each stage runs over all messages before the next starts, on this thread,

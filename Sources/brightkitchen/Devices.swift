@@ -5,6 +5,7 @@ import KitchenModel
 import Logging
 import MQTTClient
 import Storage
+import StorageModel
 import Synchronization
 
 /// Third-party devices (docs/third-party-devices.md): which sources nobody bound, and which

@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import KitchenRules
 import Storage
+import StorageModel
 import WebAPI
 import Logging
 import Yams

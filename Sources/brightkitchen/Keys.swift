@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import KitchenModel
 import Storage
+import StorageModel
 import Traceability
 
 /// The ticket keyring file, found the way `serve` finds it: `--keys`, else `ticket-keys` beside

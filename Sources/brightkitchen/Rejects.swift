@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KitchenModel
 import Storage
+import StorageModel
 
 struct Rejects: ParsableCommand {
     static let configuration = CommandConfiguration(

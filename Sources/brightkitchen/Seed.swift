@@ -6,6 +6,7 @@ import KitchenModel
 import KitchenRules
 import Logging
 import Storage
+import StorageModel
 import Traceability
 
 /// `brightkitchen seed --data-dir DIR`: a small world with a week of history, for trying the

@@ -3,6 +3,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// The seed's week of temperatures, every 10 minutes: a fridge with a daily swing and one warm
 /// spell three hours ago (the alarm `al_fridge_warm`), a freezer with defrost bumps, and a

@@ -4,6 +4,7 @@ import Gateway
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 struct Tokens: ParsableCommand {
     static let configuration = CommandConfiguration(

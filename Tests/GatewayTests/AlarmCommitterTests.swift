@@ -4,6 +4,7 @@ import KitchenModel
 import KitchenRules
 import Logging
 import Storage
+import StorageModel
 import Synchronization
 import TestSupport
 import Testing

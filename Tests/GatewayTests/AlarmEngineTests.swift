@@ -3,6 +3,7 @@ import Gateway
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import Synchronization
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import DeviceSimulator
 import Foundation
 import KitchenModel
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

@@ -4,6 +4,7 @@ import Gateway
 import KitchenModel
 import MQTTClient
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

@@ -5,6 +5,7 @@ import KitchenModel
 import KitchenRules
 import Logging
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

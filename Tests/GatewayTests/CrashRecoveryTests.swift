@@ -4,6 +4,7 @@ import KitchenModel
 import Logging
 import MQTTClient
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import MQTTClient
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Gateway
 import KitchenRules
 import Storage
+import StorageModel
 import Testing
 
 /// Storage deletes by the days it is given; the gateway's configuration is where the legal floor

@@ -1,6 +1,7 @@
 import Gateway
 import KitchenModel
 import Storage
+import StorageModel
 import Testing
 
 /// Holds the tracker in a class so `#expect` can call the mutating helpers.

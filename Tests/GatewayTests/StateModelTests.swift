@@ -1,6 +1,7 @@
 import Gateway
 import KitchenModel
 import Storage
+import StorageModel
 import Testing
 
 private let canteen = SiteID("canteen-01")!

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

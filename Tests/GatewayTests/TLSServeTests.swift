@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import MQTTClient
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Gateway
 import KitchenModel
 import Storage
+import StorageModel
 import Testing
 
 /// `StateModel.applyAdapted`: the gateway numbers third-party messages itself and never asks

@@ -3,6 +3,7 @@ import Gateway
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 import Traceability

@@ -3,6 +3,7 @@ import Gateway
 import KitchenModel
 import MQTTClient
 import Storage
+import StorageModel
 import Synchronization
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import KitchenModel
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

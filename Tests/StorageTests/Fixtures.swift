@@ -1,6 +1,7 @@
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import TestSupport
 
 let fridge = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!)

@@ -1,6 +1,7 @@
 import Foundation
 import KitchenModel
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import KitchenModel
 import Storage
+import StorageModel
 import Testing
 
 /// The charts' aggregation: SQLite groups a thermometer's readings into wall-clock slices.

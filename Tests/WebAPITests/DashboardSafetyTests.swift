@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 import Testing
 @testable import WebAPI
 

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import KitchenModel
 import Logging
 @testable import Storage
+import StorageModel
 import TestSupport
 import Testing
 @testable import WebAPI

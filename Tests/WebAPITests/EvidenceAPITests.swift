@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import KitchenModel
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 import WebAPI

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import Synchronization
 import TestSupport
 import Testing

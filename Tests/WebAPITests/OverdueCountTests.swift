@@ -1,6 +1,7 @@
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 @testable import WebAPI

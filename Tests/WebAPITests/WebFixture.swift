@@ -6,6 +6,7 @@ import KitchenModel
 import KitchenRules
 import Logging
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 import Traceability

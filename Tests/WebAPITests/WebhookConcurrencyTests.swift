@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// Why a person's action on an alarm was refused.
 public enum AlarmActionError: Error, CustomStringConvertible, Equatable {

@@ -3,6 +3,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 import Synchronization
 
 /// What a locked section decided and the committer records.

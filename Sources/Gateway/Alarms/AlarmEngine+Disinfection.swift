@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 extension AlarmEngine {
     /// The rules' schedule for a registry entry, resolved against the site's meal services.

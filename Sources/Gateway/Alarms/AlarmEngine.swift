@@ -3,6 +3,7 @@ import KitchenModel
 import KitchenRules
 import Logging
 import Storage
+import StorageModel
 import Synchronization
 
 /// Turns the state model into action: feeds every accepted message and every clock tick

@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// What every alarm transition says, on MQTT and to webhooks: machine fields plus a
 /// Chinese sentence a site manager can act on.

@@ -3,6 +3,7 @@ import DeviceIngest
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import Foundation
 import Synchronization
 

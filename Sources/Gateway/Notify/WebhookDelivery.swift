@@ -5,6 +5,7 @@ import KitchenModel
 import Logging
 import NIOCore
 import Storage
+import StorageModel
 
 /// A receiver of alarm transitions: JSON POSTs signed with a shared secret.
 public struct Webhook: Sendable, Hashable {

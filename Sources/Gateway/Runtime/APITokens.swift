@@ -1,6 +1,7 @@
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 extension Store {
     /// Issues a token by `TokenPolicy` (refusing a role/scope pair it does not allow) and returns

@@ -2,6 +2,7 @@ import DeviceIngest
 import Foundation
 import KitchenRules
 import Storage
+import StorageModel
 
 /// Everything `serve` and `demo` need to start a gateway. Defaults are the embedded
 /// ones: a private mosquitto and a SQLite file under `./data`.

@@ -6,6 +6,7 @@ import Logging
 import MQTTClient
 import ServiceLifecycle
 import Storage
+import StorageModel
 import Synchronization
 
 /// The composed gateway: store, state model, batch writer, ingest pipeline, MQTT client

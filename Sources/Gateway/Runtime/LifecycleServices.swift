@@ -2,6 +2,7 @@ import Logging
 import MQTTClient
 import ServiceLifecycle
 import Storage
+import StorageModel
 
 /// Runs the batch writer for as long as the service group runs, draining it on shutdown.
 struct WriterService: Service {

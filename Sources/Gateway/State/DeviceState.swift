@@ -1,5 +1,6 @@
 import KitchenModel
 import Storage
+import StorageModel
 
 /// Everything the gateway knows about one device right now.
 public struct DeviceState: Sendable {

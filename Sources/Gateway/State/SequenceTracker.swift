@@ -1,5 +1,6 @@
 import KitchenModel
 import Storage
+import StorageModel
 
 /// Follows one device's sequence numbers so that every message is counted exactly
 /// once: a redelivered or replayed message is recognised on (boot, seq), a jump

@@ -1,6 +1,7 @@
 import DeviceIngest
 import KitchenModel
 import Storage
+import StorageModel
 import Synchronization
 
 /// One state model per site, all held in one place: each device's presence, boot,

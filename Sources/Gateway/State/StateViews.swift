@@ -1,5 +1,6 @@
 import KitchenModel
 import Storage
+import StorageModel
 
 /// One device as the API shows it.
 public struct DeviceView: Sendable, Encodable {

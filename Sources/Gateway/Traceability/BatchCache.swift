@@ -1,6 +1,7 @@
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import Synchronization
 
 /// Batches as the ticket desk checks them, one database read per batch rather than per

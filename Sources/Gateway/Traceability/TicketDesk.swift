@@ -3,6 +3,7 @@ import KitchenModel
 import KitchenRules
 import Logging
 import Storage
+import StorageModel
 import Synchronization
 import Traceability
 

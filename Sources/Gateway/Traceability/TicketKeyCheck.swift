@@ -1,6 +1,7 @@
 import Foundation
 import KitchenModel
 import Storage
+import StorageModel
 import Traceability
 
 /// Opens the ticket keyring for a store and refuses one that would change printed codes' meaning.

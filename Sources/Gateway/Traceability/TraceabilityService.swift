@@ -1,6 +1,7 @@
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 
 /// Batch records as the API and CLI change them: every write goes to the store (with its
 /// history entry) and to the ticket desk's cache together, so a recall or a failed

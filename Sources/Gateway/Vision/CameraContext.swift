@@ -1,6 +1,7 @@
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 import Synchronization
 
 /// What the network thread and every analysis thread share.

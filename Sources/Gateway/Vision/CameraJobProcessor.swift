@@ -2,6 +2,7 @@ import CameraVision
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// Does the jobs of one analysis thread. Owns that thread's libjpeg state: one
 /// `CameraFrameAnalyzer` per camera (created on the camera's first frame) and the thumbnail

@@ -2,6 +2,7 @@ import KitchenModel
 import Logging
 import Prometheus
 import Storage
+import StorageModel
 
 /// Camera pictures in the gateway (docs/camera-vision.md, "In the gateway"). Sees every accepted
 /// message after the alarm engine: `frame`s go to video-quality diagnosis and night motion,

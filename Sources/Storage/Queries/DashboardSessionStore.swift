@@ -1,21 +1,7 @@
 import Foundation
 import GRDB
 import KitchenModel
-
-/// How long a dashboard sign-in lasts: it ends after `idleMillis` without a request, and
-/// `absoluteMillis` after the login whatever happens.
-public struct SessionLifetime: Sendable, Equatable {
-    public var idleMillis: EpochMillis
-    public var absoluteMillis: EpochMillis
-
-    public init(idleMillis: EpochMillis, absoluteMillis: EpochMillis) {
-        self.idleMillis = idleMillis
-        self.absoluteMillis = absoluteMillis
-    }
-
-    /// 12 hours idle (a working day's gap), 7 days at most.
-    public static let standard = SessionLifetime(idleMillis: 12 * 3_600_000, absoluteMillis: 7 * 86_400_000)
-}
+import StorageModel
 
 /// Dashboard sessions: a random id in the browser's cookie, its SHA-256 hash here, bound to the
 /// API token that opened it. The id is never an API token and an API token is never a session.

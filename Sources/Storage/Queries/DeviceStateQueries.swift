@@ -1,5 +1,6 @@
 import GRDB
 import KitchenModel
+import StorageModel
 
 extension Store {
     /// Every device's durable state, to rebuild the state model after a restart.

@@ -1,17 +1,7 @@
 import Foundation
 import GRDB
 import KitchenModel
-
-/// One message waiting for delivery to an external receiver.
-public struct OutboxMessage: Sendable, Hashable {
-    public var id: Int64
-    public var target: String
-    public var body: [UInt8]
-    public var createdAt: EpochMillis
-    public var attempts: Int
-    public var nextAttemptAt: EpochMillis
-    public var lastError: String?
-}
+import StorageModel
 
 extension Store {
     /// Queues `body` for every target in one transaction.

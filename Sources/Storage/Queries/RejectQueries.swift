@@ -1,11 +1,6 @@
 import Foundation
 import GRDB
-
-/// A dead letter as listed by `brightkitchen rejects`.
-public struct StoredReject: Sendable, Hashable {
-    public var id: Int64
-    public var record: RejectRecord
-}
+import StorageModel
 
 extension Store {
     /// Newest first, optionally only one reason.

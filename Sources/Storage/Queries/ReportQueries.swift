@@ -1,5 +1,6 @@
 import GRDB
 import KitchenModel
+import StorageModel
 
 /// Read-side aggregates for region summaries and reports.
 extension Store {

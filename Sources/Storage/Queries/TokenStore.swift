@@ -2,16 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import KitchenModel
-
-/// A stored API token: only its SHA-256 hash is kept, so a database leak leaks no token.
-public struct APIToken: Sendable, Hashable {
-    public var id: Int64
-    public var role: Role
-    public var scope: String?
-    public var label: String?
-    public var createdAt: EpochMillis
-    public var revokedAt: EpochMillis?
-}
+import StorageModel
 
 /// What a token looks like and who may hold one is `KitchenRules.TokenPolicy`; `Store.createToken`
 /// (in `Gateway`) mints by it. Storage only keeps and looks up hashes.

@@ -1,4 +1,5 @@
 import GRDB
+import StorageModel
 
 /// Named, append-only migrations: a shipped migration is never edited, a new one is added.
 enum Migrations {

@@ -1,19 +1,7 @@
 import Foundation
 import GRDB
 import KitchenModel
-
-/// What one committed batch did.
-public struct CommitStats: Sendable {
-    public var items: Int
-    public var readingsInserted: Int
-    public var eventsInserted: Int
-    public var ticketsInserted: Int = 0
-    /// Tickets the database already had under the same (scale, req): a retried weighing.
-    public var ticketsIgnored: Set<UInt64> = []
-    /// Rows the database already had (a redelivery that slipped past the state model).
-    public var duplicatesIgnored: Int
-    public var seconds: Double
-}
+import StorageModel
 
 /// Writes one batch inside one transaction. Confined to the writer thread, which is
 /// why it may cache device row ids and deferred snapshots without locking.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StorageModel
 import Logging
 
 /// Commits ingest writes in batches on a dedicated thread.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StorageModel
 import Logging
 
 /// Folds the WAL back into the database file from its own connection and thread, so the

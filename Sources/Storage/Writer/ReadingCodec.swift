@@ -1,5 +1,6 @@
 import Foundation
 import KitchenModel
+import StorageModel
 
 /// How a `Readings` value is laid out in the database: thermo values in their own
 /// columns (the hot, high-volume case), every kind as tagged JSON for `last_reading`.

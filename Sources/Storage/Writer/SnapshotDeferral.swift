@@ -1,4 +1,5 @@
 import KitchenModel
+import StorageModel
 
 /// Which device snapshots the writer writes now and which may wait.
 ///

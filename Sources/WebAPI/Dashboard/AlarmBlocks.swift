@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// Pieces of alarm markup the site page and the alarm page share: the one-line summary, the
 /// action forms of the closed loop, and evidence thumbnails.

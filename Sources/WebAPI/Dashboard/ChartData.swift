@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// Reads a thermometer's temperatures for the site page's charts: the last 24 hours in
 /// 15-minute slices (96), the last 7 days in hourly slices (168). SQLite aggregates the raw

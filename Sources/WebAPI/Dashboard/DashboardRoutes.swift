@@ -4,6 +4,7 @@ import Hummingbird
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// The dashboard's pages, behind the session cookie and the same scope rules as the API:
 /// `/dashboard` (sends each token to its start page), `/dashboard/regions/{code}`,

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import KitchenModel
 import Storage
+import StorageModel
 
 /// The dashboard's login: a server-side session, not the API token. Logging in with a token
 /// opens a session row (Storage's `dashboard_session`: a hash of a random 256-bit id, bound to

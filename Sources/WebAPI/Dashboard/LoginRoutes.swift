@@ -3,6 +3,7 @@ import Hummingbird
 import KitchenModel
 import NIOCore
 import Storage
+import StorageModel
 
 /// `GET /login` (the form), `POST /login` (token → server-side session → cookie → back to
 /// `next`) and `POST /logout` (ends the session). The token is checked with the same store

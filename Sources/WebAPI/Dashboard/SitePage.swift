@@ -3,6 +3,7 @@ import Gateway
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// One site: every device with its live reading, state and freshness; the open alarms with
 /// their actions; the thermometers' 24 h and 7 d charts; the latest camera evidence.

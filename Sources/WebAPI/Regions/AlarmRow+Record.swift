@@ -1,6 +1,7 @@
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 extension AlarmRow {
     /// The full record behind the row's columns, read by `AlarmRecord(storedJSON:)`; nil when it

@@ -3,6 +3,7 @@ import Gateway
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// The counts a regulator reads for one region (or one child region): its sites and their
 /// devices, open alarms by class, overdue alarms, cards and today's tickets.

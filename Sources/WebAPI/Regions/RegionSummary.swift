@@ -3,6 +3,7 @@ import Gateway
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// `GET /api/v1/regions/{code}/summary`: a region's figures and the same for each child region
 /// (the next level's codes present among the registered sites).

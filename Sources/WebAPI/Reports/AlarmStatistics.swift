@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// Alarm statistics of a region over a period as CSV: one line per child region (or per site
 /// below a station) and alarm kind, counting alarms raised in the period and where they stand.

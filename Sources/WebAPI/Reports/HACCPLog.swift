@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// The HACCP daily temperature log of one site (温度记录表): per temperature sensor the day's
 /// minimum, maximum and average, and every excursion (a `too_warm` or `too_cold` alarm open

@@ -2,6 +2,7 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// The disinfection ledger (消毒记录) of one site as CSV: every run, scheduled or not, with its verdict.
 public enum LedgerReport {

@@ -2,6 +2,7 @@ import Gateway
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// What the HTTP layer reads from; tests build it without a broker.
 public struct APIDependencies: Sendable {

@@ -4,6 +4,7 @@ import Hummingbird
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// `GET /api/v1/alarms`, `GET /api/v1/alarms/{id}` and the closed loop's actions:
 /// `POST .../ack`, `.../rectify`, `.../close`. Sites acknowledge and rectify; closing a

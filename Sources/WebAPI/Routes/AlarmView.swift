@@ -3,6 +3,7 @@ import Gateway
 import KitchenModel
 import KitchenRules
 import Storage
+import StorageModel
 
 /// An alarm as the API shows it: the fields it shares with the pushed message, plus who did
 /// what and when.

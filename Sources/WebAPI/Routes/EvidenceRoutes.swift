@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KitchenModel
 import Storage
+import StorageModel
 
 /// Camera evidence of an alarm: `GET /api/v1/alarms/{id}/evidence` lists it, and
 /// `GET /api/v1/evidence/{id}/original.jpg` / `thumbnail.jpg` serve the pictures to whoever may

@@ -3,6 +3,7 @@ import Hummingbird
 import KitchenModel
 import Logging
 import Storage
+import StorageModel
 
 /// Resolves `Authorization: Bearer <token>` to a principal; anything else is a 401. Unknown
 /// tokens count against the client's failed-auth limit (`AuthFailureLimit`), which answers 429

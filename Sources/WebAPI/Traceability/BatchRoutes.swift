@@ -3,6 +3,7 @@ import Gateway
 import Hummingbird
 import KitchenModel
 import Storage
+import StorageModel
 
 /// 进货查验 records: `POST/GET /api/v1/sites/{id}/batches`, `GET /api/v1/batches/{id}`
 /// (with its history), re-inspection, recall, the tickets sold from a batch and its EPCIS

@@ -3,6 +3,7 @@ import Gateway
 import Hummingbird
 import KitchenModel
 import Storage
+import StorageModel
 
 /// The public side of traceability, no token needed: the consumer's page behind the QR
 /// (`/t/{code}`, and `/T/{code}` as upper-case QR URLs arrive), the same as JSON

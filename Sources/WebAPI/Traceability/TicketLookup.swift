@@ -3,6 +3,7 @@ import Gateway
 import Hummingbird
 import KitchenModel
 import Storage
+import StorageModel
 import Traceability
 
 /// What a consumer may learn from a ticket: the sale, the stall, and the batch's own chain
