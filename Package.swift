@@ -146,6 +146,7 @@ let package = Package(
         // and GRDB only to compare the two schemas.
         .testTarget(name: "PostgresStorageTests", dependencies: [
             "PostgresStorage", "StorageModel", "TestSupport", "Storage", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [

@@ -1,7 +1,6 @@
 import KitchenModel
-import StorageModel
 
-/// Which device snapshots the writer writes now and which may wait.
+/// Which device snapshots the writer writes now and which may wait (every backend's batch writer).
 ///
 /// Every batch used to write the snapshot of every device it touched: at 30,000 readings a second
 /// from 200 devices that is one `UPDATE device` per reading, a third of the writer's instructions
@@ -15,7 +14,9 @@ import StorageModel
 /// readings are committed as before, `Store.loadDeviceSnapshots` takes the last seq of the
 /// current boot from the readings themselves, and any hole in that range would have opened a gap,
 /// which is written at once. What a crash can leave behind is up to `interval` of "last seen".
-struct SnapshotDeferral {
+public struct SnapshotDeferral: Sendable {
+    public init() {}
+
     /// What must be written at once when it changes.
     private struct Shape: Equatable {
         var kind: DeviceKind?
@@ -62,7 +63,7 @@ struct SnapshotDeferral {
 
     /// Whether `snapshot` must be written now; if not, it waits (replacing an older waiting one).
     /// `mustWrite`: the caller writes it in any case, and a waiting one is dropped.
-    mutating func offer(_ snapshot: DeviceSnapshot, id: Int64, now: ContinuousClock.Instant, interval: Duration,
+    public mutating func offer(_ snapshot: DeviceSnapshot, id: Int64, now: ContinuousClock.Instant, interval: Duration,
                         mustWrite: Bool = false) -> Bool {
         let shape = Shape(snapshot)
         if !mustWrite, let last = written[id], last.shape == shape, now < last.at.advanced(by: interval) {
@@ -75,7 +76,7 @@ struct SnapshotDeferral {
     }
 
     /// The waiting snapshots that are due (or all of them), with their device row ids.
-    mutating func takeDue(now: ContinuousClock.Instant, all: Bool) -> [(id: Int64, snapshot: DeviceSnapshot)] {
+    public mutating func takeDue(now: ContinuousClock.Instant, all: Bool) -> [(id: Int64, snapshot: DeviceSnapshot)] {
         guard !pending.isEmpty else { return [] }
         if all {
             let due = pending.map { (id: $0.key, snapshot: $0.value) }
@@ -101,7 +102,7 @@ struct SnapshotDeferral {
     /// After a rolled-back commit: nothing written in it counts as written (so the retried batch
     /// writes its snapshots at once), and the waiting snapshots it took wait again (queued behind
     /// the others, so written within one interval).
-    mutating func rollBack(untaking taken: [(id: Int64, snapshot: DeviceSnapshot)], now: ContinuousClock.Instant) {
+    public mutating func rollBack(untaking taken: [(id: Int64, snapshot: DeviceSnapshot)], now: ContinuousClock.Instant) {
         written.removeAll()
         for (id, snapshot) in taken where pending[id] == nil {
             pending[id] = snapshot
@@ -110,7 +111,7 @@ struct SnapshotDeferral {
     }
 
     /// When the next waiting snapshot falls due.
-    mutating func nextDue() -> ContinuousClock.Instant? {
+    public mutating func nextDue() -> ContinuousClock.Instant? {
         while dueHead < dueQueue.count {
             if pending[dueQueue[dueHead].id] != nil { return dueQueue[dueHead].due }
             dueHead += 1
@@ -119,7 +120,7 @@ struct SnapshotDeferral {
         return nil
     }
 
-    var isEmpty: Bool { pending.isEmpty }
+    public var isEmpty: Bool { pending.isEmpty }
 
     private mutating func compact() {
         if dueHead == dueQueue.count {
