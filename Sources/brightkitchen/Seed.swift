@@ -69,7 +69,7 @@ struct Seed: ParsableCommand {
         print("/t/\(ticket.code)")
     }
 
-    static func ticket(keyring: TicketKeyring, store: Store, now: EpochMillis) throws -> Ticket {
+    static func ticket(keyring: TicketKeyring, store: any GatewayStore, now: EpochMillis) throws -> Ticket {
         let market = SiteID("market-01")!
         let batch = Batch(id: BatchID("seed-qingcai")!, site: market, stall: "A12", item: "青菜", category: "蔬菜", quantity: 80,
                           unit: "kg", supplier: Supplier(name: "蔡甸绿源蔬菜基地", licence: "JY14201140000001"),

@@ -111,7 +111,7 @@ enum SeedAlarms {
     }
 
     /// Stores each transition of a step with the alarm as it stood after the step.
-    static func record(_ step: LifecycleStep, region: String, store: Store) throws {
+    static func record(_ step: LifecycleStep, region: String, store: any GatewayStore) throws {
         let r = step.record
         let json = r.storedJSON
         for t in step.transitions {
@@ -126,7 +126,7 @@ enum SeedAlarms {
     }
 
     /// Camera pictures of the two violations, drawn by the synthetic kitchen.
-    static func evidence(now: EpochMillis, store: Store) throws {
+    static func evidence(now: EpochMillis, store: any GatewayStore) throws {
         guard let encoder = JPEGEncoder(), let thumbnails = ThumbnailMaker() else { return }
         for (alarm, camera, label, object, seed, at) in [
             ("al_smoking", SeedReadings.key("canteen-01", "cam-1"), "smoking", SceneObject.person(at: 0.55, 0.7), UInt64(3),

@@ -15,7 +15,7 @@ struct Tokens: ParsableCommand {
         @Option(help: "SQLite database file (env BK_DATABASE).")
         var database: String?
 
-        func open() throws -> Store {
+        func open() throws -> any GatewayStore {
             let path = database ?? ProcessInfo.processInfo.environment["BK_DATABASE"] ?? "./data/brightkitchen.sqlite"
             return try Store(path: path)
         }

@@ -16,9 +16,9 @@ import Testing
         TransitionRow(alarmID: id, at: at, kind: kind, actor: nil, note: nil, bodyJSON: #"{"alarm":"\#(id)","transition":"\#(kind)"}"#)
     }
 
-    @Test func recordsAlarmTrailAndOutboxTogether() throws {
-        let dir = TemporaryDirectory()
-        let store = try Store(path: dir.file("bk.sqlite"))
+    @Test(arguments: Backend.allCases) func recordsAlarmTrailAndOutboxTogether(_ backend: Backend) throws {
+        let opened = try TestStore(backend)
+        let store = opened.store
         try store.record(alarm: row("a1"), transition: transition("a1", "raised"), outboxTargets: ["ops", "city"],
                          now: hourStart)
         var acknowledged = row("a1", state: .acknowledged)
@@ -32,9 +32,9 @@ import Testing
         #expect(try store.openAlarms().count == 1)
     }
 
-    @Test func filtersByRegionStateClassAndTime() throws {
-        let dir = TemporaryDirectory()
-        let store = try Store(path: dir.file("bk.sqlite"))
+    @Test(arguments: Backend.allCases) func filtersByRegionStateClassAndTime(_ backend: Backend) throws {
+        let opened = try TestStore(backend)
+        let store = opened.store
         try store.record(alarm: row("a1"), transition: transition("a1", "raised"), outboxTargets: [], now: hourStart)
         try store.record(alarm: row("a2", site: "canteen-02", region: "420105", riskClass: .class2, at: hourStart + 10),
                          transition: transition("a2", "raised"), outboxTargets: [], now: hourStart)
@@ -49,9 +49,9 @@ import Testing
         #expect(try store.openAlarms().map(\.id).sorted() == ["a1", "a2"])
     }
 
-    @Test func outboxRetriesUntilDelivered() throws {
-        let dir = TemporaryDirectory()
-        let store = try Store(path: dir.file("bk.sqlite"))
+    @Test(arguments: Backend.allCases) func outboxRetriesUntilDelivered(_ backend: Backend) throws {
+        let opened = try TestStore(backend)
+        let store = opened.store
         try store.enqueueOutbox(targets: ["ops"], body: Array("{}".utf8), now: hourStart)
         let first = try #require(try store.dueOutbox(now: hourStart).first)
         try store.outboxFailed(id: first.id, error: "HTTP 503", nextAttemptAt: hourStart + 2_000)
@@ -63,11 +63,11 @@ import Testing
         #expect(try store.pendingOutbox().isEmpty)
     }
 
-    @Test func ruleStateSurvivesReopening() throws {
-        let dir = TemporaryDirectory()
-        let store = try Store(path: dir.file("bk.sqlite"))
+    @Test(arguments: Backend.allCases) func ruleStateSurvivesReopening(_ backend: Backend) throws {
+        let opened = try TestStore(backend)
+        let store = opened.store
         try store.saveRuleState(fridge, json: #"{"excursionSince":1}"#, now: hourStart)
-        let reopened = try Store(path: store.path)
+        let reopened = try opened.reopen()
         #expect(try reopened.ruleStates()[fridge] == #"{"excursionSince":1}"#)
     }
 }

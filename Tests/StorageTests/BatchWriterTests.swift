@@ -6,27 +6,27 @@ import TestSupport
 import Testing
 
 @Suite struct BatchWriterTests {
-    @Test func commitsWithinTheBatchDelay() throws {
+    @Test(arguments: Backend.allCases) func commitsWithinTheBatchDelay(_ backend: Backend) throws {
         var options = BatchWriter.Options()
         options.maxDelay = .milliseconds(50)
-        let f = try WriterFixture(options: options)
+        let f = try WriterFixture(backend, options: options)
         defer { f.writer.stop() }
         try f.writer.submit([thermo(1, t: 3.0)])
         #expect(eventually(timeout: .seconds(2)) { (try? f.store.counts().readings) == 1 })
     }
 
-    @Test func submitAndWaitReturnsOnlyOnceCommitted() throws {
+    @Test(arguments: Backend.allCases) func submitAndWaitReturnsOnlyOnceCommitted(_ backend: Backend) throws {
         var options = BatchWriter.Options()
         options.maxDelay = .seconds(30)  // only the urgent flag can make this commit in time
-        let f = try WriterFixture(options: options)
+        let f = try WriterFixture(backend, options: options)
         defer { f.writer.stop() }
         try f.writer.submit([thermo(1, t: 3.0)])
         try f.writer.submitAndWait([thermo(2, t: 3.1)])
         #expect(try f.store.counts().readings == 2)
     }
 
-    @Test func ignoresRowsItAlreadyHas() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func ignoresRowsItAlreadyHas(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3.0), thermo(2, t: 4.0)])
         try f.writer.submitAndWait([thermo(2, t: 99.0), thermo(3, t: 5.0)])
@@ -35,8 +35,8 @@ import Testing
         #expect(rows[1].readings == .thermo(ThermoReading(celsius: 4.0, humidity: 60, battery: 90)))
     }
 
-    @Test func rollsUpHoursOnceEvenWhenRedelivered() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func rollsUpHoursOnceEvenWhenRedelivered(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 2.0), thermo(2, t: 6.0, at: hourStart + 60_000)])
         try f.writer.submitAndWait([thermo(2, t: 6.0, at: hourStart + 60_000), thermo(3, t: 4.0, at: hourStart + 120_000)])
@@ -50,8 +50,8 @@ import Testing
         #expect(hours[1].count == 1)
     }
 
-    @Test func snapshotsRoundTripWithGaps() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func snapshotsRoundTripWithGaps(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         var snapshot = DeviceSnapshot(key: fridge)
         snapshot.kind = .thermo
         snapshot.boot = 7
@@ -66,13 +66,13 @@ import Testing
         try f.writer.submitAndWait([.device(snapshot)])
         f.writer.stop()
 
-        let reopened = try Store(path: f.store.path)
+        let reopened = try f.reopen()
         let restored = try #require(try reopened.loadDeviceSnapshots().first)
         #expect(restored == snapshot)
     }
 
-    @Test func closedGapsDisappearAcrossWritersAndRestarts() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func closedGapsDisappearAcrossWritersAndRestarts(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         var snapshot = DeviceSnapshot(key: fridge)
         snapshot.boot = 7
         snapshot.gaps = [SeqGap(boot: 7, first: 100, last: 110, openedAt: hourStart)]
@@ -85,14 +85,14 @@ import Testing
         snapshot.lastSeq = 111
         try second.submitAndWait([.device(snapshot)])
         second.stop()
-        let restored = try #require(try Store(path: f.store.path).loadDeviceSnapshots().first)
+        let restored = try #require(try f.reopen().loadDeviceSnapshots().first)
         #expect(restored.gaps.isEmpty && restored.lastSeq == 111)
     }
 
-    @Test func keepsOnlyTheNewestRejects() throws {
+    @Test(arguments: Backend.allCases) func keepsOnlyTheNewestRejects(_ backend: Backend) throws {
         var options = BatchWriter.Options()
         options.maxRejects = 10
-        let f = try WriterFixture(options: options)
+        let f = try WriterFixture(backend, options: options)
         defer { f.writer.stop() }
         let rejects = (0..<25).map { i in
             WriteItem.reject(RejectRecord(at: hourStart + Int64(i), reason: "bad_json", topic: "bk/v1/a/b/telemetry",
@@ -106,11 +106,11 @@ import Testing
         #expect(kept.first?.record.payloadPrefix.count == RejectRecord.keptPayloadBytes)
     }
 
-    @Test func blocksSubmittersWhenFullInsteadOfGrowing() throws {
+    @Test(arguments: Backend.allCases) func blocksSubmittersWhenFullInsteadOfGrowing(_ backend: Backend) throws {
         var options = BatchWriter.Options()
         options.capacity = 100
         options.maxBatch = 100
-        let f = try WriterFixture(options: options)
+        let f = try WriterFixture(backend, options: options)
         defer { f.writer.stop() }
         for seq in 1...2_000 { try f.writer.submit([thermo(Int64(seq), t: 3.0)]) }
         #expect(f.writer.queued <= 100)
@@ -118,8 +118,8 @@ import Testing
         #expect(try f.store.counts().readings == 2_000)
     }
 
-    @Test func refusesWritesAfterStop() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func refusesWritesAfterStop(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         f.writer.stop()
         #expect(throws: BatchWriter.StoppedError.self) { try f.writer.submit([thermo(1, t: 3)]) }
     }

@@ -3,6 +3,7 @@ import Logging
 import Storage
 import StorageModel
 import TestSupport
+import Testing
 
 let fridge = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!)
 let hourStart: EpochMillis = 1_795_276_800_000
@@ -12,15 +13,44 @@ func thermo(_ seq: Int64, t: Double, at ts: EpochMillis = hourStart, boot: Int64
                            readings: .thermo(ThermoReading(celsius: t, humidity: 60, battery: 90))))
 }
 
-/// A store in a fresh temp dir with a running writer; stopped by the caller.
+/// The backends every storage test runs against, through the capability protocols only.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+
+    var testDescription: String { rawValue }
+}
+
+/// A fresh, empty store of one backend. `reopen()` opens the same data again, as a restart would.
+final class TestStore: Sendable {
+    let backend: Backend
+    let store: any GatewayStore
+    private let dir = TemporaryDirectory("bk-storage")
+
+    init(_ backend: Backend) throws {
+        self.backend = backend
+        switch backend {
+        case .sqlite: store = try Store(path: dir.file("bk.sqlite"))
+        }
+    }
+
+    func reopen() throws -> any GatewayStore {
+        switch backend {
+        case .sqlite: try Store(path: dir.file("bk.sqlite"))
+        }
+    }
+}
+
+/// A store of one backend with a running writer; stopped by the caller.
 struct WriterFixture {
-    let dir = TemporaryDirectory("bk-storage")
-    let store: Store
+    let opened: TestStore
+    var store: any GatewayStore { opened.store }
     let writer: BatchWriter
 
-    init(options: BatchWriter.Options = BatchWriter.Options()) throws {
-        store = try Store(path: dir.file("bk.sqlite"))
-        writer = BatchWriter(store: store, options: options, logger: Logger(label: "test"))
+    init(_ backend: Backend = .sqlite, options: BatchWriter.Options = BatchWriter.Options()) throws {
+        opened = try TestStore(backend)
+        writer = BatchWriter(store: opened.store, options: options, logger: Logger(label: "test"))
         writer.start()
     }
+
+    func reopen() throws -> any GatewayStore { try opened.reopen() }
 }

@@ -20,17 +20,17 @@ import Testing
 
     /// What a restarted gateway would load, read through a second connection while the writer runs.
     private func restored(_ f: WriterFixture) throws -> DeviceSnapshot {
-        try #require(try Store(path: f.store.path).loadDeviceSnapshots().first { $0.key == fridge })
+        try #require(try f.reopen().loadDeviceSnapshots().first { $0.key == fridge })
     }
 
-    private func fixture(interval: Duration) throws -> WriterFixture {
+    private func fixture(_ backend: Backend, interval: Duration) throws -> WriterFixture {
         var options = BatchWriter.Options()
         options.snapshotInterval = interval
-        return try WriterFixture(options: options)
+        return try WriterFixture(backend, options: options)
     }
 
-    @Test func progressWaitsAndARestartTakesTheLastSeqFromTheReadings() throws {
-        let f = try fixture(interval: .seconds(60))
+    @Test(arguments: Backend.allCases) func progressWaitsAndARestartTakesTheLastSeqFromTheReadings(_ backend: Backend) throws {
+        let f = try fixture(backend, interval: .seconds(60))
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
         try f.writer.submitAndWait([thermo(2, t: 3), thermo(3, t: 3), .device(snapshot(seq: 3, seen: hourStart + 2))])
@@ -39,8 +39,8 @@ import Testing
         #expect(afterCrash.lastSeq == 3, "the last seq of the boot comes from the committed readings")
     }
 
-    @Test func aGapIsWrittenWithTheReadingThatOpenedIt() throws {
-        let f = try fixture(interval: .seconds(60))
+    @Test(arguments: Backend.allCases) func aGapIsWrittenWithTheReadingThatOpenedIt(_ backend: Backend) throws {
+        let f = try fixture(backend, interval: .seconds(60))
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
         let gap = SeqGap(boot: 1, first: 2, last: 4, openedAt: hourStart + 5)
@@ -51,8 +51,8 @@ import Testing
         #expect(afterCrash.lastSeq == 5)
     }
 
-    @Test func anEventsSnapshotGoesInWithItAndReplacesAWaitingOne() throws {
-        let f = try fixture(interval: .seconds(60))
+    @Test(arguments: Backend.allCases) func anEventsSnapshotGoesInWithItAndReplacesAWaitingOne(_ backend: Backend) throws {
+        let f = try fixture(backend, interval: .seconds(60))
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
         try f.writer.submitAndWait([thermo(2, t: 3), .device(snapshot(seq: 2, seen: hourStart + 1))])
@@ -64,16 +64,16 @@ import Testing
         #expect(try restored(f).lastSeen == hourStart + 2, "the older waiting snapshot was dropped, not written later")
     }
 
-    @Test func aWaitingSnapshotIsWrittenWhenDueWithNothingElseArriving() throws {
-        let f = try fixture(interval: .milliseconds(200))
+    @Test(arguments: Backend.allCases) func aWaitingSnapshotIsWrittenWhenDueWithNothingElseArriving(_ backend: Backend) throws {
+        let f = try fixture(backend, interval: .milliseconds(200))
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
         try f.writer.submit([thermo(2, t: 3), .device(snapshot(seq: 2, seen: hourStart + 1))])
         #expect(eventually(timeout: .seconds(5)) { (try? restored(f).lastSeen) == hourStart + 1 })
     }
 
-    @Test func flushAndStopWriteWaitingSnapshots() throws {
-        let f = try fixture(interval: .seconds(60))
+    @Test(arguments: Backend.allCases) func flushAndStopWriteWaitingSnapshots(_ backend: Backend) throws {
+        let f = try fixture(backend, interval: .seconds(60))
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
         try f.writer.submitAndWait([thermo(2, t: 3), .device(snapshot(seq: 2, seen: hourStart + 1))])
         #expect(try restored(f).lastSeen == hourStart)
@@ -86,8 +86,8 @@ import Testing
         #expect(try restored(f).lastSeen == hourStart + 2)
     }
 
-    @Test func flushWithNothingQueuedReturns() throws {
-        let f = try fixture(interval: .seconds(60))
+    @Test(arguments: Backend.allCases) func flushWithNothingQueuedReturns(_ backend: Backend) throws {
+        let f = try fixture(backend, interval: .seconds(60))
         defer { f.writer.stop() }
         try f.writer.flush()
         try f.writer.flush()
@@ -96,7 +96,7 @@ import Testing
 
 /// The thermometer's `last_reading` text is written by hand; it must read back as the encoder's.
 @Suite struct ThermoReadingTextTests {
-    @Test func everyCombinationReadsBackAsWritten() throws {
+    @Test(arguments: Backend.allCases) func everyCombinationReadsBackAsWritten(_ backend: Backend) throws {
         let values: [Double?] = [nil, 3.5, -18.25, 0, 93, 1e-5]
         for t in values {
             for rh in values {
@@ -106,7 +106,7 @@ import Testing
                     s.boot = 1
                     s.lastReading = StoredReading(seq: nil, deviceTime: hourStart, receivedAt: hourStart,
                                                   readings: .thermo(reading))
-                    let f = try WriterFixture()
+                    let f = try WriterFixture(backend)
                     try f.writer.submitAndWait([.device(s)])
                     f.writer.stop()
                     let back = try #require(try f.store.loadDeviceSnapshots().first?.lastReading)

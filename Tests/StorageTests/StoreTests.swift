@@ -10,9 +10,9 @@ import Testing
 @Suite struct TokenTests {
     static let token = "bk_" + String(repeating: "Q", count: 43)
 
-    @Test func storesTokensThatAuthenticateUntilRevoked() throws {
-        let dir = TemporaryDirectory()
-        let store = try Store(path: dir.file("bk.sqlite"))
+    @Test(arguments: Backend.allCases) func storesTokensThatAuthenticateUntilRevoked(_ backend: Backend) throws {
+        let opened = try TestStore(backend)
+        let store = opened.store
         let token = Self.token
         let record = try store.storeToken(token, role: .regulator, scope: "4201", label: "Wuhan", now: hourStart)
         #expect(try store.tokens() == [record])
@@ -35,8 +35,8 @@ import Testing
 }
 
 @Suite struct RetentionTests {
-    @Test func deletesRawReadingsButKeepsRollups() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func deletesRawReadingsButKeepsRollups(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         let day: EpochMillis = 86_400_000
         try f.writer.submitAndWait([

@@ -7,8 +7,8 @@ import Testing
 @Suite struct TemperatureBucketTests {
     let quarter: EpochMillis = 15 * 60_000
 
-    @Test func groupsOnWallClockBoundariesWithMinMaxMeanAndCount() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func groupsOnWallClockBoundariesWithMinMaxMeanAndCount(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         // hourStart is a multiple of 15 min; one reading a minute before it falls in the slice before.
         try f.writer.submitAndWait([
@@ -25,8 +25,8 @@ import Testing
         ])
     }
 
-    @Test func leavesOutImplausibleValuesAndSentinels() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func leavesOutImplausibleValuesAndSentinels(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         try f.writer.submitAndWait([
             thermo(1, t: 3, at: hourStart), thermo(2, t: -127, at: hourStart + 1_000), thermo(3, t: 85, at: hourStart + 2_000),
@@ -40,8 +40,8 @@ import Testing
     }
 
     /// More rows than the old 20 000-row read: the newest part of the day is still there.
-    @Test func aFastDeviceKeepsItsNewestReadings() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func aFastDeviceKeepsItsNewestReadings(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         let day: EpochMillis = 86_400_000
         let from = hourStart - day

@@ -25,8 +25,8 @@ import Testing
                totalFen: 850, issuedAt: at)
     }
 
-    @Test func batchesKeepEveryChangeInTheirHistory() throws {
-        let f = try WriterFixture()
+    @Test(arguments: Backend.allCases) func batchesKeepEveryChangeInTheirHistory(_ backend: Backend) throws {
+        let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         try f.store.createBatch(Self.batch(), actor: "clerk")
         #expect(throws: BatchWriteError.duplicate(BatchID("b-1")!)) { try f.store.createBatch(Self.batch(), actor: "clerk") }
@@ -50,10 +50,10 @@ import Testing
         }
     }
 
-    @Test func ticketsAreCommittedBeforeTheirCallbackAndStoredOnce() throws {
+    @Test(arguments: Backend.allCases) func ticketsAreCommittedBeforeTheirCallbackAndStoredOnce(_ backend: Backend) throws {
         var options = BatchWriter.Options()
         options.maxDelay = .seconds(30)  // only urgency can commit in time
-        let f = try WriterFixture(options: options)
+        let f = try WriterFixture(backend, options: options)
         defer { f.writer.stop() }
         try f.store.createBatch(Self.batch(), actor: "clerk")
         let seenInCallback = Mutex<[Bool]>([])
@@ -76,9 +76,9 @@ import Testing
     }
 
     /// The legal floor is `RetentionRules` (KitchenRulesTests); storage deletes by the days it is given.
-    @Test func retentionDropsMarketRecordsOlderThanThePolicy() throws {
+    @Test(arguments: Backend.allCases) func retentionDropsMarketRecordsOlderThanThePolicy(_ backend: Backend) throws {
         #expect(RetentionPolicy(traceabilityDays: 30).traceabilityDays == 30)
-        let f = try WriterFixture()
+        let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         let day: EpochMillis = 86_400_000
         let now: EpochMillis = 400 * day

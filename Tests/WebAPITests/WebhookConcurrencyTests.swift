@@ -26,7 +26,9 @@ import Testing
         let hanging = try SilentListener()
         defer { hanging.stop() }
         let first = Array(#"{"alarm":"a1"}"#.utf8), second = Array(#"{"alarm":"a2"}"#.utf8)
-        let timeout = Duration.seconds(2)
+        // Long enough that a loaded machine serves the healthy receiver well inside it (2 s was not, under
+        // parallel suites), short enough to wait for twice.
+        let timeout = Duration.seconds(4)
 
         let app = Application(router: receiver.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in

@@ -35,7 +35,7 @@ public final class AlarmEngine: Sendable {
 
     let config: RuleConfig
     let lifecycle: AlarmLifecycle
-    let store: Store
+    let store: any GatewayStore
     let model: StateModel
     let clock: any WallClock
     let logger: Logger
@@ -53,7 +53,7 @@ public final class AlarmEngine: Sendable {
     /// Rule state of a site's cameras is kept under this pseudo device id.
     static let violationsDevice = DeviceID("_violations")!
 
-    public init(config: RuleConfig, store: Store, model: StateModel, clock: any WallClock, logger: Logger,
+    public init(config: RuleConfig, store: any GatewayStore, model: StateModel, clock: any WallClock, logger: Logger,
                 webhookTargets: [String], metrics: GatewayMetrics? = nil,
                 publish: @escaping @Sendable (String, [UInt8]) -> Void) throws {
         self.config = config

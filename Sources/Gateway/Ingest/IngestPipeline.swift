@@ -18,7 +18,7 @@ public final class IngestPipeline: Sendable {
     let model: StateModel
     let decoder: NativeDecoder
     let writer: BatchWriter
-    let store: Store
+    let store: any GatewayStore
     let metrics: GatewayMetrics
     let clock: any WallClock
     let logger: Logger
@@ -35,7 +35,7 @@ public final class IngestPipeline: Sendable {
     private let acceptedSink = Mutex<Sink<(DeviceMessage, String)>?>(nil)
     private let weighSink = Mutex<Sink<(DeviceKey, WeighRequest, EpochMillis)>?>(nil)
 
-    public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: Store,
+    public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: any GatewayStore,
                 metrics: GatewayMetrics, clock: any WallClock, logger: Logger) {
         self.model = model
         self.decoder = decoder

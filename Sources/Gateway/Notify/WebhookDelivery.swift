@@ -31,7 +31,7 @@ public struct Webhook: Sendable, Hashable {
 /// sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the secret>`; receivers recompute
 /// it and refuse stale timestamps, so a captured request cannot be replayed later.
 public final class WebhookDelivery: Sendable {
-    let store: Store
+    let store: any OutboxStore
     let webhooks: [String: Webhook]
     let clock: any WallClock
     let logger: Logger
@@ -39,7 +39,7 @@ public final class WebhookDelivery: Sendable {
     let http: WebhookHTTPClient
 
     /// `requestTimeout` bounds each POST from connecting to the end of the answer.
-    public init(store: Store, webhooks: [Webhook], clock: any WallClock, logger: Logger,
+    public init(store: any OutboxStore, webhooks: [Webhook], clock: any WallClock, logger: Logger,
                 requestTimeout: Duration = .seconds(10)) {
         self.store = store
         self.webhooks = Dictionary(webhooks.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

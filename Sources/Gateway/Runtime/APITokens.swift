@@ -3,7 +3,7 @@ import KitchenRules
 import Storage
 import StorageModel
 
-extension Store {
+extension TokenStore {
     /// Issues a token by `TokenPolicy` (refusing a role/scope pair it does not allow) and returns
     /// its plaintext, which is shown once and never stored.
     public func createToken(role: Role, scope: String?, label: String? = nil, now: EpochMillis) throws

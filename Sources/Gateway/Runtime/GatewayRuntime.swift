@@ -14,7 +14,7 @@ import Synchronization
 public final class GatewayRuntime: Sendable {
     public let configuration: GatewayConfiguration
     public let clock: any WallClock
-    public let store: Store
+    public let store: any GatewayStore
     public let model: StateModel
     public let metrics: GatewayMetrics
     public let writer: BatchWriter
@@ -196,7 +196,7 @@ public final class GatewayRuntime: Sendable {
     }
 
     private static func startEmbeddedBroker(_ configuration: GatewayConfiguration, access: BrokerAccessFiles?,
-                                            store: Store, logger: Logger) throws -> MosquittoBroker
+                                            store: any GatewayStore, logger: Logger) throws -> MosquittoBroker
     {
         var options = MosquittoBroker.Options()
         options.dataDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("mosquitto")

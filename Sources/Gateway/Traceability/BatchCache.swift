@@ -33,12 +33,12 @@ public final class BatchCache: Sendable {
         }
     }
 
-    private let store: Store
+    private let store: any TraceabilityStore
     private let logger: Logger
     private let state = Mutex(State())
     static let capacity = 50_000
 
-    public init(store: Store, logger: Logger) {
+    public init(store: any TraceabilityStore, logger: Logger) {
         self.store = store
         self.logger = logger
     }

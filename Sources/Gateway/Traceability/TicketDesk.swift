@@ -14,7 +14,7 @@ import Traceability
 /// writer as an urgent item and the reply is sent from its commit callback. A retried
 /// `req` finds its ticket (in flight or stored) and gets the same one back.
 public final class TicketDesk: Sendable {
-    let store: Store
+    let store: any GatewayStore
     let writer: BatchWriter
     let model: StateModel
     let batches: BatchCache
@@ -29,7 +29,7 @@ public final class TicketDesk: Sendable {
         var req: String
     }
 
-    public init(store: Store, writer: BatchWriter, model: StateModel, batches: BatchCache, issuer: TicketIssuer,
+    public init(store: any GatewayStore, writer: BatchWriter, model: StateModel, batches: BatchCache, issuer: TicketIssuer,
                 metrics: GatewayMetrics? = nil, logger: Logger) {
         self.store = store
         self.writer = writer

@@ -27,14 +27,14 @@ public enum TicketKeyCheck {
 
     /// The keyring at `path`, checked against `store`; created with a fresh key only for a store
     /// that never issued a ticket.
-    public static func open(path: String, store: Store, now: EpochMillis) throws -> TicketKeyring {
+    public static func open(path: String, store: any TicketKeyStore & StoreMaintenance, now: EpochMillis) throws -> TicketKeyring {
         let recorded = try store.ticketKeys()
         guard FileManager.default.fileExists(atPath: path) else {
             let hasTickets = try store.hasTickets()
             guard recorded.isEmpty, !hasTickets else {
                 let ids = recorded.isEmpty ? try store.sampleTicketCodesByKey().keys.sorted() : recorded.keys.sorted()
                 throw Refusal(description: """
-                    ticket keyring \(path) does not exist, but the database \(store.path) holds tickets \
+                    ticket keyring \(path) does not exist, but the database \(store.location) holds tickets \
                     signed with key id(s) \(ids.joined(separator: ", ")).
                       A new key would make every printed code read 非正品, so none is generated.
                       Restore the keyring file from your backup to \(path), or pass --ticket-keys \
@@ -51,7 +51,7 @@ public enum TicketKeyCheck {
         } catch {
             throw Refusal(description: """
                 \(error)
-                  The database \(store.path) was not changed. Restore the keyring from your backup; \
+                  The database \(store.location) was not changed. Restore the keyring from your backup; \
                 do not delete it (a new key cannot verify the codes already printed).
                 """)
         }
@@ -80,7 +80,7 @@ public enum TicketKeyCheck {
             }
         }
         guard missing.isEmpty, different.isEmpty else {
-            throw Refusal(description: refusal(path: path, database: store.path, missing: missing, different: different))
+            throw Refusal(description: refusal(path: path, database: store.location, missing: missing, different: different))
         }
         if !firstRecords.isEmpty { try store.recordTicketKeys(firstRecords) }
         return keyring

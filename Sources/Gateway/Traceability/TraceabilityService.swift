@@ -7,11 +7,11 @@ import StorageModel
 /// history entry) and to the ticket desk's cache together, so a recall or a failed
 /// re-inspection stops the next weighing, and shows on every ticket already sold.
 public final class TraceabilityService: Sendable {
-    public let store: Store
+    public let store: any TraceabilityStore
     public let batches: BatchCache
     public let issuer: TicketIssuer
 
-    public init(store: Store, batches: BatchCache, issuer: TicketIssuer) {
+    public init(store: any TraceabilityStore, batches: BatchCache, issuer: TicketIssuer) {
         self.store = store
         self.batches = batches
         self.issuer = issuer

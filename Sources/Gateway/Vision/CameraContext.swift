@@ -9,7 +9,7 @@ final class CameraContext: Sendable {
     let config: CameraServiceConfig
     let model: StateModel
     let alarms: AlarmEngine
-    let store: Store
+    let store: any GatewayStore
     let writer: BatchWriter
     let metrics: CameraMetrics
     let clock: any WallClock
@@ -17,7 +17,7 @@ final class CameraContext: Sendable {
     /// Detections wait here for their snapshots and snapshots for their detections.
     let join: Mutex<EvidenceJoin>
 
-    init(config: CameraServiceConfig, model: StateModel, alarms: AlarmEngine, store: Store, writer: BatchWriter,
+    init(config: CameraServiceConfig, model: StateModel, alarms: AlarmEngine, store: any GatewayStore, writer: BatchWriter,
          metrics: CameraMetrics, clock: any WallClock, logger: Logger) {
         self.config = config
         self.model = model

@@ -14,7 +14,7 @@ public final class CameraService: Sendable {
     private let context: CameraContext
     private let workers: [CameraWorker]
 
-    public init(config: CameraServiceConfig, model: StateModel, alarms: AlarmEngine, store: Store, writer: BatchWriter,
+    public init(config: CameraServiceConfig, model: StateModel, alarms: AlarmEngine, store: any GatewayStore, writer: BatchWriter,
                 registry: PrometheusCollectorRegistry, clock: any WallClock, logger: Logger) {
         metrics = CameraMetrics(registry: registry)
         context = CameraContext(config: config, model: model, alarms: alarms, store: store, writer: writer,

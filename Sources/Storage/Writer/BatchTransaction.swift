@@ -5,7 +5,7 @@ import StorageModel
 
 /// Writes one batch inside one transaction. Confined to the writer thread, which is
 /// why it may cache device row ids and deferred snapshots without locking.
-final class BatchTransaction {
+final class BatchTransaction: BatchCommitter {
     private var deviceIDs: [DeviceKey: Int64] = [:]
     /// Devices that have rows in `seq_gap` (nil until first read): almost none do, and skipping
     /// their DELETE spares one statement per device per batch.
@@ -19,7 +19,10 @@ final class BatchTransaction {
     /// (Not a copy of the whole deferral: that would copy every device's entry on every batch.)
     private var takenInTransaction: [(id: Int64, snapshot: DeviceSnapshot)] = []
 
-    init(maxRejects: Int, snapshotInterval: Duration = .seconds(1)) {
+    private let pool: DatabasePool
+
+    init(pool: DatabasePool, maxRejects: Int, snapshotInterval: Duration = .seconds(1)) {
+        self.pool = pool
         self.maxRejects = maxRejects
         self.snapshotInterval = snapshotInterval
     }
@@ -28,6 +31,10 @@ final class BatchTransaction {
     func snapshotsDue() -> ContinuousClock.Instant? { deferral.nextDue() }
 
     var hasDeferredSnapshots: Bool { !deferral.isEmpty }
+
+    func commit(_ items: [WriteItem], flushSnapshots: Bool) throws -> CommitStats {
+        try pool.write { db in try write(items, in: db, flushSnapshots: flushSnapshots) }
+    }
 
     /// Writes `items`, then the device snapshots that are due (all of them when `flushSnapshots`).
     func write(_ items: [WriteItem], in db: Database, flushSnapshots: Bool = false) throws -> CommitStats {
@@ -196,7 +203,7 @@ final class BatchTransaction {
 
     /// Forgets cached ids after a failed transaction rolled back rows created in it; the batch is
     /// retried whole, and every snapshot it offered is written again as if new.
-    func resetCache() {
+    func resetAfterFailure() {
         deviceIDs.removeAll()
         devicesWithGapRows = nil
         deferral.rollBack(untaking: takenInTransaction, now: ContinuousClock.now)

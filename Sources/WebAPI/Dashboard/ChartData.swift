@@ -23,7 +23,7 @@ enum ChartData {
         return (to - slices * width, to)
     }
 
-    static func chart(_ device: DeviceConfig, profile: ZoneProfile, sensor: SensorLimits, store: Store, now: EpochMillis,
+    static func chart(_ device: DeviceConfig, profile: ZoneProfile, sensor: SensorLimits, store: any ReadingQueries, now: EpochMillis,
                       kit: PageKit) throws -> SitePage.Chart {
         let dayWindow = window(now: now, width: dayBucket, slices: 96)
         let weekWindow = window(now: now, width: hour, slices: 168)
@@ -48,7 +48,7 @@ enum ChartData {
     }
 
     private static func buckets(_ key: DeviceKey, _ window: (from: EpochMillis, to: EpochMillis), width: EpochMillis,
-                                sensor: SensorLimits, store: Store) throws -> [ChartBucket] {
+                                sensor: SensorLimits, store: any ReadingQueries) throws -> [ChartBucket] {
         // A configuration whose range is empty trusts no value (as the rules do).
         guard sensor.minCelsius <= sensor.maxCelsius else { return [] }
         return try store.temperatureBuckets(of: key, since: window.from, until: window.to, width: width,

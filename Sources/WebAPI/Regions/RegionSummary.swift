@@ -19,7 +19,7 @@ struct RegionSummary: Encodable {
     }
 
     /// Builds the summary from the state model (sites, devices) and the store (alarms, tickets).
-    static func build(_ node: RegionNode, sites: [SiteSummary], store: Store, now: EpochMillis,
+    static func build(_ node: RegionNode, sites: [SiteSummary], store: any GatewayStore, now: EpochMillis,
                       dayStart: EpochMillis) throws -> RegionSummary {
         build(node, sites: sites, ticketsToday: try store.ticketCountsBySite(since: dayStart),
               openAlarms: try store.alarms(regionPrefix: node.code, openOnly: true), now: now)

@@ -17,7 +17,7 @@ public enum AlarmStatistics {
     }
 
     public static func csv(region node: RegionNode, since: EpochMillis, until: EpochMillis, now: EpochMillis,
-                           store: Store) throws -> String {
+                           store: any GatewayStore) throws -> String {
         var lines: [String: [AlarmKind: Line]] = [:]
         for row in try store.alarms(regionPrefix: node.code, since: since, until: until) {
             guard let region = RegionCode(row.region), node.contains(region) else { continue }

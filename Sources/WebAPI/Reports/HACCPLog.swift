@@ -39,7 +39,7 @@ public struct HACCPLog: Sendable {
 
     /// Reads the day `[start, end)` from the store; `now` bounds an ongoing excursion.
     public static func build(site: SiteConfig, devices: [DeviceConfig], day: String, start: EpochMillis,
-                             end: EpochMillis, now: EpochMillis, store: Store) throws -> HACCPLog {
+                             end: EpochMillis, now: EpochMillis, store: any GatewayStore) throws -> HACCPLog {
         let thermometers = devices.filter { $0.kind == .thermo }.sorted { $0.key.device.rawValue < $1.key.device.rawValue }
         let sensors = try thermometers.map { try sensorDay($0, start: start, end: end, store: store) }
         let excursions = try store.alarms(site: site.id, overlapping: start, until: end).compactMap { row -> Excursion? in
@@ -59,7 +59,7 @@ public struct HACCPLog: Sendable {
 
     /// From the hourly rollups, which outlive raw readings; raw readings when no rollup exists yet.
     private static func sensorDay(_ device: DeviceConfig, start: EpochMillis, end: EpochMillis,
-                                  store: Store) throws -> SensorDay {
+                                  store: any GatewayStore) throws -> SensorDay {
         var day = SensorDay(device: device.key.device.rawValue, zone: device.zone.rawValue, samples: 0)
         var sum = 0.0
         let rollups = try store.rollups(of: device.key, metric: "t", since: start, until: end)

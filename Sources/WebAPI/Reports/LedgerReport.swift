@@ -6,7 +6,7 @@ import StorageModel
 
 /// The disinfection ledger (消毒记录) of one site as CSV: every run, scheduled or not, with its verdict.
 public enum LedgerReport {
-    public static func csv(site: SiteID, since: EpochMillis, until: EpochMillis, store: Store,
+    public static func csv(site: SiteID, since: EpochMillis, until: EpochMillis, store: any GatewayStore,
                            calendar: ReportCalendar = .china) throws -> String {
         let decoder = JSONDecoder()
         let rows = try store.ledger(site: site, since: since, until: until).map { row -> [String] in

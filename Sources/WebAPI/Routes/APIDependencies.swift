@@ -7,7 +7,7 @@ import StorageModel
 /// What the HTTP layer reads from; tests build it without a broker.
 public struct APIDependencies: Sendable {
     public var model: StateModel
-    public var store: Store
+    public var store: any GatewayStore
     public var metrics: GatewayMetrics
     public var clock: any WallClock
     /// The closed loop; nil in tests that only read state.
@@ -31,7 +31,7 @@ public struct APIDependencies: Sendable {
     /// How long a dashboard session lasts without a request, and at most.
     public var sessionLifetime = SessionLifetime.standard
 
-    public init(model: StateModel, store: Store, metrics: GatewayMetrics, clock: any WallClock,
+    public init(model: StateModel, store: any GatewayStore, metrics: GatewayMetrics, clock: any WallClock,
                 alarms: AlarmEngine? = nil, traceability: TraceabilityService? = nil, health: @escaping @Sendable () -> HealthReport) {
         self.model = model
         self.alarms = alarms

@@ -65,7 +65,7 @@ struct EvidenceRoutes {
     }
 
     /// The JPEG of one piece of evidence, for whoever may see its alarm (the API and the dashboard).
-    static func picture(_ picture: EvidencePicture, id text: String, for principal: Principal, store: Store) throws -> Response {
+    static func picture(_ picture: EvidencePicture, id text: String, for principal: Principal, store: any EvidenceStore & AlarmStore) throws -> Response {
         guard let id = evidenceID(text), let evidence = try store.evidence(id: id), let alarm = try store.alarm(id: evidence.alarmID)
         else {
             throw APIError.notFound("no evidence '\(text.prefix(32))'")

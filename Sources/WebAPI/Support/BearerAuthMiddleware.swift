@@ -10,7 +10,7 @@ import StorageModel
 /// once exhausted. A dashboard session id is not a token and never authenticates here.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
-    let store: Store
+    let store: any TokenStore & DashboardSessionStore
     let failures: AuthFailureLimit
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)

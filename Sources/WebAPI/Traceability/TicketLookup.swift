@@ -64,7 +64,7 @@ struct TicketLookup: Encodable {
 
     /// Reads the ticket a verified code names, and its batch from the batch cache: the batch
     /// and the version the answer is cached under come from one read, so they always match.
-    static func load(_ code: TicketCode, store: Store, batches: BatchCache, model: StateModel) throws -> TicketLookup {
+    static func load(_ code: TicketCode, store: any GatewayStore, batches: BatchCache, model: StateModel) throws -> TicketLookup {
         guard let ticket = try store.ticket(id: code.ticketID.rawValue), ticket.code == code.text else { throw Failure.unknown }
         guard let cached = batches.versioned(ticket.batch) else {
             throw APIError(.internalServerError, "internal", "the batch of this ticket cannot be read now")

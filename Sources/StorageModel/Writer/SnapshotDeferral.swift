@@ -1,6 +1,6 @@
 import KitchenModel
 
-/// Which device snapshots the writer writes now and which may wait (every backend's batch writer).
+/// Which device snapshots the writer writes now and which may wait.
 ///
 /// Every batch used to write the snapshot of every device it touched: at 30,000 readings a second
 /// from 200 devices that is one `UPDATE device` per reading, a third of the writer's instructions
@@ -11,10 +11,10 @@ import KitchenModel
 /// ago or more; otherwise it waits, replaced by newer ones, and is written `interval` after it
 /// began to wait (the writer wakes for it when idle). A busy device's row is written about once
 /// per `interval` instead of once per batch; a device heard once a minute is written as before. Nothing is lost by a crash meanwhile:
-/// readings are committed as before, `Store.loadDeviceSnapshots` takes the last seq of the
+/// readings are committed as before, ``IngestStore.loadDeviceSnapshots`` takes the last seq of the
 /// current boot from the readings themselves, and any hole in that range would have opened a gap,
 /// which is written at once. What a crash can leave behind is up to `interval` of "last seen".
-public struct SnapshotDeferral: Sendable {
+public struct SnapshotDeferral {
     public init() {}
 
     /// What must be written at once when it changes.

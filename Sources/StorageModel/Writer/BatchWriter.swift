@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import StorageModel
 import Logging
 
 /// Commits ingest writes in batches on a dedicated thread.
@@ -26,13 +24,13 @@ public final class BatchWriter: Sendable {
         public var description: String { "the batch writer has stopped" }
     }
 
-    private let store: Store
+    private let store: any IngestStore
     private let options: Options
     private let logger: Logger
     private let onCommit: @Sendable (CommitStats) -> Void
     private let state: WriterState
 
-    public init(store: Store, options: Options = Options(), logger: Logger,
+    public init(store: any IngestStore, options: Options = Options(), logger: Logger,
                 onCommit: @escaping @Sendable (CommitStats) -> Void = { _ in }) {
         self.store = store
         self.options = options
@@ -133,7 +131,7 @@ public final class BatchWriter: Sendable {
     }
 
     private func run() {
-        let transaction = BatchTransaction(maxRejects: options.maxRejects, snapshotInterval: options.snapshotInterval)
+        let transaction = store.makeBatchCommitter(maxRejects: options.maxRejects, snapshotInterval: options.snapshotInterval)
         while let next = nextBatch(transaction) {
             commit(next.items, transaction, flushSnapshots: next.flushUpTo != nil)
             if let generation = next.flushUpTo {
@@ -158,7 +156,7 @@ public final class BatchWriter: Sendable {
 
     /// Waits until a batch is due and takes it; nil once stopping with nothing left. An empty
     /// batch writes deferred device snapshots that fell due while no item arrived.
-    private func nextBatch(_ transaction: BatchTransaction) -> NextBatch? {
+    private func nextBatch(_ transaction: any BatchCommitter) -> NextBatch? {
         let snapshotsDue = transaction.snapshotsDue()
         state.condition.lock()
         defer { state.condition.unlock() }
@@ -211,14 +209,12 @@ public final class BatchWriter: Sendable {
 
     /// Commits a batch, retrying a failed commit: items are never dropped, so a full
     /// disk stalls ingest (and, through backpressure, the broker's acks) instead.
-    private func commit(_ batch: [WriteItem], _ transaction: BatchTransaction, flushSnapshots: Bool = false) {
+    private func commit(_ batch: [WriteItem], _ transaction: any BatchCommitter, flushSnapshots: Bool = false) {
         var attempt = 0
         while true {
             let started = ContinuousClock.now
             do {
-                var stats = try store.pool.write { db in
-                    try transaction.write(batch, in: db, flushSnapshots: flushSnapshots)
-                }
+                var stats = try transaction.commit(batch, flushSnapshots: flushSnapshots)
                 let elapsed = started.duration(to: ContinuousClock.now)
                 stats.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 state.condition.lock()
@@ -232,7 +228,7 @@ public final class BatchWriter: Sendable {
                 onCommit(stats)
                 return
             } catch {
-                transaction.resetCache()
+                transaction.resetAfterFailure()
                 attempt += 1
                 let delay = min(5.0, 0.05 * Double(1 << min(attempt, 7)))
                 logger.error("batch commit failed, retrying", metadata: [

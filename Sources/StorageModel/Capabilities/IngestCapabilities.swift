@@ -1,0 +1,53 @@
+import Foundation
+import KitchenModel
+
+/// Writes batches of ingest items, each in one transaction. One per writer thread and confined
+/// to it, which is why an implementation may cache row ids and deferred snapshots unlocked.
+public protocol BatchCommitter: AnyObject {
+    /// Writes `items`, then the deferred device snapshots that are due (all of them when
+    /// `flushSnapshots`), in one transaction: all of it is stored, or none.
+    func commit(_ items: [WriteItem], flushSnapshots: Bool) throws -> CommitStats
+    /// When the earliest deferred device snapshot must be written, if one waits.
+    func snapshotsDue() -> ContinuousClock.Instant?
+    var hasDeferredSnapshots: Bool { get }
+    /// Forgets what a failed commit may have left half-known (cached row ids); the items are retried.
+    func resetAfterFailure()
+}
+
+/// What the ingest path needs: a committer for the writer thread and the device state to start from.
+public protocol IngestStore: AnyObject, Sendable {
+    func makeBatchCommitter(maxRejects: Int, snapshotInterval: Duration) -> any BatchCommitter
+    /// Every device's last snapshot, with the last seq of its current boot taken from its readings.
+    func loadDeviceSnapshots() throws -> [DeviceSnapshot]
+    func provisionedDevices() throws -> [(key: DeviceKey, kind: DeviceKind)]
+    func recordProvisioned(_ key: DeviceKey, kind: DeviceKind, at: EpochMillis) throws
+}
+
+/// Reading the time series back: raw readings, hourly rollups, chart buckets, rejects.
+public protocol ReadingQueries: AnyObject, Sendable {
+    func temperatureBuckets(of key: DeviceKey, since: EpochMillis, until: EpochMillis, width: EpochMillis,
+                            plausible: ClosedRange<Double>, excluding: [Double]) throws -> [TemperatureBucket]
+    func readings(of key: DeviceKey, since: EpochMillis, until: EpochMillis, limit: Int) throws -> [ReadingRow]
+    func storedSequenceNumbers(of key: DeviceKey) throws -> [(boot: Int64, seq: Int64)]
+    func rollups(of key: DeviceKey, metric: String, since: EpochMillis, until: EpochMillis) throws -> [RollupRow]
+    func counts() throws -> (devices: Int, readings: Int, events: Int, rollups: Int, rejects: Int)
+    func rejects(limit: Int, reason: String?) throws -> [StoredReject]
+    func rejectCounts() throws -> [String: Int]
+}
+
+extension ReadingQueries {
+    public func temperatureBuckets(of key: DeviceKey, since: EpochMillis, until: EpochMillis, width: EpochMillis,
+                                   plausible: ClosedRange<Double>) throws -> [TemperatureBucket] {
+        try temperatureBuckets(of: key, since: since, until: until, width: width, plausible: plausible, excluding: [])
+    }
+
+    public func readings(of key: DeviceKey, since: EpochMillis = 0, until: EpochMillis = .max) throws -> [ReadingRow] {
+        try readings(of: key, since: since, until: until, limit: 10_000)
+    }
+
+    public func rollups(of key: DeviceKey, metric: String, since: EpochMillis) throws -> [RollupRow] {
+        try rollups(of: key, metric: metric, since: since, until: .max)
+    }
+
+    public func rejects(limit: Int = 50) throws -> [StoredReject] { try rejects(limit: limit, reason: nil) }
+}
