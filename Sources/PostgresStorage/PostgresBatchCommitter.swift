@@ -9,8 +9,9 @@ import StorageModel
 /// `maxRejects`, tickets idempotent on (scale, req) and on their id, ticket keys recorded once.
 ///
 /// Confined to the writer thread, which is why it caches device row ids and deferred snapshots
-/// without locking. A failed commit is rolled back whole; the caller retries the same batch.
-public final class PostgresBatchCommitter {
+/// without locking. A failed commit is rolled back whole; the caller calls `resetAfterFailure()`
+/// and retries the same batch.
+public final class PostgresBatchCommitter: BatchCommitter {
     public let database: PostgresDatabase
     public let maxRejects: Int
     public let snapshotInterval: Duration
@@ -35,17 +36,8 @@ public final class PostgresBatchCommitter {
     /// Writes `items`, then the device snapshots that are due (all of them when `flushSnapshots`),
     /// in one transaction. On any error nothing of the batch is kept and the error is thrown.
     public func commit(_ items: [WriteItem], flushSnapshots: Bool = false) throws -> CommitStats {
-        let started = ContinuousClock.now
-        do {
-            var stats = try database.transaction { session in
-                try write(items, session, flushSnapshots: flushSnapshots)
-            }
-            let elapsed = started.duration(to: .now)
-            stats.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            return stats
-        } catch {
-            resetCache()
-            throw error
+        try database.transaction { session in
+            try write(items, session, flushSnapshots: flushSnapshots)
         }
     }
 
@@ -200,7 +192,7 @@ public final class PostgresBatchCommitter {
 
     /// Forgets cached ids after a failed transaction rolled back rows created in it; the batch is
     /// retried whole, and every snapshot it offered is written again as if new.
-    public func resetCache() {
+    public func resetAfterFailure() {
         deviceIDs.removeAll()
         devicesWithGapRows = nil
         deferral.rollBack(untaking: takenInTransaction, now: ContinuousClock.now)

@@ -137,6 +137,7 @@ private func ticket(id: UInt64, req: String) -> Ticket {
         #expect(thrownKind { _ = try committer.commit(batch) } == .server)
         #expect(try count(f, "device") == 0 && count(f, "reading") == 0)
         try f.database.execute("ALTER TABLE event_away RENAME TO event")
+        committer.resetAfterFailure()
         // The device row of the failed attempt was rolled back: its cached id must not be reused.
         let stats = try committer.commit(batch)
         #expect(stats.readingsInserted == 1 && stats.eventsInserted == 1)
