@@ -79,6 +79,8 @@ let package = Package(
             "KitchenModel", "StorageModel",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
+            // SHA-256 of API tokens and session ids, hashed here so the plaintext never reaches the server.
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Gateway", dependencies: [
             "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "Traceability", "DeviceAdapters", "CameraVision",
