@@ -143,7 +143,8 @@ let package = Package(
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageModel", "TestSupport"]),
+        // Every case runs against SQLite and against PostgreSQL (a throw-away server, TestSupport).
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageModel", "PostgresStorage", "TestSupport"]),
         // Against a throw-away PostgreSQL server (TestSupport's ThrowawayPostgres); the SQLite store
         // and GRDB only to compare the two schemas.
         .testTarget(name: "PostgresStorageTests", dependencies: [

@@ -113,22 +113,27 @@ public enum PostgresPartitions {
 
     /// Retention: drops every day partition that ends at or before `cutoff` (whole days only, so up
     /// to a day more than the policy is kept) and deletes the default partition's rows older than
-    /// `cutoff`. Returns the dropped partitions' names and the rows deleted from the default partition.
+    /// `cutoff`. Returns the dropped partitions' names and how many readings went in all.
     @discardableResult
     public static func dropReadingPartitions(_ database: PostgresDatabase, olderThan cutoff: Int64) throws
-        -> (dropped: [String], defaultRowsDeleted: Int)
+        -> (dropped: [String], readingsDeleted: Int)
     {
         var dropped: [String] = []
+        var deleted = 0
         for partition in try readingPartitions(database) where (partition.day + 1) * dayMillis <= cutoff {
             // DROP takes a brief exclusive lock on `reading`; DETACH ... CONCURRENTLY would not, but
-            // PostgreSQL refuses it on a table with a default partition.
-            try database.transaction { session in
+            // PostgreSQL refuses it on a table with a default partition. Counted first, for the report.
+            deleted += try database.transaction { session -> Int in
                 try session.execute("SELECT pg_advisory_xact_lock($1)", [.int(lockKey)])
-                try session.execute("DROP TABLE IF EXISTS \(partition.name)")
+                guard try !session.query("SELECT to_regclass($1)::text", [.text(partition.name)])
+                    .compactMap({ try $0.decode(String?.self) }).isEmpty else { return 0 }
+                let rows = try session.query("SELECT count(*) FROM \(partition.name)").first?.decode(Int.self) ?? 0
+                try session.execute("DROP TABLE \(partition.name)")
+                return rows
             }
             dropped.append(partition.name)
         }
-        let deleted = try database.execute("DELETE FROM reading_default WHERE ts_ms < $1", [.int(cutoff)])
+        deleted += try database.execute("DELETE FROM reading_default WHERE ts_ms < $1", [.int(cutoff)])
         return (dropped, deleted)
     }
 }

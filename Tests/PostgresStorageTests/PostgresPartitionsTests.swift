@@ -82,7 +82,7 @@ import Testing
         // A cutoff inside yesterday keeps yesterday whole.
         let result = try PostgresPartitions.dropReadingPartitions(fixture.database, olderThan: Self.dayStart - day / 2)
         #expect(result.dropped == ["reading_p20261202", "reading_p20261203"])
-        #expect(result.defaultRowsDeleted == 1)
+        #expect(result.readingsDeleted == 2)  // the partition's row and the default's
         #expect(try PostgresPartitions.readingPartitions(fixture.database).map(\.name)
             == ["reading_p20261204", "reading_p20261205"])
         #expect(try fixture.database.query("SELECT seq FROM reading ORDER BY seq").map { try $0.decode(Int64.self) }

@@ -157,7 +157,7 @@ public final class ThrowawayPostgres: Sendable {
             "-c", "listen_addresses=127.0.0.1",
             // Throw-away data: no fsync, small memory, quiet logs.
             "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "shared_buffers=16MB",
-            "-c", "max_connections=60", "-c", "log_min_messages=warning",
+            "-c", "max_connections=200", "-c", "log_min_messages=warning",
         ]
         // setpriv's change of user clears the parent-death signal ChildProcess set: set it again.
         let (program, fullArguments) = command(runAs.isEmpty ? [] : runAs + ["--pdeathsig=KILL"], postgres, arguments)
