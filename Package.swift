@@ -82,8 +82,15 @@ let package = Package(
             // SHA-256 of API tokens and session ids, hashed here so the plaintext never reaches the server.
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // What the HTTP layer sees of the running gateway: narrow protocols (alarm actions, live site
+        // views, traceability, metrics) and the value types they return; `Gateway` conforms.
+        .target(name: "GatewayPorts", dependencies: ["KitchenModel", "KitchenRules", "Traceability"]),
+        // Audit reports (HACCP log, disinfection ledger, alarm statistics): store queries and pure
+        // computation, rendered as CSV or a printable page; used by the CLI and by `WebAPI`.
+        .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability"]),
         .target(name: "Gateway", dependencies: [
             "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "Traceability", "DeviceAdapters", "CameraVision",
+            "GatewayPorts",
             "CMallocShim",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -94,8 +101,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        // No `Gateway`: routes reach the running gateway through `GatewayPorts`' protocols.
         .target(name: "WebAPI", dependencies: [
-            "Gateway", "Storage", "StorageModel", "KitchenModel", "KitchenRules", "Traceability",
+            "GatewayPorts", "Reports", "StorageModel", "KitchenModel", "KitchenRules", "Traceability",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -106,7 +114,8 @@ let package = Package(
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], resources: [.embedInCode("OpenAPI/openapi.json")]),
         .executableTarget(name: "brightkitchen", dependencies: [
-            "Gateway", "WebAPI", "Storage", "StorageModel", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability", "DeviceAdapters",
+            "Gateway", "GatewayPorts", "WebAPI", "Reports", "Storage", "StorageModel", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability",
+            "DeviceAdapters",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -153,12 +162,17 @@ let package = Package(
         ]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "StorageModel", "TestSupport", "brightkitchen",
-            "Traceability", "CameraVision",
+            "Gateway", "GatewayPorts", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "StorageModel", "TestSupport", "brightkitchen",
+            "Traceability", "CameraVision", "WebAPI",
         ]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
+        .testTarget(name: "ReportsTests", dependencies: [
+            "Reports", "Storage", "StorageModel", "KitchenModel", "KitchenRules", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "WebAPITests", dependencies: [
-            "WebAPI", "StorageModel", "TestSupport", "CameraVision", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            // The real gateway behind the ports: tests build a real engine, never a stand-in.
+            "WebAPI", "Gateway", "GatewayPorts", "Reports", "Storage", "StorageModel", "TestSupport", "CameraVision",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -48,7 +48,7 @@ public struct SourceDiscovery: Sendable {
     /// The topic filters that carry what `observe` recognises. Shelly topics have no common
     /// prefix, so its two are matched on their last levels.
     public var topicFilters: [String] {
-        (["tele/#", ZigbeeAdapter.baseTopic + "/#", "+/events/rpc", "+/online", "bk/v1/+/+/birth"]
+        (["tele/#", ZigbeeAdapter.baseTopic + "/#", "+/events/rpc", "+/online", TopicFilter.everyDevice(.birth)]
             + frigateInstances.sorted().map { $0 + "/#" })
     }
 
@@ -68,7 +68,7 @@ public struct SourceDiscovery: Sendable {
     }
 
     private mutating func observe(_ topic: String, _ payload: UnsafeRawBufferPointer) -> Bool {
-        if topic.hasPrefix("bk/") { return nativeBirth(topic, payload) }
+        if Topic.isProtocolNamespace(topic) { return nativeBirth(topic, payload) }
         if let (id, message) = TasmotaAdapter.parse(topic) { return tasmota(id, message, payload) }
         if let message = ZigbeeAdapter.parse(topic) { return zigbee(message, payload) }
         if let message = FrigateAdapter.parse(topic, instances: frigateInstances) { return frigate(message, payload) }
@@ -229,13 +229,11 @@ public struct SourceDiscovery: Sendable {
     }
 
     private mutating func nativeBirth(_ topic: String, _ payload: UnsafeRawBufferPointer) -> Bool {
-        let parts = topic.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[1] == "v1", parts[4] == "birth",
-              let site = SiteID(String(parts[2])), let device = DeviceID(String(parts[3])),
+        guard case .device(let key, .birth) = try? Topic.parse(topic),
               let fields = try? JSONFields.read(payload, limits: limits),
               let kindText = (try? fields.string("kind")) ?? nil, let kind = DeviceKind(rawValue: kindText)
         else { return false }
-        record(.native(site: "\(site)", device: "\(device)"), kind: kind) { discovered in
+        record(.native(site: "\(key.site)", device: "\(key.device)"), kind: kind) { discovered in
             discovered.intervalSeconds = ((try? fields.number("interval_s", in: 1...86_400)) ?? nil).map { Int($0) }
             discovered.readings["model"] = (try? fields.string("model")) ?? nil
             discovered.readings["firmware"] = (try? fields.string("fw")) ?? nil

@@ -32,7 +32,7 @@ public struct ThirdPartyRouter: Sendable {
 
     /// Native `bk/v1/...` topics are never claimed, whatever the bindings say.
     public mutating func adapt(topic: String, payload: UnsafeRawBufferPointer, receivedAt: EpochMillis) -> AdapterOutcome {
-        guard !topic.hasPrefix("bk/") else { return .notThirdParty }
+        guard !Topic.isProtocolNamespace(topic) else { return .notThirdParty }
         let outcome = route(topic, payload, receivedAt)
         if case .unmapped(let family, let sourceID) = outcome {
             unmapped.record(family: family, sourceID: sourceID, at: receivedAt)

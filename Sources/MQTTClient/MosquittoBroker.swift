@@ -43,21 +43,7 @@ public final class MosquittoBroker: Sendable {
     /// directory, launches mosquitto and returns once its port accepts connections.
     public static func start(options: Options = Options(),
                              logger: Logger = Logger(label: "MosquittoBroker")) throws -> MosquittoBroker {
-        let fileManager = FileManager.default
-        let directory: String
-        if let dataDirectory = options.dataDirectory {
-            directory = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
-            do {
-                try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw MosquittoBrokerError(operation: "create data directory \(directory)", reason: "\(error)")
-            }
-        } else {
-            directory = try makeTemporaryDirectory()
-        }
-        let broker = MosquittoBroker(options: options, port: try options.port ?? freeLoopbackPort(),
-                                     directory: directory, ownsDirectory: options.dataDirectory == nil,
-                                     logger: logger)
+        let broker = try configured(options: options, logger: logger)
         do {
             try broker.launch()
         } catch {
@@ -65,6 +51,35 @@ public final class MosquittoBroker: Sendable {
             throw error
         }
         return broker
+    }
+
+    /// A broker with its directory and port decided but no process yet: `launch()` starts it.
+    /// Lets a service group's owner know the broker's address before anything runs.
+    public static func configured(options: Options = Options(),
+                                  logger: Logger = Logger(label: "MosquittoBroker")) throws -> MosquittoBroker {
+        let directory: String
+        if let dataDirectory = options.dataDirectory {
+            directory = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw MosquittoBrokerError(operation: "create data directory \(directory)", reason: "\(error)")
+            }
+        } else {
+            directory = try makeTemporaryDirectory()
+        }
+        return MosquittoBroker(options: options, port: try options.port ?? freeLoopbackPort(),
+                               directory: directory, ownsDirectory: options.dataDirectory == nil, logger: logger)
+    }
+
+    /// True when `port` can be given to a broker keeping its files in `dataDirectory`: nobody
+    /// listens on it, or only a mosquitto a crashed earlier run left there (`launch()` ends it).
+    public static func portIsUsable(_ port: Int, dataDirectory: String) -> Bool {
+        if (try? ensurePortFree(port)) != nil { return true }
+        let pidFile = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/mosquitto.pid"
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return false }
+        return isLiveMosquitto(pid)
     }
 
     /// SIGTERM (mosquitto saves its persistence file), up to 5 s, then SIGKILL. Idempotent.
@@ -101,7 +116,10 @@ public final class MosquittoBroker: Sendable {
         logger.info("mosquitto stopped", metadata: ["pid": "\(pid)"])
     }
 
-    private func launch() throws {
+    /// Starts mosquitto (after `configured`, or again after `stop()`) and returns once its port
+    /// accepts connections. Does nothing while it runs.
+    public func launch() throws {
+        guard pid == nil else { return }
         try Self.endStaleBroker(pidFile: pidFile, logger: logger)
         try Self.ensurePortFree(port)
         if let tls = options.tlsListener {

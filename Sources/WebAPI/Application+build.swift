@@ -1,4 +1,4 @@
-import Gateway
+import GatewayPorts
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS

@@ -67,7 +67,7 @@ struct AlarmLatency {
                 latencies.withLock { $0.append(seconds(start.duration(to: now)) * 1000) }
             }
         }
-        try regulator.subscribe("bk/v1/_regulator/42/#", qos: 1)
+        try regulator.subscribe(TopicFilter.regulator(scope: "42")!, qos: 1)
         try regulator.start()
         _ = await regulator.waitUntilConnected(timeout: .seconds(10))
 
@@ -78,7 +78,7 @@ struct AlarmLatency {
         try await Task.sleep(for: .milliseconds(500))
         func detect(_ id: String, site: Int) throws {
             let body = #"{"seq":1,"ts":\#(SystemClock().now()),"type":"detection","label":"rodent","score":0.93,"box":[0.4,0.7,0.03,0.02]}"#
-            _ = try cameras.publish(topic: "bk/v1/site-\(site)/\(id)/event", payload: Array(body.utf8), qos: 1, retain: false)
+            _ = try cameras.publish(topic: Topic.device(site: "site-\(site)", device: id, .event)!.description, payload: Array(body.utf8), qos: 1, retain: false)
         }
         for c in 0..<workedAlarms {
             try detect("act-\(c)", site: c % sites)
@@ -251,7 +251,7 @@ enum TelemetryGenerator {
                 i += 1
                 let body = #"{"seq":\#(seqs[d] + 1),"ts":\#(now),"t":3.2,"rh":60}"#
                 // Only a message the client accepted gets its seq: the count is what the gateway must store.
-                if (try? client.publish(topic: "bk/v1/site-\(d % sites)/t-\(d)/telemetry", payload: Array(body.utf8),
+                if (try? client.publish(topic: Topic.device(site: "site-\(d % sites)", device: "t-\(d)", .telemetry)!.description, payload: Array(body.utf8),
                                         qos: 1, retain: false)) != nil {
                     seqs[d] += 1
                     sent += 1

@@ -180,7 +180,7 @@ struct GatewayProcess {
         defer { probe.stop() }
         let online = Mutex(false)
         probe.onMessage { _ in online.withLock { $0 = true } }
-        try probe.subscribe("bk/v1/_gateway/+/state", qos: 1)
+        try probe.subscribe(TopicFilter.gatewayStates, qos: 1)
         try probe.start()
         let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while !online.withLock({ $0 }) {

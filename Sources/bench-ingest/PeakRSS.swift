@@ -1,3 +1,4 @@
+import KitchenModel
 import Foundation
 import Logging
 import MQTTClient
@@ -32,9 +33,9 @@ struct PeakRSS {
         print(String(format: "startup with registry      %8.2f s", seconds(started.duration(to: ready))))
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         for d in 0..<devices {
-            let base = "bk/v1/site-\(d % sites)/t-\(d)"
-            _ = try publisher.publish(topic: base + "/birth", payload: Array(#"{"kind":"thermo","model":"T","fw":"1","boot":1,"interval_s":60}"#.utf8), qos: 1, retain: false)
-            _ = try publisher.publish(topic: base + "/telemetry", payload: Array(#"{"seq":1,"ts":\#(now),"t":3.1}"#.utf8), qos: 1, retain: false)
+            func topic(_ channel: Channel) -> String { Topic.device(site: "site-\(d % sites)", device: "t-\(d)", channel)!.description }
+            _ = try publisher.publish(topic: topic(.birth), payload: Array(#"{"kind":"thermo","model":"T","fw":"1","boot":1,"interval_s":60}"#.utf8), qos: 1, retain: false)
+            _ = try publisher.publish(topic: topic(.telemetry), payload: Array(#"{"seq":1,"ts":\#(now),"t":3.1}"#.utf8), qos: 1, retain: false)
         }
         // Let the gateway work through them all, then read its high-water mark.
         let store = try Store(path: dir + "/bk.sqlite")

@@ -66,7 +66,7 @@ struct Throughput {
         defer { workspace.close() }
         let sub = Process()
         sub.executableURL = URL(fileURLWithPath: "/bin/bash")
-        sub.arguments = ["-c", "mosquitto_sub -h 127.0.0.1 -p \(workspace.broker.port) -q 1 -t 'bk/v1/+/+/telemetry' "
+        sub.arguments = ["-c", "mosquitto_sub -h 127.0.0.1 -p \(workspace.broker.port) -q 1 -t '\(TopicFilter.everyDevice(.telemetry))' "
             + "-C \(messages) -i bench-mosquitto-sub >/dev/null; times"]
         let output = Pipe()
         sub.standardOutput = output
@@ -101,8 +101,7 @@ struct Throughput {
                                                  databasePath: dir + "/bk.sqlite", dataDirectory: dir)
         configuration.gatewayID = "bench"
         let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
-        try gateway.prepare()
-        try gateway.client.start()
+        try gateway.startWithoutGroup()
         defer { gateway.shutdown() }
         guard await gateway.client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchFailure("gateway did not connect") }
         try await Task.sleep(for: .milliseconds(500))  // subscribed
@@ -161,7 +160,7 @@ enum Publisher {
                 let device = (i * publishers + p) % devices
                 seqs[device] += 1
                 let payload = Array(#"{"seq":\#(seqs[device]),"ts":\#(now),"t":\#(3 + Double(i % 20) / 10),"rh":61.5,"bat":93}"#.utf8)
-                while (try? clients[p].publish(topic: "bk/v1/site-\(device % sites)/t-\(device)/telemetry", payload: payload,
+                while (try? clients[p].publish(topic: Topic.device(site: "site-\(device % sites)", device: "t-\(device)", .telemetry)!.description, payload: payload,
                                                qos: 1, retain: false)) == nil {
                     Thread.sleep(forTimeInterval: 0.001)  // the client's queue is full: wait, never drop
                 }

@@ -244,7 +244,7 @@ final class ScaleClient: @unchecked Sendable {
         client = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: brokerPort,
                                                                  clientID: "bench-scale-\(scale)"), logger: logger)
         client.onMessage { [weak self] message in self?.received(message.payload) }
-        try client.subscribe("bk/v1/market-01/scale-\(scale)/ticket", qos: 1)
+        try client.subscribe(Topic.device(site: "market-01", device: "scale-\(scale)", .ticket)!.description, qos: 1)
         try client.start()
     }
 
@@ -295,11 +295,11 @@ final class ScaleClient: @unchecked Sendable {
         if waitForReply {
             await withCheckedContinuation { continuation in
                 state.withLock { $0.waiting[req] = continuation }
-                _ = try? client.publish(topic: "bk/v1/market-01/scale-\(scale)/weigh", payload: Array(body.utf8), qos: 1,
+                _ = try? client.publish(topic: Topic.device(site: "market-01", device: "scale-\(scale)", .weigh)!.description, payload: Array(body.utf8), qos: 1,
                                         retain: false)
             }
         } else {
-            _ = try client.publish(topic: "bk/v1/market-01/scale-\(scale)/weigh", payload: Array(body.utf8), qos: 1,
+            _ = try client.publish(topic: Topic.device(site: "market-01", device: "scale-\(scale)", .weigh)!.description, payload: Array(body.utf8), qos: 1,
                                    retain: false)
         }
     }

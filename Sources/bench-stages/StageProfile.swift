@@ -33,7 +33,7 @@ struct StageProfile {
                                                  databasePath: dir + "/bk.sqlite", dataDirectory: dir)
         configuration.gatewayID = "bench"
         let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
-        try gateway.prepare()
+        try gateway.startWithoutGroup(startMQTT: false)
         defer { gateway.shutdown() }
 
         print("\n## Ingest stages: \(messages) telemetry messages, \(devices) devices, commits of \(batch), one thread, no MQTT")
@@ -103,7 +103,7 @@ struct StageProfile {
             let device = i % devices
             let seq = firstSeq + Int64(i / devices)
             let body = #"{"seq":\#(seq),"ts":\#(now),"t":\#(3 + Double(i % 20) / 10),"rh":61.5,"bat":93}"#
-            return ("bk/v1/site-\(device % sites)/t-\(device)/telemetry", Array(body.utf8))
+            return (Topic.device(site: "site-\(device % sites)", device: "t-\(device)", .telemetry)!.description, Array(body.utf8))
         }
     }
 }

@@ -89,13 +89,13 @@ struct Demo: AsyncParsableCommand {
 
             ── BrightKitchen demo ─────────────────────────────────────────────
              \(sites) sites are coming online; live state appears within seconds.
-             broker    \(brokerURL)   (watch: mosquitto_sub -h 127.0.0.1 -p \(brokerURL.split(separator: ":").last ?? "1883")\(login) -t 'bk/v1/#' -v)
+             broker    \(brokerURL)   (watch: mosquitto_sub -h 127.0.0.1 -p \(brokerURL.split(separator: ":").last ?? "1883")\(login) -t '\(TopicFilter.all)' -v)
              database  \(c.databasePath)
              health    \(base)/healthz
              sites     curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/sites
              one site  curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/sites/<id>
              metrics   curl -H 'Authorization: Bearer \(token)' \(base)/metrics
-             tickets   mosquitto_sub -p \(brokerURL.split(separator: ":").last ?? "1883")\(login) -t 'bk/v1/+/+/ticket' -v, then open the "url" of one
+             tickets   mosquitto_sub -p \(brokerURL.split(separator: ":").last ?? "1883")\(login) -t '\(TopicFilter.everyDevice(.ticket))' -v, then open the "url" of one
              batches   curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/batches/<batch>/tickets
              admin token (shown once): \(token)
              Ctrl-C stops everything.

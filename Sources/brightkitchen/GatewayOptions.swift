@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import GatewayPorts
 import KitchenRules
 import Storage
 import StorageModel
@@ -55,6 +56,9 @@ struct GatewayOptions: ParsableArguments {
 
     @Option(help: "Days of raw readings to keep (env BK_RETENTION_DAYS).")
     var retentionDays: Int?
+
+    @Option(help: "Minutes between retention runs, 1 to 1440 (env BK_RETENTION_INTERVAL_MIN). Default: 60; the first run comes a minute after start.")
+    var retentionIntervalMinutes: Int?
 
     @Option(help: "Alarm rule overrides, YAML (env BK_RULES); docs/rules.md lists every default.")
     var rules: String?
@@ -152,6 +156,12 @@ struct GatewayOptions: ParsableArguments {
         if let days = retentionDays ?? env["BK_RETENTION_DAYS"].flatMap(Int.init) {
             guard days >= 1 else { throw ValidationError("--retention-days must be at least 1") }
             c.retention.rawReadingDays = days
+        }
+        if let text = retentionIntervalMinutes.map(String.init) ?? env["BK_RETENTION_INTERVAL_MIN"] {
+            guard let minutes = Int(text), (1...1440).contains(minutes) else {
+                throw ValidationError("--retention-interval-minutes '\(text)' must be a whole number of minutes from 1 to 1440")
+            }
+            c.retentionInterval = .seconds(minutes * 60)
         }
         if let url = publicUrl ?? env["BK_PUBLIC_URL"] {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),

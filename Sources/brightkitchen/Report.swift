@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import KitchenModel
-import WebAPI
+import Reports
 
 /// `brightkitchen report haccp|ledger|alarms`: the same documents as `/api/v1/reports/...`,
 /// read straight from the database (and the registry, for a site's name and thermometers).

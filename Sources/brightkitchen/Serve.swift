@@ -56,12 +56,11 @@ struct Serve: AsyncParsableCommand {
 /// `DeadlineService` among `extraServices` ends, which shuts the group down gracefully).
 func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lookupRateLimit: RateLimit?,
                 trustedProxies: TrustedProxies = .none, logger: Logger) async throws {
-    try runtime.prepare()
     for problem in runtime.store.permissionWarnings() {
         logger.warning("database files are open to other users", metadata: ["problem": "\(problem)"])
     }
     var dependencies = APIDependencies(
-        model: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
+        sites: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
         alarms: runtime.alarms, traceability: runtime.traceability, health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })
     dependencies.lookupRateLimit = lookupRateLimit
     dependencies.trustedProxies = trustedProxies
@@ -73,10 +72,11 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     ])
     let app = try buildApplication(dependencies, host: c.httpHost, port: c.httpPort, tls: c.httpTLS, services: [],
                                    logger: logger)
-    // One group, started in order and shut down in reverse: extras (simulator) first, then HTTP,
-    // then the gateway's MQTT client, the batch writer and the broker last.
+    // One group, started in order and shut down in reverse: the gateway's stages (broker first),
+    // then HTTP once they have all started, then extras (simulator). Shutdown: extras, HTTP, the
+    // gateway's MQTT client, the batch writer and the broker last.
     let services: [ServiceGroupConfiguration.ServiceConfiguration] =
-        runtime.services().map { .init(service: $0) } + [.init(service: app)]
+        runtime.services().map { .init(service: $0) } + [.init(service: AfterGatewayStarted(runtime, app))]
         + extraServices.map { service in
             .init(service: service, successTerminationBehavior: service is DeadlineService ? .gracefullyShutdownGroup : .cancelGroup)
         }

@@ -31,16 +31,19 @@ final class TopicRecorder: Sendable {
     var messages: [MQTTMessage] { received.withLock { $0 } }
 
     func messages(site: String, device: String, channel: String) -> [MQTTMessage] {
-        let topic = "bk/v1/\(site)/\(device)/\(channel)"
-        return messages.filter { $0.topic == topic }
+        let key = DeviceKey(site: SiteID(site)!, device: DeviceID(device)!)
+        return messages.filter {
+            guard case .device(key, let c) = try? Topic.parse($0.topic) else { return false }
+            return c.description == channel
+        }
     }
 
     /// Telemetry, events and weighings of one device, in arrival order.
     func sequenced(site: String, device: String) -> [Sequenced] {
-        let prefix = "bk/v1/\(site)/\(device)/"
+        let key = DeviceKey(site: SiteID(site)!, device: DeviceID(device)!)
         return messages.compactMap { message in
-            guard message.topic.hasPrefix(prefix),
-                  ["telemetry", "event", "weigh"].contains(String(message.topic.dropFirst(prefix.count))),
+            guard case .device(key, let channel) = try? Topic.parse(message.topic),
+                  [.telemetry, .event, .weigh].contains(channel),
                   let json = message.json, let seq = json["seq"] as? Int64, let boot = json["boot"] as? Int64
             else { return nil }
             return Sequenced(seq: seq, boot: boot, topic: message.topic, payload: message.payload, json: json)
@@ -53,7 +56,7 @@ final class TopicRecorder: Sendable {
     }
 
     func send(_ command: DeviceCommand, site: String, device: String) throws {
-        try client.publish(topic: "bk/v1/\(site)/\(device)/cmd", payload: command.jsonBytes(), qos: 1)
+        try client.publish(topic: Topic.device(site: site, device: device, .cmd)!.description, payload: command.jsonBytes(), qos: 1)
     }
 }
 

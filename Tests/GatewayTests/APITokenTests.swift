@@ -4,6 +4,7 @@ import Storage
 import StorageModel
 import TestSupport
 import Testing
+import WebAPI
 
 /// `Store.createToken` mints by `TokenPolicy`; storage keeps only the hash.
 @Suite struct APITokenTests {

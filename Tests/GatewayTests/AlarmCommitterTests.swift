@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
 import Logging
@@ -125,6 +126,8 @@ private final class Background<T: Sendable>: Sendable {
         // The second alarm is decided (the open set has it) while the write lock is still held:
         // observe took the engine lock and let go of it before waiting for the commit.
         #expect(eventually(timeout: .seconds(5)) { f.engine.openAlarms(site: CommitFixture.site).count == 2 })
+        // Region figures count the same open set, each alarm with its site's division code.
+        #expect(f.engine.openAlarmsWithRegion().map(\.region) == ["420106", "420106"])
         let start = ContinuousClock.now
         _ = f.engine.openAlarms(site: CommitFixture.site)
         #expect(start.duration(to: .now) < .milliseconds(200), "a reader waited behind a held write lock")
@@ -185,6 +188,7 @@ private final class Background<T: Sendable>: Sendable {
         #expect(lifecycle == ["raised", "acknowledged", "rectified", "closed"])
         #expect(try f.store.alarm(id: id)?.state == .closed)
         #expect(f.engine.openAlarms(site: CommitFixture.site).allSatisfy { $0.id != id })
+        #expect(f.engine.openAlarmsWithRegion().allSatisfy { $0.record.id != id }, "a closed alarm leaves the figures")
     }
 
     /// A batch that cannot be stored is neither published nor kept in memory: the action fails with

@@ -113,6 +113,49 @@ import FoundationNetworking
         #expect(kill(brokerPid, 0) != 0, "the embedded broker must not outlive the gateway")
     }
 
+    /// The latency probe's phases as Prometheus histograms: a stored reading moves the batch
+    /// commit phase's `_count`, `_sum` and `+Inf` bucket on /metrics.
+    @Test func metricsShowLatencyHistogramsMovingWithMessages() async throws {
+        let served = try await serveEmbedded("bk-latency")
+        let (dir, port, gateway, store, device) = (served.dir, served.port, served.gateway, served.store, served.device)
+        defer { gateway.kill() }
+        defer { device.stop() }
+        let token = try cli(["tokens", "create", "--role", "admin", "--database", dir.file("brightkitchen.sqlite")], in: dir)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        /// The value of the exposition line that starts with `series `, 0 when absent.
+        func value(_ series: String) async throws -> Double {
+            let (status, body) = try await get("http://127.0.0.1:\(port)/metrics", token: token)
+            #expect(status == 200)
+            let line = body.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+            return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        let count = #"bk_latency_milliseconds_count{phase="commit-any"}"#
+        let sum = #"bk_latency_milliseconds_sum{phase="commit-any"}"#
+        let infinity = #"bk_latency_milliseconds_bucket{phase="commit-any",le="+Inf"}"#
+        let before = (count: try await value(count), sum: try await value(sum))
+
+        for seq in 1...3 {
+            let payload = #"{"seq":\#(seq),"ts":\#(SystemClock().now()),"t":3.5}"#
+            _ = try device.publish(topic: "bk/v1/canteen-01/fridge-1/telemetry", payload: Array(payload.utf8), qos: 1)
+            #expect(eventually(timeout: .seconds(10)) { (try? store.storedSequenceNumbers(of: fridge).count) == seq })
+        }
+        var after = try await value(count)
+        #expect(await eventually { () async in
+            after = (try? await value(count)) ?? 0
+            return after >= before.count + 3
+        }, "three commits, three samples: \(before.count) → \(after)")
+        #expect(try await value(sum) > before.sum)
+        #expect(try await value(infinity) == (try await value(count)))
+        // Every bucket is there, sub-millisecond to seconds, and the tick's phases too.
+        let (_, body) = try await get("http://127.0.0.1:\(port)/metrics", token: token)
+        #expect(body.contains(#"bk_latency_milliseconds_bucket{phase="commit-any",le="0.1"}"#))
+        #expect(body.contains(#"bk_latency_milliseconds_bucket{phase="commit-any",le="5000.0"}"#))
+        // The 1 s maintenance tick's phases are there once it has run.
+        #expect(await eventually { () async in
+            (try? await value(#"bk_latency_milliseconds_count{phase="tick-alarms"}"#)) ?? 0 >= 1
+        })
+    }
+
     @Test func registryReloadsOnFileChangeAndSIGHUP() async throws {
         let served = try await serveEmbedded("bk-reload")
         let (dir, gateway, store, device) = (served.dir, served.gateway, served.store, served.device)

@@ -31,9 +31,7 @@ private struct TraceFixture {
         let model = StateModel(registry: registry, restoring: [], startedAt: t0)
         service = TraceabilityService(store: store, batches: BatchCache(store: store, logger: Logger(label: "test")),
                                       issuer: TicketIssuer(keyring: .generate(), publicURL: "https://t.example.cn"))
-        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: ManualClock(t0),
-                                       traceability: service,
-                                       health: { HealthReport(mqttConnected: true, writeQueue: 0) })
+        dependencies = try .gateway(model: model, store: store, clock: ManualClock(t0), service: service)
     }
 
     func token(_ role: Role, _ scope: String? = nil) throws -> HTTPFields {

@@ -59,7 +59,7 @@ import Testing
     /// byte-identical; the next quarter hour moves the 24 h chart only.
     @Test func chartsAreTheSameThroughoutTheirSlice() throws {
         let f = try WebFixture()
-        let device = try #require(f.dependencies.model.registry.device(WebFixture.fridge))
+        let device = try #require(f.model.registry.device(WebFixture.fridge))
         let kit = PageKit(language: .zh, explicitLanguage: false)
         func chart(_ now: EpochMillis) throws -> SitePage.Chart {
             try ChartData.chart(device, profile: ZoneProfile(zone: .cold), sensor: SensorLimits(), store: f.store, now: now, kit: kit)
@@ -95,15 +95,8 @@ import Testing
             try WebFixture.record(record, region: "420106", store: f.store)
         }
         let session = try DashboardPageTests.login(f, .regulator, "4201")
-        // Without an engine: the store, uncapped.
-        let plain = try await page(f.dependencies, "/dashboard/sites/canteen-01", session)
-        #expect(plain.body.contains("<h2>未结报警 (210)</h2>"))
-        #expect(plain.body.contains("<h1><span class=\"light yellow\""))
-        // With the engine: the engine's open alarms, as the API reports them.
-        var engine = f.dependencies
-        engine.alarms = try AlarmEngine(config: RuleConfig(), store: f.store, model: f.dependencies.model,
-                                        clock: ManualClock(webT0), logger: Logger(label: "test"), webhookTargets: [],
-                                        publish: { _, _ in })
+        // The engine's open alarms (restored from the store at its start), uncapped, on both.
+        let engine = try f.restarted()
         let api = try await Application(router: buildRouter(engine)).test(.router) { client in
             try await client.execute(uri: "/api/v1/sites/canteen-01", method: .get, headers: try f.token(.admin)) { response in
                 try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
@@ -143,7 +136,7 @@ import Testing
             .reading(ReadingRecord(key: fridge, boot: 1, seq: Int64(50 + i), deviceTime: webT0 - 30 * 60_000 + EpochMillis(i),
                                    receivedAt: webT0, readings: .thermo(ThermoReading(celsius: celsius))))
         })
-        let device = try #require(f.dependencies.model.registry.device(fridge))
+        let device = try #require(f.model.registry.device(fridge))
         let kit = PageKit(language: .en, explicitLanguage: false)
         let chart = try ChartData.chart(device, profile: ZoneProfile(zone: .cold, minCelsius: 0, maxCelsius: 10), sensor: SensorLimits(),
                                         store: f.store, now: webT0, kit: kit)

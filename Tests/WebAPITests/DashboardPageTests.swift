@@ -34,14 +34,6 @@ import Testing
         try session(f.store, token: try f.store.createToken(role: role, scope: scope, now: webT0).token)
     }
 
-    /// The fixture's router with a running alarm engine, for the action forms.
-    static func withEngine(_ f: WebFixture) throws -> Router<GatewayRequestContext> {
-        var dependencies = f.dependencies
-        dependencies.alarms = try AlarmEngine(config: RuleConfig(), store: f.store, model: f.dependencies.model, clock: ManualClock(webT0),
-                                              logger: Logger(label: "test"), webhookTargets: [], publish: { _, _ in })
-        return buildRouter(dependencies)
-    }
-
     func get(_ client: some TestClientProtocol, _ uri: String, _ session: Session?, headers: HTTPFields = [:])
         async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: String)
     {
@@ -203,7 +195,7 @@ import Testing
     @Test func theAlarmPageShowsTheTrailAndTheActionsWorkOnlyWithTheFormsToken() async throws {
         let f = try WebFixture()
         let wuhan = try Self.login(f, .regulator, "4201")
-        try await Application(router: try Self.withEngine(f)).test(.router) { client in
+        try await Application(router: f.router()).test(.router) { client in
             let before = try await get(client, "/dashboard/alarms/al_v", wuhan)
             #expect(before.status == .ok)
             #expect(before.body.contains("违规行为 · rodent"))
@@ -288,8 +280,7 @@ import Testing
               - {id: fridge-1, site: evil-01, kind: thermo, zone: cold}
             """)
         let model = StateModel(registry: registry, restoring: [], startedAt: webT0)
-        let dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: ManualClock(webT0),
-                                           health: { HealthReport(mqttConnected: true, writeQueue: 0) })
+        let dependencies = try APIDependencies.gateway(model: model, store: store, clock: ManualClock(webT0))
         let session = try Self.session(store, token: try store.createToken(role: .admin, scope: nil, now: webT0).token)
         try await Application(router: buildRouter(dependencies)).test(.router) { client in
             for uri in ["/dashboard/regions/420106", "/dashboard/sites/evil-01"] {

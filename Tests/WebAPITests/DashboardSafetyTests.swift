@@ -76,7 +76,7 @@ import Testing
         let f = try WebFixture()
         let wuhan = try DashboardPageTests.login(f, .regulator, "4201")
         let api = try f.token(.regulator, "4201")
-        try await Application(router: try DashboardPageTests.withEngine(f)).test(.router) { client in
+        try await Application(router: f.router()).test(.router) { client in
             let long = String(repeating: "长", count: 501)
             try await client.execute(uri: "/api/v1/alarms/al_v/ack", method: .post, headers: api,
                                      body: ByteBuffer(string: #"{"note":"\#(long)"}"#)) { response in

@@ -48,9 +48,8 @@ private struct EvidenceFixture {
             alarmID: "al_1", camera: cam, snapshot: "evt-1", source: .camera, label: "rodent", score: 0.9,
             box: [0.4, 0.75, 0.05, 0.05], at: t0, storedAt: t0, original: original, originalWidth: 480,
             originalHeight: 270, thumbnail: thumbnail, thumbnailWidth: 320, thumbnailHeight: 180), limit: 20))
-        dependencies = APIDependencies(model: StateModel(registry: registry, restoring: [], startedAt: t0), store: store,
-                                       metrics: GatewayMetrics(), clock: ManualClock(t0),
-                                       health: { HealthReport(mqttConnected: true, writeQueue: 0) })
+        dependencies = try .gateway(model: StateModel(registry: registry, restoring: [], startedAt: t0), store: store,
+                                    clock: ManualClock(t0))
     }
 
     func token(_ role: Role, _ scope: String? = nil) throws -> HTTPFields {

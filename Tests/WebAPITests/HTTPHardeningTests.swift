@@ -25,12 +25,8 @@ import Traceability
                   - {id: market-01, name: Market, kind: market, region: "420111"}
                 """)
             let now = SystemClock().now()
-            var dependencies = APIDependencies(
-                model: StateModel(registry: registry, restoring: [], startedAt: now), store: store,
-                metrics: GatewayMetrics(), clock: SystemClock(),
-                traceability: TraceabilityService(store: store, batches: BatchCache(store: store, logger: Logger(label: "test")),
-                                                  issuer: TicketIssuer(keyring: .generate(), publicURL: "https://t.example.cn")),
-                health: { HealthReport(mqttConnected: true, writeQueue: 0) })
+            var dependencies = try APIDependencies.gateway(
+                model: StateModel(registry: registry, restoring: [], startedAt: now), store: store, clock: SystemClock())
             dependencies.lookupRateLimit = lookupLimit
             self.dependencies = dependencies
         }

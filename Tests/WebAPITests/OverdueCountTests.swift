@@ -1,13 +1,15 @@
+import GatewayPorts
 import KitchenModel
 import KitchenRules
+import Reports
 import Storage
 import StorageModel
 import TestSupport
 import Testing
 @testable import WebAPI
 
-/// The region figures and the alarm statistics read the same stored alarms through
-/// `AlarmDeadlines`: overdue now for the figures, went overdue for the statistics.
+/// The region figures (the engine's open alarms) and the alarm statistics (the stored alarms) count
+/// by the same `AlarmDeadlines`: overdue now for the figures, went overdue for the statistics.
 @Suite struct OverdueCountTests {
     static let day: EpochMillis = 86_400_000
 
@@ -29,7 +31,8 @@ import Testing
 
         let node = try #require(RegionNode("4201"))
         let summary = RegionSummary.build(node, sites: [], ticketsToday: [:],
-                                          openAlarms: try store.alarms(regionPrefix: node.code, openOnly: true), now: webT0)
+                                          openAlarms: [waiting, late, onTime].map { OpenAlarm(record: $0, region: "420107-01") },
+                                          now: webT0)
         #expect(summary.region.openAlarms.class2 == 3)
         #expect(summary.region.overdueAlarms == 1, "only the alarm still awaiting rectification is overdue now")
         #expect(summary.region.status == .yellow)

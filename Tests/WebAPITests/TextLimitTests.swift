@@ -110,7 +110,7 @@ import Testing
         // 500 characters of 100 marks each: within the character count, 100 KB.
         let heavyNote = String(repeating: Self.heavy(marks: 100), count: 500)
         #expect(heavyNote.count == 500)
-        try await Application(router: try DashboardPageTests.withEngine(f)).test(.router) { client in
+        try await Application(router: f.router()).test(.router) { client in
             let note = try await post(client, "/api/v1/alarms/al_v/ack", api, #"{"note":"\#(heavyNote)"}"#)
             #expect(note.status == .badRequest)
             #expect(note.body.contains("note is 100500 bytes of UTF-8; at most 2000 are kept"), "\(note.body.prefix(200))")

@@ -22,7 +22,10 @@ let webT0: EpochMillis = 1_795_305_600_000
 struct WebFixture {
     let dir = TemporaryDirectory("bk-web")
     let store: Store
+    let model: StateModel
+    let clock = ManualClock(webT0)
     let service: TraceabilityService
+    /// The real gateway pieces over the store, built last: the alarm engine holds the alarms below.
     let dependencies: APIDependencies
     /// Signed codes of a ticket sold in Wuhan and one sold in Changsha.
     let ticketInScope: String
@@ -46,15 +49,12 @@ struct WebFixture {
               - {id: fridge-1, site: canteen-01, kind: thermo, zone: cold}
               - {id: fridge-1, site: canteen-02, kind: thermo, zone: cold}
             """)
-        let model = StateModel(registry: registry, restoring: [], startedAt: webT0 - 86_400_000)
+        model = StateModel(registry: registry, restoring: [], startedAt: webT0 - 86_400_000)
         _ = model.apply(DeviceMessage(key: Self.fridge, receivedAt: webT0,
                                       sequence: SequenceStamp(seq: 1, deviceTime: webT0),
                                       payload: .telemetry(.thermo(ThermoReading(celsius: 3.5)))))
         service = TraceabilityService(store: store, batches: BatchCache(store: store, logger: Logger(label: "test")),
                                       issuer: TicketIssuer(keyring: .generate(), publicURL: "https://t.example.cn"))
-        dependencies = APIDependencies(model: model, store: store, metrics: GatewayMetrics(), clock: ManualClock(webT0),
-                                       traceability: service,
-                                       health: { HealthReport(mqttConnected: true, writeQueue: 0) })
 
         // Wuhan: a fridge that ran warm for 40 minutes and was rectified; a class-1 violation
         // at the station site, on a yellow card. Changsha: one open alarm.
@@ -82,6 +82,13 @@ struct WebFixture {
         try store.recordLedger(LedgerRow(key: DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("dis-1")!),
                                          start: webT0 - 3_600_000, end: webT0 - 3_000_000, mode: "heat", passed: false,
                                          scheduledFor: webT0 - 3_600_000, entryJSON: "{}"))
+        dependencies = try .gateway(model: model, store: store, clock: clock, service: service)
+    }
+
+    /// The same gateway as after a restart: a new alarm engine restored from what the store holds
+    /// now (alarms a test recorded straight into the store after the fixture was made).
+    func restarted() throws -> APIDependencies {
+        try .gateway(model: model, store: store, clock: clock, service: service)
     }
 
     func token(_ role: Role, _ scope: String? = nil) throws -> HTTPFields {

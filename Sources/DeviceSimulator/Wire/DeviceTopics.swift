@@ -1,20 +1,31 @@
 import KitchenModel
 
-/// The protocol v1 topics of one device: `bk/v1/<site>/<device>/<channel>`.
+/// The protocol v1 topics of one device, built once by `Topic` (the simulator publishes on them
+/// at every tick).
 struct DeviceTopics: Sendable, Hashable {
-    let base: String
+    let key: DeviceKey
+    let state: String
+    let birth: String
+    let telemetry: String
+    let event: String
+    let weigh: String
+    let cmd: String
+    let ticket: String
 
     init(site: SiteID, device: DeviceID) {
-        base = "bk/v1/\(site.rawValue)/\(device.rawValue)/"
+        key = DeviceKey(site: site, device: device)
+        func topic(_ channel: Channel) -> String { Topic.device(DeviceKey(site: site, device: device), channel).description }
+        state = topic(.state)
+        birth = topic(.birth)
+        telemetry = topic(.telemetry)
+        event = topic(.event)
+        weigh = topic(.weigh)
+        cmd = topic(.cmd)
+        ticket = topic(.ticket)
     }
 
-    func topic(_ channel: Channel) -> String { base + channel.description }
+    func topic(_ channel: Channel) -> String { Topic.device(key, channel).description }
 
-    var state: String { topic(.state) }
-    var birth: String { topic(.birth) }
-    var telemetry: String { topic(.telemetry) }
-    var event: String { topic(.event) }
-    var weigh: String { topic(.weigh) }
-    var cmd: String { topic(.cmd) }
-    var ticket: String { topic(.ticket) }
+    /// A channel protocol v1 does not have: malformed traffic, on purpose.
+    func unknownChannel(_ name: String) -> String { TopicFilter.devicePrefix(key) + name }
 }

@@ -32,7 +32,7 @@ enum MalformedPayload {
             }
             return (topics.telemetry, PayloadWriter.object(head + [field]))
         case .unknownChannel:
-            return (topics.base + "diagnostics", PayloadWriter.object(head + [.int("uptime_s", 3600)]))
+            return (topics.unknownChannel("diagnostics"), PayloadWriter.object(head + [.int("uptime_s", 3600)]))
         case .notAnObject:
             return (topics.telemetry, Array("[\(seq),\(ts)]".utf8))
         case .invalidUTF8:

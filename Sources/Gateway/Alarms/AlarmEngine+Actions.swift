@@ -1,25 +1,9 @@
 import Foundation
+import GatewayPorts
 import KitchenModel
 import KitchenRules
 import Storage
 import StorageModel
-
-/// Why a person's action on an alarm was refused.
-public enum AlarmActionError: Error, CustomStringConvertible, Equatable {
-    case notFound(String)
-    case refused(LifecycleError)
-    /// The action was allowed but could not be stored (the database refused the write): nothing
-    /// changed and nothing was published.
-    case notRecorded(String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let id): "no alarm '\(id)'"
-        case .refused(let error): error.description
-        case .notRecorded(let id): "the action on alarm '\(id)' could not be stored; try again"
-        }
-    }
-}
 
 extension AlarmEngine {
     public func acknowledge(id: String, by actor: String, note: String?) throws(AlarmActionError) -> AlarmRecord {
@@ -77,6 +61,15 @@ extension AlarmEngine {
     public func openAlarms(site: SiteID) -> [AlarmRecord] {
         // Filter under the lock, sort outside it.
         state.withLock { s in s.open.values.filter { $0.device.site == site } }.sorted { $0.raisedAt > $1.raisedAt }
+    }
+
+    public func openAlarmsWithRegion() -> [OpenAlarm] {
+        // Copy under the lock, look regions up outside it (the registry is a value).
+        let open = state.withLock { s in Array(s.open.values) }
+        let registry = model.registry
+        return open.compactMap { record in
+            registry.site(record.device.site).map { OpenAlarm(record: record, region: $0.region.description) }
+        }
     }
 
     public func status(of site: SiteID) -> SiteStatus {

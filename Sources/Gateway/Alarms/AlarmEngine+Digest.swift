@@ -23,11 +23,9 @@ struct DigestMessage: Encodable {
 }
 
 public enum DigestTopics {
-    public static func site(_ site: SiteID) -> String { "bk/v1/\(site)/_gateway/digest" }
+    public static func site(_ site: SiteID) -> String { Topic.siteFeed(site, .digest).description }
 
-    public static func regulator(_ region: RegionCode) -> String {
-        "bk/v1/_regulator/\(region.province)/\(region.city)/\(region.county)/digest"
-    }
+    public static func regulator(_ region: RegionCode) -> String { Topic.regulatorFeed(region, .digest).description }
 }
 
 extension AlarmEngine {

@@ -41,7 +41,7 @@ extension AlarmEngine {
     func sendSchedule(_ fields: [String: String], to key: DeviceKey, commands: inout [(String, [UInt8])]) {
         // A plug or other third-party device does not speak our `cmd`; its schedule is only judged.
         guard model.deviceState(key)?.config.source == nil else { return }
-        commands.append(("bk/v1/\(key.site)/\(key.device)/cmd", DeviceCommand.schedule(fields).jsonBytes()))
+        commands.append((Topic.device(key, .cmd).description, DeviceCommand.schedule(fields).jsonBytes()))
     }
 
     /// The ledger line of a judged run (encoded on the committer, not under the engine lock).

@@ -133,7 +133,7 @@ public struct BrokerAccounts: Sendable, Equatable {
         }
         lines += ["user \(Self.observerUsername)", "topic read #"]
         for key in devices {
-            let prefix = "bk/v1/\(key.site)/\(key.device)/"
+            let prefix = TopicFilter.devicePrefix(key)
             lines += ["", "user \(Self.username(for: key))"]
             lines += Self.deviceWriteChannels.map { "topic write \(prefix)\($0)" }
             lines += Self.deviceReadChannels.map { "topic read \(prefix)\($0)" }

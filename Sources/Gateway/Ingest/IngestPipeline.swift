@@ -72,7 +72,7 @@ public final class IngestPipeline: Sendable {
 
     public func handle(topic: String, payload: [UInt8]) {
         let now = clock.now()
-        guard topic.hasPrefix("bk/") else { return handleThirdParty(topic: topic, payload: payload, now: now) }
+        guard Topic.isProtocolNamespace(topic) else { return handleThirdParty(topic: topic, payload: payload, now: now) }
         switch decoder.decode(topic: topic, payload: payload, receivedAt: now, lookup: model.lookup) {
         case .ignored:
             return
@@ -94,9 +94,9 @@ public final class IngestPipeline: Sendable {
 
     /// Counts, stores and passes on what the state model made of an accepted message.
     func commit(_ message: DeviceMessage, _ effects: IngestEffects, topic: String, probeStart: ContinuousClock.Instant) {
-        // The latency probe times detections only, and only when it is switched on.
+        // The latency probe (histograms on /metrics) times detections only: the alarm path.
         var isDetection = false
-        if LatencyProbe.enabled, case .event(.detection) = message.payload { isDetection = true }
+        if case .event(.detection) = message.payload { isDetection = true }
         if isDetection, let ts = message.sequence?.deviceTime { LatencyProbe.record("0-transit", Double(message.receivedAt - ts)) }
         switch effects.outcome {
         case .duplicate:

@@ -25,6 +25,11 @@ public final class GatewayMetrics: Sendable {
     let ticketIssued: Counter
     let ticketRetried: Counter
     private let ticketRefusals: [SaleRefusal: Counter]
+    /// `bk_latency_milliseconds{phase=...}`: what `LatencyProbe` records.
+    let latency: LatencyHistograms
+    /// Retention runs by outcome: a failing run shows here as well as in the log.
+    let retentionSucceeded: Counter
+    let retentionFailed: Counter
 
     /// Counts readings a batch committed (the exported counter and a readable total).
     func readingsCommitted(_ count: Int) {
@@ -91,6 +96,11 @@ public final class GatewayMetrics: Sendable {
                                                      help: "Weighings refused a ticket, by reason")
         }
         ticketRefusals = refusals
+        latency = LatencyHistograms(registry: registry)
+        retentionSucceeded = registry.makeCounter(name: "bk_retention_runs_total", labels: [("outcome", "ok")],
+                                                  help: "Retention runs, by outcome")
+        retentionFailed = registry.makeCounter(name: "bk_retention_runs_total", labels: [("outcome", "failed")],
+                                               help: "Retention runs, by outcome")
     }
 
     func accepted(channel: String, kind: DeviceKind) {

@@ -13,10 +13,4 @@ extension TokenStore {
         let token = TokenPolicy.mint()
         return (token, try storeToken(token, role: role, scope: scope, label: label, now: now))
     }
-
-    /// `authenticate(token:)` for strings `TokenPolicy` could have minted; anything else is nil
-    /// without a lookup.
-    public func authenticateBearer(_ token: String) throws -> Principal? {
-        TokenPolicy.isWellFormed(token) ? try authenticate(token: token) : nil
-    }
 }

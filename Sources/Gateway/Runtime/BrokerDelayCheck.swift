@@ -6,11 +6,7 @@ extension GatewayRuntime {
     /// them back (`set_tcp_nodelay false`, the default of a deployment's own mosquitto): every
     /// alarm after the first of a burst would then wait ~40 ms. docs/operations.md lists the
     /// broker settings the gateway relies on.
-    func checkBrokerDelay() {
-        let client = client
-        let probe = delayProbe
-        let logger = logger
-        let embedded = broker != nil
+    static func checkBrokerDelay(client: MQTTClient, probe: BrokerDelayProbe, embedded: Bool, logger: Logger) {
         Task.detached {
             guard await client.waitUntilConnected(timeout: .seconds(60)) else { return }
             do {

@@ -1,5 +1,7 @@
 import DeviceIngest
 import Foundation
+import GatewayPorts
+import KitchenModel
 import KitchenRules
 import Storage
 import StorageModel
@@ -33,6 +35,10 @@ public struct GatewayConfiguration: Sendable {
     public var retention = RetentionPolicy() {
         didSet { retention.traceabilityDays = RetentionRules.traceabilityDays(requested: retention.traceabilityDays) }
     }
+    /// How often retention deletes what outlived `retention`, in its own service (never in the 1 s tick).
+    public var retentionInterval: Duration = .seconds(3600)
+    /// The first retention run comes this long after start, once the start's own work is done.
+    public var retentionFirstRun: Duration = .seconds(60)
     public var writer = BatchWriter.Options()
     public var limits = IngestLimits()
     public var model = StateModel.Options()
@@ -67,18 +73,7 @@ public struct GatewayConfiguration: Sendable {
     public var resolvedPublicURL: String { publicURL ?? "\(httpTLS == nil ? "http" : "https")://\(httpHost):\(httpPort)" }
 
     public var mqttClientID: String { "brightkitchen-\(gatewayID)" }
-    public var gatewayStateTopic: String { "bk/v1/_gateway/\(gatewayID)/state" }
-}
-
-/// A PEM certificate (the server's first, then any intermediates) and its private key.
-public struct TLSFiles: Sendable, Equatable {
-    public var certificate: String
-    public var privateKey: String
-
-    public init(certificate: String, privateKey: String) {
-        self.certificate = certificate
-        self.privateKey = privateKey
-    }
+    public var gatewayStateTopic: String { Topic.gatewayState(gatewayID: gatewayID).description }
 }
 
 /// Where the embedded broker's TLS listener binds, and its certificate.

@@ -11,6 +11,10 @@ import Synchronization
 
 /// The composed gateway: store, state model, batch writer, ingest pipeline, MQTT client
 /// and (by default) a private broker, plus the services that run them.
+///
+/// `init` only wires: it opens the database and restores state, but spawns no process and starts
+/// no thread. Everything that runs is a stage in `services()`, started by the service group in
+/// order and stopped in reverse (GatewayRuntime+Services.swift, docs/architecture.md).
 public final class GatewayRuntime: Sendable {
     public let configuration: GatewayConfiguration
     public let clock: any WallClock
@@ -38,6 +42,12 @@ public final class GatewayRuntime: Sendable {
     /// Times small messages through the broker once at start (BrokerDelayCheck.swift).
     let delayProbe: BrokerDelayProbe
     let logger: Logger
+    /// Every stage's start and stop, in order.
+    public let lifecycle: LifecycleJournal
+    /// The stages, built once in `init`; `services()` hands them to the group.
+    let stages: [GatewayStage]
+    /// Maintenance ticks run so far (the 1 s service).
+    let ticks: TickCounter
 
     public struct StartError: Error, CustomStringConvertible {
         public let description: String
@@ -96,7 +106,7 @@ public final class GatewayRuntime: Sendable {
             // The broker names sessions by account, so the gateway's account is its client id.
             let gatewayPassword = try access?.gatewayPassword(username: configuration.mqttClientID)
             _ = try access?.observerPassword()  // for people watching with mosquitto_sub
-            let broker = try Self.startEmbeddedBroker(configuration, access: access, store: store, logger: logger)
+            let broker = try Self.configureEmbeddedBroker(configuration, access: access, store: store, logger: logger)
             self.broker = broker
             mqtt = MQTTConfiguration(host: "127.0.0.1", port: broker.port, clientID: configuration.mqttClientID)
             if let gatewayPassword {
@@ -110,7 +120,7 @@ public final class GatewayRuntime: Sendable {
                              qos: 1, retain: true)
         client = try MQTTClient(configuration: mqtt, logger: logger)
         // Outside bk/v1/# so the gateway's own subscription never overlaps it.
-        delayProbe = BrokerDelayProbe(topic: "brightkitchen/\(configuration.mqttClientID)/probe")
+        delayProbe = BrokerDelayProbe(topic: Topic.delayProbe(clientID: configuration.mqttClientID))
         let client = client
         webhooks = WebhookDelivery(store: store, webhooks: configuration.webhooks, clock: clock, logger: logger)
         alarms = try AlarmEngine(config: configuration.rules, store: store, model: model, clock: clock, logger: logger,
@@ -143,6 +153,15 @@ public final class GatewayRuntime: Sendable {
             thirdPartyTopics.update(to: pipeline.rebind(registry))
             return registry.devices.count
         }
+        let lifecycle = LifecycleJournal(logger: logger)
+        self.lifecycle = lifecycle
+        let ticks = TickCounter()
+        self.ticks = ticks
+        stages = GatewayStage.chain(Self.stageDefinitions(StageParts(
+            configuration: configuration, clock: clock, store: store, metrics: metrics, writer: writer, pipeline: pipeline,
+            client: client, broker: broker, alarms: alarms, checkpointer: checkpointer, camera: camera, webhooks: webhooks,
+            watcher: watcher, thirdPartyTopics: thirdPartyTopics, delayProbe: delayProbe, model: model, ticks: ticks,
+            logger: logger)), journal: lifecycle)
         wire()
     }
 
@@ -168,7 +187,7 @@ public final class GatewayRuntime: Sendable {
         pipeline.onWeigh { scale, request, at in tickets.handle(request, from: scale, at: at) }
         tickets.sendReplies { scale, reply in
             do {
-                _ = try client.publish(topic: "bk/v1/\(scale.site)/\(scale.device)/ticket", payload: reply, qos: 1,
+                _ = try client.publish(topic: Topic.device(scale, .ticket).description, payload: reply, qos: 1,
                                        retain: false)
             } catch {
                 logger.error("cannot publish ticket reply", metadata: ["scale": "\(scale)", "error": "\(error)"])
@@ -185,7 +204,7 @@ public final class GatewayRuntime: Sendable {
         }
         pipeline.sendCommands { key, command in
             do {
-                _ = try client.publish(topic: "bk/v1/\(key.site)/\(key.device)/cmd", payload: command.jsonBytes(),
+                _ = try client.publish(topic: Topic.device(key, .cmd).description, payload: command.jsonBytes(),
                                        qos: 1, retain: false)
             } catch {
                 logger.warning("cannot send device command", metadata: [
@@ -195,11 +214,13 @@ public final class GatewayRuntime: Sendable {
         }
     }
 
-    private static func startEmbeddedBroker(_ configuration: GatewayConfiguration, access: BrokerAccessFiles?,
-                                            store: any GatewayStore, logger: Logger) throws -> MosquittoBroker
+    /// The private broker's options and port, decided without starting it (the broker stage does).
+    private static func configureEmbeddedBroker(_ configuration: GatewayConfiguration, access: BrokerAccessFiles?,
+                                                store: any GatewayStore, logger: Logger) throws -> MosquittoBroker
     {
         var options = MosquittoBroker.Options()
-        options.dataDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("mosquitto")
+        let directory = (configuration.dataDirectory as NSString).appendingPathComponent("mosquitto")
+        options.dataDirectory = directory
         options.tlsListener = configuration.brokerTLS.map {
             MosquittoBroker.TLSListener(host: $0.host, port: $0.port, certificateFile: $0.files.certificate,
                                         keyFile: $0.files.privateKey)
@@ -222,116 +243,46 @@ public final class GatewayRuntime: Sendable {
             logger.info("broker security on", metadata: ["device_accounts": "\(devices)"])
         }
         // Reuse the last port so devices (and the persistent session) find the broker again.
-        if let last = try store.meta("embedded_broker_port").flatMap(Int.init) { options.port = last }
-        let broker: MosquittoBroker
-        do {
-            broker = try MosquittoBroker.start(options: options, logger: logger)
-        } catch where options.port != nil {
-            logger.notice("last broker port is taken; picking a new one", metadata: ["port": "\(options.port!)"])
-            options.port = nil
-            broker = try MosquittoBroker.start(options: options, logger: logger)
-        }
-        try store.setMeta("embedded_broker_port", String(broker.port))
-        logger.info("embedded broker started", metadata: ["url": "\(broker.url)", "tls_url": "\(broker.tlsURL ?? "none")"])
-        return broker
-    }
-
-    /// Subscribes and starts the writer; the MQTT client starts with its service.
-    public func prepare() throws {
-        writer.start()
-        try checkpointer.start()
-        camera.start()
-        try client.subscribe("bk/v1/#", qos: 1)
-        thirdPartyTopics.update(to: pipeline.thirdPartyTopicFilters)
-        watcher.listenForSIGHUP()
-        checkBrokerDelay()
-    }
-
-    /// The services to run in one group, in start order (shutdown runs in reverse:
-    /// stop taking messages first, drain the writer, stop the broker last).
-    public func services() -> [any Service] {
-        var services: [any Service] = []
-        if let broker { services.append(BrokerService(broker: broker)) }
-        services.append(ShutdownHook { [checkpointer] in checkpointer.stop() })
-        services.append(WriterService(writer: writer))
-        // Shut down after the MQTT client (reverse order), so the saved rule state is final.
-        services.append(ShutdownHook { [alarms, clock] in alarms.persistRuleState(now: clock.now(), limit: .max) })
-        // Stops after the MQTT client and before the writer: its last rejections still get stored.
-        services.append(ShutdownHook { [camera] in camera.stop() })
-        services.append(MQTTService(client: client))
-        services.append(PeriodicService(interval: .seconds(1)) { [self] in self.maintenanceTick() })
-        services.append(PeriodicService(interval: configuration.registryPollInterval) { [watcher] in
-            watcher.checkForChange()
-        })
-        // One delivery loop per webhook, so a receiver that hangs holds back only its own messages.
-        services.append(WebhookService(delivery: webhooks))
-        services.append(PeriodicService(interval: .seconds(1)) { [store, metrics] in
-            if let pending = try? store.pendingOutboxCount() { metrics.outboxPending.set(Double(pending)) }
-        })
-        return services
-    }
-
-    private let lastRetention = RetentionClock()
-
-    /// Replay retries, gauges and (hourly) retention.
-    func maintenanceTick() {
-        let now = clock.now()
-        let effects = model.tick(now: now)
-        if !effects.writes.isEmpty { try? writer.submit(effects.writes) }
-        pipeline.deliver(effects)
-        let tickStart = ContinuousClock.now
-        alarms.tick(now: now)
-        LatencyProbe.record("tick-alarms", LatencyProbe.ms(tickStart.duration(to: .now)))
-        pipeline.persistUnmapped()
-        camera.tick(now: now)
-        #if os(Linux)
-        // Bursts (a province reconnecting) free a lot at once in several threads' malloc arenas;
-        // returning it keeps the resident size near what is live.
-        let trimStart = ContinuousClock.now
-        _ = releaseFreedHeap(0)
-        LatencyProbe.record("tick-trim", LatencyProbe.ms(trimStart.duration(to: .now)))
-        #endif
-        metrics.devicesOnline.set(Double(model.onlineDeviceCount()))
-        metrics.writeQueue.set(Double(writer.queued))
-        if lastRetention.due(now: now) {
-            do {
-                let result = try store.applyRetention(configuration.retention, now: now)
-                logger.info("retention applied", metadata: [
-                    "readings": "\(result.readingsDeleted)", "events": "\(result.eventsDeleted)",
-                    "rollups": "\(result.rollupsDeleted)", "evidence": "\(result.evidenceDeleted)",
-                ])
-            } catch {
-                logger.error("retention failed", metadata: ["error": "\(error)"])
+        if let last = try store.meta("embedded_broker_port").flatMap(Int.init) {
+            if MosquittoBroker.portIsUsable(last, dataDirectory: directory) {
+                options.port = last
+            } else {
+                logger.notice("last broker port is taken; picking a new one", metadata: ["port": "\(last)"])
             }
         }
+        return try MosquittoBroker.configured(options: options, logger: logger)
     }
 
-    /// Stops everything without a service group (tests, CLI one-shots).
-    public func shutdown() {
-        alarms.persistRuleState(now: clock.now(), limit: .max)
-        client.stop()
-        camera.stop()
-        writer.stop()
-        checkpointer.stop()
-        watcher.stop()
-        broker?.stop()
+    /// The stages to run in one group, in start order: broker first, the periodic work last
+    /// (the caller appends the web server after them). Shutdown runs in reverse: stop taking
+    /// messages, drain the camera, persist rule state, drain the writer, stop the broker last.
+    /// Call once: the group runs each stage once.
+    public func services() -> [any Service] { stages }
+
+    /// Waits until every stage has started (true), or one failed or the group ended first (false).
+    public func waitUntilStarted() async -> Bool {
+        await stages.last?.waitUntilStarted() ?? true
     }
-}
 
-/// Hourly gate for retention runs.
-final class RetentionClock: Sendable {
-    private let last = Mutex<EpochMillis?>(nil)
-
-    func due(now: EpochMillis) -> Bool {
-        last.withLock { last in
-            if let l = last, now - l < 3_600_000 { return false }
-            last = now
-            return true
+    /// Starts the stages without a service group (benchmarks, one-shot tools): their start
+    /// steps in order, no periodic work. `startMQTT: false` leaves the MQTT client unstarted.
+    /// `shutdown()` undoes it.
+    public func startWithoutGroup(startMQTT: Bool = true) throws {
+        for stage in stages where startMQTT || stage.description != StageName.mqtt {
+            try stage.startNow()
         }
+    }
+
+    /// How many maintenance ticks have run.
+    public var maintenanceTicks: Int { ticks.count }
+
+    /// Stops the stages that run, in reverse order, without a service group (tests, benchmarks).
+    public func shutdown() {
+        for stage in stages.reversed() { stage.stopNow() }
     }
 }
 
 /// glibc's `malloc_trim` through the C shim (Swift's Glibc module does not export it).
-private func releaseFreedHeap(_ pad: Int) -> Int32 {
+func releaseFreedHeap(_ pad: Int) -> Int32 {
     bk_release_freed_heap(pad)
 }

@@ -1,51 +1,14 @@
+import GatewayPorts
 import KitchenModel
 import Storage
 import StorageModel
 
-/// One device as the API shows it.
-public struct DeviceView: Sendable, Encodable {
-    public var id: String
-    public var kind: String
-    public var zone: String
-    public var online: Bool
-    /// Online, but nothing heard for over three report intervals.
-    public var silent: Bool
-    /// The reading shown was received before the gateway last started.
-    public var stale: Bool
-    public var boot: Int64?
-    public var lastSeq: Int64?
-    public var lastSeenMs: EpochMillis?
-    public var intervalS: Int
-    public var model: String?
-    public var firmware: String?
-    public var reading: ReadingView?
-    public var clockOffsetMs: Int64?
-    public var missingSeqs: Int64
-    public var lostSeqs: Int64
-    public var provisioned: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case id, kind, zone, online, silent, stale, boot, model, firmware, reading, provisioned
-        case lastSeq = "last_seq", lastSeenMs = "last_seen_ms", intervalS = "interval_s"
-        case clockOffsetMs = "clock_offset_ms", missingSeqs = "missing_seqs", lostSeqs = "lost_seqs"
-    }
-}
-
-public struct ReadingView: Sendable, Encodable {
-    public var tsMs: EpochMillis
-    public var receivedMs: EpochMillis
-    public var values: [String: Double]
-    public var state: String?
-    public var fault: String?
-
-    enum CodingKeys: String, CodingKey {
-        case tsMs = "ts_ms", receivedMs = "received_ms", values, state, fault
-    }
-
+/// The device and site views (`GatewayPorts`) are built here, from the state under its lock.
+extension ReadingView {
     init(_ r: StoredReading) {
-        tsMs = r.deviceTime
-        receivedMs = r.receivedAt
         var values: [String: Double] = [:]
+        var state: String?
+        var fault: String?
         switch r.readings {
         case .thermo(let t):
             values["t"] = t.celsius
@@ -63,42 +26,7 @@ public struct ReadingView: Sendable, Encodable {
         case .scale(let s):
             values["calibrated_at"] = s.calibratedAt.map(Double.init)
         }
-        self.values = values
-    }
-}
-
-public struct DeviceCounts: Sendable, Encodable {
-    public var total = 0
-    public var online = 0
-    public var offline = 0
-    public var silent = 0
-    public var stale = 0
-}
-
-/// One site at a glance.
-public struct SiteSummary: Sendable, Encodable {
-    public var id: String
-    public var name: String
-    public var kind: String
-    public var region: String
-    public var hours: String
-    public var openNow: Bool
-    public var devices: DeviceCounts
-    public var lastSeenMs: EpochMillis?
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, kind, region, hours, devices
-        case openNow = "open_now", lastSeenMs = "last_seen_ms"
-    }
-}
-
-/// One site's full state model.
-public struct SiteView: Sendable, Encodable {
-    public var site: SiteSummary
-    public var deviceList: [DeviceView]
-
-    enum CodingKeys: String, CodingKey {
-        case site, deviceList = "devices"
+        self.init(tsMs: r.deviceTime, receivedMs: r.receivedAt, values: values, state: state, fault: fault)
     }
 }
 

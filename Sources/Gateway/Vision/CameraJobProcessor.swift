@@ -49,7 +49,7 @@ final class CameraJobProcessor {
         do {
             analysis = try camera.analyzer.analyze(jpeg, at: time, operating: site.hours.isOpen(at: time))
         } catch {
-            reject(error, source: "frame", topic: topic ?? "bk/v1/\(key.site)/\(key.device)/frame", payload: jpeg, at: time)
+            reject(error, source: "frame", topic: topic ?? Topic.device(key, .frame).description, payload: jpeg, at: time)
             return
         }
         context.metrics.framesAnalyzed.increment()
@@ -233,7 +233,7 @@ final class CameraJobProcessor {
     }
 
     private static func snapshotTopic(_ camera: DeviceKey, _ id: String) -> String {
-        "bk/v1/\(camera.site)/\(camera.device)/snapshot/\(id)"
+        Topic.device(camera, .snapshot(id: id)).description
     }
 }
 

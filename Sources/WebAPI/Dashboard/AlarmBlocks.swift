@@ -1,7 +1,6 @@
 import Foundation
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// Pieces of alarm markup the site page and the alarm page share: the one-line summary, the

@@ -1,7 +1,6 @@
 import Foundation
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// One alarm: what it is, its actions, and its audit trail (every transition with who and when).

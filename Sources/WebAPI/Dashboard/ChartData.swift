@@ -1,7 +1,6 @@
 import Foundation
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// Reads a thermometer's temperatures for the site page's charts: the last 24 hours in

@@ -1,9 +1,8 @@
 import Foundation
-import Gateway
 import Hummingbird
 import KitchenModel
 import KitchenRules
-import Storage
+import Reports
 import StorageModel
 
 /// The dashboard's pages, behind the session cookie and the same scope rules as the API:
@@ -77,10 +76,10 @@ struct DashboardRoutes {
     /// once for all provinces.
     private func overview(_ request: Request, _ principal: Principal) throws -> Response {
         let now = dependencies.clock.now()
-        let sites = dependencies.model.siteSummaries(visibleTo: principal, now: now)
+        let sites = dependencies.sites.siteSummaries(visibleTo: principal, now: now)
         let provinces = Set(sites.compactMap { RegionCode($0.region).flatMap { RegionNode($0, at: .province) } }).sorted()
         let tickets = try ticketsToday(now)
-        let open = try dependencies.store.openAlarms()
+        let open = dependencies.alarms.openAlarmsWithRegion()
         let children = provinces.map {
             RegionSummary.build($0, sites: sites, ticketsToday: tickets, openAlarms: open, now: now).region
         }
@@ -91,15 +90,16 @@ struct DashboardRoutes {
 
     private func region(_ node: RegionNode, _ request: Request, _ principal: Principal) throws -> Response {
         let now = dependencies.clock.now()
-        let sites = dependencies.model.siteSummaries(visibleTo: principal, now: now)
-        let open = try dependencies.store.alarms(regionPrefix: node.code, openOnly: true)
+        let sites = dependencies.sites.siteSummaries(visibleTo: principal, now: now)
+        let open = dependencies.alarms.openAlarmsWithRegion()
         let summary = RegionSummary.build(node, sites: sites, ticketsToday: try ticketsToday(now), openAlarms: open, now: now)
         guard summary.region.sites > 0 else { throw APIError.notFound("no registered site in region '\(node)'") }
         let direct = Set(summary.directSites)
         var figures: [String: RegionFigures] = [:]
-        for row in open where direct.contains(row.site.rawValue) {
-            figures[row.site.rawValue, default: RegionFigures(code: row.site.rawValue, level: .station)]
-                .add(openAlarm: row, overdue: row.isOverdue(now: now))
+        for alarm in open where direct.contains(alarm.record.device.site.rawValue) {
+            let site = alarm.record.device.site.rawValue
+            figures[site, default: RegionFigures(code: site, level: .station)]
+                .add(openAlarm: alarm.record, overdue: AlarmDeadlines.isOverdue(alarm.record, now: now))
         }
         let here = sites.filter { direct.contains($0.id) }
             .map { ($0, figures[$0.id] ?? RegionFigures(code: $0.id, level: .station)) }
@@ -112,14 +112,14 @@ struct DashboardRoutes {
 
     private func site(_ raw: String, _ request: Request, _ principal: Principal) throws -> Response {
         let now = dependencies.clock.now()
-        guard let id = SiteID(raw), dependencies.model.siteExists(id) else { throw APIError.notFound("no site '\(raw.prefix(64))'") }
-        guard let view = dependencies.model.siteView(id, visibleTo: principal, now: now) else {
+        guard let id = SiteID(raw), dependencies.sites.siteExists(id) else { throw APIError.notFound("no site '\(raw.prefix(64))'") }
+        guard let view = dependencies.sites.siteView(id, visibleTo: principal, now: now) else {
             throw APIError.forbidden("this token may not see site '\(id)'")
         }
         let store = dependencies.store
-        let (open, status) = try openAlarms(of: id)
-        let registry = dependencies.model.registry
-        let devices = (registry.devicesBySite[id] ?? []).sorted().compactMap(registry.device)
+        let open = dependencies.alarms.openAlarms(site: id)
+        let status = dependencies.alarms.status(of: id)
+        let devices = dependencies.sites.devices(ofSite: id)
         var limits: [String: ZoneProfile] = [:]
         for d in devices { limits[d.key.device.rawValue] = dependencies.rules.profile(for: d.key, zone: d.zone) }
         let kit = PageKit(request)
@@ -139,7 +139,7 @@ struct DashboardRoutes {
     private func alarm(_ raw: String, _ request: Request, _ principal: Principal) throws -> Response {
         let row = try AlarmRoutes(dependencies: dependencies).visibleAlarm(raw, principal)
         guard let record = row.record else { throw APIError(.internalServerError, "internal", "alarm '\(row.id)' cannot be read") }
-        let siteName = dependencies.model.site(row.site)?.name ?? row.site.rawValue
+        let siteName = dependencies.sites.site(row.site)?.name ?? row.site.rawValue
         let kit = PageKit(request)
         let body = AlarmPage.render(record, siteName: siteName, trail: try dependencies.store.transitions(ofAlarm: row.id),
                                     evidence: try dependencies.store.evidence(ofAlarm: row.id), principal: principal,
@@ -155,17 +155,6 @@ struct DashboardRoutes {
         try dependencies.store.ticketCountsBySite(since: ReportCalendar.china.startOfDay(containing: now))
     }
 
-    /// A site's open alarms (newest first) and traffic light from the same source as
-    /// `GET /api/v1/sites/{id}`: the alarm engine. Without one (a read-only gateway, tests) the
-    /// store's open alarms, uncapped, coloured by the same `SiteTrafficLight`.
-    private func openAlarms(of id: SiteID) throws -> ([AlarmRecord], SiteStatus) {
-        if let engine = dependencies.alarms { return (engine.openAlarms(site: id), engine.status(of: id)) }
-        let rows = try dependencies.store.alarms(AlarmQuery(site: id, states: AlarmState.allCases.filter { $0 != .closed },
-                                                            limit: Int.max))
-        let open = rows.compactMap(\.record)
-        return (open, SiteTrafficLight.status(open: open))
-    }
-
     /// The region levels above a page, linked where the principal may open them.
     private func crumbs(_ region: String, _ principal: Principal, includingLast: Bool) -> [(label: String, href: String?)] {
         var prefixes = [2, 4, 6].compactMap { n in region.utf8.count >= n ? String(region.prefix(n)) : nil }
@@ -178,7 +167,7 @@ struct DashboardRoutes {
     /// the unreachable-codes warning while the lookup URL is a loopback one.
     private func respond(_ request: Request, kit: PageKit, title: String, crumbs: [(label: String, href: String?)],
                          body page: String) -> Response {
-        let body = PublicURLBanner.html(lookupPrefix: dependencies.traceability?.issuer.lookupPrefix, kit: kit) + page
+        let body = PublicURLBanner.html(lookupPrefix: dependencies.traceability.lookupPrefix, kit: kit) + page
         guard request.headers[PageResponse.fragmentHeader] == nil else {
             var response = PageResponse.html(body)
             response.headers[PageResponse.stampHeader] = PageKit.stamp(body)

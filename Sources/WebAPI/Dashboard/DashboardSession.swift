@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import Hummingbird
 import KitchenModel
-import Storage
 import StorageModel
 
 /// The dashboard's login: a server-side session, not the API token. Logging in with a token

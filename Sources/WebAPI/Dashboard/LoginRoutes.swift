@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import KitchenModel
 import NIOCore
-import Storage
 import StorageModel
 
 /// `GET /login` (the form), `POST /login` (token → server-side session → cookie → back to

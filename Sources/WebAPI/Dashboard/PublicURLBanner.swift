@@ -46,8 +46,8 @@ enum PublicURLBanner {
     }
 
     /// The warning for the top of a page, or "" when the lookup URL is fine (or nothing sells).
-    static func html(lookupPrefix: String?, kit: PageKit) -> String {
-        guard let lookupPrefix, let host = unreachableHost(in: lookupPrefix) else { return "" }
+    static func html(lookupPrefix: String, kit: PageKit) -> String {
+        guard let host = unreachableHost(in: lookupPrefix) else { return "" }
         let url = HTML.escape(lookupPrefix)
         return "<div class=\"alert\" role=\"alert\">" + kit.t(
             "溯源码无法访问：小票二维码指向 \(url)（\(HTML.escape(host)) 只在本机可达），顾客手机扫码打不开。"

@@ -1,4 +1,4 @@
-import Gateway
+import GatewayPorts
 import KitchenModel
 
 /// The region overview: the region's own figures, then each child region (or, for an admin's

@@ -1,8 +1,7 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// One site: every device with its live reading, state and freshness; the open alarms with

@@ -1,8 +1,7 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// The counts a regulator reads for one region (or one child region): its sites and their
@@ -17,15 +16,6 @@ struct RegionFigures: Encodable {
         var unclassified = 0
     }
 
-    /// Device presence summed over sites (`DeviceCounts` has no public initializer).
-    struct DeviceTally: Encodable {
-        var total = 0
-        var online = 0
-        var offline = 0
-        var silent = 0
-        var stale = 0
-    }
-
     struct CardCounts: Encodable {
         var yellow = 0
         var red = 0
@@ -36,7 +26,8 @@ struct RegionFigures: Encodable {
     /// Red: an open class-1 alarm or a red card; yellow: any other open alarm; green: none.
     var status: SiteStatus = .green
     var sites = 0
-    var devices = DeviceTally()
+    /// Device presence summed over the sites' own counts.
+    var devices = DeviceCounts()
     var openAlarms = AlarmCounts()
     var overdueAlarms = 0
     var cards = CardCounts()
@@ -67,7 +58,7 @@ struct RegionFigures: Encodable {
         ticketsToday += tickets
     }
 
-    mutating func add(openAlarm row: AlarmRow, overdue: Bool) {
+    mutating func add(openAlarm row: AlarmRecord, overdue: Bool) {
         openAlarms.total += 1
         switch row.riskClass {
         case .class1: openAlarms.class1 += 1

@@ -1,5 +1,6 @@
 import Hummingbird
 import KitchenModel
+import Reports
 
 /// `GET /api/v1/regions/{code}/summary` for a province (`42`), city (`4201`), county (`420106`)
 /// or station (`420106-03`). Regulators see their scope and below; site tokens no region.
@@ -11,8 +12,8 @@ struct RegionRoutes {
             let principal = try context.requirePrincipal()
             let node = try Self.node(context.parameters.require("code"), visibleTo: principal)
             let now = dependencies.clock.now()
-            let summary = try RegionSummary.build(node, sites: dependencies.model.siteSummaries(visibleTo: principal, now: now),
-                                                  store: dependencies.store, now: now,
+            let summary = try RegionSummary.build(node, sites: dependencies.sites.siteSummaries(visibleTo: principal, now: now),
+                                                  alarms: dependencies.alarms, store: dependencies.store, now: now,
                                                   dayStart: ReportCalendar.china.startOfDay(containing: now))
             guard summary.region.sites > 0 else { throw APIError.notFound("no registered site in region '\(node)'") }
             return JSONBody.response(summary)

@@ -1,8 +1,8 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
+import Reports
 import StorageModel
 
 /// `GET /api/v1/regions/{code}/summary`: a region's figures and the same for each child region
@@ -18,17 +18,18 @@ struct RegionSummary: Encodable {
         case region, children, directSites = "direct_sites", generatedAt = "generated_at"
     }
 
-    /// Builds the summary from the state model (sites, devices) and the store (alarms, tickets).
-    static func build(_ node: RegionNode, sites: [SiteSummary], store: any GatewayStore, now: EpochMillis,
-                      dayStart: EpochMillis) throws -> RegionSummary {
+    /// Builds the summary from the state model (sites, devices), the engine (open alarms) and the
+    /// store (tickets).
+    static func build(_ node: RegionNode, sites: [SiteSummary], alarms: any OpenAlarms, store: any GatewayStore,
+                      now: EpochMillis, dayStart: EpochMillis) throws -> RegionSummary {
         build(node, sites: sites, ticketsToday: try store.ticketCountsBySite(since: dayStart),
-              openAlarms: try store.alarms(regionPrefix: node.code, openOnly: true), now: now)
+              openAlarms: alarms.openAlarmsWithRegion(), now: now)
     }
 
-    /// The same from figures already read, so a page that summarises several regions reads the
-    /// store once: `openAlarms` may hold alarms of other regions (they are skipped).
+    /// The same from figures already read, so a page that summarises several regions reads them
+    /// once: `openAlarms` may hold alarms of other regions (they are skipped).
     static func build(_ node: RegionNode, sites: [SiteSummary], ticketsToday tickets: [SiteID: Int],
-                      openAlarms: [AlarmRow], now: EpochMillis) -> RegionSummary {
+                      openAlarms: [OpenAlarm], now: EpochMillis) -> RegionSummary {
         var total = RegionFigures(node)
         var children: [RegionNode: RegionFigures] = [:]
         var direct: [String] = []
@@ -42,13 +43,12 @@ struct RegionSummary: Encodable {
                 direct.append(site.id)
             }
         }
-        for row in openAlarms where row.state != .closed {
-            // A region prefix of `420106` also matches `4201060`-like garbage; parse to be exact.
-            guard let region = RegionCode(row.region), node.contains(region) else { continue }
-            let overdue = row.isOverdue(now: now)
-            total.add(openAlarm: row, overdue: overdue)
+        for alarm in openAlarms where alarm.record.state != .closed {
+            guard let region = RegionCode(alarm.region), node.contains(region) else { continue }
+            let overdue = AlarmDeadlines.isOverdue(alarm.record, now: now)
+            total.add(openAlarm: alarm.record, overdue: overdue)
             if let child = node.child(containing: region) {
-                children[child, default: RegionFigures(child)].add(openAlarm: row, overdue: overdue)
+                children[child, default: RegionFigures(child)].add(openAlarm: alarm.record, overdue: overdue)
             }
         }
         return RegionSummary(region: total, children: children.keys.sorted().map { children[$0]! },

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KitchenModel
+import Reports
 
 /// Audit reports, for whoever may see the site or region:
 /// `GET /api/v1/reports/haccp?site=&date=YYYY-MM-DD&format=csv|html`,
@@ -18,8 +19,7 @@ struct ReportRoutes {
             let day = try days(query.get("date"), query.get("date"), name: "date")
             let format = query.get("format") ?? "csv"
             guard format == "csv" || format == "html" else { throw APIError.badRequest("format must be csv or html") }
-            let registry = dependencies.model.registry
-            let devices = (registry.devicesBySite[site.id] ?? []).compactMap(registry.device)
+            let devices = dependencies.sites.devices(ofSite: site.id)
             let log = try HACCPLog.build(site: site, devices: devices, day: query.get("date")!, start: day.start,
                                          end: day.end, now: dependencies.clock.now(), store: dependencies.store)
             return format == "csv"
@@ -48,7 +48,7 @@ struct ReportRoutes {
 
     private func visibleSite(_ raw: String?, _ principal: Principal) throws -> SiteConfig {
         guard let raw else { throw APIError.badRequest("site is required") }
-        guard let id = SiteID(raw), let site = dependencies.model.site(id) else {
+        guard let id = SiteID(raw), let site = dependencies.sites.site(id) else {
             throw APIError.notFound("no site '\(raw.prefix(64))'")
         }
         guard principal.canSee(site: site.id, region: site.region) else {

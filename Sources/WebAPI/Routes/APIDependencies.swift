@@ -1,19 +1,22 @@
-import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
-/// What the HTTP layer reads from; tests build it without a broker.
+/// What the HTTP layer reads from and acts on: the running gateway through the narrow
+/// protocols of `GatewayPorts` (the composition root hands in `StateModel`, `AlarmEngine`,
+/// `TraceabilityService` and `GatewayMetrics`; tests hand in the same real types over a real
+/// store), never an optional stand-in.
 public struct APIDependencies: Sendable {
-    public var model: StateModel
+    /// The live state model: sites, devices and their views.
+    public var sites: any SiteStateViews
     public var store: any GatewayStore
-    public var metrics: GatewayMetrics
+    public var metrics: any MetricsExposition
     public var clock: any WallClock
-    /// The closed loop; nil in tests that only read state.
-    public var alarms: AlarmEngine?
-    /// Batches, tickets and the keyring; nil in tests that do not sell anything.
-    public var traceability: TraceabilityService?
+    /// The closed loop: the actions people take and the live open alarms.
+    public var alarms: any AlarmActions & OpenAlarms
+    /// Batches, ticket codes and the batch cache's versions.
+    public var traceability: any TraceabilityDesk
     /// Liveness facts for `/healthz` (broker connection, write queue).
     public var health: @Sendable () -> HealthReport
     /// Per client address on the public lookup routes (`/t/`, `/T/`, `/api/v1/tickets/`, `/01/`).
@@ -31,9 +34,10 @@ public struct APIDependencies: Sendable {
     /// How long a dashboard session lasts without a request, and at most.
     public var sessionLifetime = SessionLifetime.standard
 
-    public init(model: StateModel, store: any GatewayStore, metrics: GatewayMetrics, clock: any WallClock,
-                alarms: AlarmEngine? = nil, traceability: TraceabilityService? = nil, health: @escaping @Sendable () -> HealthReport) {
-        self.model = model
+    public init(sites: any SiteStateViews, store: any GatewayStore, metrics: any MetricsExposition, clock: any WallClock,
+                alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk,
+                health: @escaping @Sendable () -> HealthReport) {
+        self.sites = sites
         self.alarms = alarms
         self.traceability = traceability
         self.store = store

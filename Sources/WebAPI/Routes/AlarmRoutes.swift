@@ -1,9 +1,8 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import Hummingbird
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// `GET /api/v1/alarms`, `GET /api/v1/alarms/{id}` and the closed loop's actions:
@@ -57,9 +56,7 @@ struct AlarmRoutes {
         // `maxlength`, in characters and in bytes (one character can carry thousands of marks).
         try Self.checkTexts(body)
         let actor = Self.actor(principal, named: body.by)
-        guard let engine = dependencies.alarms else {
-            throw APIError(.serviceUnavailable, "unavailable", "the alarm engine is not running")
-        }
+        let engine = dependencies.alarms
         do {
             switch action {
             case "ack":

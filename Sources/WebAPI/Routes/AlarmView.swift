@@ -1,8 +1,8 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
+import Reports
 import StorageModel
 
 /// An alarm as the API shows it: the fields it shares with the pushed message, plus who did

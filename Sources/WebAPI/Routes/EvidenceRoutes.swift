@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import KitchenModel
-import Storage
 import StorageModel
 
 /// Camera evidence of an alarm: `GET /api/v1/alarms/{id}/evidence` lists it, and

@@ -1,4 +1,4 @@
-import Gateway
+import GatewayPorts
 import Hummingbird
 import KitchenModel
 
@@ -9,7 +9,7 @@ struct SiteRoutes {
     func add(to group: RouterGroup<GatewayRequestContext>) {
         group.get("/api/v1/sites") { request, context in
             let principal = try context.requirePrincipal()
-            var sites = dependencies.model.siteSummaries(visibleTo: principal, now: dependencies.clock.now())
+            var sites = dependencies.sites.siteSummaries(visibleTo: principal, now: dependencies.clock.now())
             // `?region=` narrows the list; a region outside the token's scope is refused, not emptied.
             if let raw = request.uri.queryParameters.get("region") {
                 let node = try RegionRoutes.node(raw, visibleTo: principal)
@@ -20,14 +20,14 @@ struct SiteRoutes {
         group.get("/api/v1/sites/{id}") { _, context in
             let principal = try context.requirePrincipal()
             let raw = try context.parameters.require("id")
-            guard let id = SiteID(raw), dependencies.model.siteExists(id) else {
+            guard let id = SiteID(raw), dependencies.sites.siteExists(id) else {
                 throw APIError.notFound("no site '\(raw.prefix(64))'")
             }
-            guard let view = dependencies.model.siteView(id, visibleTo: principal, now: dependencies.clock.now())
+            guard let view = dependencies.sites.siteView(id, visibleTo: principal, now: dependencies.clock.now())
             else { throw APIError.forbidden("this token may not see site '\(id)'") }
-            let open = dependencies.alarms?.openAlarms(site: id) ?? []
+            let open = dependencies.alarms.openAlarms(site: id)
             return JSONBody.response(SiteWithAlarms(site: view.site, devices: view.deviceList,
-                                                    status: dependencies.alarms?.status(of: id) ?? .green,
+                                                    status: dependencies.alarms.status(of: id),
                                                     openAlarms: open.map(AlarmView.init)))
         }
     }

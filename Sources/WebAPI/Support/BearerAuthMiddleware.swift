@@ -1,8 +1,7 @@
-import Gateway
 import Hummingbird
 import KitchenModel
+import KitchenRules
 import Logging
-import Storage
 import StorageModel
 
 /// Resolves `Authorization: Bearer <token>` to a principal; anything else is a 401. Unknown
@@ -39,5 +38,13 @@ struct BearerAuthMiddleware: RouterMiddleware {
         var context = context
         context.principal = principal
         return try await next(request, context)
+    }
+}
+
+extension TokenStore {
+    /// `authenticate(token:)` for strings `TokenPolicy` could have minted; anything else is nil
+    /// without a lookup.
+    public func authenticateBearer(_ token: String) throws -> Principal? {
+        TokenPolicy.isWellFormed(token) ? try authenticate(token: token) : nil
     }
 }

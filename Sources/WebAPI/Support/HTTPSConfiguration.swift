@@ -1,4 +1,4 @@
-import Gateway
+import GatewayPorts
 import NIOSSL
 
 /// Turns the operator's PEM files into the server's TLS configuration.

@@ -1,5 +1,6 @@
 import Foundation
 import KitchenModel
+import Reports
 
 /// The body of `POST /api/v1/sites/{site}/batches`, checked field by field so a market
 /// clerk gets told exactly what is wrong.

@@ -1,8 +1,7 @@
 import Foundation
-import Gateway
 import Hummingbird
 import KitchenModel
-import Storage
+import Reports
 import StorageModel
 
 /// 进货查验 records: `POST/GET /api/v1/sites/{id}/batches`, `GET /api/v1/batches/{id}`
@@ -20,7 +19,7 @@ struct BatchRoutes {
         group.post("/api/v1/sites/{id}/batches") { request, context in
             let principal = try context.requirePrincipal()
             let site = try market(context.parameters.require("id"), principal)
-            let service = try traceability()
+            let service = dependencies.traceability
             let input = try await request.decode(as: BatchInput.self, context: context)
             let batch = try input.batch(site: site, now: dependencies.clock.now(), newID: Self.newID)
             do {
@@ -49,7 +48,7 @@ struct BatchRoutes {
             let now = dependencies.clock.now()
             // Stored arrival dates were checked on the way in; an unreadable one bounds nothing.
             let arrivedAt = ReportCalendar.china.day(batch.arrivalDate)?.start ?? 0
-            let updated = try traceability().reinspect(batch.id, try input.inspection(now: now, arrivedAt: arrivedAt),
+            let updated = try dependencies.traceability.reinspect(batch.id, try input.inspection(now: now, arrivedAt: arrivedAt),
                                                        actor: AlarmRoutes.actor(try context.requirePrincipal(), named: nil),
                                                        at: now)
             return JSONBody.response(["batch": updated])
@@ -60,7 +59,7 @@ struct BatchRoutes {
             let reason = try BatchInput.text(body.reason, "reason", max: 200)
             _ = try TypedText.optional(body.by, field: "by", characters: AlarmRoutes.maxNameLength)
             guard batch.recall == nil else { throw APIError(.conflict, "already_recalled", "batch '\(batch.id)' is already recalled") }
-            let updated = try traceability().recall(batch.id, reason: reason,
+            let updated = try dependencies.traceability.recall(batch.id, reason: reason,
                                                     actor: AlarmRoutes.actor(try context.requirePrincipal(), named: body.by),
                                                     at: dependencies.clock.now())
             return JSONBody.response(["batch": updated])
@@ -88,15 +87,8 @@ struct BatchRoutes {
         }
     }
 
-    private func traceability() throws -> TraceabilityService {
-        guard let service = dependencies.traceability else {
-            throw APIError(.serviceUnavailable, "unavailable", "traceability is not running")
-        }
-        return service
-    }
-
     private func market(_ raw: String, _ principal: Principal) throws -> SiteConfig {
-        guard let id = SiteID(raw), let site = dependencies.model.site(id) else {
+        guard let id = SiteID(raw), let site = dependencies.sites.site(id) else {
             throw APIError.notFound("no site '\(raw.prefix(64))'")
         }
         guard principal.canSee(site: site.id, region: site.region) else {
@@ -113,7 +105,7 @@ struct BatchRoutes {
             throw APIError.notFound("no batch '\(raw.prefix(64))'")
         }
         // A batch of a market that left the registry is the admin's to see.
-        let visible = dependencies.model.site(batch.site).map { principal.canSee(site: batch.site, region: $0.region) }
+        let visible = dependencies.sites.site(batch.site).map { principal.canSee(site: batch.site, region: $0.region) }
             ?? (principal.role == .admin)
         guard visible else { throw APIError.forbidden("this token may not see batch '\(id)'") }
         return batch

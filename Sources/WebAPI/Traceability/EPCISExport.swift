@@ -1,6 +1,5 @@
 import Foundation
 import KitchenModel
-import Storage
 import StorageModel
 
 /// A batch's chain as a GS1 EPCIS 2.0 JSON-LD document: `receiving` when it arrived,

@@ -1,4 +1,4 @@
-import Gateway
+import GatewayPorts
 import Hummingbird
 import KitchenModel
 import Synchronization
@@ -24,13 +24,13 @@ final class LookupCache: Sendable {
     /// The cached body for `variant` (`zh`, `en`, `json`), if the entry is still current. With
     /// `memoryOnly`, a batch the batch cache would have to read from the database counts as a
     /// miss (the lookup fast path runs on an event loop and must not block).
-    func body(ticket id: UInt64, variant: String, batches: BatchCache, model: StateModel, memoryOnly: Bool = false)
+    func body(ticket id: UInt64, variant: String, batches: any BatchVersions, sites: any SiteStateViews, memoryOnly: Bool = false)
         -> ByteBuffer?
     {
         guard let entry = entries.withLock({ $0[id] }), let body = entry.bodies[variant] else { return nil }
-        let batch = memoryOnly ? batches.cachedVersioned(entry.batch) : batches.versioned(entry.batch)
+        let batch = memoryOnly ? batches.cachedVersionedBatch(entry.batch) : batches.versionedBatch(entry.batch)
         guard let batch else { return nil }
-        guard batch.version == entry.batchVersion, model.site(entry.site) == entry.siteConfig else {
+        guard batch.version == entry.batchVersion, sites.site(entry.site) == entry.siteConfig else {
             _ = entries.withLock { $0.removeValue(forKey: id) }
             return nil
         }

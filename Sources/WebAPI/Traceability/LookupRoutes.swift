@@ -1,8 +1,6 @@
 import Foundation
-import Gateway
 import Hummingbird
 import KitchenModel
-import Storage
 import StorageModel
 
 /// The public side of traceability, no token needed: the consumer's page behind the QR
@@ -51,7 +49,7 @@ struct LookupRoutes {
             guard GTIN.isValid(gtin), let batch = try dependencies.store.batch(gtin: GTIN.normalized(gtin), lot: lot) else {
                 throw APIError.notFound("no batch with GTIN \(gtin.prefix(14)) and lot \(lot.prefix(20))")
             }
-            return JSONBody.response(BatchPublicView(batch, market: dependencies.model.site(batch.site)?.name),
+            return JSONBody.response(BatchPublicView(batch, market: dependencies.sites.site(batch.site)?.name),
                                      cacheControl: CachePolicy.publicLookup)
         }
     }

@@ -1,4 +1,3 @@
-import Gateway
 import Hummingbird
 import KitchenModel
 import Synchronization
@@ -22,10 +21,10 @@ final class PublicLookup: Sendable {
 
     /// The page (`zh`, `en`) or JSON (`json`) for a code.
     func answer(_ text: String, variant: String) throws -> ByteBuffer {
-        let service = try traceability()
-        let code = try TicketLookup.verify(text, keyring: service.issuer.keyring)
-        if let body = cached(code, variant: variant, service: service, memoryOnly: false) { return body }
-        let lookup = try TicketLookup.load(code, store: dependencies.store, batches: service.batches, model: dependencies.model)
+        let code = try TicketLookup.verify(text, codes: dependencies.traceability)
+        if let body = cached(code, variant: variant, memoryOnly: false) { return body }
+        let lookup = try TicketLookup.load(code, store: dependencies.store, batches: dependencies.traceability,
+                                           sites: dependencies.sites)
         let body = if let language = PageLanguage(rawValue: variant) {
             ByteBuffer(string: TicketPage.render(lookup, language: language))
         } else {
@@ -36,25 +35,14 @@ final class PublicLookup: Sendable {
     }
 
     /// The cached answer for a genuine code, or nil for anything that needs more than memory:
-    /// a forgery, an unknown or changed ticket, a batch not in memory, traceability switched
-    /// off. Never touches the database.
+    /// a forgery, an unknown or changed ticket, a batch not in memory. Never touches the database.
     func cachedAnswer(_ text: Substring, variant: String) -> ByteBuffer? {
-        guard let service = dependencies.traceability,
-              let code = try? service.issuer.keyring.verify(String(text)) else { return nil }
-        return cached(code, variant: variant, service: service, memoryOnly: true)
+        guard let code = try? dependencies.traceability.verify(String(text)) else { return nil }
+        return cached(code, variant: variant, memoryOnly: true)
     }
 
-    private func cached(_ code: TicketCode, variant: String, service: TraceabilityService, memoryOnly: Bool)
-        -> ByteBuffer?
-    {
-        cache.body(ticket: code.ticketID.rawValue, variant: variant, batches: service.batches, model: dependencies.model,
-                   memoryOnly: memoryOnly)
-    }
-
-    private func traceability() throws -> TraceabilityService {
-        guard let service = dependencies.traceability else {
-            throw APIError(.serviceUnavailable, "unavailable", "traceability is not running")
-        }
-        return service
+    private func cached(_ code: TicketCode, variant: String, memoryOnly: Bool) -> ByteBuffer? {
+        cache.body(ticket: code.ticketID.rawValue, variant: variant, batches: dependencies.traceability,
+                   sites: dependencies.sites, memoryOnly: memoryOnly)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Gateway
 import Hummingbird
 import KitchenModel
 import Traceability
@@ -18,25 +17,23 @@ struct ReceiptRoutes {
     func add(to group: RouterGroup<GatewayRequestContext>) {
         group.get("/api/v1/tickets/{code}/receipt") { request, context in
             let principal = try context.requirePrincipal()
-            guard let service = dependencies.traceability else {
-                throw APIError(.serviceUnavailable, "unavailable", "traceability is not running")
-            }
+            let service = dependencies.traceability
             let formatText = request.uri.queryParameters["format"].map(String.init) ?? "svg"
             guard let format = Format(rawValue: formatText) else {
                 throw APIError.badRequest("format must be one of " + Format.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let raw = try context.parameters.require("code")
-            guard let code = try? service.issuer.keyring.verify(raw),
+            guard let code = try? service.verify(raw),
                   let ticket = try dependencies.store.ticket(id: code.ticketID.rawValue) else {
                 throw APIError(.notFound, "not_genuine", "no ticket with this code is on record")
             }
-            guard let site = dependencies.model.site(ticket.scale.site) else {
+            guard let site = dependencies.sites.site(ticket.scale.site) else {
                 throw APIError.notFound("the market of this ticket is no longer registered")
             }
             guard principal.canSee(site: site.id, region: site.region) else {
                 throw APIError.forbidden("this token may not see tickets of '\(site.id)'")
             }
-            let url = service.issuer.url(for: ticket)
+            let url = service.url(for: ticket)
             var headers = HTTPFields()
             headers[.cacheControl] = CachePolicy.authenticated
             let body: ByteBuffer
@@ -52,7 +49,7 @@ struct ReceiptRoutes {
                 headers[.contentType] = "application/octet-stream"
                 headers[.contentDisposition] = "attachment; filename=\"\(ticket.traceNumber).bin\""
                 let width = format == .escpos58 ? "58mm" : "80mm"
-                body = ByteBuffer(bytes: try service.issuer.receipt(for: ticket, width: width, site: site))
+                body = ByteBuffer(bytes: try service.receipt(for: ticket, width: width, site: site))
             }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }

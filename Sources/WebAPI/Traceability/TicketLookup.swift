@@ -1,8 +1,7 @@
 import Foundation
-import Gateway
+import GatewayPorts
 import Hummingbird
 import KitchenModel
-import Storage
 import StorageModel
 import Traceability
 
@@ -54,9 +53,9 @@ struct TicketLookup: Encodable {
     }
 
     /// Checks the code's signature: no database touched for a forgery.
-    static func verify(_ text: String, keyring: TicketKeyring) throws -> TicketCode {
+    static func verify(_ text: String, codes: any TicketCodes) throws -> TicketCode {
         do {
-            return try keyring.verify(text)
+            return try codes.verify(text)
         } catch {
             throw Failure.forged("\(error)")
         }
@@ -64,13 +63,13 @@ struct TicketLookup: Encodable {
 
     /// Reads the ticket a verified code names, and its batch from the batch cache: the batch
     /// and the version the answer is cached under come from one read, so they always match.
-    static func load(_ code: TicketCode, store: any GatewayStore, batches: BatchCache, model: StateModel) throws -> TicketLookup {
+    static func load(_ code: TicketCode, store: any GatewayStore, batches: any BatchVersions, sites: any SiteStateViews) throws -> TicketLookup {
         guard let ticket = try store.ticket(id: code.ticketID.rawValue), ticket.code == code.text else { throw Failure.unknown }
-        guard let cached = batches.versioned(ticket.batch) else {
+        guard let cached = batches.versionedBatch(ticket.batch) else {
             throw APIError(.internalServerError, "internal", "the batch of this ticket cannot be read now")
         }
         guard let batch = cached.batch else { throw Failure.unknown }
-        let site = model.site(ticket.scale.site)
+        let site = sites.site(ticket.scale.site)
         let warning: String? = if batch.recall != nil {
             "recalled"
         } else if batch.inspection?.passed == false {

@@ -1,7 +1,6 @@
 import Foundation
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// Alarm statistics of a region over a period as CSV: one line per child region (or per site
@@ -17,9 +16,9 @@ public enum AlarmStatistics {
     }
 
     public static func csv(region node: RegionNode, since: EpochMillis, until: EpochMillis, now: EpochMillis,
-                           store: any GatewayStore) throws -> String {
+                           store: some ReportSource) throws -> String {
         var lines: [String: [AlarmKind: Line]] = [:]
-        for row in try store.alarms(regionPrefix: node.code, since: since, until: until) {
+        for row in try store.alarms(regionPrefix: node.code, since: since, until: until, openOnly: false) {
             guard let region = RegionCode(row.region), node.contains(region) else { continue }
             let group = node.child(containing: region)?.code ?? row.site.rawValue
             var line = lines[group, default: [:]][row.kind, default: Line()]

@@ -1,7 +1,6 @@
 import Foundation
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// The HACCP daily temperature log of one site (温度记录表): per temperature sensor the day's
@@ -39,7 +38,7 @@ public struct HACCPLog: Sendable {
 
     /// Reads the day `[start, end)` from the store; `now` bounds an ongoing excursion.
     public static func build(site: SiteConfig, devices: [DeviceConfig], day: String, start: EpochMillis,
-                             end: EpochMillis, now: EpochMillis, store: any GatewayStore) throws -> HACCPLog {
+                             end: EpochMillis, now: EpochMillis, store: some ReportSource) throws -> HACCPLog {
         let thermometers = devices.filter { $0.kind == .thermo }.sorted { $0.key.device.rawValue < $1.key.device.rawValue }
         let sensors = try thermometers.map { try sensorDay($0, start: start, end: end, store: store) }
         let excursions = try store.alarms(site: site.id, overlapping: start, until: end).compactMap { row -> Excursion? in
@@ -59,7 +58,7 @@ public struct HACCPLog: Sendable {
 
     /// From the hourly rollups, which outlive raw readings; raw readings when no rollup exists yet.
     private static func sensorDay(_ device: DeviceConfig, start: EpochMillis, end: EpochMillis,
-                                  store: any GatewayStore) throws -> SensorDay {
+                                  store: some ReportSource) throws -> SensorDay {
         var day = SensorDay(device: device.key.device.rawValue, zone: device.zone.rawValue, samples: 0)
         var sum = 0.0
         let rollups = try store.rollups(of: device.key, metric: "t", since: start, until: end)
@@ -71,7 +70,7 @@ public struct HACCPLog: Sendable {
                 day.samples += r.count
             }
         } else {
-            for row in try store.readings(of: device.key, since: start, until: end) {
+            for row in try store.readings(of: device.key, since: start, until: end, limit: 10_000) {
                 guard case .thermo(let t) = row.readings, let celsius = t.celsius else { continue }
                 day.min = Swift.min(day.min ?? celsius, celsius)
                 day.max = Swift.max(day.max ?? celsius, celsius)

@@ -1,12 +1,11 @@
 import Foundation
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// The disinfection ledger (消毒记录) of one site as CSV: every run, scheduled or not, with its verdict.
 public enum LedgerReport {
-    public static func csv(site: SiteID, since: EpochMillis, until: EpochMillis, store: any GatewayStore,
+    public static func csv(site: SiteID, since: EpochMillis, until: EpochMillis, store: some ReportSource,
                            calendar: ReportCalendar = .china) throws -> String {
         let decoder = JSONDecoder()
         let rows = try store.ledger(site: site, since: since, until: until).map { row -> [String] in

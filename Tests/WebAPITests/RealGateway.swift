@@ -1,0 +1,28 @@
+import Gateway
+import GatewayPorts
+import KitchenModel
+import KitchenRules
+import Logging
+import Storage
+import StorageModel
+import WebAPI
+
+extension APIDependencies {
+    /// The HTTP layer over the gateway's real pieces and a real store, as `serve` wires it but
+    /// without a broker: the state model, an alarm engine restored from the store (as at a start,
+    /// so it holds the alarms already recorded there), the traceability service and metrics.
+    /// Whatever the engine publishes goes nowhere.
+    static func gateway(model: StateModel, store: Store, clock: any WallClock, service: TraceabilityService? = nil,
+                        rules: RuleConfig = RuleConfig()) throws -> APIDependencies {
+        let alarms = try AlarmEngine(config: rules, store: store, model: model, clock: clock, logger: Logger(label: "test"),
+                                     webhookTargets: [], publish: { _, _ in })
+        let traceability = service ?? TraceabilityService(
+            store: store, batches: BatchCache(store: store, logger: Logger(label: "test")),
+            issuer: TicketIssuer(keyring: .generate(), publicURL: "https://t.example.cn"))
+        var dependencies = APIDependencies(sites: model, store: store, metrics: GatewayMetrics(), clock: clock, alarms: alarms,
+                                           traceability: traceability,
+                                           health: { HealthReport(mqttConnected: true, writeQueue: 0) })
+        dependencies.rules = rules
+        return dependencies
+    }
+}
