@@ -51,26 +51,14 @@ public final class PostgresBatchCommitter: BatchCommitter {
         // recovers the last seq from readings only.
         var sequencedOtherwise: Set<DeviceKey> = []
         var rejects = 0
+        var readings: [(deviceID: Int64, record: ReadingRecord)] = []
 
         for item in items {
             switch item {
             case .reading(let r):
-                let id = try deviceID(r.key, session)
-                let c = ReadingCodec.columns(r.readings)
-                let inserted = try session.execute("""
-                    INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING
-                    """, [.int(id), .int(r.boot), .int(r.seq), .int(r.deviceTime), .int(r.receivedAt),
-                          PostgresValue(c.t), PostgresValue(c.rh), PostgresValue(c.bat), PostgresValue(c.data)])
-                guard inserted == 1 else {
-                    stats.duplicatesIgnored += 1
-                    continue
-                }
-                stats.readingsInserted += 1
-                let hour = r.deviceTime / 3_600_000
-                for (metric, value) in ReadingCodec.rollupMetrics(r.readings) {
-                    rollups[RollupKey(deviceID: id, metric: metric, hour: hour), default: RollupCell()].add(value)
-                }
+                // Collected, then written in one statement below (a round trip per reading would
+                // bound ingest by network latency).
+                readings.append((try deviceID(r.key, session), r))
             case .event(let e):
                 sequencedOtherwise.insert(e.key)
                 let id = try deviceID(e.key, session)
@@ -105,6 +93,22 @@ public final class PostgresBatchCommitter: BatchCommitter {
             }
         }
 
+        if !readings.isEmpty {
+            var inserted = try insertReadings(readings, session)
+            for (id, r) in readings {
+                // The first of several copies in one batch is the one inserted, as row by row.
+                guard inserted.remove(ReadingKey(deviceID: id, boot: r.boot, seq: r.seq, ts: r.deviceTime)) != nil
+                else {
+                    stats.duplicatesIgnored += 1
+                    continue
+                }
+                stats.readingsInserted += 1
+                let hour = r.deviceTime / 3_600_000
+                for (metric, value) in ReadingCodec.rollupMetrics(r.readings) {
+                    rollups[RollupKey(deviceID: id, metric: metric, hour: hour), default: RollupCell()].add(value)
+                }
+            }
+        }
         for (key, cell) in rollups {
             try session.execute("""
                 INSERT INTO rollup_hourly (device_id, metric, hour, min, max, sum, count)
@@ -134,6 +138,44 @@ public final class PostgresBatchCommitter: BatchCommitter {
                                 [.int(Int64(maxRejects))])
         }
         return stats
+    }
+
+    /// Inserts the readings in one statement, skipping those already stored, and returns the keys
+    /// of the rows it inserted. Arrays cannot carry NULL through postgres-nio, so a missing value
+    /// travels as NaN (number) or "" (JSON text) and becomes NULL again here; SQLite stores a NaN as
+    /// NULL too, and JSON is never empty.
+    private func insertReadings(_ readings: [(deviceID: Int64, record: ReadingRecord)], _ session: PostgresSession)
+        throws -> Set<ReadingKey>
+    {
+        var ids: [Int64] = [], boots: [Int64] = [], seqs: [Int64] = [], times: [Int64] = [], received: [Int64] = []
+        var t: [Double] = [], rh: [Double] = [], bat: [Double] = [], data: [String] = []
+        for (id, r) in readings {
+            let c = ReadingCodec.columns(r.readings)
+            ids.append(id)
+            boots.append(r.boot)
+            seqs.append(r.seq)
+            times.append(r.deviceTime)
+            received.append(r.receivedAt)
+            t.append(c.t ?? .nan)
+            rh.append(c.rh ?? .nan)
+            bat.append(c.bat ?? .nan)
+            data.append(c.data ?? "")
+        }
+        let rows = try session.query("""
+            INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data)
+            SELECT d, b, s, ts, rc, NULLIF(t, 'NaN'), NULLIF(rh, 'NaN'), NULLIF(bat, 'NaN'), NULLIF(x, '')
+            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[],
+                        $7::float8[], $8::float8[], $9::text[]) AS u(d, b, s, ts, rc, t, rh, bat, x)
+            ON CONFLICT DO NOTHING
+            RETURNING device_id, boot, seq, ts_ms
+            """, [.ints(ids), .ints(boots), .ints(seqs), .ints(times), .ints(received), .doubles(t), .doubles(rh),
+                  .doubles(bat), .texts(data)])
+        var inserted = Set<ReadingKey>(minimumCapacity: rows.count)
+        for row in rows {
+            let (id, boot, seq, ts) = try row.decode((Int64, Int64, Int64, Int64).self)
+            inserted.insert(ReadingKey(deviceID: id, boot: boot, seq: seq, ts: ts))
+        }
+        return inserted
     }
 
     static func insertTicketKey(_ record: TicketKeyRecord, _ session: PostgresSession) throws {
@@ -198,6 +240,13 @@ public final class PostgresBatchCommitter: BatchCommitter {
         deferral.rollBack(untaking: takenInTransaction, now: ContinuousClock.now)
         takenInTransaction = []
     }
+}
+
+private struct ReadingKey: Hashable {
+    var deviceID: Int64
+    var boot: Int64
+    var seq: Int64
+    var ts: Int64
 }
 
 private struct RollupKey: Hashable {

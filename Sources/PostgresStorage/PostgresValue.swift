@@ -9,6 +9,10 @@ public enum PostgresValue: Sendable, Hashable {
     case text(String)
     case bytes([UInt8])
     case bool(Bool)
+    /// Arrays, for one statement over many rows (`unnest($1::bigint[], ...)`); no NULL elements.
+    case ints([Int64])
+    case doubles([Double])
+    case texts([String])
 
     public init(_ value: Int64?) { self = value.map(PostgresValue.int) ?? .null }
     public init(_ value: Int?) { self = value.map { .int(Int64($0)) } ?? .null }
@@ -25,6 +29,9 @@ public enum PostgresValue: Sendable, Hashable {
         case .text(let value): bindings.append(value)
         case .bytes(let value): bindings.append(ByteBuffer(bytes: value))
         case .bool(let value): bindings.append(value)
+        case .ints(let values): bindings.append(values)
+        case .doubles(let values): bindings.append(values)
+        case .texts(let values): bindings.append(values)
         }
     }
 

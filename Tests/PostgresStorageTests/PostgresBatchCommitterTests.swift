@@ -39,16 +39,21 @@ private func ticket(id: UInt64, req: String) -> Ticket {
                                            thermo(3, t: 4.0, at: hourStart + 120_000)])
         #expect(second.readingsInserted == 1 && second.duplicatesIgnored == 1)
         _ = try committer.commit([thermo(4, t: 10.0, at: hourStart + 3_600_000)])
+        // Two copies in one batch (one statement inserts the batch): the first is kept.
+        let twice = try committer.commit([thermo(5, t: 1.0, at: hourStart + 3_600_001),
+                                          thermo(5, t: 50.0, at: hourStart + 3_600_001)])
+        #expect(twice.readingsInserted == 1 && twice.duplicatesIgnored == 1)
 
         let rows = try f.database.query("SELECT seq, t FROM reading ORDER BY seq").map { try $0.decode((Int64, Double).self) }
-        #expect(rows.map(\.0) == [1, 2, 3, 4])
+        #expect(rows.map(\.0) == [1, 2, 3, 4, 5])
         #expect(rows[1].1 == 6.0)  // the redelivery did not overwrite
+        #expect(rows[4].1 == 1.0)
         let hours = try f.database.query("""
             SELECT hour, min, max, sum, count FROM rollup_hourly WHERE metric = 't' ORDER BY hour
             """).map { try $0.decode((Int64, Double, Double, Double, Int64).self) }
         #expect(hours.count == 2)
         #expect(hours.first.map { $0.1 == 2.0 && $0.2 == 6.0 && $0.3 == 12.0 && $0.4 == 3 } == true)
-        #expect(hours.last?.4 == 1)
+        #expect(hours.last.map { $0.4 == 2 && $0.2 == 10.0 } == true)
     }
 
     @Test func eventsTicketsAndKeysAreIdempotent() throws {
@@ -159,7 +164,8 @@ private func ticket(id: UInt64, req: String) -> Ticket {
                                              readings: .thermo(ThermoReading(celsius: -18.25, humidity: 60, battery: 90)))
         let door = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("disinfector-1")!)
         let batches: [[WriteItem]] = [
-            [thermo(1, t: 3.5), thermo(3, t: -18.25, at: hourStart + 2), .device(snapshot),
+            // Seq 1 twice in one batch: the first copy is the one kept, and rolled up once.
+            [thermo(1, t: 3.5), thermo(3, t: -18.25, at: hourStart + 2), thermo(1, t: 7), .device(snapshot),
              .reading(ReadingRecord(key: door, boot: 2, seq: 1, deviceTime: hourStart, receivedAt: hourStart,
                                     readings: .disinfector(DisinfectorStatus(state: .running, temperature: 121.5))))],
             // A redelivered reading carries its device timestamp unchanged.
