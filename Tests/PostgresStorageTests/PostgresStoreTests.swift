@@ -183,6 +183,28 @@ private struct StoreFixture {
         #expect(provisioned.count == 1 && provisioned.first?.key == fridge && provisioned.first?.kind == .thermo)
     }
 
+    @Test func opensFromTheCommandLinesWordsOrSaysWhatIsWrong() throws {
+        let opened = try StoreFixture()
+        let url = opened.fixture.server.url(database: opened.fixture.name)
+        let dir = TemporaryDirectory()
+        let passwordFile = dir.file("db-password")
+        try "\(ThrowawayPostgres.password)\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let store = try PostgresStore.open(url: url, passwordFile: passwordFile, environment: [:], now: hourStart)
+        #expect(try store.meta("x") == nil)
+        let fromEnvironment = try PostgresStore.open(
+            url: url, environment: [PostgresPassword.environmentVariable: ThrowawayPostgres.password], now: hourStart)
+        #expect(try fromEnvironment.meta("x") == nil)
+
+        let missingFile = thrownDescription {
+            _ = try PostgresStore.open(url: url, passwordFile: dir.file("nope"), environment: [:], now: hourStart)
+        }
+        #expect(missingFile == "the database password file \(dir.file("nope")) does not exist")
+        let noPassword = thrownDescription { _ = try PostgresStore.open(url: url, environment: [:], now: hourStart) }
+        #expect(noPassword?.contains("asks for a password and none was given") == true)
+        let badURL = thrownDescription { _ = try PostgresStore.open(url: "postgres://postgres@127.0.0.1:99999/x", now: 0) }
+        #expect(badURL == "bad PostgreSQL URL: bad port '99999' for host 127.0.0.1 (a number from 1 to 65535)")
+    }
+
     @Test func aPasswordInTheURLIsWarnedAbout() throws {
         let opened = try StoreFixture()
         #expect(opened.store.permissionWarnings().isEmpty)

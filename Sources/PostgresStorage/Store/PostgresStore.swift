@@ -1,3 +1,4 @@
+import Foundation
 import KitchenModel
 import PostgresNIO
 import StorageModel
@@ -11,6 +12,18 @@ public final class PostgresStore: Sendable {
 
     public init(database: PostgresDatabase) {
         self.database = database
+    }
+
+    /// `--database postgres://...` as given (`StoreLocation.postgres(url:)`), with the password from
+    /// `passwordFile` (`--database-password-file`), the URL or `BK_DATABASE_PASSWORD`: every way this
+    /// can fail (bad URL, missing password file, wrong password, no writable host, newer schema)
+    /// throws an error whose description says what to do.
+    public static func open(url text: String, passwordFile: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment, now: EpochMillis,
+                            logger: Logger = Logger(label: "bk.postgres")) throws -> PostgresStore {
+        let url = try PostgresURL(text)
+        let password = try PostgresPassword.resolve(url: url, passwordFile: passwordFile, environment: environment)
+        return try open(url: url, password: password, now: now, logger: logger)
     }
 
     /// Connects, applies the migrations this database lacks and creates the coming days' reading
