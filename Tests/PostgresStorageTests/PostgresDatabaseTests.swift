@@ -108,6 +108,33 @@ import Testing
         #expect(try database.query("SELECT inet_server_port()").first?.decode(Int32.self) == Int32(server.port))
     }
 
+    /// `target_session_attrs=read-write`: a standby listed first is passed over; after the primary
+    /// dies and the standby is promoted, the same pool finds it by itself.
+    @Test func aStandbyIsPassedOverUntilItIsPromoted() throws {
+        let primary = try ThrowawayPostgres()
+        let standby = try primary.makeStandby()
+        let name = try primary.createDatabase()
+        #expect(eventually(timeout: .seconds(20)) { (try? standby.psql("SELECT 1", database: name)) == "1" })
+        let url = try PostgresURL("postgres://postgres@127.0.0.1:\(standby.port),127.0.0.1:\(primary.port)/\(name)"
+            + "?sslmode=disable&connect_timeout=2")
+        let database = try PostgresDatabase(url: url, password: ThrowawayPostgres.password)
+        let port = { try database.query("SELECT inet_server_port()").first?.decode(Int32.self) }
+        #expect(try port() == Int32(primary.port))
+
+        let standbyOnly = try PostgresDatabase(url: PostgresURL(standby.url(database: name)),
+                                               password: ThrowawayPostgres.password)
+        let refused = thrownDescription { try standbyOnly.query("SELECT 1") }
+        #expect(refused?.contains("127.0.0.1:\(standby.port) is a standby (read-only)") == true)
+
+        primary.stop()
+        try standby.promote()
+        // The pool's connection to the dead primary is dropped; the next call lands on the new primary.
+        var after = Result { try port() }
+        if case .failure = after { after = Result { try port() } }
+        #expect(try after.get() == Int32(standby.port))
+        try database.execute("CREATE TABLE written_after_failover (x bigint)")
+    }
+
     @Test func aWrongOrMissingPasswordSaysSo() throws {
         let fixture = try PostgresFixture(migrated: false)
         let wrong = thrownDescription { try fixture.reopen(password: "not-it").query("SELECT 1") }

@@ -27,21 +27,37 @@ public final class ThrowawayPostgres: Sendable {
     private let databases = Atomic<Int>(0)
 
     /// Starts a server of its own (for a test that stops or restarts it); most tests use `shared()`.
-    public init() throws {
+    public convenience init() throws {
+        try self.init(standbyOf: nil)
+    }
+
+    /// A new server: initdb'd, or, with `primary`, a streaming-replication standby of it
+    /// (pg_basebackup -R), read-only until `promote()`.
+    private init(standbyOf primary: ThrowawayPostgres?) throws {
         binDirectory = try Self.findBinaries()
         directory = TemporaryDirectory("bk-pg")
         runAs = try Self.dropRoot(owning: directory.path)
-        let passwordFile = directory.file("pwfile")
-        try Self.password.write(toFile: passwordFile, atomically: false, encoding: .utf8)
-        try Self.giveToPostgres(passwordFile, runAs: runAs)
-        let (program, arguments) = Self.command(runAs, "\(binDirectory)/initdb", [
-            "-D", "\(directory.path)/data", "-U", Self.superuser, "--pwfile=\(passwordFile)",
-            "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync",
-            "--no-instructions",
-        ])
-        let initdb = try runTool(program, arguments)
-        guard initdb.status == 0 else {
-            throw ThrowawayPostgresError("initdb failed (\(initdb.status)): \(initdb.errors)\(initdb.output)")
+        let data = "\(directory.path)/data"
+        let program: String, arguments: [String]
+        if let primary {
+            (program, arguments) = Self.command(runAs, "\(binDirectory)/pg_basebackup", [
+                "-D", data, "-R", "-X", "stream", "--no-sync", "-h", primary.socketDirectory,
+                "-p", String(primary.port), "-U", Self.superuser,
+            ])
+        } else {
+            let passwordFile = directory.file("pwfile")
+            try Self.password.write(toFile: passwordFile, atomically: false, encoding: .utf8)
+            try Self.giveToPostgres(passwordFile, runAs: runAs)
+            (program, arguments) = Self.command(runAs, "\(binDirectory)/initdb", [
+                "-D", data, "-U", Self.superuser, "--pwfile=\(passwordFile)",
+                "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync",
+                "--no-instructions",
+            ])
+        }
+        let made = try runTool(program, arguments)
+        guard made.status == 0 else {
+            throw ThrowawayPostgresError("\(program) \(arguments.joined(separator: " ")) failed (\(made.status)): "
+                + made.errors + made.output)
         }
         // A free port can be taken between our probe and the server's bind: try a few.
         var lastError: (any Error)?
@@ -58,6 +74,17 @@ public final class ThrowawayPostgres: Sendable {
             }
         }
         throw lastError ?? ThrowawayPostgresError("postgres did not start")
+    }
+
+    /// A standby of this server, streaming from it (for failover tests: several hosts in one URL).
+    public func makeStandby() throws -> ThrowawayPostgres {
+        try ThrowawayPostgres(standbyOf: self)
+    }
+
+    /// Ends a standby's recovery: it becomes a writable primary (what a failover does).
+    public func promote() throws {
+        let promoted = try psql("SELECT pg_promote(true, 30)")
+        guard promoted == "t" else { throw ThrowawayPostgresError("pg_promote answered \(promoted)") }
     }
 
     deinit { stop() }
