@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // Webhook POSTs: one pooled client, per-request deadlines, targets delivered concurrently.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // PostgreSQL store (issue 15): the wire protocol client, used through a blocking pool.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries: module maps and shim headers only.
@@ -70,6 +72,14 @@ let package = Package(
             // SQLite's C API for the writer's hot statements (BoundStatement).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // PostgreSQL store (issue 15): URL parsing, a blocking connection pool, named migrations.
+        .target(name: "PostgresStorage", dependencies: [
+            "KitchenModel", "StorageModel",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            // SHA-256 of API tokens and session ids, hashed here so the plaintext never reaches the server.
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // What the HTTP layer sees of the running gateway: narrow protocols (alarm actions, live site
@@ -142,7 +152,14 @@ let package = Package(
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageModel", "TestSupport"]),
+        // Every case runs against SQLite and against PostgreSQL (a throw-away server, TestSupport).
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageModel", "PostgresStorage", "TestSupport"]),
+        // Against a throw-away PostgreSQL server (TestSupport's ThrowawayPostgres); the SQLite store
+        // and GRDB only to compare the two schemas.
+        .testTarget(name: "PostgresStorageTests", dependencies: [
+            "PostgresStorage", "StorageModel", "TestSupport", "Storage", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "GatewayPorts", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "StorageModel", "TestSupport", "brightkitchen",

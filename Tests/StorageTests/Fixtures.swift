@@ -1,5 +1,7 @@
 import KitchenModel
+import Foundation
 import Logging
+import PostgresStorage
 import Storage
 import StorageModel
 import TestSupport
@@ -16,6 +18,8 @@ func thermo(_ seq: Int64, t: Double, at ts: EpochMillis = hourStart, boot: Int64
 /// The backends every storage test runs against, through the capability protocols only.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
+    /// A fresh database on the test process's throw-away PostgreSQL server (ThrowawayPostgres).
+    case postgres
 
     var testDescription: String { rawValue }
 }
@@ -25,18 +29,32 @@ final class TestStore: Sendable {
     let backend: Backend
     let store: any GatewayStore
     private let dir = TemporaryDirectory("bk-storage")
+    private let postgresURL: PostgresURL?
 
     init(_ backend: Backend) throws {
         self.backend = backend
         switch backend {
-        case .sqlite: store = try Store(path: dir.file("bk.sqlite"))
+        case .sqlite:
+            postgresURL = nil
+            store = try Store(path: dir.file("bk.sqlite"))
+        case .postgres:
+            let server = try ThrowawayPostgres.shared()
+            let url = try PostgresURL(server.url(database: try server.createDatabase()))
+            postgresURL = url
+            store = try Self.openPostgres(url)
         }
     }
 
     func reopen() throws -> any GatewayStore {
         switch backend {
         case .sqlite: try Store(path: dir.file("bk.sqlite"))
+        case .postgres: try Self.openPostgres(postgresURL!)
         }
+    }
+
+    private static func openPostgres(_ url: PostgresURL) throws -> PostgresStore {
+        try PostgresStore.open(url: url, password: ThrowawayPostgres.password,
+                               now: EpochMillis(Date().timeIntervalSince1970 * 1000))
     }
 }
 

@@ -1,18 +1,18 @@
 import Foundation
 import KitchenModel
-import StorageModel
 
 /// How a `Readings` value is laid out in the database: thermo values in their own
 /// columns (the hot, high-volume case), every kind as tagged JSON for `last_reading`.
-enum ReadingCodec {
-    struct Columns {
-        var t: Double?
-        var rh: Double?
-        var bat: Double?
-        var data: String?
+/// Shared by every backend, so that each stores (and `store copy` moves) the same text.
+public enum ReadingCodec {
+    public struct Columns: Sendable {
+        public var t: Double?
+        public var rh: Double?
+        public var bat: Double?
+        public var data: String?
     }
 
-    static func columns(_ readings: Readings) -> Columns {
+    public static func columns(_ readings: Readings) -> Columns {
         switch readings {
         case .thermo(let r):
             return Columns(t: r.celsius, rh: r.humidity, bat: r.battery, data: nil)
@@ -22,7 +22,7 @@ enum ReadingCodec {
     }
 
     /// Metrics that get hourly rollups.
-    static func rollupMetrics(_ readings: Readings) -> [(String, Double)] {
+    public static func rollupMetrics(_ readings: Readings) -> [(String, Double)] {
         switch readings {
         case .thermo(let r):
             var out: [(String, Double)] = []
@@ -44,7 +44,7 @@ enum ReadingCodec {
         var scale: ScaleStatus?
     }
 
-    static func json(_ readings: Readings) -> String {
+    public static func json(_ readings: Readings) -> String {
         if case .thermo(let r) = readings, let text = thermoJSON(r) { return text }
         var tagged = Tagged(kind: readings.kind)
         switch readings {
@@ -73,7 +73,7 @@ enum ReadingCodec {
         return #"{"kind":"thermo","thermo":{"# + fields.joined(separator: ",") + "}}"
     }
 
-    static func decode(json: String) -> Readings? {
+    public static func decode(json: String) -> Readings? {
         guard let tagged = try? JSONDecoder().decode(Tagged.self, from: Data(json.utf8)) else { return nil }
         switch tagged.kind {
         case .thermo: return tagged.thermo.map(Readings.thermo)
@@ -84,7 +84,7 @@ enum ReadingCodec {
     }
 
     /// Rebuilds a reading from its row: thermo columns or the `data` JSON.
-    static func decode(kind: DeviceKind?, t: Double?, rh: Double?, bat: Double?, data: String?) -> Readings? {
+    public static func decode(kind: DeviceKind?, t: Double?, rh: Double?, bat: Double?, data: String?) -> Readings? {
         if let data { return decode(json: data) }
         guard t != nil || rh != nil || bat != nil else { return nil }
         return .thermo(ThermoReading(celsius: t, humidity: rh, battery: bat))

@@ -1,0 +1,270 @@
+import Foundation
+import KitchenModel
+import StorageModel
+
+/// Commits one batch of `WriteItem`s in one PostgreSQL transaction, with the SQLite writer's
+/// semantics (Sources/Storage/Writer/BatchTransaction.swift): readings and events idempotent on
+/// (device, boot, seq), hourly rollups upserted from the readings actually inserted, device
+/// snapshots written at once or deferred (`SnapshotDeferral`), rejects kept to the newest
+/// `maxRejects`, tickets idempotent on (scale, req) and on their id, ticket keys recorded once.
+///
+/// Confined to the writer thread, which is why it caches device row ids and deferred snapshots
+/// without locking. A failed commit is rolled back whole; the caller calls `resetAfterFailure()`
+/// and retries the same batch.
+public final class PostgresBatchCommitter: BatchCommitter {
+    public let database: PostgresDatabase
+    public let maxRejects: Int
+    public let snapshotInterval: Duration
+    private var deviceIDs: [DeviceKey: Int64] = [:]
+    /// Devices with `seq_gap` rows (nil until first read): almost none, so most snapshots skip the DELETE.
+    private var devicesWithGapRows: Set<Int64>?
+    private var deferral = SnapshotDeferral()
+    /// Waiting snapshots the transaction in progress took to write, given back if it rolls back.
+    private var takenInTransaction: [(id: Int64, snapshot: DeviceSnapshot)] = []
+
+    public init(database: PostgresDatabase, maxRejects: Int, snapshotInterval: Duration = .seconds(1)) {
+        self.database = database
+        self.maxRejects = maxRejects
+        self.snapshotInterval = snapshotInterval
+    }
+
+    /// When the earliest deferred snapshot must be written, if any waits.
+    public func snapshotsDue() -> ContinuousClock.Instant? { deferral.nextDue() }
+
+    public var hasDeferredSnapshots: Bool { !deferral.isEmpty }
+
+    /// Writes `items`, then the device snapshots that are due (all of them when `flushSnapshots`),
+    /// in one transaction. On any error nothing of the batch is kept and the error is thrown.
+    public func commit(_ items: [WriteItem], flushSnapshots: Bool = false) throws -> CommitStats {
+        try database.transaction { session in
+            try write(items, session, flushSnapshots: flushSnapshots)
+        }
+    }
+
+    private func write(_ items: [WriteItem], _ session: PostgresSession, flushSnapshots: Bool) throws -> CommitStats {
+        takenInTransaction = []
+        var stats = CommitStats(items: items.count, readingsInserted: 0, eventsInserted: 0, duplicatesIgnored: 0,
+                                seconds: 0)
+        var rollups: [RollupKey: RollupCell] = [:]
+        var snapshots: [DeviceKey: DeviceSnapshot] = [:]
+        // Devices with an event or ticket here: their snapshot goes in with it, since a restart
+        // recovers the last seq from readings only.
+        var sequencedOtherwise: Set<DeviceKey> = []
+        var rejects = 0
+        var readings: [(deviceID: Int64, record: ReadingRecord)] = []
+
+        for item in items {
+            switch item {
+            case .reading(let r):
+                // Collected, then written in one statement below (a round trip per reading would
+                // bound ingest by network latency).
+                readings.append((try deviceID(r.key, session), r))
+            case .event(let e):
+                sequencedOtherwise.insert(e.key)
+                let id = try deviceID(e.key, session)
+                let inserted = try session.execute("""
+                    INSERT INTO event (device_id, boot, seq, ts_ms, received_ms, type, data)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+                    """, [.int(id), .int(e.boot), .int(e.seq), .int(e.deviceTime), .int(e.receivedAt), .text(e.type),
+                          .text(e.json)])
+                if inserted == 1 { stats.eventsInserted += 1 } else { stats.duplicatesIgnored += 1 }
+            case .device(let snapshot):
+                snapshots[snapshot.key] = snapshot
+            case .reject(let reject):
+                try session.execute("""
+                    INSERT INTO reject (at_ms, reason, topic, message, payload_size, payload)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    """, [.int(reject.at), .text(reject.reason), .text(reject.topic), .text(reject.message),
+                          .int(Int64(reject.payloadSize)), .bytes(reject.payloadPrefix)])
+                rejects += 1
+            case .ticket(let t):
+                sequencedOtherwise.insert(t.scale)
+                let inserted = try session.execute("""
+                    INSERT INTO ticket (id, code, trace_no, key_id, site, device, req, stall, batch, plu, item, grams,
+                                        unit_price_fen, total_fen, issued_ms)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING
+                    """, [.int(Int64(bitPattern: t.id)), .text(t.code), .text(t.traceNumber), .text(t.keyID),
+                          .text(t.scale.site.rawValue), .text(t.scale.device.rawValue), .text(t.req), .text(t.stall),
+                          .text(t.batch.rawValue), .text(t.plu), .text(t.item), .int(Int64(t.grams)),
+                          .int(Int64(t.unitPriceFen)), .int(Int64(t.totalFen)), .int(t.issuedAt)])
+                if inserted == 1 { stats.ticketsInserted += 1 } else { stats.ticketsIgnored.insert(t.id) }
+            case .ticketKey(let record):
+                try PostgresBatchCommitter.insertTicketKey(record, session)
+            }
+        }
+
+        if !readings.isEmpty {
+            var inserted = try insertReadings(readings, session)
+            for (id, r) in readings {
+                // The first of several copies in one batch is the one inserted, as row by row.
+                guard inserted.remove(ReadingKey(deviceID: id, boot: r.boot, seq: r.seq, ts: r.deviceTime)) != nil
+                else {
+                    stats.duplicatesIgnored += 1
+                    continue
+                }
+                stats.readingsInserted += 1
+                let hour = r.deviceTime / 3_600_000
+                for (metric, value) in ReadingCodec.rollupMetrics(r.readings) {
+                    rollups[RollupKey(deviceID: id, metric: metric, hour: hour), default: RollupCell()].add(value)
+                }
+            }
+        }
+        for (key, cell) in rollups {
+            try session.execute("""
+                INSERT INTO rollup_hourly (device_id, metric, hour, min, max, sum, count)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                ON CONFLICT (device_id, metric, hour) DO UPDATE SET
+                    min = LEAST(rollup_hourly.min, excluded.min),
+                    max = GREATEST(rollup_hourly.max, excluded.max),
+                    sum = rollup_hourly.sum + excluded.sum,
+                    count = rollup_hourly.count + excluded.count
+                """, [.int(key.deviceID), .text(key.metric), .int(key.hour), .double(cell.min), .double(cell.max),
+                      .double(cell.sum), .int(Int64(cell.count))])
+        }
+        let now = ContinuousClock.now
+        for snapshot in snapshots.values {
+            let id = try deviceID(snapshot.key, session)
+            if deferral.offer(snapshot, id: id, now: now, interval: snapshotInterval,
+                              mustWrite: sequencedOtherwise.contains(snapshot.key)) {
+                try writeSnapshot(snapshot, session)
+            }
+        }
+        takenInTransaction = deferral.takeDue(now: now, all: flushSnapshots)
+        for (_, snapshot) in takenInTransaction {
+            try writeSnapshot(snapshot, session)
+        }
+        if rejects > 0 {
+            try session.execute("DELETE FROM reject WHERE id <= (SELECT max(id) FROM reject) - $1",
+                                [.int(Int64(maxRejects))])
+        }
+        return stats
+    }
+
+    /// Inserts the readings in one statement, skipping those already stored, and returns the keys
+    /// of the rows it inserted. Arrays cannot carry NULL through postgres-nio, so a missing value
+    /// travels as NaN (number) or "" (JSON text) and becomes NULL again here; SQLite stores a NaN as
+    /// NULL too, and JSON is never empty.
+    private func insertReadings(_ readings: [(deviceID: Int64, record: ReadingRecord)], _ session: PostgresSession)
+        throws -> Set<ReadingKey>
+    {
+        var ids: [Int64] = [], boots: [Int64] = [], seqs: [Int64] = [], times: [Int64] = [], received: [Int64] = []
+        var t: [Double] = [], rh: [Double] = [], bat: [Double] = [], data: [String] = []
+        for (id, r) in readings {
+            let c = ReadingCodec.columns(r.readings)
+            ids.append(id)
+            boots.append(r.boot)
+            seqs.append(r.seq)
+            times.append(r.deviceTime)
+            received.append(r.receivedAt)
+            t.append(c.t ?? .nan)
+            rh.append(c.rh ?? .nan)
+            bat.append(c.bat ?? .nan)
+            data.append(c.data ?? "")
+        }
+        let rows = try session.query("""
+            INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data)
+            SELECT d, b, s, ts, rc, NULLIF(t, 'NaN'), NULLIF(rh, 'NaN'), NULLIF(bat, 'NaN'), NULLIF(x, '')
+            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[],
+                        $7::float8[], $8::float8[], $9::text[]) AS u(d, b, s, ts, rc, t, rh, bat, x)
+            ON CONFLICT DO NOTHING
+            RETURNING device_id, boot, seq, ts_ms
+            """, [.ints(ids), .ints(boots), .ints(seqs), .ints(times), .ints(received), .doubles(t), .doubles(rh),
+                  .doubles(bat), .texts(data)])
+        var inserted = Set<ReadingKey>(minimumCapacity: rows.count)
+        for row in rows {
+            let (id, boot, seq, ts) = try row.decode((Int64, Int64, Int64, Int64).self)
+            inserted.insert(ReadingKey(deviceID: id, boot: boot, seq: seq, ts: ts))
+        }
+        return inserted
+    }
+
+    static func insertTicketKey(_ record: TicketKeyRecord, _ session: PostgresSession) throws {
+        try session.execute("""
+            INSERT INTO ticket_key (key_id, fingerprint, first_signed_ms) VALUES ($1, $2, $3)
+            ON CONFLICT (key_id) DO NOTHING
+            """, [.text(record.keyID), .text(record.fingerprint), .int(record.firstSigned)])
+    }
+
+    private func writeSnapshot(_ s: DeviceSnapshot, _ session: PostgresSession) throws {
+        let id = try deviceID(s.key, session)
+        let last = s.lastReading
+        try session.execute("""
+            UPDATE device SET kind = $1, model = $2, firmware = $3, interval_s = $4, replay_buffer = $5, boot = $6,
+                last_seq = $7, online = $8, online_changed_ms = $9, last_seen_ms = $10, last_reading_ts_ms = $11,
+                last_reading_received_ms = $12, last_reading = $13, lost_count = $14, previous_boot = $15,
+                previous_last_seq = $16
+            WHERE id = $17
+            """, [PostgresValue(s.kind?.rawValue), PostgresValue(s.model), PostgresValue(s.firmware),
+                  PostgresValue(s.intervalSeconds), PostgresValue(s.replayBuffer), PostgresValue(s.boot),
+                  PostgresValue(s.lastSeq), .bool(s.online), PostgresValue(s.onlineChangedAt),
+                  PostgresValue(s.lastSeen), PostgresValue(last?.deviceTime), PostgresValue(last?.receivedAt),
+                  PostgresValue(last.map { ReadingCodec.json($0.readings) }), .int(s.lostCount),
+                  PostgresValue(s.previousBoot), PostgresValue(s.previousLastSeq), .int(id)])
+        if devicesWithGapRows == nil {
+            devicesWithGapRows = Set(try session.query("SELECT DISTINCT device_id FROM seq_gap")
+                .map { try $0.decode(Int64.self) })
+        }
+        guard !s.gaps.isEmpty || devicesWithGapRows!.contains(id) else { return }
+        try session.execute("DELETE FROM seq_gap WHERE device_id = $1", [.int(id)])
+        if s.gaps.isEmpty { devicesWithGapRows!.remove(id) } else { devicesWithGapRows!.insert(id) }
+        for gap in s.gaps {
+            try session.execute("""
+                INSERT INTO seq_gap (device_id, boot, first_seq, last_seq, opened_ms) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (device_id, boot, first_seq) DO UPDATE SET
+                    last_seq = excluded.last_seq, opened_ms = excluded.opened_ms
+                """, [.int(id), .int(gap.boot), .int(gap.first), .int(gap.last), .int(gap.openedAt)])
+        }
+    }
+
+    /// The row id of a device, creating the row on first sight (one round trip either way).
+    func deviceID(_ key: DeviceKey, _ session: PostgresSession) throws -> Int64 {
+        if let id = deviceIDs[key] { return id }
+        let rows = try session.query("""
+            WITH created AS (
+                INSERT INTO device (site, device) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id
+            )
+            SELECT id FROM created UNION ALL SELECT id FROM device WHERE site = $1 AND device = $2
+            """, [.text(key.site.rawValue), .text(key.device.rawValue)])
+        guard let id = try rows.first?.decode(Int64.self) else {
+            throw PostgresStoreError(.server, "device row for \(key) vanished")
+        }
+        deviceIDs[key] = id
+        return id
+    }
+
+    /// Forgets cached ids after a failed transaction rolled back rows created in it; the batch is
+    /// retried whole, and every snapshot it offered is written again as if new.
+    public func resetAfterFailure() {
+        deviceIDs.removeAll()
+        devicesWithGapRows = nil
+        deferral.rollBack(untaking: takenInTransaction, now: ContinuousClock.now)
+        takenInTransaction = []
+    }
+}
+
+private struct ReadingKey: Hashable {
+    var deviceID: Int64
+    var boot: Int64
+    var seq: Int64
+    var ts: Int64
+}
+
+private struct RollupKey: Hashable {
+    var deviceID: Int64
+    var metric: String
+    var hour: Int64
+}
+
+private struct RollupCell {
+    var min = Double.infinity
+    var max = -Double.infinity
+    var sum = 0.0
+    var count = 0
+
+    mutating func add(_ value: Double) {
+        min = Swift.min(min, value)
+        max = Swift.max(max, value)
+        sum += value
+        count += 1
+    }
+}

@@ -1,0 +1,70 @@
+import KitchenModel
+import PostgresNIO
+import StorageModel
+
+extension PostgresStore: IngestStore {
+    public func makeBatchCommitter(maxRejects: Int, snapshotInterval: Duration) -> any BatchCommitter {
+        PostgresBatchCommitter(database: database, maxRejects: maxRejects, snapshotInterval: snapshotInterval)
+    }
+
+    /// Every device's durable state, to rebuild the state model after a restart. The writer defers
+    /// snapshots that only moved a device's progress, so the current boot's last seq comes from the
+    /// readings when they are further on.
+    public func loadDeviceSnapshots() throws -> [DeviceSnapshot] {
+        var gapsByDevice: [Int64: [SeqGap]] = [:]
+        for row in try database.query("""
+            SELECT device_id, boot, first_seq, last_seq, opened_ms FROM seq_gap ORDER BY device_id, boot, first_seq
+            """) {
+            let (id, boot, first, last, opened) = try row.decode((Int64, Int64, Int64, Int64, Int64).self)
+            gapsByDevice[id, default: []].append(SeqGap(boot: boot, first: first, last: last, openedAt: opened))
+        }
+        return try database.query("""
+            SELECT id, site, device, kind, model, firmware, interval_s, replay_buffer, boot, last_seq, online,
+                online_changed_ms, last_seen_ms, last_reading_ts_ms, last_reading_received_ms, last_reading, lost_count,
+                previous_boot, previous_last_seq,
+                (SELECT max(seq) FROM reading r WHERE r.device_id = device.id AND r.boot = device.boot) AS stored_seq
+            FROM device
+            """).compactMap { row -> DeviceSnapshot? in
+            let c = Columns(row)
+            guard let site = SiteID(try c("site", String.self)), let device = DeviceID(try c("device", String.self))
+            else { return nil }
+            var s = DeviceSnapshot(key: DeviceKey(site: site, device: device))
+            s.kind = try c("kind", String?.self).flatMap(DeviceKind.init(rawValue:))
+            s.model = try c("model")
+            s.firmware = try c("firmware")
+            s.intervalSeconds = try c("interval_s")
+            s.replayBuffer = try c("replay_buffer")
+            s.boot = try c("boot")
+            s.lastSeq = [try c("last_seq", Int64?.self), try c("stored_seq", Int64?.self)].compactMap { $0 }.max()
+            s.online = try c("online")
+            s.onlineChangedAt = try c("online_changed_ms")
+            s.lastSeen = try c("last_seen_ms")
+            s.lostCount = try c("lost_count")
+            s.previousBoot = try c("previous_boot")
+            s.previousLastSeq = try c("previous_last_seq")
+            if let json = try c("last_reading", String?.self), let readings = ReadingCodec.decode(json: json),
+               let ts = try c("last_reading_ts_ms", Int64?.self),
+               let received = try c("last_reading_received_ms", Int64?.self) {
+                s.lastReading = StoredReading(seq: nil, deviceTime: ts, receivedAt: received, readings: readings)
+            }
+            s.gaps = gapsByDevice[try c("id", Int64.self)] ?? []
+            return s
+        }
+    }
+
+    /// Devices accepted in provisioning mode; they join the registry on every start.
+    public func provisionedDevices() throws -> [(key: DeviceKey, kind: DeviceKind)] {
+        try database.query("SELECT site, device, kind FROM provisioned_device").compactMap { row in
+            let (site, device, kind) = try row.decode((String, String, String).self)
+            guard let site = SiteID(site), let device = DeviceID(device), let kind = DeviceKind(rawValue: kind)
+            else { return nil }
+            return (DeviceKey(site: site, device: device), kind)
+        }
+    }
+
+    public func recordProvisioned(_ key: DeviceKey, kind: DeviceKind, at: EpochMillis) throws {
+        try database.execute("""
+            INSERT INTO provisioned_device (site, device, kind, created_ms) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+            """, [.text(key.site.rawValue), .text(key.device.rawValue), .text(kind.rawValue), .int(at)])
+    }
+}
