@@ -29,7 +29,7 @@ import Testing
         }
     }
 
-    static func write(_ store: Store, _ items: [WriteItem]) throws {
+    static func write(_ store: any GatewayStore, _ items: [WriteItem]) throws {
         let writer = BatchWriter(store: store, logger: Logger(label: "test"))
         writer.start()
         defer { writer.stop() }

@@ -24,7 +24,7 @@ import Testing
     }
 
     /// A session opened with `token`, as a login would.
-    static func session(_ store: Store, token: String) throws -> Session {
+    static func session(_ store: any GatewayStore, token: String) throws -> Session {
         let principal = try #require(try store.authenticate(token: token))
         return Session(id: try store.openDashboardSession(tokenID: try #require(principal.tokenID), lifetime: .standard,
                                                           now: webT0))
@@ -58,8 +58,8 @@ import Testing
         return Nonce(value: value)
     }
 
-    @Test func loginSetsAStrictHttpOnlyCookieAndReturnsToTheAskedPage() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func loginSetsAStrictHttpOnlyCookieAndReturnsToTheAskedPage(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let token = try f.store.createToken(role: .regulator, scope: "4201", now: webT0).token
         try await f.test { client in
             try await client.execute(uri: "/dashboard/sites/canteen-01", method: .get) { response in
@@ -85,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func aWrongTokenIsRefusedAndAForeignNextIsIgnored() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func aWrongTokenIsRefusedAndAForeignNextIsIgnored(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let token = try f.store.createToken(role: .admin, scope: nil, now: webT0).token
         try await f.test { client in
             let nonce = try Self.loginNonce(try await get(client, "/login", nil))
@@ -123,8 +123,8 @@ import Testing
 
     // MARK: pages
 
-    @Test func theRegionOverviewShowsChildrenWithTrafficLightsAndCounts() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func theRegionOverviewShowsChildrenWithTrafficLightsAndCounts(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let wuhan = try Self.login(f, .regulator, "4201")
         try await f.test { client in
             let start = try await get(client, "/dashboard", wuhan)
@@ -151,8 +151,8 @@ import Testing
         }
     }
 
-    @Test func anAdminStartsWithEveryProvince() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func anAdminStartsWithEveryProvince(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let admin = try Self.login(f, .admin)
         try await f.test { client in
             let page = try await get(client, "/dashboard", admin)
@@ -161,8 +161,8 @@ import Testing
         }
     }
 
-    @Test func theSitePageShowsDevicesChartsAlarmsAndEvidence() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func theSitePageShowsDevicesChartsAlarmsAndEvidence(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let site = try Self.login(f, .site, "canteen-01")
         try await f.test { client in
             let start = try await get(client, "/dashboard", site)
@@ -192,8 +192,8 @@ import Testing
         }
     }
 
-    @Test func theAlarmPageShowsTheTrailAndTheActionsWorkOnlyWithTheFormsToken() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func theAlarmPageShowsTheTrailAndTheActionsWorkOnlyWithTheFormsToken(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let wuhan = try Self.login(f, .regulator, "4201")
         try await Application(router: f.router()).test(.router) { client in
             let before = try await get(client, "/dashboard/alarms/al_v", wuhan)
@@ -235,8 +235,8 @@ import Testing
         }
     }
 
-    @Test func anUnknownDashboardPathIsTheHTML404Page() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func anUnknownDashboardPathIsTheHTML404Page(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let admin = try Self.login(f, .admin)
         try await f.test { client in
             for uri in ["/dashboard/nope", "/dashboard/sites/canteen-01/extra", "/dashboard/alarms"] {
@@ -251,8 +251,8 @@ import Testing
         }
     }
 
-    @Test func theLiveRefreshGetsOnlyMainWithAStamp() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func theLiveRefreshGetsOnlyMainWithAStamp(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let wuhan = try Self.login(f, .regulator, "4201")
         try await f.test { client in
             let full = try await get(client, "/dashboard/sites/canteen-01", wuhan)

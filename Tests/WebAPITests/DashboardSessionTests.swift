@@ -42,7 +42,8 @@ import Testing
             #expect(second.id != session.id)
             #expect(try f.store.dashboardSessionCount(tokenID: record.id) == 2)
             // Only a hash is stored: the id itself is nowhere in the database.
-            let stored = try await f.store.pool.read { db in try String.fetchAll(db, sql: "SELECT hash FROM dashboard_session") }
+            let sqlite = try #require(f.store as? Store, "the SQLite fixture")
+            let stored = try await sqlite.pool.read { db in try String.fetchAll(db, sql: "SELECT hash FROM dashboard_session") }
             #expect(!stored.contains(session.id) && stored.allSatisfy { $0.count == 64 })
 
             try await client.execute(uri: "/dashboard/sites/canteen-01", method: .get, headers: session.headers) {

@@ -12,7 +12,7 @@ extension APIDependencies {
     /// without a broker: the state model, an alarm engine restored from the store (as at a start,
     /// so it holds the alarms already recorded there), the traceability service and metrics.
     /// Whatever the engine publishes goes nowhere.
-    static func gateway(model: StateModel, store: Store, clock: any WallClock, service: TraceabilityService? = nil,
+    static func gateway(model: StateModel, store: any GatewayStore, clock: any WallClock, service: TraceabilityService? = nil,
                         rules: RuleConfig = RuleConfig()) throws -> APIDependencies {
         let alarms = try AlarmEngine(config: rules, store: store, model: model, clock: clock, logger: Logger(label: "test"),
                                      webhookTargets: [], publish: { _, _ in })

@@ -114,8 +114,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
 /// Issue 7: "a regulator token scoped to 4201 sees Wuhan and below, nothing else, on every
 /// endpoint (403 otherwise)", walked over every protected route the router actually registers.
 @Suite struct ScopeMatrixTests {
-    @Test func everyProtectedRouteIsInTheMatrix() throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func everyProtectedRouteIsInTheMatrix(_ backend: WebFixture.Backend) throws {
+        let f = try WebFixture(backend)
         let registered = Set(f.router().routes.map { "\($0.method) \($0.path)" }).subtracting(openRoutes)
             .subtracting(openPageRoutes)
         let tested = Set((matrix(f) + pageMatrix(f)).map(\.description))
@@ -123,8 +123,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         #expect(tested.subtracting(registered).isEmpty, "tests of routes that do not exist: \(tested.subtracting(registered).sorted())")
     }
 
-    @Test func withoutATokenEveryProtectedRouteIs401() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func withoutATokenEveryProtectedRouteIs401(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let routes = matrix(f)
         try await f.test { client in
             for route in routes {
@@ -138,8 +138,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         }
     }
 
-    @Test func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryRoute() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryRoute(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let wuhan = try f.token(.regulator, "4201")
         let routes = matrix(f)
         try await f.test { client in
@@ -154,8 +154,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         }
     }
 
-    @Test func aWuhanRegulatorIsServedInsideWuhanOnEveryRoute() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func aWuhanRegulatorIsServedInsideWuhanOnEveryRoute(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let wuhan = try f.token(.regulator, "4201")
         let routes = matrix(f)
         try await f.test { client in
@@ -192,8 +192,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         route.body.map { ByteBuffer(string: $0 + "&csrf=" + (session?.csrf ?? "")) }
     }
 
-    @Test func withoutASessionPagesRedirectToLoginAndPostsAre401() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func withoutASessionPagesRedirectToLoginAndPostsAre401(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let routes = pageMatrix(f)
         try await f.test { client in
             for route in routes {
@@ -211,8 +211,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         }
     }
 
-    @Test func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryPage() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryPage(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let wuhan = try Self.session(f, .regulator, "4201")
         let routes = pageMatrix(f).filter { $0.pattern != "/dashboard" }
         try await f.test { client in
@@ -226,8 +226,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         }
     }
 
-    @Test func aWuhanRegulatorIsServedInsideWuhanOnEveryPage() async throws {
-        let f = try WebFixture()
+    @Test(arguments: WebFixture.Backend.allCases) func aWuhanRegulatorIsServedInsideWuhanOnEveryPage(_ backend: WebFixture.Backend) async throws {
+        let f = try WebFixture(backend)
         let wuhan = try Self.session(f, .regulator, "4201")
         let routes = pageMatrix(f)
         try await f.test { client in

@@ -18,10 +18,16 @@ let webT0: EpochMillis = 1_795_305_600_000
 /// A province-sized world in miniature: Wuhan (4201) with a county site, a station site and a
 /// market, and Changsha (4301) with the same kinds, so every scoped route has a resource inside
 /// and one outside a `4201` regulator's scope. Alarms, evidence, tickets, readings and ledger
-/// runs are real rows in a real SQLite store.
+/// runs are real rows in a real store: SQLite, or a fresh database on the throw-away PostgreSQL.
 struct WebFixture {
+    /// The stores the HTTP suites that cover every route run against.
+    enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+    }
+
     let dir = TemporaryDirectory("bk-web")
-    let store: Store
+    let store: any GatewayStore
     let model: StateModel
     let clock = ManualClock(webT0)
     let service: TraceabilityService
@@ -36,8 +42,16 @@ struct WebFixture {
     static let fridge = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!)
     static let changshaFridge = DeviceKey(site: SiteID("canteen-02")!, device: DeviceID("fridge-1")!)
 
-    init() throws {
-        store = try Store(path: dir.file("bk.sqlite"))
+    init(_ backend: Backend = .sqlite) throws {
+        switch backend {
+        case .sqlite:
+            store = try Store(path: dir.file("bk.sqlite"))
+        case .postgres:
+            let server = try ThrowawayPostgres.shared()
+            try ThrowawayPostgres.password.write(toFile: dir.file("database-password"), atomically: true, encoding: .utf8)
+            store = try StoreOpener.open(server.url(database: try server.createDatabase()),
+                                         passwordFile: dir.file("database-password"), now: webT0).store
+        }
         let registry = try RegistryFile.parse(yaml: """
             sites:
               - {id: canteen-01, name: 第一中学食堂, kind: canteen, region: "420106"}
@@ -137,7 +151,7 @@ struct WebFixture {
         return record
     }
 
-    static func record(_ r: AlarmRecord, region: String, store: Store) throws {
+    static func record(_ r: AlarmRecord, region: String, store: any GatewayStore) throws {
         try store.record(alarm: AlarmRow(id: r.id, identity: r.identity.description, site: r.device.site, region: region,
                                          device: r.device.device.rawValue, kind: r.kind, riskClass: r.riskClass,
                                          state: r.state, card: r.card, raisedAt: r.raisedAt,
@@ -147,7 +161,7 @@ struct WebFixture {
                          outboxTargets: [], now: r.raisedAt)
     }
 
-    private static func evidence(alarm: String, camera: DeviceKey, store: Store) throws -> Int64 {
+    private static func evidence(alarm: String, camera: DeviceKey, store: any GatewayStore) throws -> Int64 {
         let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xD9]
         return try #require(try store.insertEvidence(EvidenceRecord(
             alarmID: alarm, camera: camera, snapshot: "evt-\(alarm)", source: .camera, label: "rodent", score: 0.9,
