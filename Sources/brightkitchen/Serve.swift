@@ -61,7 +61,7 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     }
     var dependencies = APIDependencies(
         sites: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
-        alarms: runtime.alarms, traceability: runtime.traceability, health: { HealthReport(mqttConnected: runtime.client.isConnected, writeQueue: runtime.writer.queued) })
+        alarms: runtime.alarms, traceability: runtime.traceability, health: { runtime.healthReport() })
     dependencies.lookupRateLimit = lookupRateLimit
     dependencies.trustedProxies = trustedProxies
     dependencies.rules = runtime.configuration.rules

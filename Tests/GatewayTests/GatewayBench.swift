@@ -29,7 +29,9 @@ final class GatewayBench: @unchecked Sendable {
     let logger = Logger(label: "test")
 
     /// `autosaveSeconds`: how often the broker writes its persistence file (default 10 s).
-    init(registry: String = "", autosaveSeconds: Int? = nil, backend: StoreBackend = .sqlite) throws {
+    /// `postgres`: a server of the test's own (one it stops or restarts); the shared one otherwise.
+    init(registry: String = "", autosaveSeconds: Int? = nil, backend: StoreBackend = .sqlite,
+         postgres: ThrowawayPostgres? = nil) throws {
         self.backend = backend
         var options = MosquittoBroker.Options()
         options.dataDirectory = dir.file("broker")
@@ -39,7 +41,7 @@ final class GatewayBench: @unchecked Sendable {
         switch backend {
         case .sqlite: database = dir.file("bk.sqlite")
         case .postgres:
-            let server = try ThrowawayPostgres.shared()
+            let server = try postgres ?? ThrowawayPostgres.shared()
             database = server.url(database: try server.createDatabase())
             try ThrowawayPostgres.password.write(toFile: dir.file("database-password"), atomically: true, encoding: .utf8)
         }

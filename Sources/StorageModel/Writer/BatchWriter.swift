@@ -96,6 +96,20 @@ public final class BatchWriter: Sendable {
         state.condition.unlock()
     }
 
+    /// Why commits are failing, while they are (the store is unreachable, the disk full): for
+    /// `/healthz`. Nil once a commit succeeds again.
+    public struct CommitFailure: Sendable, Equatable {
+        public var error: String
+        public var since: ContinuousClock.Instant
+        public var attempts: Int
+    }
+
+    public var failure: CommitFailure? {
+        state.condition.lock()
+        defer { state.condition.unlock() }
+        return state.failure
+    }
+
     public var queued: Int {
         state.condition.lock()
         defer { state.condition.unlock() }
@@ -218,6 +232,7 @@ public final class BatchWriter: Sendable {
                 let elapsed = started.duration(to: ContinuousClock.now)
                 stats.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 state.condition.lock()
+                state.failure = nil
                 state.committed += UInt64(batch.count)
                 let committed = state.committed
                 let due = state.completions.prefix { $0.0 <= committed }
@@ -230,6 +245,9 @@ public final class BatchWriter: Sendable {
             } catch {
                 transaction.resetAfterFailure()
                 attempt += 1
+                state.condition.lock()
+                state.failure = CommitFailure(error: "\(error)", since: state.failure?.since ?? started, attempts: attempt)
+                state.condition.unlock()
                 let delay = min(5.0, 0.05 * Double(1 << min(attempt, 7)))
                 logger.error("batch commit failed, retrying", metadata: [
                     "items": "\(batch.count)", "attempt": "\(attempt)", "error": "\(error)",
@@ -256,4 +274,5 @@ private final class WriterState: @unchecked Sendable {
     var oldestQueuedAt = ContinuousClock.now
     var running = false
     var stopping = false
+    var failure: BatchWriter.CommitFailure?
 }

@@ -51,14 +51,25 @@ public struct HealthReport: Sendable, Encodable {
     public var status: String
     public var mqttConnected: Bool
     public var writeQueue: Int
+    /// "ok", or why the store refuses commits (unreachable, full): ingest then stops acknowledging
+    /// durable messages and the broker keeps them until the store is back.
+    public var database: String
+    public var databaseFailingSeconds: Double?
 
-    public init(mqttConnected: Bool, writeQueue: Int) {
-        self.status = mqttConnected ? "ok" : "degraded"
+    /// `databaseFailure`: the error of the commits failing now and for how long (nil when they succeed).
+    public init(mqttConnected: Bool, writeQueue: Int, databaseFailure: (error: String, seconds: Double)? = nil) {
+        self.status = mqttConnected && databaseFailure == nil ? "ok" : "degraded"
         self.mqttConnected = mqttConnected
         self.writeQueue = writeQueue
+        self.database = databaseFailure.map { "unavailable: \($0.error)" } ?? "ok"
+        self.databaseFailingSeconds = databaseFailure.map { ($0.seconds * 10).rounded() / 10 }
     }
 
+    /// Whether a load balancer should send traffic here.
+    public var isHealthy: Bool { status == "ok" }
+
     enum CodingKeys: String, CodingKey {
-        case status, mqttConnected = "mqtt_connected", writeQueue = "write_queue"
+        case status, mqttConnected = "mqtt_connected", writeQueue = "write_queue", database
+        case databaseFailingSeconds = "database_failing_seconds"
     }
 }

@@ -8,7 +8,7 @@ struct OperationsRoutes {
     func addOpen(to router: Router<GatewayRequestContext>) {
         router.get("/healthz") { _, _ in
             let report = dependencies.health()
-            return JSONBody.response(report, status: report.mqttConnected ? .ok : .serviceUnavailable)
+            return JSONBody.response(report, status: report.isHealthy ? .ok : .serviceUnavailable)
         }
     }
 
