@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 import Synchronization
 
@@ -41,8 +42,9 @@ public struct PostgresSession {
             return try connection.query(PostgresValue.query(sql, binds), logger: logger).wait()
         } catch {
             if fired.hasFired {
-                throw PostgresStoreError(.connectionLost, "the database did not answer within \(timeout): the "
-                    + "connection was closed, and the statement may or may not have run")
+                let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+                throw PostgresStoreError(.connectionLost, "the database did not answer within \(seconds.formatted()) s: "
+                    + "the connection was closed, and the statement may or may not have run")
             }
             throw PostgresStoreError.from(error)
         }

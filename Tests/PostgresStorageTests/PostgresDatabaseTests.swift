@@ -109,7 +109,7 @@ import Testing
         defer { kill(pid, SIGCONT) }
         let started = ContinuousClock.now
         let message = thrownDescription { try database.query("SELECT 1") }
-        #expect(message?.contains("did not answer within") == true)
+        #expect(message?.contains("did not answer within 0.5 s") == true, "\(message ?? "")")
         #expect(started.duration(to: .now) < .seconds(10))
         kill(pid, SIGCONT)
         #expect(try database.query("SELECT pg_backend_pid()").first?.decode(Int32.self) != pid)
