@@ -1,5 +1,4 @@
 import Foundation
-import LoopbackTools
 import PostgresStorage
 import TestSupport
 import Testing
