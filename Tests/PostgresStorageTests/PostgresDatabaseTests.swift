@@ -1,5 +1,4 @@
 import Foundation
-import LoopbackTools
 import PostgresStorage
 import TestSupport
 import Testing
@@ -98,6 +97,23 @@ import Testing
         #expect(next != nil && next != pid)
     }
 
+    /// A server that stops answering (here: our backend process stopped) fails the call after the
+    /// statement timeout instead of blocking its thread; the next call gets a new connection.
+    @Test func aHungServerFailsTheCallInsteadOfBlockingIt() throws {
+        let fixture = try PostgresFixture(migrated: false)
+        let database = try PostgresDatabase(url: fixture.url, password: ThrowawayPostgres.password,
+                                            statementTimeout: .milliseconds(500))
+        let pid = try #require(try database.query("SELECT pg_backend_pid()").first?.decode(Int32.self))
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        let started = ContinuousClock.now
+        let message = thrownDescription { try database.query("SELECT 1") }
+        #expect(message?.contains("did not answer within 0.5 s") == true, "\(message ?? "")")
+        #expect(started.duration(to: .now) < .seconds(10))
+        kill(pid, SIGCONT)
+        #expect(try database.query("SELECT pg_backend_pid()").first?.decode(Int32.self) != pid)
+    }
+
     @Test func hostsAreTriedInOrder() throws {
         let server = try ThrowawayPostgres.shared()
         let name = try server.createDatabase()
@@ -133,6 +149,18 @@ import Testing
         if case .failure = after { after = Result { try port() } }
         #expect(try after.get() == Int32(standby.port))
         try database.execute("CREATE TABLE written_after_failover (x bigint)")
+    }
+
+    /// libpq's form for a Unix socket: the host is the socket's directory, percent-encoded.
+    @Test func connectsThroughTheUnixSocketToo() throws {
+        let server = try ThrowawayPostgres.shared()
+        let name = try server.createDatabase()
+        let directory = try #require(server.socketDirectory.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        let url = try PostgresURL("postgres://postgres@\(directory):\(server.port)/\(name)")
+        #expect(url.hosts.first?.name == server.socketDirectory)
+        // The socket trusts local users: no password.
+        let database = try PostgresDatabase(url: url, password: nil)
+        #expect(try database.query("SELECT inet_server_port() IS NULL").first?.decode(Bool.self) == true)
     }
 
     @Test func aWrongOrMissingPasswordSaysSo() throws {
