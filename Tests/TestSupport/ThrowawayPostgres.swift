@@ -108,19 +108,22 @@ public final class ThrowawayPostgres: Sendable {
     }
 
     /// A killed test process leaves its server's directory (its server died with it): remove those
-    /// whose postmaster is gone, and those an interrupted initdb left over an hour ago.
+    /// whose postmaster is gone, and those an interrupted initdb left over an hour ago. Only
+    /// directories untouched for five minutes: initdb's bootstrap backends leave a pid file of a
+    /// process that has exited while another test process is still initialising the directory.
     private static func removeAbandonedDirectories() {
         let base = FileManager.default.temporaryDirectory.path
         for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] where name.hasPrefix("bk-pg-") {
             let path = "\(base)/\(name)"
+            let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+            guard let modified, modified.timeIntervalSinceNow < -300 else { continue }
             let pidFile = "\(path)/data/postmaster.pid"
             let abandoned: Bool
             if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
                let pid = Int32(text.split(separator: "\n").first ?? "") {
                 abandoned = kill(pid, 0) != 0 && errno == ESRCH
             } else {
-                let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
-                abandoned = modified.map { $0.timeIntervalSinceNow < -3600 } ?? false
+                abandoned = modified.timeIntervalSinceNow < -3600
             }
             if abandoned { try? FileManager.default.removeItem(atPath: path) }
         }
