@@ -131,7 +131,7 @@ struct AlarmLatency {
         }
 
         let quietCPU = try await measure(0..<samples, "without HTTP load")
-        let load = HTTPLoad(port: httpPort, token: token, viewers: viewers, actionsPerSecond: actionsPerSecond,
+        let load = try HTTPLoad(port: httpPort, token: token, viewers: viewers, actionsPerSecond: actionsPerSecond,
                             alarms: worked.withLock { $0 })
         let loadStart = ContinuousClock.now
         load.start()
@@ -178,7 +178,7 @@ struct AlarmLatency {
         let quietSent = generator.sentSoFar()
         print(String(format: "ingest alone: %.0f msg/s sent, gateway CPU %.2f cores",
                      Double(quietSent - sent) / quietElapsed, quietCPU))
-        let load = HTTPLoad(port: httpPort, token: token, viewers: viewers, actionsPerSecond: 0,
+        let load = try HTTPLoad(port: httpPort, token: token, viewers: viewers, actionsPerSecond: 0,
                             paths: [("/api/v1/sites", false)], alarms: [])
         sent = quietSent
         cpu = TicketBench.cpuSeconds(pid)

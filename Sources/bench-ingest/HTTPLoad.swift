@@ -17,6 +17,8 @@ final class LoopbackHTTP {
     let port: Int
     private var fd: Int32 = -1
     private var pending: [UInt8] = []
+    /// The `Set-Cookie` values of the last answer (a dashboard login's session cookie).
+    private(set) var lastCookies: [String] = []
 
     init(port: Int) { self.port = port }
 
@@ -51,10 +53,14 @@ final class LoopbackHTTP {
         var length: Int?
         var chunked = false
         var close = false
+        lastCookies = []
         for line in lines.dropFirst() {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let name = parts[0].lowercased()
+            if name == "set-cookie" {
+                lastCookies.append(String(parts[1].trimmingCharacters(in: .whitespaces).split(separator: ";")[0]))
+            }
             let value = parts[1].trimmingCharacters(in: .whitespaces).lowercased()
             if name == "content-length" { length = Int(value) }
             if name == "transfer-encoding" && value.contains("chunked") { chunked = true }
@@ -182,6 +188,8 @@ final class HTTPLoad: Sendable {
 
     let port: Int
     let token: String
+    /// `bk_session=...` for the dashboard requests (empty when none is made).
+    let session: String
     let viewers: Int
     let period: Duration
     let actionsPerSecond: Int
@@ -194,14 +202,33 @@ final class HTTPLoad: Sendable {
     private let finished = DispatchGroup()
 
     init(port: Int, token: String, viewers: Int, period: Duration = .seconds(1), actionsPerSecond: Int,
-         paths: [(path: String, cookie: Bool)] = [("/api/v1/sites", false), ("/dashboard", true)], alarms: [String]) {
+         paths: [(path: String, cookie: Bool)] = [("/api/v1/sites", false), ("/dashboard", true)], alarms: [String]) throws {
         self.port = port
         self.token = token
+        session = paths.contains { $0.cookie } ? try Self.dashboardSession(port: port, token: token) : ""
         self.viewers = viewers
         self.period = period
         self.actionsPerSecond = actionsPerSecond
         self.paths = paths
         self.alarms = Mutex(alarms)
+    }
+
+    /// The dashboard's session cookie, got the way a browser gets it: the login form's nonce
+    /// (field and `bk_login` cookie), then the token posted with it.
+    static func dashboardSession(port: Int, token: String) throws -> String {
+        let http = LoopbackHTTP(port: port)
+        let form = try http.request("GET", "/login")
+        guard let nonceCookie = http.lastCookies.first(where: { $0.hasPrefix("bk_login=") }) else {
+            throw LoopbackHTTP.Failure(description: "GET /login set no bk_login cookie (status \(form.status))")
+        }
+        let nonce = String(nonceCookie.dropFirst("bk_login=".count))
+        let body = "login=\(nonce)&token=\(token)&next=%2Fdashboard"
+        let answer = try http.request("POST", "/login", headers: [
+            ("Cookie", nonceCookie), ("Content-Type", "application/x-www-form-urlencoded"),
+        ], body: Array(body.utf8))
+        guard let session = http.lastCookies.first(where: { $0.hasPrefix("bk_session=") && $0.count > "bk_session=".count })
+        else { throw LoopbackHTTP.Failure(description: "POST /login answered \(answer.status) without a session") }
+        return session
     }
 
     func start() {
@@ -259,7 +286,7 @@ final class HTTPLoad: Sendable {
             Self.sleep(until: next)
             guard running.load(ordering: .relaxed) else { break }
             let (path, cookie) = paths[turn % paths.count]
-            let headers = cookie ? [("Cookie", "bk_session=\(token)"), ("X-BK-Fragment", "1")]
+            let headers = cookie ? [("Cookie", session), ("X-BK-Fragment", "1")]
                 : [("Authorization", "Bearer \(token)")]
             timed("GET " + path) { try http.request("GET", path, headers: headers) }
             turn += 1
