@@ -64,7 +64,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         // What the store keeps and the capabilities a backend offers; no database library in sight.
-        .target(name: "StorageModel", dependencies: ["KitchenModel", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "StorageModel", dependencies: [
+            "KitchenModel", .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Storage", dependencies: [
             "StorageModel",
             "KitchenModel",

@@ -45,7 +45,7 @@ public final class PostgresBatchCommitter: BatchCommitter {
         takenInTransaction = []
         var stats = CommitStats(items: items.count, readingsInserted: 0, eventsInserted: 0, duplicatesIgnored: 0,
                                 seconds: 0)
-        var rollups: [RollupKey: RollupCell] = [:]
+        var rollups = HourlyRollups()
         var snapshots: [DeviceKey: DeviceSnapshot] = [:]
         // Devices with an event or ticket here: their snapshot goes in with it, since a restart
         // recovers the last seq from readings only.
@@ -103,13 +103,10 @@ public final class PostgresBatchCommitter: BatchCommitter {
                     continue
                 }
                 stats.readingsInserted += 1
-                let hour = r.deviceTime / 3_600_000
-                for (metric, value) in ReadingCodec.rollupMetrics(r.readings) {
-                    rollups[RollupKey(deviceID: id, metric: metric, hour: hour), default: RollupCell()].add(value)
-                }
+                rollups.add(r, deviceID: id)
             }
         }
-        for (key, cell) in rollups {
+        for (key, cell) in rollups.cells {
             try session.execute("""
                 INSERT INTO rollup_hourly (device_id, metric, hour, min, max, sum, count)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -247,24 +244,4 @@ private struct ReadingKey: Hashable {
     var boot: Int64
     var seq: Int64
     var ts: Int64
-}
-
-private struct RollupKey: Hashable {
-    var deviceID: Int64
-    var metric: String
-    var hour: Int64
-}
-
-private struct RollupCell {
-    var min = Double.infinity
-    var max = -Double.infinity
-    var sum = 0.0
-    var count = 0
-
-    mutating func add(_ value: Double) {
-        min = Swift.min(min, value)
-        max = Swift.max(max, value)
-        sum += value
-        count += 1
-    }
 }

@@ -24,7 +24,7 @@ private struct StoreFixture {
     }
 }
 
-/// Tests/StorageTests/AlarmStoreTests.swift, run against PostgreSQL.
+/// What PostgreSQL adds to Tests/StorageTests/AlarmStoreTests.swift (which runs on both stores).
 @Suite struct PostgresAlarmStoreTests {
     func row(_ id: String, site: String = "canteen-01", region: String = "420106", state: AlarmState = .raised,
              riskClass: RiskClass? = .class1, at: EpochMillis = hourStart) -> AlarmRow {
@@ -35,23 +35,6 @@ private struct StoreFixture {
 
     func transition(_ id: String, _ kind: String, at: EpochMillis = hourStart) -> TransitionRow {
         TransitionRow(alarmID: id, at: at, kind: kind, actor: nil, note: nil, bodyJSON: #"{"alarm":"\#(id)","transition":"\#(kind)"}"#)
-    }
-
-    @Test func recordsAlarmTrailAndOutboxTogether() throws {
-        let store = try StoreFixture().store
-        try store.record(alarm: row("a1"), transition: transition("a1", "raised"), outboxTargets: ["ops", "city"],
-                         now: hourStart)
-        var acknowledged = row("a1", state: .acknowledged)
-        acknowledged.updatedAt = hourStart + 60_000
-        try store.record(alarm: acknowledged, transition: transition("a1", "acknowledged", at: hourStart + 60_000),
-                         outboxTargets: ["ops"], now: hourStart + 60_000)
-        #expect(try store.alarm(id: "a1")?.state == .acknowledged)
-        #expect(try store.alarm(id: "a1")?.raisedAt == hourStart)
-        #expect(try store.alarm(id: "a1") == acknowledged.with(raisedAt: hourStart))
-        #expect(try store.transitions(ofAlarm: "a1").map(\.kind) == ["raised", "acknowledged"])
-        #expect(try store.pendingOutbox().map(\.target) == ["ops", "city", "ops"])
-        #expect(try store.pendingOutbox().first?.body == Array(transition("a1", "raised").bodyJSON.utf8))
-        #expect(try store.openAlarms().count == 1)
     }
 
     @Test func aBatchOfWritesIsAllOrNothing() throws {
@@ -71,40 +54,6 @@ private struct StoreFixture {
         #expect(try store.alarm(id: "a2") == nil)
         #expect(try store.transitions(ofAlarm: "a2").isEmpty)
         #expect(try store.pendingOutboxCount() == 2)
-    }
-
-    @Test func filtersByRegionStateClassAndTime() throws {
-        let store = try StoreFixture().store
-        try store.record(alarm: row("a1"), transition: transition("a1", "raised"), outboxTargets: [], now: hourStart)
-        try store.record(alarm: row("a2", site: "canteen-02", region: "420105", riskClass: .class2, at: hourStart + 10),
-                         transition: transition("a2", "raised"), outboxTargets: [], now: hourStart)
-        try store.record(alarm: row("a3", site: "market-01", region: "430102", state: .closed, at: hourStart + 20),
-                         transition: transition("a3", "closed"), outboxTargets: [], now: hourStart)
-        #expect(try store.alarms(AlarmQuery(regionPrefix: "4201")).map(\.id) == ["a2", "a1"])
-        #expect(try store.alarms(AlarmQuery(regionPrefix: "42_1")).isEmpty)  // LIKE wildcards are escaped
-        #expect(try store.alarms(AlarmQuery(states: [.closed])).map(\.id) == ["a3"])
-        #expect(try store.alarms(AlarmQuery(states: [.closed, .raised])).map(\.id) == ["a3", "a2", "a1"])
-        #expect(try store.alarms(AlarmQuery(riskClass: .class2)).map(\.id) == ["a2"])
-        #expect(try store.alarms(AlarmQuery(since: hourStart + 5)).map(\.id) == ["a3", "a2"])
-        #expect(try store.alarms(AlarmQuery(site: SiteID("canteen-01")!)).map(\.id) == ["a1"])
-        #expect(try store.alarms(AlarmQuery(limit: 1)).map(\.id) == ["a3"])
-        #expect(try store.openAlarms().map(\.id).sorted() == ["a1", "a2"])
-    }
-
-    @Test func outboxRetriesUntilDelivered() throws {
-        let store = try StoreFixture().store
-        try store.enqueueOutbox(targets: ["ops"], body: Array("{}".utf8), now: hourStart)
-        let first = try #require(try store.dueOutbox(now: hourStart).first)
-        #expect(first.body == Array("{}".utf8) && first.attempts == 0 && first.createdAt == hourStart)
-        try store.outboxFailed(id: first.id, error: "HTTP 503", nextAttemptAt: hourStart + 2_000)
-        #expect(try store.dueOutbox(now: hourStart + 1_000).isEmpty)
-        #expect(try store.dueOutboxTargets(now: hourStart + 2_000) == ["ops"])
-        let retry = try #require(try store.dueOutbox(now: hourStart + 2_000, target: "ops").first)
-        #expect(retry.attempts == 1)
-        #expect(retry.lastError == "HTTP 503")
-        #expect(try store.dueOutbox(now: hourStart + 2_000, target: "city").isEmpty)
-        try store.outboxDelivered(id: retry.id)
-        #expect(try store.pendingOutbox().isEmpty)
     }
 
     @Test func ruleStateAndMetaSurviveReopening() throws {
@@ -132,29 +81,6 @@ private struct StoreFixture {
                                    readings: .thermo(ThermoReading(celsius: 3, humidity: 60, battery: 90)))),
         ])
         #expect(try opened.fixture.database.query("SELECT count(*) FROM reading").first?.decode(Int64.self) == 1)
-    }
-
-    @Test func snapshotsRoundTripWithGaps() throws {
-        let opened = try StoreFixture()
-        var snapshot = DeviceSnapshot(key: fridge)
-        snapshot.kind = .thermo
-        snapshot.boot = 7
-        snapshot.lastSeq = 120
-        snapshot.online = true
-        snapshot.lastSeen = hourStart
-        snapshot.intervalSeconds = 30
-        snapshot.lostCount = 2
-        snapshot.previousBoot = 6
-        snapshot.previousLastSeq = 9
-        snapshot.gaps = [SeqGap(boot: 7, first: 100, last: 110, openedAt: hourStart)]
-        snapshot.lastReading = StoredReading(seq: nil, deviceTime: hourStart, receivedAt: hourStart + 5,
-                                             readings: .thermo(ThermoReading(celsius: 3.5)))
-        let writer = BatchWriter(store: opened.store, logger: Logger(label: "test"))
-        writer.start()
-        try writer.submitAndWait([.device(snapshot)])
-        writer.stop()
-        let restored = try #require(try opened.reopen().loadDeviceSnapshots().first)
-        #expect(restored == snapshot)
     }
 
     /// A deferred snapshot lost with the process: the last seq still comes back from the readings.

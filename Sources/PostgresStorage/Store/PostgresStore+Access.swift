@@ -8,16 +8,12 @@ import StorageModel
 /// them, so `store copy` moves them and a token keeps working. Hashed here: the plaintext never
 /// travels to the server.
 extension PostgresStore: TokenStore {
-    static func hash(token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
     public func storeToken(_ token: String, role: Role, scope: String?, label: String?, now: EpochMillis) throws
         -> APIToken
     {
         guard let id = try database.query("""
             INSERT INTO api_token (hash, role, scope, label, created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id
-            """, [.text(Self.hash(token: token)), .text(role.rawValue), PostgresValue(scope), PostgresValue(label),
+            """, [.text(StoredSecret.hash(token)), .text(role.rawValue), PostgresValue(scope), PostgresValue(label),
                   .int(now)]).first.map(decode(Int64.self))
         else { throw PostgresStoreError(.server, "INSERT INTO api_token returned no id") }
         return APIToken(id: id, role: role, scope: scope, label: label, createdAt: now, revokedAt: nil)
@@ -26,7 +22,7 @@ extension PostgresStore: TokenStore {
     public func authenticate(token: String) throws -> Principal? {
         guard let row = try database.query("""
             SELECT id, role, scope FROM api_token WHERE hash = $1 AND revoked_ms IS NULL
-            """, [.text(Self.hash(token: token))]).first else { return nil }
+            """, [.text(StoredSecret.hash(token))]).first else { return nil }
         let (id, role, scope) = try row.decode((Int64, String, String?).self)
         return Role(rawValue: role).map { Principal(role: $0, scope: scope, tokenID: id) }
     }
@@ -54,31 +50,22 @@ extension PostgresStore: TokenStore {
 }
 
 extension PostgresStore: DashboardSessionStore {
-    static let sessionPrefix = "bks_"
-    /// `seen_ms` is written at most this often: a page refresh need not be a database write.
-    static let sessionTouchMillis: EpochMillis = 60_000
-
     public func openDashboardSession(tokenID: Int64, lifetime: SessionLifetime, now: EpochMillis) throws -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()  // the system CSPRNG (getrandom)
-        for i in bytes.indices { bytes[i] = generator.next() }
-        let id = Self.sessionPrefix + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let id = DashboardSessionID.mint()
         try database.transaction { session in
             // Expired sessions are dropped here, so the table holds only live ones and a few stale.
             try session.execute("DELETE FROM dashboard_session WHERE expires_ms <= $1 OR seen_ms <= $2",
                                 [.int(now), .int(now - lifetime.idleMillis)])
             try session.execute("""
                 INSERT INTO dashboard_session (hash, token_id, created_ms, seen_ms, expires_ms) VALUES ($1, $2, $3, $3, $4)
-                """, [.text(Self.hash(token: id)), .int(tokenID), .int(now), .int(now + lifetime.absoluteMillis)])
+                """, [.text(StoredSecret.hash(id)), .int(tokenID), .int(now), .int(now + lifetime.absoluteMillis)])
         }
         return id
     }
 
     public func dashboardSession(_ id: String, lifetime: SessionLifetime, now: EpochMillis) throws -> Principal? {
-        guard id.hasPrefix(Self.sessionPrefix), id.utf8.count < 200 else { return nil }
-        let hash = Self.hash(token: id)
+        guard DashboardSessionID.isWellFormed(id) else { return nil }
+        let hash = StoredSecret.hash(id)
         guard let row = try database.query("""
             SELECT s.seen_ms, s.expires_ms, t.id, t.role, t.scope FROM dashboard_session s
             JOIN api_token t ON t.id = s.token_id WHERE s.hash = $1 AND t.revoked_ms IS NULL
@@ -88,7 +75,7 @@ extension PostgresStore: DashboardSessionStore {
             _ = try endDashboardSession(id)
             return nil
         }
-        if now - seen >= Self.sessionTouchMillis {
+        if now - seen >= DashboardSessionID.touchMillis {
             try database.execute("UPDATE dashboard_session SET seen_ms = $1 WHERE hash = $2", [.int(now), .text(hash)])
         }
         return Role(rawValue: role).map { Principal(role: $0, scope: scope, tokenID: tokenID) }
@@ -96,7 +83,7 @@ extension PostgresStore: DashboardSessionStore {
 
     @discardableResult
     public func endDashboardSession(_ id: String) throws -> Bool {
-        try database.execute("DELETE FROM dashboard_session WHERE hash = $1", [.text(Self.hash(token: id))]) == 1
+        try database.execute("DELETE FROM dashboard_session WHERE hash = $1", [.text(StoredSecret.hash(id))]) == 1
     }
 
     public func dashboardSessionCount(tokenID: Int64) throws -> Int {

@@ -6,25 +6,16 @@ import StorageModel
 /// Dashboard sessions: a random id in the browser's cookie, its SHA-256 hash here, bound to the
 /// API token that opened it. The id is never an API token and an API token is never a session.
 extension Store {
-    static let sessionPrefix = "bks_"
-    /// `seen_ms` is written at most this often: a page refresh need not be a database write.
-    static let sessionTouchMillis: EpochMillis = 60_000
-
     /// Opens a session for a live token and returns its id, which only the browser keeps.
     public func openDashboardSession(tokenID: Int64, lifetime: SessionLifetime, now: EpochMillis) throws -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()  // the system CSPRNG (getrandom)
-        for i in bytes.indices { bytes[i] = generator.next() }
-        let id = Self.sessionPrefix + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let id = DashboardSessionID.mint()
         try pool.write { db in
             // Expired sessions are dropped here, so the table holds only live ones and a few stale.
             try db.execute(sql: "DELETE FROM dashboard_session WHERE expires_ms <= ? OR seen_ms <= ?",
                            arguments: [now, now - lifetime.idleMillis])
             try db.execute(sql: """
                 INSERT INTO dashboard_session (hash, token_id, created_ms, seen_ms, expires_ms) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [Self.hash(token: id), tokenID, now, now, now + lifetime.absoluteMillis])
+                """, arguments: [StoredSecret.hash(id), tokenID, now, now, now + lifetime.absoluteMillis])
         }
         return id
     }
@@ -32,8 +23,8 @@ extension Store {
     /// The principal of a live session whose token is still live, or nil. A session past its idle
     /// or absolute limit is deleted on sight.
     public func dashboardSession(_ id: String, lifetime: SessionLifetime, now: EpochMillis) throws -> Principal? {
-        guard id.hasPrefix(Self.sessionPrefix), id.utf8.count < 200 else { return nil }
-        let hash = Self.hash(token: id)
+        guard DashboardSessionID.isWellFormed(id) else { return nil }
+        let hash = StoredSecret.hash(id)
         let found = try pool.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT s.seen_ms, s.expires_ms, t.id, t.role, t.scope FROM dashboard_session s
@@ -46,7 +37,7 @@ extension Store {
             _ = try endDashboardSession(id)
             return nil
         }
-        if now - seen >= Self.sessionTouchMillis {
+        if now - seen >= DashboardSessionID.touchMillis {
             try pool.write { db in
                 try db.execute(sql: "UPDATE dashboard_session SET seen_ms = ? WHERE hash = ?", arguments: [now, hash])
             }
@@ -59,7 +50,7 @@ extension Store {
     @discardableResult
     public func endDashboardSession(_ id: String) throws -> Bool {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM dashboard_session WHERE hash = ?", arguments: [Self.hash(token: id)])
+            try db.execute(sql: "DELETE FROM dashboard_session WHERE hash = ?", arguments: [StoredSecret.hash(id)])
             return db.changesCount == 1
         }
     }

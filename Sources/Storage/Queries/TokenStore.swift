@@ -7,10 +7,6 @@ import StorageModel
 /// What a token looks like and who may hold one is `KitchenRules.TokenPolicy`; `Store.createToken`
 /// (in `Gateway`) mints by it. Storage only keeps and looks up hashes.
 extension Store {
-    static func hash(token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
     /// Stores a token minted by the caller: only its hash is kept, so the plaintext is shown once
     /// and never stored.
     public func storeToken(_ token: String, role: Role, scope: String?, label: String? = nil, now: EpochMillis) throws
@@ -19,7 +15,7 @@ extension Store {
         let id = try pool.write { db -> Int64 in
             try db.execute(sql: """
                 INSERT INTO api_token (hash, role, scope, label, created_ms) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [Self.hash(token: token), role.rawValue, scope, label, now])
+                """, arguments: [StoredSecret.hash(token), role.rawValue, scope, label, now])
             return db.lastInsertedRowID
         }
         return APIToken(id: id, role: role, scope: scope, label: label, createdAt: now, revokedAt: nil)
@@ -30,7 +26,7 @@ extension Store {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, role, scope FROM api_token WHERE hash = ? AND revoked_ms IS NULL
-                """, arguments: [Self.hash(token: token)]),
+                """, arguments: [StoredSecret.hash(token)]),
                 let role = Role(rawValue: row["role"])
             else { return nil }
             return Principal(role: role, scope: row["scope"], tokenID: row["id"])

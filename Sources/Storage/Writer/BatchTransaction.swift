@@ -41,7 +41,7 @@ final class BatchTransaction: BatchCommitter {
         takenInTransaction = []
         var stats = CommitStats(items: items.count, readingsInserted: 0, eventsInserted: 0, duplicatesIgnored: 0,
                                 seconds: 0)
-        var rollups: [RollupKey: RollupCell] = [:]
+        var rollups = HourlyRollups()
         var snapshots: [DeviceKey: DeviceSnapshot] = [:]
         // Devices with an event or ticket here: their snapshot goes in with it, since a restart
         // recovers the last seq from readings only.
@@ -81,10 +81,7 @@ final class BatchTransaction: BatchCommitter {
                     continue
                 }
                 stats.readingsInserted += 1
-                let hour = r.deviceTime / 3_600_000
-                for (metric, value) in ReadingCodec.rollupMetrics(r.readings) {
-                    rollups[RollupKey(deviceID: id, metric: metric, hour: hour), default: RollupCell()].add(value)
-                }
+                rollups.add(r, deviceID: id)
             case .event(let e):
                 sequencedOtherwise.insert(e.key)
                 let id = try deviceID(e.key, db)
@@ -120,7 +117,7 @@ final class BatchTransaction: BatchCommitter {
                 sum = rollup_hourly.sum + excluded.sum,
                 count = rollup_hourly.count + excluded.count
             """), in: db)
-        for (key, cell) in rollups {
+        for (key, cell) in rollups.cells {
             upsertRollup.bind(1, key.deviceID)
             upsertRollup.bind(2, key.metric)
             upsertRollup.bind(3, key.hour)
@@ -208,25 +205,5 @@ final class BatchTransaction: BatchCommitter {
         devicesWithGapRows = nil
         deferral.rollBack(untaking: takenInTransaction, now: ContinuousClock.now)
         takenInTransaction = []
-    }
-}
-
-private struct RollupKey: Hashable {
-    var deviceID: Int64
-    var metric: String
-    var hour: Int64
-}
-
-private struct RollupCell {
-    var min = Double.infinity
-    var max = -Double.infinity
-    var sum = 0.0
-    var count = 0
-
-    mutating func add(_ value: Double) {
-        min = Swift.min(min, value)
-        max = Swift.max(max, value)
-        sum += value
-        count += 1
     }
 }
