@@ -171,9 +171,14 @@ struct GatewayProcess {
                              "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "\(httpPort)",
                              "--log-level", "warning"] + extraArguments
         // BENCH_GATEWAY_STDERR=FILE keeps the gateway's diagnostics (e.g. BRIGHTKITCHEN_PROBE's report).
-        let stderrPath = ProcessInfo.processInfo.environment["BENCH_GATEWAY_STDERR"] ?? "/dev/null"
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        // Never createFile on /dev/null: Foundation writes by rename and would replace the device
+        // with a regular file for every process on the machine.
+        if let stderrPath = ProcessInfo.processInfo.environment["BENCH_GATEWAY_STDERR"] {
+            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         let probe = try MQTTClient(configuration: MQTTConfiguration(host: "127.0.0.1", port: workspace.broker.port,
                                                                      clientID: "bench-probe"), logger: logger)
