@@ -30,8 +30,9 @@ final class GatewayBench: @unchecked Sendable {
 
     /// `autosaveSeconds`: how often the broker writes its persistence file (default 10 s).
     /// `postgres`: a server of the test's own (one it stops or restarts); the shared one otherwise.
+    /// `standby`: listed after `postgres` in the URL, for the gateway to find once promoted.
     init(registry: String = "", autosaveSeconds: Int? = nil, backend: StoreBackend = .sqlite,
-         postgres: ThrowawayPostgres? = nil) throws {
+         postgres: ThrowawayPostgres? = nil, standby: ThrowawayPostgres? = nil) throws {
         self.backend = backend
         var options = MosquittoBroker.Options()
         options.dataDirectory = dir.file("broker")
@@ -42,7 +43,8 @@ final class GatewayBench: @unchecked Sendable {
         case .sqlite: database = dir.file("bk.sqlite")
         case .postgres:
             let server = try postgres ?? ThrowawayPostgres.shared()
-            database = server.url(database: try server.createDatabase())
+            let name = try server.createDatabase()
+            database = standby.map { server.url(database: name, thenTrying: [$0]) } ?? server.url(database: name)
             try ThrowawayPostgres.password.write(toFile: dir.file("database-password"), atomically: true, encoding: .utf8)
         }
         try writeRegistry(registry)

@@ -28,12 +28,12 @@ public final class ThrowawayPostgres: Sendable {
 
     /// Starts a server of its own (for a test that stops or restarts it); most tests use `shared()`.
     public convenience init() throws {
-        try self.init(standbyOf: nil)
+        try self.init(standbyOf: nil, applicationName: nil)
     }
 
     /// A new server: initdb'd, or, with `primary`, a streaming-replication standby of it
-    /// (pg_basebackup -R), read-only until `promote()`.
-    private init(standbyOf primary: ThrowawayPostgres?) throws {
+    /// (pg_basebackup -R), read-only until `promote()`, connecting to it as `applicationName`.
+    private init(standbyOf primary: ThrowawayPostgres?, applicationName: String?) throws {
         binDirectory = try Self.findBinaries()
         directory = TemporaryDirectory("bk-pg")
         runAs = try Self.dropRoot(owning: directory.path)
@@ -59,6 +59,7 @@ public final class ThrowawayPostgres: Sendable {
             throw ThrowawayPostgresError("\(program) \(arguments.joined(separator: " ")) failed (\(made.status)): "
                 + made.errors + made.output)
         }
+        if let applicationName { try Self.name(standbyData: data, applicationName) }
         // A free port can be taken between our probe and the server's bind: try a few.
         var lastError: (any Error)?
         for _ in 0..<3 {
@@ -78,7 +79,29 @@ public final class ThrowawayPostgres: Sendable {
 
     /// A standby of this server, streaming from it (for failover tests: several hosts in one URL).
     public func makeStandby() throws -> ThrowawayPostgres {
-        try ThrowawayPostgres(standbyOf: self)
+        try ThrowawayPostgres(standbyOf: self, applicationName: nil)
+    }
+
+    /// A standby this server waits for: `synchronous_standby_names` names it and
+    /// `synchronous_commit = on`, so a COMMIT here returns only once the standby has flushed its
+    /// WAL. Returns once the primary reports the standby as `sync` (within `timeout`).
+    public func makeSynchronousStandby(name: String = "bk_standby", timeout: Duration = .seconds(30)) throws
+        -> ThrowawayPostgres
+    {
+        let standby = try ThrowawayPostgres(standbyOf: self, applicationName: name)
+        do {
+            try psql("ALTER SYSTEM SET synchronous_standby_names = '\(name)'")
+            try psql("ALTER SYSTEM SET synchronous_commit = 'on'")
+            try psql("SELECT pg_reload_conf()")
+            let sync = eventually(timeout: timeout, every: .milliseconds(100)) {
+                (try? self.psql("SELECT sync_state FROM pg_stat_replication WHERE application_name = '\(name)'")) == "sync"
+            }
+            guard sync else { throw ThrowawayPostgresError("standby \(name) did not become synchronous within \(timeout)") }
+        } catch {
+            standby.stop()
+            throw error
+        }
+        return standby
     }
 
     /// Ends a standby's recovery: it becomes a writable primary (what a failover does).
@@ -135,6 +158,13 @@ public final class ThrowawayPostgres: Sendable {
         "postgres://\(user)@\(host):\(port)/\(database)?sslmode=disable"
     }
 
+    /// A URL naming this server and then `others` (e.g. its standby) for `database`: the pool
+    /// tries them in order for a writable one, so it follows a promotion by itself.
+    public func url(database: String, thenTrying others: [ThrowawayPostgres]) -> String {
+        let hosts = ([self] + others).map { "\($0.host):\($0.port)" }.joined(separator: ",")
+        return "postgres://\(Self.superuser)@\(hosts)/\(database)?sslmode=disable&target_session_attrs=read-write"
+    }
+
     /// Creates an empty database with a name no other test of the process uses, and returns it.
     public func createDatabase() throws -> String {
         let name = "bk_\(getpid())_\(databases.add(1, ordering: .relaxed).newValue)"
@@ -153,13 +183,29 @@ public final class ThrowawayPostgres: Sendable {
         return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Where the standby's WAL receiver connects as `name` (what `synchronous_standby_names`
+    /// matches): pg_basebackup -R wrote `primary_conninfo` without one; a later line wins.
+    private static func name(standbyData data: String, _ name: String) throws {
+        let file = "\(data)/postgresql.auto.conf"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("primary_conninfo = '") }),
+              line.hasSuffix("'") else {
+            throw ThrowawayPostgresError("no primary_conninfo in \(file)")
+        }
+        // Appended in place (not a new file), so the file keeps its owner.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\(line.dropLast()) application_name=\(name)'\n".utf8))
+    }
+
     /// The postmaster's process id, while it runs.
     public var postmasterPID: Int32? {
         server.withLock { $0?.isRunning == true ? $0?.process.processIdentifier : nil }
     }
 
     /// Stops the server the way a clean `pg_ctl restart -m fast` does and starts it again on the
-    /// same port and data: every client connection is cut.
+    /// same port and data: every client connection is cut. Also starts a server `stop()` stopped.
     public func restart() throws {
         shutDown(signal: SIGINT)
         let child = try Self.start(port: port, binDirectory: binDirectory, directory: directory.path, runAs: runAs)
