@@ -51,15 +51,38 @@ struct CopyFixture {
             + extra)
     }
 
+    /// A row in each table the seed leaves empty, with NULLs, blobs, flags, odd reals and non-ASCII
+    /// text, so that every table and column kind crosses over.
+    func fillEmptyTables() throws {
+        let queue = try DatabaseQueue(path: sqlite)
+        try queue.write { db in
+            for sql in [
+                "INSERT INTO gateway_meta (key, value) VALUES ('embedded_broker_port', '18830')",
+                "INSERT INTO provisioned_device (site, device, kind, created_ms) VALUES ('canteen-01', '冷柜-2', 'thermo', 5)",
+                "INSERT INTO api_token (id, hash, role, scope, label, created_ms, revoked_ms) VALUES (7, 'h7', 'admin', NULL, '值班', 1, NULL)",
+                "INSERT INTO dashboard_session (hash, token_id, created_ms, seen_ms, expires_ms) VALUES ('s1', 7, 1, 2, 3)",
+                "INSERT INTO event (device_id, boot, seq, ts_ms, received_ms, type, data) VALUES (1, 1, 99, 10, 11, 'door', '{}')",
+                "INSERT INTO seq_gap (device_id, boot, first_seq, last_seq, opened_ms) VALUES (1, 2, 5, 9, 12)",
+                "INSERT INTO reject (at_ms, reason, topic, message, payload_size, payload) VALUES (1, 'json', 't', 'bad', 3, x'00ff10')",
+                "INSERT INTO outbox (target, body, created_ms, next_attempt_ms, last_error) VALUES ('hook', x'7b7d', 1, 2, NULL)",
+                "INSERT INTO rule_state (site, device, state, updated_ms) VALUES ('canteen-01', 'fridge-1', '{\"a\":1}', 4)",
+                "INSERT INTO disinfection_ledger (site, device, start_ms, end_ms, mode, passed, scheduled_ms, entry) VALUES ('canteen-01', 'uv-1', 1, 2, 'uv', 1, NULL, '{}')",
+                "INSERT INTO unmapped_source (family, source_id, count, first_seen_ms, last_seen_ms) VALUES ('tasmota', 'x', 2, 1, 2)",
+                // Reals that a text rendering could change: negative zero and a subnormal.
+                "INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data) VALUES (2, 9, 1, 1796428800000, 1796428800000, -0.0, 4.9e-324, NULL, '{\"x\":1}')",
+            ] {
+                try db.execute(sql: sql)
+            }
+        }
+    }
+
     func sqliteInt(_ sql: String) throws -> Int64 {
         try sqliteQueue().read { db in try Int64.fetchOne(db, sql: sql) ?? -1 }
     }
 
-    /// Rows as text, for comparing a table on both sides column by column.
+    /// One text per row (the query renders it), for comparing a table on both sides.
     func sqliteRows(_ sql: String) throws -> [String] {
-        try sqliteQueue().read { db in
-            try Row.fetchAll(db, sql: sql).map { row in row.databaseValues.map { "\($0)" }.joined(separator: "|") }
-        }
+        try sqliteQueue().read { db in try String.fetchAll(db, sql: sql) }
     }
 
     private func sqliteQueue() throws -> DatabaseQueue {
