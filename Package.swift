@@ -164,8 +164,9 @@ let package = Package(
         // Against a throw-away PostgreSQL server (TestSupport's ThrowawayPostgres); the SQLite store
         // and GRDB only to compare the two schemas.
         .testTarget(name: "PostgresStorageTests", dependencies: [
-            "PostgresStorage", "StorageModel", "TestSupport", "Storage", .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "PostgresNIO", package: "postgres-nio"),
+            "PostgresStorage", "StorageModel", "KitchenModel", "TestSupport", "Storage",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
         // A real SQLite file (written by `brightkitchen seed`) copied into a throw-away PostgreSQL.
         .testTarget(name: "StoreCopyTests", dependencies: [

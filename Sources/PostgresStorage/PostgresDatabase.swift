@@ -15,6 +15,7 @@ public final class PostgresDatabase: @unchecked Sendable {
     public let maxConnections: Int
     private let password: String?
     private let checkoutTimeout: Duration
+    private let statementTimeout: Duration
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let tls: PostgresConnection.Configuration.TLS
@@ -30,13 +31,17 @@ public final class PostgresDatabase: @unchecked Sendable {
     ///   - password: from `PostgresPassword.resolve` (nil for trust or peer authentication).
     ///   - maxConnections: the most connections open at once; a caller beyond that waits for one.
     ///   - checkoutTimeout: how long a caller waits for a free connection before failing.
+    ///   - statementTimeout: how long one statement may go unanswered before its connection is
+    ///     closed and the call fails (a hung server or a silently dropped network).
     public init(url: PostgresURL, password: String?, maxConnections: Int = 4,
-                checkoutTimeout: Duration = .seconds(30), logger: Logger = Logger(label: "bk.postgres")) throws {
+                checkoutTimeout: Duration = .seconds(30), statementTimeout: Duration = .seconds(60),
+                logger: Logger = Logger(label: "bk.postgres")) throws {
         precondition(maxConnections > 0, "a pool needs at least one connection")
         self.url = url
         self.password = password
         self.maxConnections = maxConnections
         self.checkoutTimeout = checkoutTimeout
+        self.statementTimeout = statementTimeout
         self.logger = logger
         tls = try Self.tls(for: url.sslMode)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -91,7 +96,7 @@ public final class PostgresDatabase: @unchecked Sendable {
     public func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         let connection = try checkOut()
         do {
-            let result = try body(PostgresSession(connection: connection, logger: logger))
+            let result = try body(PostgresSession(connection: connection, logger: logger, timeout: statementTimeout))
             checkIn(connection, broken: false)
             return result
         } catch {
@@ -189,8 +194,8 @@ public final class PostgresDatabase: @unchecked Sendable {
                 if url.sessionAttributes == .readWrite {
                     let inRecovery: Bool
                     do {
-                        let rows = try connection.query("SELECT pg_is_in_recovery()", logger: logger).wait()
-                        inRecovery = try rows.first?.decode(Bool.self) ?? true
+                        let session = PostgresSession(connection: connection, logger: logger, timeout: statementTimeout)
+                        inRecovery = try session.query("SELECT pg_is_in_recovery()").first?.decode(Bool.self) ?? true
                     } catch {
                         _ = try? connection.close().wait()
                         throw error

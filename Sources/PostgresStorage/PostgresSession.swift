@@ -1,4 +1,6 @@
+import Foundation
 import PostgresNIO
+import Synchronization
 
 /// One connection lent to a caller for the length of a `PostgresDatabase.transaction` or
 /// `withSession` closure. Blocking: each call waits, on the calling thread, for the server's
@@ -6,6 +8,10 @@ import PostgresNIO
 public struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
+    /// How long one statement may go unanswered before its connection is closed (a server that
+    /// stopped answering, a network that dropped without a reset): the call then fails instead of
+    /// blocking its thread for ever.
+    let timeout: Duration
 
     /// Runs one statement (a single statement: the extended protocol takes no `;`-separated lists)
     /// and returns all its rows. Decode them with `row.decode((Int64, String?).self)` or
@@ -24,10 +30,30 @@ public struct PostgresSession {
 
     /// The statement's command tag too (e.g. `COMMIT` answered by `ROLLBACK`).
     func run(_ sql: String, _ binds: [PostgresValue]) throws -> PostgresQueryResult {
+        let fired = TimeoutFlag()
+        let connection = connection
+        let timer = connection.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+            + timeout.components.attoseconds / 1_000_000_000)) {
+            fired.fire()
+            let _: EventLoopFuture<Void> = connection.close()
+        }
+        defer { timer.cancel() }
         do {
             return try connection.query(PostgresValue.query(sql, binds), logger: logger).wait()
         } catch {
+            if fired.hasFired {
+                let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+                throw PostgresStoreError(.connectionLost, "the database did not answer within \(seconds.formatted()) s: "
+                    + "the connection was closed, and the statement may or may not have run")
+            }
             throw PostgresStoreError.from(error)
         }
     }
+}
+
+/// Set on the event loop when a statement's time is up, read by the waiting thread.
+private final class TimeoutFlag: Sendable {
+    private let fired = Mutex(false)
+    func fire() { fired.withLock { $0 = true } }
+    var hasFired: Bool { fired.withLock { $0 } }
 }

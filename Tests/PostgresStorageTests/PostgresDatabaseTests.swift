@@ -1,5 +1,4 @@
 import Foundation
-import LoopbackTools
 import PostgresStorage
 import TestSupport
 import Testing
@@ -96,6 +95,23 @@ import Testing
         }
         let next = try fixture.database.query("SELECT pg_backend_pid()").first?.decode(Int32.self)
         #expect(next != nil && next != pid)
+    }
+
+    /// A server that stops answering (here: our backend process stopped) fails the call after the
+    /// statement timeout instead of blocking its thread; the next call gets a new connection.
+    @Test func aHungServerFailsTheCallInsteadOfBlockingIt() throws {
+        let fixture = try PostgresFixture(migrated: false)
+        let database = try PostgresDatabase(url: fixture.url, password: ThrowawayPostgres.password,
+                                            statementTimeout: .milliseconds(500))
+        let pid = try #require(try database.query("SELECT pg_backend_pid()").first?.decode(Int32.self))
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        let started = ContinuousClock.now
+        let message = thrownDescription { try database.query("SELECT 1") }
+        #expect(message?.contains("did not answer within 0.5 s") == true, "\(message ?? "")")
+        #expect(started.duration(to: .now) < .seconds(10))
+        kill(pid, SIGCONT)
+        #expect(try database.query("SELECT pg_backend_pid()").first?.decode(Int32.self) != pid)
     }
 
     @Test func hostsAreTriedInOrder() throws {

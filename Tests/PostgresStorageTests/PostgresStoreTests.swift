@@ -175,6 +175,16 @@ private struct StoreFixture {
         #expect(try opened.reopen().loadDeviceSnapshots().first?.lastSeq == 5)
     }
 
+    /// The hourly retention run is also what keeps a week of reading partitions ahead.
+    @Test func retentionCreatesTheComingDaysPartitions() throws {
+        let opened = try StoreFixture()
+        let later = hourStart + 30 * PostgresPartitions.dayMillis
+        _ = try opened.store.applyRetention(RetentionPolicy(), now: later)
+        let days = try PostgresPartitions.readingPartitions(opened.fixture.database).map(\.day)
+        let today = PostgresPartitions.day(ofMillis: later)
+        #expect(Set((today - 1)...(today + 7)).isSubset(of: Set(days)))
+    }
+
     @Test func provisionedDevicesAreKeptOnce() throws {
         let store = try StoreFixture().store
         try store.recordProvisioned(fridge, kind: .thermo, at: hourStart)

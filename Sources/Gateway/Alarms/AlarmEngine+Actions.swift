@@ -2,7 +2,6 @@ import Foundation
 import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 extension AlarmEngine {

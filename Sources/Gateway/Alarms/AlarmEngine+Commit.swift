@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 import Synchronization
 

@@ -1,7 +1,6 @@
 import Foundation
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 extension AlarmEngine {

@@ -2,7 +2,6 @@ import Foundation
 import KitchenModel
 import KitchenRules
 import Logging
-import Storage
 import StorageModel
 import Synchronization
 

@@ -2,7 +2,6 @@ import Foundation
 import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// What every alarm transition says, on MQTT and to webhooks: machine fields plus a

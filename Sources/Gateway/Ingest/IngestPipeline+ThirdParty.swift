@@ -1,6 +1,5 @@
 import DeviceAdapters
 import KitchenModel
-import Storage
 import StorageModel
 
 /// Tasmota, zigbee2mqtt, Shelly and Frigate messages (docs/third-party-devices.md): adapted by

@@ -2,7 +2,6 @@ import DeviceAdapters
 import DeviceIngest
 import KitchenModel
 import Logging
-import Storage
 import StorageModel
 import Foundation
 import Synchronization

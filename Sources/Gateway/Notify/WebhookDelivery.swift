@@ -4,7 +4,6 @@ import Foundation
 import KitchenModel
 import Logging
 import NIOCore
-import Storage
 import StorageModel
 
 /// A receiver of alarm transitions: JSON POSTs signed with a shared secret.

@@ -1,6 +1,5 @@
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 extension TokenStore {

@@ -3,7 +3,6 @@ import Foundation
 import GatewayPorts
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// Everything `serve` and `demo` need to start a gateway. Defaults are the embedded

@@ -1,5 +1,4 @@
 import KitchenModel
-import Storage
 import StorageModel
 
 /// Everything the gateway knows about one device right now.

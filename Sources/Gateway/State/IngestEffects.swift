@@ -1,5 +1,4 @@
 import KitchenModel
-import Storage
 import StorageModel
 
 /// What applying one message to the state model asks the rest of the gateway to do.

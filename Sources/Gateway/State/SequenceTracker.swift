@@ -1,5 +1,4 @@
 import KitchenModel
-import Storage
 import StorageModel
 
 /// Follows one device's sequence numbers so that every message is counted exactly

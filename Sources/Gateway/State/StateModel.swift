@@ -1,6 +1,5 @@
 import DeviceIngest
 import KitchenModel
-import Storage
 import StorageModel
 import Synchronization
 

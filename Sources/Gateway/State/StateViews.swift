@@ -1,6 +1,5 @@
 import GatewayPorts
 import KitchenModel
-import Storage
 import StorageModel
 
 /// The device and site views (`GatewayPorts`) are built here, from the state under its lock.

@@ -1,6 +1,5 @@
 import Foundation
 import KitchenModel
-import Storage
 import StorageModel
 import Traceability
 

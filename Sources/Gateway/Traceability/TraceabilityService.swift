@@ -1,6 +1,5 @@
 import KitchenModel
 import Logging
-import Storage
 import StorageModel
 
 /// Batch records as the API and CLI change them: every write goes to the store (with its

@@ -1,6 +1,5 @@
 import KitchenModel
 import Logging
-import Storage
 import StorageModel
 import Synchronization
 

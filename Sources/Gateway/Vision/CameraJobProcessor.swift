@@ -1,7 +1,6 @@
 import CameraVision
 import KitchenModel
 import KitchenRules
-import Storage
 import StorageModel
 
 /// Does the jobs of one analysis thread. Owns that thread's libjpeg state: one

@@ -1,7 +1,6 @@
 import KitchenModel
 import Logging
 import Prometheus
-import Storage
 import StorageModel
 
 /// Camera pictures in the gateway (docs/camera-vision.md, "In the gateway"). Sees every accepted

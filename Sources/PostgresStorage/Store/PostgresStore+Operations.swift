@@ -110,9 +110,11 @@ extension PostgresStore: ReportQueries {
 
 extension PostgresStore: RetentionStore {
     /// Deletes what has outlived its policy. Raw readings go a whole day partition at a time
-    /// (PostgresPartitions), so a reading is kept up to a day past `rawReadingDays`.
+    /// (PostgresPartitions), so a reading is kept up to a day past `rawReadingDays`. Being the
+    /// store's periodic upkeep, it also creates the coming week's reading partitions first.
     public func applyRetention(_ policy: RetentionPolicy, now: EpochMillis) throws -> RetentionResult {
         let day: Int64 = 86_400_000
+        try PostgresPartitions.ensureReadingPartitions(database, now: now)
         var result = RetentionResult(readingsDeleted: 0, eventsDeleted: 0, rollupsDeleted: 0)
         result.readingsDeleted = try PostgresPartitions.dropReadingPartitions(
             database, olderThan: now - Int64(policy.rawReadingDays) * day).readingsDeleted
