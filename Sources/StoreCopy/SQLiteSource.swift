@@ -122,15 +122,15 @@ final class SQLiteSource {
         }
     }
 
-    /// Names this store across runs, so a resumed copy is known to continue the same one: rows
-    /// that do not change while a site runs (device ids and names, ticket codes, token hashes).
+    /// Names this store across runs, so a resumed copy is known to continue the same one: its
+    /// oldest rows, which new ones do not change (the first devices, ticket and API token).
     func identity() throws -> String {
         try read { db in
             var hasher = SHA256()
             for sql in [
-                "SELECT id || ':' || site || '/' || device FROM device ORDER BY id LIMIT 100",
-                "SELECT id || ':' || code FROM ticket ORDER BY id LIMIT 100",
-                "SELECT id || ':' || hash FROM api_token ORDER BY id LIMIT 100",
+                "SELECT id || ':' || site || '/' || device FROM device ORDER BY id LIMIT 3",
+                "SELECT id || ':' || code FROM ticket ORDER BY id LIMIT 1",
+                "SELECT id || ':' || hash FROM api_token ORDER BY id LIMIT 1",
                 "SELECT identifier FROM grdb_migrations ORDER BY identifier",
             ] {
                 for line in try String.fetchAll(db, sql: sql) { hasher.update(data: Array((line + "\n").utf8)) }

@@ -117,7 +117,8 @@ public struct StoreCopier {
                 the PostgreSQL database \(target.url) already holds a copy of another SQLite store \
                 (\(other.sourcePath), identity \(other.source); this one is \(identity)). Two stores cannot be \
                 merged into one database (their device ids would collide): copy into a new, empty database \
-                (createdb), or drop this one if that copy is not wanted.
+                (createdb), or drop this one if that copy is not wanted. (If it is this store and its first \
+                devices or tickets changed since that copy began, drop and re-create the database and copy again.)
                 """)
         }
         if !states.isEmpty { return true }
