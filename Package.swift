@@ -89,7 +89,8 @@ let package = Package(
         // computation, rendered as CSV or a printable page; used by the CLI and by `WebAPI`.
         .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability"]),
         .target(name: "Gateway", dependencies: [
-            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "Traceability", "DeviceAdapters", "CameraVision",
+            "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "PostgresStorage", "Traceability",
+            "DeviceAdapters", "CameraVision",
             "GatewayPorts",
             "CMallocShim",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -222,9 +222,13 @@ public final class PostgresDatabase: @unchecked Sendable {
     }
 
     private func configuration(_ host: PostgresURL.Host) -> PostgresConnection.Configuration {
-        var configuration = PostgresConnection.Configuration(
-            host: host.name, port: host.port, username: url.user, password: password, database: url.database,
-            tls: tls)
+        // A host that is a directory is where the server's Unix socket is (libpq's convention,
+        // e.g. postgres://bk@%2Fvar%2Frun%2Fpostgresql/bk): no TLS there, peer authentication works.
+        var configuration = host.name.hasPrefix("/")
+            ? PostgresConnection.Configuration(unixSocketPath: "\(host.name)/.s.PGSQL.\(host.port)", username: url.user,
+                                               password: password, database: url.database)
+            : PostgresConnection.Configuration(host: host.name, port: host.port, username: url.user,
+                                               password: password, database: url.database, tls: tls)
         configuration.options.connectTimeout = .seconds(Int64(url.connectTimeoutSeconds))
         if let name = url.applicationName {
             configuration.options.additionalStartupParameters = [("application_name", name)]

@@ -1,3 +1,4 @@
+import KitchenModel
 import StorageModel
 
 /// The SQLite backend offers every capability; the methods live beside their SQL in `Queries/`.
@@ -9,4 +10,7 @@ extension Store: GatewayStore {
     public var location: String { path }
 
     public func closeCleanly() throws { try checkpoint() }
+
+    /// SQLite has nothing to create ahead of time.
+    public func prepareAhead(now: EpochMillis) throws -> [String] { [] }
 }

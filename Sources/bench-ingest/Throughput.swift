@@ -98,7 +98,7 @@ struct Throughput {
         let sites = max(1, devices / 10)
         try registryYAML(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
         var configuration = GatewayConfiguration(registryPath: dir + "/registry.yaml", brokerURL: broker.url,
-                                                 databasePath: dir + "/bk.sqlite", dataDirectory: dir)
+                                                 database: dir + "/bk.sqlite", dataDirectory: dir)
         configuration.gatewayID = "bench"
         let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
         try gateway.startWithoutGroup()

@@ -30,7 +30,7 @@ struct StageProfile {
         let sites = max(1, devices / 10)
         try BenchmarkRegistry.thermometers(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
         var configuration = GatewayConfiguration(registryPath: dir + "/registry.yaml", brokerURL: "mqtt://127.0.0.1:1",
-                                                 databasePath: dir + "/bk.sqlite", dataDirectory: dir)
+                                                 database: dir + "/bk.sqlite", dataDirectory: dir)
         configuration.gatewayID = "bench"
         let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
         try gateway.startWithoutGroup(startMQTT: false)

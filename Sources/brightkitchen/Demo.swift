@@ -90,7 +90,7 @@ struct Demo: AsyncParsableCommand {
             ── BrightKitchen demo ─────────────────────────────────────────────
              \(sites) sites are coming online; live state appears within seconds.
              broker    \(brokerURL)   (watch: mosquitto_sub -h 127.0.0.1 -p \(brokerURL.split(separator: ":").last ?? "1883")\(login) -t '\(TopicFilter.all)' -v)
-             database  \(c.databasePath)
+             database  \(c.database)
              health    \(base)/healthz
              sites     curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/sites
              one site  curl -H 'Authorization: Bearer \(token)' \(base)/api/v1/sites/<id>

@@ -20,7 +20,7 @@ struct Devices: ParsableCommand {
             abstract: "List third-party sources that published but no registry device is bound to.",
             discussion: "`serve` records them in the database every second; counts add up across restarts.")
 
-        @OptionGroup var db: Tokens.DatabaseOption
+        @OptionGroup var db: StoreOption
 
         func run() throws {
             let sources = try db.open().unmappedSources()

@@ -18,8 +18,14 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "External broker, mqtt://user:pass@host:port (env BK_BROKER). Default: a private mosquitto.")
     var broker: String?
 
-    @Option(help: "SQLite database file (env BK_DATABASE). Default: <data-dir>/brightkitchen.sqlite.")
+    @Option(help: """
+        The store (env BK_DATABASE): a SQLite file (or sqlite:PATH), or postgres://user@host[:port][,host2...]/db. \
+        Default: <data-dir>/brightkitchen.sqlite.
+        """)
     var database: String?
+
+    @Option(help: "PostgreSQL password file (env BK_DATABASE_PASSWORD_FILE); or BK_DATABASE_PASSWORD. Never put it in the URL.")
+    var databasePasswordFile: String?
 
     @Option(help: "Directory for the database and the embedded broker (env BK_DATA_DIR).")
     var dataDir: String?
@@ -126,8 +132,10 @@ struct GatewayOptions: ParsableArguments {
         var c = GatewayConfiguration(
             registryPath: config ?? env["BK_CONFIG"] ?? defaultConfig,
             brokerURL: broker ?? env["BK_BROKER"],
-            databasePath: database ?? env["BK_DATABASE"] ?? (dataDir as NSString).appendingPathComponent("brightkitchen.sqlite"),
+            database: database ?? env["BK_DATABASE"] ?? (dataDir as NSString).appendingPathComponent("brightkitchen.sqlite"),
             dataDirectory: dataDir)
+        c.databasePasswordFile = databasePasswordFile ?? env["BK_DATABASE_PASSWORD_FILE"]
+        do { _ = try StoreLocation(c.database) } catch { throw ValidationError("--database: \(error)") }
         if let port = httpPort ?? env["BK_HTTP_PORT"].flatMap(Int.init) {
             guard (0...65_535).contains(port) else { throw ValidationError("--http-port \(port) is not a TCP port") }
             c.httpPort = port

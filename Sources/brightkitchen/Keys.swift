@@ -12,8 +12,11 @@ struct KeyringOption: ParsableArguments {
     @Option(help: "Ticket keyring file (env BK_TICKET_KEYS). Default: ticket-keys beside the database.")
     var keys: String?
 
-    @Option(help: "SQLite database file (env BK_DATABASE). Default: <data-dir>/brightkitchen.sqlite.")
+    @Option(help: "The store: a SQLite file or a postgres:// URL (env BK_DATABASE). Default: <data-dir>/brightkitchen.sqlite.")
     var database: String?
+
+    @Option(help: "PostgreSQL password file (env BK_DATABASE_PASSWORD_FILE); or BK_DATABASE_PASSWORD.")
+    var databasePasswordFile: String?
 
     @Option(help: "Data directory (env BK_DATA_DIR). Default: ./data.")
     var dataDir: String?
@@ -30,6 +33,15 @@ struct KeyringOption: ParsableArguments {
             throw ValidationError("the database '\(databasePath)' is not a file: pass --keys FILE")
         }
         return path
+    }
+
+    /// The store, when there is one to check the keyring against (a SQLite file not made yet is none).
+    func existingStore() throws -> (any GatewayStore)? {
+        if let file = (try? StoreLocation(databasePath))?.sqlitePath, !FileManager.default.fileExists(atPath: file) {
+            return nil
+        }
+        let passwordFile = databasePasswordFile ?? ProcessInfo.processInfo.environment["BK_DATABASE_PASSWORD_FILE"]
+        return try StoreOpener.open(databasePath, passwordFile: passwordFile).store
     }
 }
 
@@ -86,10 +98,9 @@ struct Keys: ParsableCommand {
             let path = try keyring.path()
             let current = try KeyringFile.load(path: path)
             var used: Set<TicketKeyID> = []
-            if FileManager.default.fileExists(atPath: keyring.databasePath) {
+            if let store = try keyring.existingStore() {
                 // The same check as a start: rotating a keyring that does not match the store
                 // would only carry the mismatch forward.
-                let store = try Store(path: keyring.databasePath)
                 _ = try TicketKeyCheck.open(path: path, store: store, now: SystemClock().now())
                 used = Set(try store.ticketKeys().keys.compactMap(TicketKeyID.init(symbol:)))
             }

@@ -17,7 +17,7 @@ struct Rejects: ParsableCommand {
     @Flag(help: "Print counts per reason instead of the messages.")
     var summary = false
 
-    @OptionGroup var db: Tokens.DatabaseOption
+    @OptionGroup var db: StoreOption
 
     func run() throws {
         // Camera images refused after decoding carry the library's `jpeg_...` codes (docs/camera-vision.md).

@@ -32,7 +32,7 @@ struct Report: ParsableCommand {
         @Option(help: "Day, YYYY-MM-DD.") var date: String
         @Option(help: "csv or html.") var format = "csv"
         @Option(help: "Registry YAML with sites and devices (env BK_CONFIG).") var config: String?
-        @OptionGroup var db: Tokens.DatabaseOption
+        @OptionGroup var db: StoreOption
 
         func run() throws {
             guard format == "csv" || format == "html" else { throw ValidationError("--format must be csv or html") }
@@ -53,7 +53,7 @@ struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disinfection ledger of a site (CSV).")
         @Option(help: "Site id.") var site: String
         @OptionGroup var period: Period
-        @OptionGroup var db: Tokens.DatabaseOption
+        @OptionGroup var db: StoreOption
 
         func run() throws {
             guard let id = SiteID(site) else { throw ValidationError("'\(site)' is not a site id") }
@@ -67,7 +67,7 @@ struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Alarm statistics of a region over a period (CSV).")
         @Option(help: "Region code: 42, 4201, 420106 or 420106-03.") var region: String
         @OptionGroup var period: Period
-        @OptionGroup var db: Tokens.DatabaseOption
+        @OptionGroup var db: StoreOption
 
         func run() throws {
             guard let node = RegionNode(region) else {

@@ -68,7 +68,7 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [
         "http": "\(c.httpTLS == nil ? "http" : "https")://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)",
-        "broker_tls": "\(runtime.broker?.tlsURL ?? "none")", "database": "\(c.databasePath)",
+        "broker_tls": "\(runtime.broker?.tlsURL ?? "none")", "database": "\(c.database)",
     ])
     let app = try buildApplication(dependencies, host: c.httpHost, port: c.httpPort, tls: c.httpTLS, services: [],
                                    logger: logger)

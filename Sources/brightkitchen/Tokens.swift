@@ -11,16 +11,6 @@ struct Tokens: ParsableCommand {
         abstract: "Manage API bearer tokens (stored hashed; the plaintext is printed once).",
         subcommands: [Create.self, List.self, Revoke.self])
 
-    struct DatabaseOption: ParsableArguments {
-        @Option(help: "SQLite database file (env BK_DATABASE).")
-        var database: String?
-
-        func open() throws -> any GatewayStore {
-            let path = database ?? ProcessInfo.processInfo.environment["BK_DATABASE"] ?? "./data/brightkitchen.sqlite"
-            return try Store(path: path)
-        }
-    }
-
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a token and print it.")
 
@@ -33,7 +23,7 @@ struct Tokens: ParsableCommand {
         @Option(help: "Who or what the token is for.")
         var label: String?
 
-        @OptionGroup var db: DatabaseOption
+        @OptionGroup var db: StoreOption
 
         func run() throws {
             guard let role = Role(rawValue: role) else {
@@ -54,7 +44,7 @@ struct Tokens: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their plaintext).")
-        @OptionGroup var db: DatabaseOption
+        @OptionGroup var db: StoreOption
 
         func run() throws {
             let tokens = try db.open().tokens()
@@ -68,7 +58,7 @@ struct Tokens: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token by id.")
         @Argument var id: Int64
-        @OptionGroup var db: DatabaseOption
+        @OptionGroup var db: StoreOption
 
         func run() throws {
             guard try db.open().revokeToken(id: id, now: SystemClock().now()) else {

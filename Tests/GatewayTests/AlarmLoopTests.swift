@@ -41,8 +41,8 @@ import FoundationNetworking
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func warmFridgeAlarmsEverywhereAndIsWorkedThrough() async throws {
-        let bench = try GatewayBench(registry: Self.registry)
+    @Test(arguments: StoreBackend.allCases) func warmFridgeAlarmsEverywhereAndIsWorkedThrough(_ backend: StoreBackend) async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: backend)
         defer { bench.tearDown() }
         try Self.rules.write(toFile: bench.dir.file("rules.yaml"), atomically: true, encoding: .utf8)
         let hookPort = freePort()
@@ -88,7 +88,7 @@ import FoundationNetworking
             try await Task.sleep(for: .milliseconds(500))
         }
 
-        let store = try Store(path: bench.database)
+        let store = try bench.openStore()
         #expect(eventually(timeout: .seconds(10)) { (try? store.alarms(AlarmQuery()).count) == 1 })
         let alarm = try #require(try store.alarms(AlarmQuery()).first)
         #expect(alarm.kind == .tooWarm)

@@ -21,9 +21,9 @@ import Testing
 
     let camera = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("cam-1")!)
 
-    @Test(arguments: ["stall-before-commit", "stall-after-commit"])
-    func eventSurvivesAKillWhileBeingHandled(failpoint: String) async throws {
-        let bench = try GatewayBench(registry: Self.registry)
+    @Test(arguments: ["stall-before-commit", "stall-after-commit"], StoreBackend.allCases)
+    func eventSurvivesAKillWhileBeingHandled(failpoint: String, backend: StoreBackend) async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: backend)
         defer { bench.tearDown() }
         let gateway = try bench.startGateway(environment: ["BRIGHTKITCHEN_FAILPOINT": "\(failpoint):cam-1/event"])
         try await bench.waitUntilHealthy(gateway)
@@ -35,13 +35,13 @@ import Testing
             {"seq":1,"ts":\(now),"type":"detection","label":"no_hat","score":0.91,"box":[0.1,0.2,0.1,0.2]}
             """.utf8), qos: 1, retain: false)
         #expect(eventually(timeout: .seconds(15)) { gateway.stderr.contains("FAILPOINT") }, "\(gateway.stderr)")
-        let storedBeforeKill = try Store(path: bench.database).storedSequenceNumbers(of: camera).count
+        let storedBeforeKill = try bench.openStore().storedSequenceNumbers(of: camera).count
         #expect(storedBeforeKill == (failpoint == "stall-after-commit" ? 1 : 0))
         gateway.kill()
 
         let restarted = try bench.startGateway()
         try await bench.waitUntilHealthy(restarted)
-        let store = try Store(path: bench.database)
+        let store = try bench.openStore()
         #expect(eventually(timeout: .seconds(15)) { (try? store.storedSequenceNumbers(of: camera).count) == 1 })
         // Give a second redelivery (if any) the time to show up as a duplicate row: it must not.
         try await Task.sleep(for: .milliseconds(500))

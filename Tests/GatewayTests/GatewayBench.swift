@@ -1,7 +1,19 @@
 import Foundation
+import Gateway
 import Logging
 import MQTTClient
+import StorageModel
 import TestSupport
+import Testing
+
+/// The stores the integration suites run the real gateway against.
+enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    /// A fresh database on the test process's throw-away PostgreSQL server.
+    case postgres
+
+    var testDescription: String { rawValue }
+}
 
 /// A real broker, a registry file and a database in a temp dir, and the real
 /// `brightkitchen` binary started against them.
@@ -10,19 +22,47 @@ final class GatewayBench: @unchecked Sendable {
     let dir = TemporaryDirectory("bk-gw")
     let broker: MosquittoBroker
     let registryPath: String
+    let backend: StoreBackend
+    /// What `--database` gets: the SQLite file, or a PostgreSQL URL (password in `storeEnvironment`).
     let database: String
     let httpPort = freePort()
     let logger = Logger(label: "test")
 
     /// `autosaveSeconds`: how often the broker writes its persistence file (default 10 s).
-    init(registry: String = "", autosaveSeconds: Int? = nil) throws {
+    init(registry: String = "", autosaveSeconds: Int? = nil, backend: StoreBackend = .sqlite) throws {
+        self.backend = backend
         var options = MosquittoBroker.Options()
         options.dataDirectory = dir.file("broker")
         if let autosaveSeconds { options.autosaveIntervalSeconds = autosaveSeconds }
         broker = try MosquittoBroker.start(options: options, logger: logger)
         registryPath = dir.file("registry.yaml")
-        database = dir.file("bk.sqlite")
+        switch backend {
+        case .sqlite: database = dir.file("bk.sqlite")
+        case .postgres:
+            let server = try ThrowawayPostgres.shared()
+            database = server.url(database: try server.createDatabase())
+            try ThrowawayPostgres.password.write(toFile: dir.file("database-password"), atomically: true, encoding: .utf8)
+        }
         try writeRegistry(registry)
+    }
+
+    /// `--database` (and for PostgreSQL the password file) as the CLI's store commands take them.
+    var storeCLIArguments: [String] {
+        ["--database", database] + (backend == .postgres ? ["--database-password-file", passwordFile] : [])
+    }
+
+    /// What `serve` gets: the store, and a keyring path for a store that is not a file (beside the
+    /// SQLite file otherwise, as by default).
+    var storeArguments: [String] {
+        storeCLIArguments + (backend == .postgres ? ["--ticket-keys", dir.file("ticket-keys")] : [])
+    }
+
+    /// The throw-away server's password, in a file as an operator would keep it.
+    private var passwordFile: String { dir.file("database-password") }
+
+    /// The gateway's store, opened as a second client would (the CLI, a restart).
+    func openStore() throws -> any GatewayStore {
+        try StoreOpener.open(database, passwordFile: backend == .postgres ? passwordFile : nil, logger: logger).store
     }
 
     func writeRegistry(_ yaml: String) throws {
@@ -33,7 +73,8 @@ final class GatewayBench: @unchecked Sendable {
 
     func startGateway(environment: [String: String] = [:], extraArguments: [String] = []) throws -> ChildProcess {
         try ChildProcess(executable: binary, arguments: [
-            "serve", "--allow-loopback-public-url", "--config", registryPath, "--broker", broker.url, "--database", database,
+            "serve", "--allow-loopback-public-url", "--config", registryPath, "--broker", broker.url,
+        ] + storeArguments + [
             "--data-dir", dir.path, "--http-port", "\(httpPort)", "--log-level", "info",
         ] + extraArguments, environment: environment, logDirectory: dir.path)
     }

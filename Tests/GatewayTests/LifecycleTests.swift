@@ -24,7 +24,7 @@ import Testing
     func configuration(_ dir: TemporaryDirectory, brokerURL: String? = nil) throws -> GatewayConfiguration {
         try Self.registry.write(toFile: dir.file("registry.yaml"), atomically: true, encoding: .utf8)
         var c = GatewayConfiguration(registryPath: dir.file("registry.yaml"), brokerURL: brokerURL,
-                                     databasePath: dir.file("bk.sqlite"), dataDirectory: dir.path)
+                                     database: dir.file("bk.sqlite"), dataDirectory: dir.path)
         c.gatewayID = "lifecycle"
         return c
     }
@@ -88,7 +88,7 @@ import Testing
         let starts = started.filter { $0.hasSuffix(" started") }.map { $0.dropLast(" started".count) }
         #expect(stops == Array(starts.reversed()))
         // The writer drained before the database was left: the reading is stored.
-        #expect(try Store(path: c.databasePath).readings(of: fridge).map(\.seq) == [1])
+        #expect(try Store(path: c.database).readings(of: fridge).map(\.seq) == [1])
         // The broker went last and is gone.
         #expect(broker.pid == nil)
         #expect(await eventually(timeout: .seconds(5)) { () async in !isLiveProcess(pid) })
@@ -155,7 +155,7 @@ import Testing
         #expect(await retrying.waitUntilStarted())
         try retrying.writer.submitAndWait([reading(1, at: clock.now() - 40 * Self.day)])
         // The table retention deletes from is away: every run fails until it is back.
-        try sqlite(c.databasePath, "ALTER TABLE reading RENAME TO reading_away;")
+        try sqlite(c.database, "ALTER TABLE reading RENAME TO reading_away;")
         func runs(_ outcome: String) -> Int {
             let text = String(decoding: retrying.metrics.exposition(), as: UTF8.self)
             let line = text.split(separator: "\n").first { $0.hasPrefix("bk_retention_runs_total{outcome=\"\(outcome)\"} ") }
@@ -166,7 +166,7 @@ import Testing
         let ticks = retrying.maintenanceTicks
         #expect(await eventually { () async in retrying.maintenanceTicks > ticks })
 
-        try sqlite(c.databasePath, "ALTER TABLE reading_away RENAME TO reading;")
+        try sqlite(c.database, "ALTER TABLE reading_away RENAME TO reading;")
         #expect(await eventually { () async in runs("ok") >= 1 })
         #expect(try retrying.store.readings(of: fridge).isEmpty)
         await group.triggerGracefulShutdown()

@@ -63,8 +63,8 @@ import FoundationNetworking
         }
     }
 
-    @Test func thirdPartyDevicesAreStoredTrackedAndAlarmed() async throws {
-        let bench = try GatewayBench(registry: Self.registry)
+    @Test(arguments: StoreBackend.allCases) func thirdPartyDevicesAreStoredTrackedAndAlarmed(_ backend: StoreBackend) async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: backend)
         defer { bench.tearDown() }
         try Self.rules.write(toFile: bench.dir.file("rules.yaml"), atomically: true, encoding: .utf8)
         let extra = ["--rules", bench.dir.file("rules.yaml")]
@@ -83,7 +83,7 @@ import FoundationNetworking
         func publish(_ topic: String, _ payload: String, retain: Bool = false) throws {
             _ = try devices.publish(topic: topic, payload: Array(payload.utf8), qos: 1, retain: retain)
         }
-        let store = try Store(path: bench.database)
+        let store = try bench.openStore()
         let (admin, _) = try store.createToken(role: .admin, scope: nil, now: SystemClock().now())
         let nowSeconds = SystemClock().now() / 1000
 
@@ -152,7 +152,7 @@ import FoundationNetworking
         // Listed by the CLI, from the database the maintenance tick writes.
         var listing = ""
         #expect(eventually(timeout: .seconds(10)) {
-            listing = runCLI(bench, ["devices", "unmapped", "--database", bench.database])
+            listing = runCLI(bench, ["devices", "unmapped"] + bench.storeCLIArguments)
             return listing.contains("new-plug")
         })
         let row = listing.split(separator: "\n").first { $0.contains("new-plug") }.map(String.init) ?? ""
@@ -171,7 +171,7 @@ import FoundationNetworking
 
     /// A reload that binds a Shelly subscribes to its topics and routes them; before it, the
     /// gateway neither listens to nor stores anything from that device.
-    @Test func reloadBindsAndSubscribesANewShelly() async throws {
+    @Test(arguments: StoreBackend.allCases) func reloadBindsAndSubscribesANewShelly(_ backend: StoreBackend) async throws {
         let base = """
             sites:
               - {id: canteen-01, name: 食堂, kind: canteen, region: "420106"}
@@ -179,7 +179,7 @@ import FoundationNetworking
               - {id: fridge-1, site: canteen-01, kind: thermo, zone: cold, interval_s: 300,
                  source: {family: tasmota, id: kitchen-th1}}
             """
-        let bench = try GatewayBench(registry: base)
+        let bench = try GatewayBench(registry: base, backend: backend)
         defer { bench.tearDown() }
         let gateway = try bench.startGateway()
         defer { gateway.kill() }
@@ -190,7 +190,7 @@ import FoundationNetworking
             let frame = #"{"method":"NotifyStatus","params":{"temperature:0":{"id":0,"tC":\#(celsius)}}}"#
             _ = try shelly.publish(topic: "shellyplusht-b8d61a8b17cc/events/rpc", payload: Array(frame.utf8), qos: 1)
         }
-        let store = try Store(path: bench.database)
+        let store = try bench.openStore()
         try notify(4.0)
         try await Task.sleep(for: .milliseconds(500))
         #expect(try store.readings(of: Self.key("ht-1")).isEmpty)

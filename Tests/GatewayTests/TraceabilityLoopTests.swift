@@ -58,15 +58,15 @@ import FoundationNetworking
         """
     }
 
-    @Test func weighToTicketToLookup() async throws {
-        let bench = try GatewayBench(registry: Self.registry)
+    @Test(arguments: StoreBackend.allCases) func weighToTicketToLookup(_ backend: StoreBackend) async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: backend)
         defer { bench.tearDown() }
         let publicURL = "http://127.0.0.1:\(bench.httpPort)"
         let gateway = try bench.startGateway(extraArguments: ["--public-url", publicURL])
         try await bench.waitUntilHealthy(gateway)
         let api = "http://127.0.0.1:\(bench.httpPort)/api/v1"
 
-        let store = try Store(path: bench.database)
+        let store = try bench.openStore()
         let (token, _) = try store.createToken(role: .site, scope: "market-01", now: SystemClock().now())
         let created = try await http("POST", api + "/sites/market-01/batches", token: token,
                                      json: Self.batch("b-veg-01", passed: true, gtin: "6901234567892"))

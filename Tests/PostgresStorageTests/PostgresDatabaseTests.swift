@@ -151,6 +151,18 @@ import Testing
         try database.execute("CREATE TABLE written_after_failover (x bigint)")
     }
 
+    /// libpq's form for a Unix socket: the host is the socket's directory, percent-encoded.
+    @Test func connectsThroughTheUnixSocketToo() throws {
+        let server = try ThrowawayPostgres.shared()
+        let name = try server.createDatabase()
+        let directory = try #require(server.socketDirectory.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        let url = try PostgresURL("postgres://postgres@\(directory):\(server.port)/\(name)")
+        #expect(url.hosts.first?.name == server.socketDirectory)
+        // The socket trusts local users: no password.
+        let database = try PostgresDatabase(url: url, password: nil)
+        #expect(try database.query("SELECT inet_server_port() IS NULL").first?.decode(Bool.self) == true)
+    }
+
     @Test func aWrongOrMissingPasswordSaysSo() throws {
         let fixture = try PostgresFixture(migrated: false)
         let wrong = thrownDescription { try fixture.reopen(password: "not-it").query("SELECT 1") }

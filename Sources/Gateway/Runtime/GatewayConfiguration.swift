@@ -12,7 +12,10 @@ public struct GatewayConfiguration: Sendable {
     public var registryPath: String
     /// `mqtt://user:pass@host:port` of an external broker; nil starts a private mosquitto.
     public var brokerURL: String?
-    public var databasePath: String
+    /// `--database`: a SQLite file (or `sqlite:PATH`) or a `postgres://` URL (`StoreLocation`).
+    public var database: String
+    /// `--database-password-file`: the PostgreSQL password, kept off the command line.
+    public var databasePasswordFile: String?
     /// Where the embedded broker keeps its config, log and persistence.
     public var dataDirectory: String
     /// Embedded broker only: refuse anonymous clients and confine each device to its own topics
@@ -56,17 +59,17 @@ public struct GatewayConfiguration: Sendable {
     /// How often the registry file is checked for changes (SIGHUP reloads at once).
     public var registryPollInterval: Duration = .seconds(2)
 
-    public init(registryPath: String, brokerURL: String? = nil, databasePath: String = "./data/brightkitchen.sqlite",
+    public init(registryPath: String, brokerURL: String? = nil, database: String = "./data/brightkitchen.sqlite",
                 dataDirectory: String = "./data") {
         self.registryPath = registryPath
         self.brokerURL = brokerURL
-        self.databasePath = databasePath
+        self.database = database
         self.dataDirectory = dataDirectory
     }
 
-    /// Nil only for a store that is not a file and no `ticketKeysPath`.
+    /// Nil only for a store that is not a file (PostgreSQL) and no `ticketKeysPath`.
     public var resolvedTicketKeysPath: String? {
-        ticketKeysPath ?? TicketKeyCheck.defaultKeyringPath(database: databasePath)
+        ticketKeysPath ?? TicketKeyCheck.defaultKeyringPath(database: database)
     }
 
     public var resolvedPublicURL: String { publicURL ?? "\(httpTLS == nil ? "http" : "https")://\(httpHost):\(httpPort)" }

@@ -40,7 +40,7 @@ struct StageParts: Sendable {
     let client: MQTTClient
     let broker: MosquittoBroker?
     let alarms: AlarmEngine
-    let checkpointer: Checkpointer
+    let checkpointer: Checkpointer?
     let camera: CameraService
     let webhooks: WebhookDelivery
     let watcher: RegistryWatcher
@@ -67,8 +67,8 @@ extension GatewayRuntime {
                 ])
             }, stop: { broker.stop() }))
         }
-        stages.append(StageDefinition(name: StageName.checkpointer, start: { try p.checkpointer.start() },
-                                      stop: { p.checkpointer.stop() }))
+        stages.append(StageDefinition(name: StageName.checkpointer, start: { try p.checkpointer?.start() },
+                                      stop: { p.checkpointer?.stop() }))
         stages.append(StageDefinition(name: StageName.writer, start: { p.writer.start() }, stop: { p.writer.stop() }))
         // Stops after the MQTT client and the camera workers (whose last jobs can still move the
         // rules), so the saved rule state is final.
@@ -131,6 +131,8 @@ extension GatewayRuntime {
     /// again; it never stops the gateway.
     static func runRetention(_ p: StageParts) -> RetentionResult? {
         do {
+            let created = try p.store.prepareAhead(now: p.clock.now())
+            if !created.isEmpty { p.logger.info("store prepared ahead", metadata: ["created": "\(created)"]) }
             let result = try p.store.applyRetention(p.configuration.retention, now: p.clock.now())
             p.metrics.retentionSucceeded.increment()
             p.logger.info("retention applied", metadata: [

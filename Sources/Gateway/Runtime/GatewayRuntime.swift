@@ -29,8 +29,8 @@ public final class GatewayRuntime: Sendable {
     /// The broker address devices should use.
     public let brokerURL: String
     public let alarms: AlarmEngine
-    /// Folds the WAL from its own thread: ingest commits never wait for a checkpoint.
-    let checkpointer: Checkpointer
+    /// Folds SQLite's WAL from its own thread, so ingest commits never wait for a checkpoint; nil for PostgreSQL.
+    let checkpointer: Checkpointer?
     /// Frames and snapshots: video-quality faults, night motion, evidence.
     public let camera: CameraService
     public let traceability: TraceabilityService
@@ -59,13 +59,21 @@ public final class GatewayRuntime: Sendable {
         self.logger = logger
         let startedAt = clock.now()
 
-        store = try Store(path: configuration.databasePath, automaticCheckpoints: false)
-        // Before anything else writes: a keyring that does not match the store refuses the start.
+        // The keyring's place is known before the store is opened: a PostgreSQL start without
+        // --ticket-keys refuses before it connects.
         guard let keysPath = configuration.resolvedTicketKeysPath else {
-            throw StartError(description: "the database '\(configuration.databasePath)' is not a file: pass --ticket-keys FILE")
+            throw StartError(description: """
+                the database \((try? StoreLocation(configuration.database))?.description ?? configuration.database) \
+                is not a file, so no keyring sits beside it: pass --ticket-keys FILE (BK_TICKET_KEYS), the \
+                keyring this database's tickets were signed with
+                """)
         }
+        let opened = try StoreOpener.open(configuration.database, passwordFile: configuration.databasePasswordFile,
+                                          automaticCheckpoints: false, now: startedAt, logger: logger)
+        store = opened.store
+        // Before anything else writes: a keyring that does not match the store refuses the start.
         let keyring = try TicketKeyCheck.open(path: keysPath, store: store, now: startedAt)
-        checkpointer = Checkpointer(path: configuration.databasePath, logger: logger)
+        checkpointer = opened.sqlitePath.map { Checkpointer(path: $0, logger: logger) }
         let fileRegistry = try RegistryFile.load(path: configuration.registryPath)
         let provisioned = try store.provisionedDevices().map {
             DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true)

@@ -14,8 +14,10 @@ public enum TicketKeyCheck {
     /// follows `--database` wherever the gateway is started from. Nil for a store that is not a
     /// file (`:memory:`, a `file:` URI): the operator must name the keyring.
     public static func defaultKeyringPath(database: String) -> String? {
-        guard !database.isEmpty, database != ":memory:", !database.hasPrefix("file:") else { return nil }
-        let directory = (database as NSString).deletingLastPathComponent
+        guard let path = (try? StoreLocation(database))?.sqlitePath, path != ":memory:", !path.hasPrefix("file:") else {
+            return nil
+        }
+        let directory = (path as NSString).deletingLastPathComponent
         return ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent("ticket-keys")
     }
 

@@ -60,6 +60,11 @@ extension PostgresStore: StoreMaintenance {
     }
 
     public func closeCleanly() throws { database.close() }
+
+    /// The reading partitions from yesterday to a week ahead (a start creates them too).
+    public func prepareAhead(now: EpochMillis) throws -> [String] {
+        try PostgresPartitions.ensureReadingPartitions(database, now: now)
+    }
 }
 
 /// Decodes one column of a row, translating postgres-nio's decoding error into one that names it.

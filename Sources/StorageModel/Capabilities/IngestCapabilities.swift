@@ -50,4 +50,6 @@ extension ReadingQueries {
     }
 
     public func rejects(limit: Int = 50) throws -> [StoredReject] { try rejects(limit: limit, reason: nil) }
+
+    public func rejects(reason: String) throws -> [StoredReject] { try rejects(limit: 50, reason: reason) }
 }

@@ -45,4 +45,7 @@ public protocol StoreMaintenance: AnyObject, Sendable {
     func permissionWarnings() -> [String]
     /// Leaves the store tidy on a clean shutdown (SQLite folds its WAL); errors are only logged.
     func closeCleanly() throws
+    /// Housekeeping that must run ahead of time, hourly with retention (PostgreSQL: the coming
+    /// days' reading partitions); what it created, for the log.
+    func prepareAhead(now: EpochMillis) throws -> [String]
 }
