@@ -116,9 +116,16 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], resources: [.embedInCode("OpenAPI/openapi.json")]),
+        // `brightkitchen store copy` (issue 15): a SQLite store copied into PostgreSQL, verified and resumable.
+        .target(name: "StoreCopy", dependencies: [
+            "Storage", "StorageModel", "PostgresStorage",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "brightkitchen", dependencies: [
             "Gateway", "GatewayPorts", "WebAPI", "Reports", "Storage", "StorageModel", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability",
-            "DeviceAdapters",
+            "DeviceAdapters", "StoreCopy", "PostgresStorage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -163,6 +170,11 @@ let package = Package(
             "PostgresStorage", "StorageModel", "KitchenModel", "TestSupport", "Storage",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+        ]),
+        // A real SQLite file (written by `brightkitchen seed`) copied into a throw-away PostgreSQL.
+        .testTarget(name: "StoreCopyTests", dependencies: [
+            "StoreCopy", "Storage", "StorageModel", "PostgresStorage", "Gateway", "Traceability", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [

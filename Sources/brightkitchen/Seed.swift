@@ -39,6 +39,10 @@ struct Seed: ParsableCommand {
           - {id: scale-1, site: market-01, kind: scale, stall: A12, interval_s: 600}
         """
 
+    /// For scripts/bench-store-copy: this many more readings, through the same writer.
+    @Option(help: .hidden)
+    var benchReadings: Int = 0
+
     func run() throws {
         let fm = FileManager.default
         // Owner-only, as the store makes its own directory (docs/operations.md, File permissions).
@@ -66,6 +70,10 @@ struct Seed: ParsableCommand {
         let key = TicketKeyRecord(keyID: keyring.activeKey.id.description, fingerprint: keyring.activeKey.fingerprint,
                                   firstSigned: now)
         try writer.submitAndWait([.ticketKey(key), .ticket(ticket)])
+        if benchReadings > 0 {
+            try SeedBenchReadings.forEachChunk(count: benchReadings, now: now) { try writer.submit($0) }
+            try writer.flush()
+        }
         print("/t/\(ticket.code)")
     }
 

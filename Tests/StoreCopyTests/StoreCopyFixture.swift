@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import PostgresStorage
+import StoreCopy
+import TestSupport
+
+/// A real SQLite store written by `brightkitchen seed` (a week of readings, alarms, evidence, a
+/// ticket and its keyring), and a fresh database on the shared throw-away PostgreSQL.
+struct CopyFixture {
+    let directory = TemporaryDirectory("bk-copy")
+    let sqlite: String
+    let keyring: String
+    /// The seeded ticket's code, as printed on its receipt.
+    let ticketCode: String
+    let server: ThrowawayPostgres
+    let url: String
+    let passwordFile: String
+
+    static var binary: String { productsDirectory().appendingPathComponent("brightkitchen").path }
+
+    init() throws {
+        let site = directory.file("site")
+        let seeded = try runTool(Self.binary, ["seed", "--data-dir", site])
+        guard seeded.status == 0 else { throw FixtureError("seed failed: \(seeded.errors)") }
+        sqlite = site + "/brightkitchen.sqlite"
+        keyring = site + "/ticket-keys"
+        guard let path = seeded.output.split(separator: "\n").first(where: { $0.hasPrefix("/t/") }) else {
+            throw FixtureError("seed printed no ticket: \(seeded.output)")
+        }
+        ticketCode = String(path.dropFirst(3))
+        server = try ThrowawayPostgres.shared()
+        url = server.url(database: try server.createDatabase())
+        passwordFile = directory.file("pg-password")
+        try ThrowawayPostgres.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+    }
+
+    func options(chunkSize: Int = 5_000, intoNonEmpty: Bool = false, source: String? = nil, url: String? = nil)
+        -> StoreCopier.Options
+    {
+        StoreCopier.Options(sourcePath: source ?? sqlite, targetURL: url ?? self.url, passwordFile: passwordFile,
+                            environment: [:], chunkSize: chunkSize, intoNonEmpty: intoNonEmpty)
+    }
+
+    func pool() throws -> PostgresStorage.PostgresDatabase {
+        try PostgresStorage.PostgresDatabase(url: try PostgresURL(url), password: ThrowawayPostgres.password, maxConnections: 1)
+    }
+
+    /// `store copy` through the real binary.
+    func copyCommand(_ extra: [String] = []) throws -> ToolRun {
+        try runTool(Self.binary, ["store", "copy", "--from", sqlite, "--to", url, "--to-password-file", passwordFile]
+            + extra)
+    }
+
+    /// A row in each table the seed leaves empty, with NULLs, blobs, flags, odd reals and non-ASCII
+    /// text, so that every table and column kind crosses over.
+    func fillEmptyTables() throws {
+        let queue = try DatabaseQueue(path: sqlite)
+        try queue.write { db in
+            for sql in [
+                "INSERT INTO gateway_meta (key, value) VALUES ('embedded_broker_port', '18830')",
+                "INSERT INTO provisioned_device (site, device, kind, created_ms) VALUES ('canteen-01', '冷柜-2', 'thermo', 5)",
+                "INSERT INTO api_token (id, hash, role, scope, label, created_ms, revoked_ms) VALUES (7, 'h7', 'admin', NULL, '值班', 1, NULL)",
+                "INSERT INTO dashboard_session (hash, token_id, created_ms, seen_ms, expires_ms) VALUES ('s1', 7, 1, 2, 3)",
+                "INSERT INTO event (device_id, boot, seq, ts_ms, received_ms, type, data) VALUES (1, 1, 99, 10, 11, 'door', '{}')",
+                "INSERT INTO seq_gap (device_id, boot, first_seq, last_seq, opened_ms) VALUES (1, 2, 5, 9, 12)",
+                "INSERT INTO reject (at_ms, reason, topic, message, payload_size, payload) VALUES (1, 'json', 't', 'bad', 3, x'00ff10')",
+                "INSERT INTO outbox (target, body, created_ms, next_attempt_ms, last_error) VALUES ('hook', x'7b7d', 1, 2, NULL)",
+                "INSERT INTO rule_state (site, device, state, updated_ms) VALUES ('canteen-01', 'fridge-1', '{\"a\":1}', 4)",
+                "INSERT INTO disinfection_ledger (site, device, start_ms, end_ms, mode, passed, scheduled_ms, entry) VALUES ('canteen-01', 'uv-1', 1, 2, 'uv', 1, NULL, '{}')",
+                "INSERT INTO unmapped_source (family, source_id, count, first_seen_ms, last_seen_ms) VALUES ('tasmota', 'x', 2, 1, 2)",
+                // Reals that a text rendering could change: negative zero and a subnormal.
+                "INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data) VALUES (2, 9, 1, 1796428800000, 1796428800000, -0.0, 4.9e-324, NULL, '{\"x\":1}')",
+            ] {
+                try db.execute(sql: sql)
+            }
+        }
+    }
+
+    func sqliteInt(_ sql: String) throws -> Int64 {
+        try sqliteQueue().read { db in try Int64.fetchOne(db, sql: sql) ?? -1 }
+    }
+
+    /// One text per row (the query renders it), for comparing a table on both sides.
+    func sqliteRows(_ sql: String) throws -> [String] {
+        try sqliteQueue().read { db in try String.fetchAll(db, sql: sql) }
+    }
+
+    private func sqliteQueue() throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: sqlite, configuration: configuration)
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The `StoreCopyError` `body` throws, if any.
+func copyError(_ body: () throws -> Void) -> StoreCopyError? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return error as? StoreCopyError
+    }
+}
