@@ -118,18 +118,10 @@ public final class PostgresBatchCommitter: BatchCommitter {
                 """, [.int(key.deviceID), .text(key.metric), .int(key.hour), .double(cell.min), .double(cell.max),
                       .double(cell.sum), .int(Int64(cell.count))])
         }
-        let now = ContinuousClock.now
-        for snapshot in snapshots.values {
-            let id = try deviceID(snapshot.key, session)
-            if deferral.offer(snapshot, id: id, now: now, interval: snapshotInterval,
-                              mustWrite: sequencedOtherwise.contains(snapshot.key)) {
-                try writeSnapshot(snapshot, session)
-            }
-        }
-        takenInTransaction = deferral.takeDue(now: now, all: flushSnapshots)
-        for (_, snapshot) in takenInTransaction {
-            try writeSnapshot(snapshot, session)
-        }
+        let plan = try deferral.plan(snapshots.values, deviceID: { try deviceID($0, session) },
+                                     mustWrite: sequencedOtherwise, interval: snapshotInterval, flush: flushSnapshots)
+        takenInTransaction = plan.taken
+        for snapshot in plan.write + plan.taken.map(\.snapshot) { try writeSnapshot(snapshot, session) }
         if rejects > 0 {
             try session.execute("DELETE FROM reject WHERE id <= (SELECT max(id) FROM reject) - $1",
                                 [.int(Int64(maxRejects))])

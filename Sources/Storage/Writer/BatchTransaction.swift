@@ -127,18 +127,10 @@ final class BatchTransaction: BatchCommitter {
             upsertRollup.bind(7, cell.count)
             try upsertRollup.run()
         }
-        let now = ContinuousClock.now
-        for snapshot in snapshots.values {
-            let id = try deviceID(snapshot.key, db)
-            if deferral.offer(snapshot, id: id, now: now, interval: snapshotInterval,
-                              mustWrite: sequencedOtherwise.contains(snapshot.key)) {
-                try writeSnapshot(snapshot, db)
-            }
-        }
-        takenInTransaction = deferral.takeDue(now: now, all: flushSnapshots)
-        for (_, snapshot) in takenInTransaction {
-            try writeSnapshot(snapshot, db)
-        }
+        let plan = try deferral.plan(snapshots.values, deviceID: { try deviceID($0, db) },
+                                     mustWrite: sequencedOtherwise, interval: snapshotInterval, flush: flushSnapshots)
+        takenInTransaction = plan.taken
+        for snapshot in plan.write + plan.taken.map(\.snapshot) { try writeSnapshot(snapshot, db) }
         if rejects > 0 {
             try db.execute(sql: "DELETE FROM reject WHERE id <= (SELECT max(id) FROM reject) - ?",
                            arguments: [maxRejects])

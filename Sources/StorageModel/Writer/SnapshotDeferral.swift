@@ -61,6 +61,24 @@ public struct SnapshotDeferral {
     private var dueQueue: [(id: Int64, due: ContinuousClock.Instant)] = []
     private var dueHead = 0
 
+    /// What a batch writes of device rows: the batch's `snapshots` that must go in now (in
+    /// `mustWrite`, or changed in shape, or their row due), then the waiting ones that fell due (all
+    /// of them with `flush`). `taken` is what a rolled-back transaction gives back (`rollBack`).
+    public mutating func plan(_ snapshots: some Sequence<DeviceSnapshot>, deviceID: (DeviceKey) throws -> Int64,
+                              mustWrite: Set<DeviceKey>, interval: Duration, flush: Bool) rethrows
+        -> (write: [DeviceSnapshot], taken: [(id: Int64, snapshot: DeviceSnapshot)])
+    {
+        let now = ContinuousClock.now
+        var write: [DeviceSnapshot] = []
+        for snapshot in snapshots {
+            let id = try deviceID(snapshot.key)
+            if offer(snapshot, id: id, now: now, interval: interval, mustWrite: mustWrite.contains(snapshot.key)) {
+                write.append(snapshot)
+            }
+        }
+        return (write, takeDue(now: now, all: flush))
+    }
+
     /// Whether `snapshot` must be written now; if not, it waits (replacing an older waiting one).
     /// `mustWrite`: the caller writes it in any case, and a waiting one is dropped.
     public mutating func offer(_ snapshot: DeviceSnapshot, id: Int64, now: ContinuousClock.Instant, interval: Duration,
