@@ -185,12 +185,8 @@ struct BenchDatabase {
     }
 
     /// The store as the gateway opens it, for what the benchmark writes before and reads after.
-    func open() throws -> any GatewayStore & TokenStore & TraceabilityStore & StoreMaintenance {
-        let opened = try StoreOpener.open(database, passwordFile: passwordFile)
-        guard let store = opened.store as? any GatewayStore & TokenStore & TraceabilityStore & StoreMaintenance else {
-            throw BenchFailure("the \(kind) store lacks the token, traceability or maintenance capability")
-        }
-        return store
+    func open() throws -> any GatewayStore {
+        try StoreOpener.open(database, passwordFile: passwordFile).store
     }
 
     /// `serve`'s arguments for this database.
