@@ -134,6 +134,7 @@ let package = Package(
         .target(name: "LoopbackTools"),
         .executableTarget(name: "bench-ingest", dependencies: [
             "Gateway", "MQTTClient", "Storage", "StorageModel", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "LoopbackTools",
+            "PostgresStorage",
         ]),
 
         // CPU per message by ingest stage; synchronous (no async main) so valgrind can run it.

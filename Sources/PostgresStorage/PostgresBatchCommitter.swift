@@ -106,22 +106,11 @@ public final class PostgresBatchCommitter: BatchCommitter {
                 rollups.add(r, deviceID: id)
             }
         }
-        for (key, cell) in rollups.cells {
-            try session.execute("""
-                INSERT INTO rollup_hourly (device_id, metric, hour, min, max, sum, count)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                ON CONFLICT (device_id, metric, hour) DO UPDATE SET
-                    min = LEAST(rollup_hourly.min, excluded.min),
-                    max = GREATEST(rollup_hourly.max, excluded.max),
-                    sum = rollup_hourly.sum + excluded.sum,
-                    count = rollup_hourly.count + excluded.count
-                """, [.int(key.deviceID), .text(key.metric), .int(key.hour), .double(cell.min), .double(cell.max),
-                      .double(cell.sum), .int(Int64(cell.count))])
-        }
+        if !rollups.cells.isEmpty { try upsertRollups(rollups.cells, session) }
         let plan = try deferral.plan(snapshots.values, deviceID: { try deviceID($0, session) },
                                      mustWrite: sequencedOtherwise, interval: snapshotInterval, flush: flushSnapshots)
         takenInTransaction = plan.taken
-        for snapshot in plan.write + plan.taken.map(\.snapshot) { try writeSnapshot(snapshot, session) }
+        try writeSnapshots(plan.write + plan.taken, session)
         if rejects > 0 {
             try session.execute("DELETE FROM reject WHERE id <= (SELECT max(id) FROM reject) - $1",
                                 [.int(Int64(maxRejects))])
@@ -167,6 +156,38 @@ public final class PostgresBatchCommitter: BatchCommitter {
         return inserted
     }
 
+    /// Adds the batch's hourly cells to `rollup_hourly` in one statement: one upsert per cell was a
+    /// round trip each, two per device and hour in every batch, and bounded ingest by latency (issue
+    /// 15, item 7). The keys are unique within the batch (one statement cannot update a row twice)
+    /// and sorted, so two gateways sharing a database lock rows in the same order.
+    private func upsertRollups(_ rollups: [HourlyRollups.Key: HourlyRollups.Cell], _ session: PostgresSession) throws {
+        var ids: [Int64] = [], metrics: [String] = [], hours: [Int64] = [], counts: [Int64] = []
+        var mins: [Double] = [], maxes: [Double] = [], sums: [Double] = []
+        let sorted = rollups.sorted { a, b in
+            (a.key.deviceID, a.key.metric, a.key.hour) < (b.key.deviceID, b.key.metric, b.key.hour)
+        }
+        for (key, cell) in sorted {
+            ids.append(key.deviceID)
+            metrics.append(key.metric)
+            hours.append(key.hour)
+            mins.append(cell.min)
+            maxes.append(cell.max)
+            sums.append(cell.sum)
+            counts.append(Int64(cell.count))
+        }
+        try session.execute("""
+            INSERT INTO rollup_hourly (device_id, metric, hour, min, max, sum, count)
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[],
+                                 $7::bigint[])
+            ON CONFLICT (device_id, metric, hour) DO UPDATE SET
+                min = LEAST(rollup_hourly.min, excluded.min),
+                max = GREATEST(rollup_hourly.max, excluded.max),
+                sum = rollup_hourly.sum + excluded.sum,
+                count = rollup_hourly.count + excluded.count
+            """, [.ints(ids), .texts(metrics), .ints(hours), .doubles(mins), .doubles(maxes), .doubles(sums),
+                  .ints(counts)])
+    }
+
     static func insertTicketKey(_ record: TicketKeyRecord, _ session: PostgresSession) throws {
         try session.execute("""
             INSERT INTO ticket_key (key_id, fingerprint, first_signed_ms) VALUES ($1, $2, $3)
@@ -174,21 +195,36 @@ public final class PostgresBatchCommitter: BatchCommitter {
             """, [.text(record.keyID), .text(record.fingerprint), .int(record.firstSigned)])
     }
 
-    private func writeSnapshot(_ s: DeviceSnapshot, _ session: PostgresSession) throws {
-        let id = try deviceID(s.key, session)
-        let last = s.lastReading
+    /// Writes device snapshots in one UPDATE (one per device was a round trip each: with a
+    /// thousand devices reporting, a thousand a second, and the writer fell behind; issue 15,
+    /// item 7). The rows travel as JSON, where a missing key is NULL (postgres-nio arrays cannot
+    /// carry NULL); for a device listed twice the later snapshot wins, as with one UPDATE each.
+    private func writeSnapshots(_ list: [(id: Int64, snapshot: DeviceSnapshot)], _ session: PostgresSession) throws {
+        guard !list.isEmpty else { return }
+        var latest: [Int64: DeviceSnapshot] = [:]
+        for (id, snapshot) in list { latest[id] = snapshot }
+        // Sorted: two gateways sharing a database lock device rows in the same order.
+        let ordered = latest.sorted { $0.key < $1.key }
+        let rows = ordered.map { SnapshotRow(id: $0.key, $0.value) }
+        let json = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
         try session.execute("""
-            UPDATE device SET kind = $1, model = $2, firmware = $3, interval_s = $4, replay_buffer = $5, boot = $6,
-                last_seq = $7, online = $8, online_changed_ms = $9, last_seen_ms = $10, last_reading_ts_ms = $11,
-                last_reading_received_ms = $12, last_reading = $13, lost_count = $14, previous_boot = $15,
-                previous_last_seq = $16
-            WHERE id = $17
-            """, [PostgresValue(s.kind?.rawValue), PostgresValue(s.model), PostgresValue(s.firmware),
-                  PostgresValue(s.intervalSeconds), PostgresValue(s.replayBuffer), PostgresValue(s.boot),
-                  PostgresValue(s.lastSeq), .bool(s.online), PostgresValue(s.onlineChangedAt),
-                  PostgresValue(s.lastSeen), PostgresValue(last?.deviceTime), PostgresValue(last?.receivedAt),
-                  PostgresValue(last.map { ReadingCodec.json($0.readings) }), .int(s.lostCount),
-                  PostgresValue(s.previousBoot), PostgresValue(s.previousLastSeq), .int(id)])
+            UPDATE device AS d SET kind = s.kind, model = s.model, firmware = s.firmware, interval_s = s.interval_s,
+                replay_buffer = s.replay_buffer, boot = s.boot, last_seq = s.last_seq, online = s.online,
+                online_changed_ms = s.online_changed_ms, last_seen_ms = s.last_seen_ms,
+                last_reading_ts_ms = s.last_reading_ts_ms, last_reading_received_ms = s.last_reading_received_ms,
+                last_reading = s.last_reading, lost_count = s.lost_count, previous_boot = s.previous_boot,
+                previous_last_seq = s.previous_last_seq
+            FROM json_to_recordset($1::json) AS s(id bigint, kind text, model text, firmware text, interval_s bigint,
+                replay_buffer bigint, boot bigint, last_seq bigint, online boolean, online_changed_ms bigint,
+                last_seen_ms bigint, last_reading_ts_ms bigint, last_reading_received_ms bigint, last_reading text,
+                lost_count bigint, previous_boot bigint, previous_last_seq bigint)
+            WHERE d.id = s.id
+            """, [.text(json)])
+        for (id, snapshot) in ordered { try writeGaps(snapshot, id: id, session) }
+    }
+
+    /// Replaces a device's `seq_gap` rows with its snapshot's (skipped for the many devices with none).
+    private func writeGaps(_ s: DeviceSnapshot, id: Int64, _ session: PostgresSession) throws {
         if devicesWithGapRows == nil {
             devicesWithGapRows = Set(try session.query("SELECT DISTINCT device_id FROM seq_gap")
                 .map { try $0.decode(Int64.self) })
@@ -228,6 +264,48 @@ public final class PostgresBatchCommitter: BatchCommitter {
         devicesWithGapRows = nil
         deferral.rollBack(untaking: takenInTransaction, now: ContinuousClock.now)
         takenInTransaction = []
+    }
+}
+
+/// One `device` row as `writeSnapshots` sends it; nil properties are left out of the JSON (NULL).
+private struct SnapshotRow: Encodable {
+    // Column names, so json_to_recordset matches them.
+    var id: Int64
+    var kind: String?
+    var model: String?
+    var firmware: String?
+    var interval_s: Int?
+    var replay_buffer: Int?
+    var boot: Int64?
+    var last_seq: Int64?
+    var online: Bool
+    var online_changed_ms: Int64?
+    var last_seen_ms: Int64?
+    var last_reading_ts_ms: Int64?
+    var last_reading_received_ms: Int64?
+    var last_reading: String?
+    var lost_count: Int64
+    var previous_boot: Int64?
+    var previous_last_seq: Int64?
+
+    init(id: Int64, _ s: DeviceSnapshot) {
+        self.id = id
+        kind = s.kind?.rawValue
+        model = s.model
+        firmware = s.firmware
+        interval_s = s.intervalSeconds
+        replay_buffer = s.replayBuffer
+        boot = s.boot
+        last_seq = s.lastSeq
+        online = s.online
+        online_changed_ms = s.onlineChangedAt
+        last_seen_ms = s.lastSeen
+        last_reading_ts_ms = s.lastReading?.deviceTime
+        last_reading_received_ms = s.lastReading?.receivedAt
+        last_reading = s.lastReading.map { ReadingCodec.json($0.readings) }
+        lost_count = s.lostCount
+        previous_boot = s.previousBoot
+        previous_last_seq = s.previousLastSeq
     }
 }
 

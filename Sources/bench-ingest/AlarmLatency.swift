@@ -25,8 +25,17 @@ struct AlarmLatency {
     var viewers = 20
     /// Acknowledge / rectify calls per second during the second measurement.
     var actionsPerSecond = 50
+    /// Issue 15: the stores the gateway runs on, one after the other (`--store`).
+    var stores: [BenchStoreKind] = [.sqlite]
+    var postgres: BenchPostgres?
+    /// `--skip-http-load`: only the first measurement (no HTTP load, no rule cost).
+    var skipHTTPLoad = false
 
     func run() async throws {
+        for kind in stores { try await run(kind) }
+    }
+
+    func run(_ kind: BenchStoreKind) async throws {
         let workspace = try BenchWorkspace(label: "bk-alarm", logger: logger)
         defer { workspace.close() }
         let (dir, broker) = (workspace.directory, workspace.broker)
@@ -41,9 +50,11 @@ struct AlarmLatency {
         for c in 0..<(2 * samples) { yaml += "  - {id: cam-\(c), site: site-\(c % sites), kind: camera}\n" }
         for c in 0..<workedAlarms { yaml += "  - {id: act-\(c), site: site-\(c % sites), kind: camera}\n" }
         try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
-        let token = try Self.adminToken(database: dir + "/bk.sqlite")
+        let database = try BenchDatabase.make(kind, directory: dir, postgres: postgres)
+        let token = try Self.adminToken(database: database)
         let httpPort = freePort()
-        let gateway = try await GatewayProcess.start(binary: binary, workspace: workspace, logger: logger, httpPort: httpPort)
+        let gateway = try await GatewayProcess.start(binary: binary, workspace: workspace, logger: logger, httpPort: httpPort,
+                                                     database: database)
         defer { gateway.stop() }
         let pid = gateway.process.processIdentifier
 
@@ -89,9 +100,10 @@ struct AlarmLatency {
             try await Task.sleep(for: .milliseconds(50))
         }
 
-        print("\n## Alarm latency: \(samples) class-1 detections, \(backgroundRate) telemetry msg/s in the background;")
-        print("## then \(samples) more with \(viewers) dashboard viewers (1 refresh/s each: /api/v1/sites or /dashboard in turn)"
-            + " and \(actionsPerSecond) ack/rectify calls/s")
+        print("\n## Alarm latency (\(kind)): \(samples) class-1 detections, \(backgroundRate) telemetry msg/s in the background"
+            + (skipHTTPLoad ? "" : ";"))
+        if !skipHTTPLoad { print("## then \(samples) more with \(viewers) dashboard viewers (1 refresh/s each: /api/v1/sites or /dashboard in turn)"
+            + " and \(actionsPerSecond) ack/rectify calls/s") }
         // The background telemetry stands in for devices elsewhere on the network: it runs in a
         // child process at a lower CPU priority, so it competes with the gateway for the machine's
         // two cores as little as a remote fleet would, while the broker and gateway bear its load.
@@ -131,6 +143,10 @@ struct AlarmLatency {
         }
 
         let quietCPU = try await measure(0..<samples, "without HTTP load")
+        if skipHTTPLoad {
+            for client in [regulator, cameras] { client.stop() }
+            return
+        }
         let load = try HTTPLoad(port: httpPort, token: token, viewers: viewers, actionsPerSecond: actionsPerSecond,
                             alarms: worked.withLock { $0 })
         let loadStart = ContinuousClock.now
@@ -158,7 +174,7 @@ struct AlarmLatency {
         yaml += "devices:\n"
         for d in 0..<sites { yaml += "  - {id: t-\(d), site: site-\(d), kind: thermo, zone: cold}\n" }
         try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
-        let token = try Self.adminToken(database: dir + "/bk.sqlite")
+        let token = try Self.adminToken(database: BenchDatabase.make(.sqlite, directory: dir, postgres: nil))
         let httpPort = freePort()
         let gateway = try await GatewayProcess.start(binary: binary, workspace: workspace, logger: logger, httpPort: httpPort)
         defer { gateway.stop() }
@@ -196,8 +212,9 @@ struct AlarmLatency {
     }
 
     /// An admin bearer token, created in the database before the gateway opens it.
-    static func adminToken(database: String) throws -> String {
-        let store = try Store(path: database)
+    static func adminToken(database: BenchDatabase) throws -> String {
+        let store = try database.open()
+        defer { try? store.closeCleanly() }
         return try store.createToken(role: .admin, scope: nil, label: "bench", now: SystemClock().now()).token
     }
 

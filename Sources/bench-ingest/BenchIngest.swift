@@ -62,11 +62,18 @@ struct BenchIngest {
             // Issue 6: the third-party router alone; `--adapters` runs only this.
             return try AdapterThroughput(messages: args.int("messages", 1_000_000)).run()
         }
+        // Issue 15: `--store sqlite|postgres|both` for throughput, disk cost, tickets and alarms.
+        let stores = try BenchStoreKind.parse(args.string("store", "sqlite"))
+        let postgres = try stores.contains(.postgres) ? BenchPostgres() : nil
+        defer { postgres?.stop() }
         var alarms = AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
                                   generatorNice: args.int("generator-nice", 10),
                                   binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger)
         alarms.viewers = args.int("viewers", 20)
         alarms.actionsPerSecond = args.int("actions-per-second", 50)
+        alarms.stores = stores
+        alarms.postgres = postgres
+        alarms.skipHTTPLoad = args.flag("skip-http-load")
         if args.flag("sites-load") {
             // Issue 14: /api/v1/sites at 10,000 sites under ingest; `--sites-load` runs only this.
             return try await alarms.sitesUnderIngest(sites: args.int("sites", 10_000), rate: args.int("rate", 10_000),
@@ -75,19 +82,27 @@ struct BenchIngest {
         if !args.flag("skip-throughput") {
             try await Throughput(devices: args.int("devices", 200), messages: args.int("messages", 200_000),
                                  publishers: args.int("publishers", 4), rounds: args.int("rounds", 2),
-                                 logger: logger).run()
+                                 stores: stores, postgres: postgres, logger: logger).run()
         }
         if !args.flag("skip-rss") {
             try await PeakRSS(sites: args.int("rss-sites", 10_000), devices: args.int("rss-devices", 50_000),
                               binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
         }
         if !args.flag("skip-disk") {
-            try DiskCost(days: args.int("disk-days", 30), intervalSeconds: args.int("disk-interval", 60)).run()
+            for kind in stores {
+                try DiskCost(days: args.int("disk-days", 30), intervalSeconds: args.int("disk-interval", 60)).run(kind, postgres: postgres)
+            }
         }
         if !args.flag("skip-tickets") {
-            try await TicketBench(roundTrips: args.int("ticket-round-trips", 2_000), scales: args.int("scales", 20),
-                                  throughputSeconds: args.int("ticket-seconds", 10),
-                                  binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger).run()
+            for kind in stores {
+                var tickets = TicketBench(roundTrips: args.int("ticket-round-trips", 2_000), scales: args.int("scales", 20),
+                                          throughputSeconds: args.int("ticket-seconds", 10),
+                                          binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger)
+                tickets.storeKind = kind
+                tickets.postgres = postgres
+                tickets.skipLookup = args.flag("skip-lookup")
+                try await tickets.run()
+            }
         }
         if !args.flag("skip-alarms") {
             try await alarms.run()
@@ -158,7 +173,7 @@ struct GatewayProcess {
     let process: Process
 
     static func start(binary: String, workspace: BenchWorkspace, logger: Logger, httpPort: Int = 0,
-                      extraArguments: [String] = []) async throws
+                      database: BenchDatabase? = nil, extraArguments: [String] = []) async throws
         -> GatewayProcess
     {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -167,9 +182,9 @@ struct GatewayProcess {
         let dir = workspace.directory
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--allow-loopback-public-url", "--config", dir + "/registry.yaml", "--broker", workspace.broker.url,
-                             "--database", dir + "/bk.sqlite", "--data-dir", dir, "--http-port", "\(httpPort)",
-                             "--log-level", "warning"] + extraArguments
+        let databaseArguments = database?.serveArguments ?? ["--database", dir + "/bk.sqlite"]
+        process.arguments = ["serve", "--allow-loopback-public-url", "--config", dir + "/registry.yaml", "--broker", workspace.broker.url]
+            + databaseArguments + ["--data-dir", dir, "--http-port", "\(httpPort)", "--log-level", "warning"] + extraArguments
         // BENCH_GATEWAY_STDERR=FILE keeps the gateway's diagnostics (e.g. BRIGHTKITCHEN_PROBE's report).
         // Never createFile on /dev/null: Foundation writes by rename and would replace the device
         // with a regular file for every process on the machine.

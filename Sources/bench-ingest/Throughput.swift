@@ -15,11 +15,15 @@ import Synchronization
 /// shares the measured process), and either `mosquitto_sub -q 1` or the gateway (this process:
 /// libmosquitto client, decode, state model, rules, batched SQLite commits). The figures are rates,
 /// the ratio gateway ÷ `mosquitto_sub` alone, and CPU per message of the subscriber and the broker.
+/// With `--store both` (issue 15) each round runs the gateway on SQLite and on PostgreSQL, their
+/// order alternating from round to round, and adds the PostgreSQL server's CPU per reading.
 struct Throughput {
     let devices: Int
     let messages: Int
     let publishers: Int
     let rounds: Int
+    var stores: [BenchStoreKind] = [.sqlite]
+    var postgres: BenchPostgres?
     let logger: Logger
 
     /// One subscriber's run.
@@ -28,35 +32,62 @@ struct Throughput {
         var subscriberCPU: Double
         var brokerCPU: Double
         var stored: Int
+        /// The PostgreSQL server's CPU per message, when the gateway wrote to it.
+        var databaseCPU: Double?
+        /// PostgreSQL only: write transactions committed and WAL bytes written during the run.
+        var transactions: Int64?
+        var walBytes: Int64?
     }
 
     func run() async throws {
         print("\n## Throughput: \(messages) telemetry messages, \(devices) devices, \(publishers) publishers, QoS 1, "
             + "each subscriber alone, \(rounds) round(s)")
         var subs: [Figures] = []
-        var gateways: [Figures] = []
+        var gateways: [BenchStoreKind: [Figures]] = [:]
         for round in 1...rounds {
             let sub = try await measureMosquittoSub()
             report("round \(round) mosquitto_sub -q 1", sub, unit: "received")
             subs.append(sub)
-            let gateway = try await measureGateway()
-            report("round \(round) gateway", gateway, unit: "committed")
-            gateways.append(gateway)
+            // Alternating order: neither store always runs second on a warmer (or busier) machine.
+            for kind in round % 2 == 1 ? stores : stores.reversed() {
+                let gateway = try await measureGateway(kind)
+                report("round \(round) gateway \(kind)", gateway, unit: "committed")
+                gateways[kind, default: []].append(gateway)
+            }
         }
         let subRate = median(subs.map(\.rate))
-        let gatewayRate = median(gateways.map(\.rate))
         print(String(format: "median mosquitto_sub alone    %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)", subRate,
                      median(subs.map(\.subscriberCPU)), median(subs.map(\.brokerCPU))))
-        print(String(format: "median gateway alone          %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)", gatewayRate,
-                     median(gateways.map(\.subscriberCPU)), median(gateways.map(\.brokerCPU))))
-        print(String(format: "ratio gateway / mosquitto_sub  %.2f  (target >= 0.85)", gatewayRate / subRate))
+        for kind in stores {
+            let figures = gateways[kind] ?? []
+            let gatewayRate = median(figures.map(\.rate))
+            print("median gateway \(kind) alone".padding(toLength: 30, withPad: " ", startingAt: 0)
+                + String(format: " %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)", gatewayRate,
+                         median(figures.map(\.subscriberCPU)), median(figures.map(\.brokerCPU)))
+                + (kind == .postgres ? String(format: "  PostgreSQL server %5.2f µs CPU/msg",
+                                              median(figures.compactMap(\.databaseCPU))) : ""))
+            print(String(format: "ratio gateway \(kind) / mosquitto_sub  %.2f  (target >= 0.85)", gatewayRate / subRate))
+        }
+        if let sqlite = gateways[.sqlite], let postgres = gateways[.postgres] {
+            let ratio = median(postgres.map(\.rate)) / median(sqlite.map(\.rate))
+            let perRound = zip(postgres, sqlite).map { String(format: "%.2f", $0.rate / $1.rate) }.joined(separator: ", ")
+            print(String(format: "ratio PostgreSQL / SQLite  %.2f (per round \(perRound))  ", ratio)
+                + "(target >= 0.6: \(ratio >= 0.6 ? "met" : "not met"))")
+        }
     }
 
     private func report(_ label: String, _ f: Figures, unit: String) {
         // Padded by hand: Foundation on Linux ignores a width on %@.
         print(label.padding(toLength: 30, withPad: " ", startingAt: 0)
             + String(format: " %9.0f msg/s  %5.2f µs CPU/msg (broker %5.2f)  %d ", f.rate, f.subscriberCPU, f.brokerCPU,
-                     f.stored) + unit)
+                     f.stored) + unit
+            + (f.databaseCPU.map { String(format: "  PostgreSQL server %5.2f µs CPU/msg", $0) } ?? ""))
+        if let transactions = f.transactions, let wal = f.walBytes, transactions > 0 {
+            // The writer commits serially: elapsed ÷ transactions is the time one batch takes.
+            print(String(format: "    %d transactions, %.0f readings each, %.1f ms each, %.0f WAL bytes per reading",
+                         transactions, Double(f.stored) / Double(transactions), Double(f.stored) / f.rate / Double(transactions) * 1000,
+                         Double(wal) / Double(max(1, f.stored))))
+        }
     }
 
     /// `mosquitto_sub -q 1`: the broker's own client, the ceiling a subscriber can reach. It runs
@@ -91,14 +122,17 @@ struct Throughput {
     }
 
     /// The gateway in this process, with nothing else running here but a 5 ms poll of its counter.
-    private func measureGateway() async throws -> Figures {
+    private func measureGateway(_ kind: BenchStoreKind) async throws -> Figures {
         let workspace = try BenchWorkspace(label: "bk-bench-gw", logger: logger)
         defer { workspace.close() }
         let (dir, broker) = (workspace.directory, workspace.broker)
         let sites = max(1, devices / 10)
         try registryYAML(sites: sites, devices: devices).write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+        let database = try BenchDatabase.make(kind, directory: dir, postgres: postgres)
         var configuration = GatewayConfiguration(registryPath: dir + "/registry.yaml", brokerURL: broker.url,
-                                                 database: dir + "/bk.sqlite", dataDirectory: dir)
+                                                 database: database.database, dataDirectory: dir)
+        configuration.databasePasswordFile = database.passwordFile
+        configuration.ticketKeysPath = database.ticketKeys
         configuration.gatewayID = "bench"
         let gateway = try GatewayRuntime(configuration: configuration, logger: logger)
         try gateway.startWithoutGroup()
@@ -106,7 +140,9 @@ struct Throughput {
         guard await gateway.client.waitUntilConnected(timeout: .seconds(10)) else { throw BenchFailure("gateway did not connect") }
         try await Task.sleep(for: .milliseconds(500))  // subscribed
         let brokerPID = broker.pid ?? 0
-        let before = (gateway: ProcessCPU.selfSeconds(), broker: ProcessCPU.seconds(brokerPID))
+        let activity = try kind == .postgres ? postgres?.activity() : nil
+        let before = (gateway: ProcessCPU.selfSeconds(), broker: ProcessCPU.seconds(brokerPID),
+                      database: kind == .postgres ? postgres?.cpuSeconds() : nil)
         let start = ContinuousClock.now
         let publisher = try startPublisher(port: broker.port)
         defer { publisher.terminate(); publisher.waitUntilExit() }
@@ -119,8 +155,13 @@ struct Throughput {
         let elapsed = seconds(start.duration(to: .now))
         let gatewayCPU = ProcessCPU.selfSeconds() - before.gateway
         let brokerCPU = ProcessCPU.seconds(brokerPID) - before.broker
+        let databaseCPU = before.database.flatMap { start in postgres.map { $0.cpuSeconds() - start } }
+        let activityAfter = try activity == nil ? nil : postgres?.activity()
         return Figures(rate: Double(stored) / elapsed, subscriberCPU: gatewayCPU / Double(messages) * 1e6,
-                       brokerCPU: brokerCPU / Double(messages) * 1e6, stored: stored)
+                       brokerCPU: brokerCPU / Double(messages) * 1e6, stored: stored,
+                       databaseCPU: databaseCPU.map { $0 / Double(messages) * 1e6 },
+                       transactions: activityAfter.flatMap { a in activity.map { a.transactions - $0.transactions } },
+                       walBytes: activityAfter.flatMap { a in activity.map { a.walBytes - $0.walBytes } })
     }
 
     /// This benchmark's own binary in `--publish` mode (`Publisher`): a separate process.

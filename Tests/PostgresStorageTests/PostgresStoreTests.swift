@@ -56,6 +56,17 @@ private struct StoreFixture {
         #expect(try store.pendingOutboxCount() == 2)
     }
 
+    @Test func ruleStatesOfSeveralDevicesGoInOneBatchTheLastCopyWinning() throws {
+        let opened = try StoreFixture()
+        let other = DeviceKey(site: fridge.site, device: DeviceID("t-other")!)
+        try opened.store.saveRuleStates([(fridge, #"{"n":1}"#), (other, #"{"n":2}"#)], now: hourStart)
+        try opened.store.saveRuleStates([(fridge, #"{"n":3}"#), (other, #"{"n":4}"#), (fridge, #"{"n":5}"#)],
+                                        now: hourStart + 1)
+        let states = try opened.store.ruleStates()
+        #expect(states[fridge] == #"{"n":5}"#)
+        #expect(states[other] == #"{"n":4}"#)
+    }
+
     @Test func ruleStateAndMetaSurviveReopening() throws {
         let opened = try StoreFixture()
         try opened.store.saveRuleState(fridge, json: #"{"excursionSince":1}"#, now: hourStart)

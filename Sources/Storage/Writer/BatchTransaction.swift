@@ -130,7 +130,7 @@ final class BatchTransaction: BatchCommitter {
         let plan = try deferral.plan(snapshots.values, deviceID: { try deviceID($0, db) },
                                      mustWrite: sequencedOtherwise, interval: snapshotInterval, flush: flushSnapshots)
         takenInTransaction = plan.taken
-        for snapshot in plan.write + plan.taken.map(\.snapshot) { try writeSnapshot(snapshot, db) }
+        for (_, snapshot) in plan.write + plan.taken { try writeSnapshot(snapshot, db) }
         if rejects > 0 {
             try db.execute(sql: "DELETE FROM reject WHERE id <= (SELECT max(id) FROM reject) - ?",
                            arguments: [maxRejects])

@@ -66,14 +66,14 @@ public struct SnapshotDeferral {
     /// of them with `flush`). `taken` is what a rolled-back transaction gives back (`rollBack`).
     public mutating func plan(_ snapshots: some Sequence<DeviceSnapshot>, deviceID: (DeviceKey) throws -> Int64,
                               mustWrite: Set<DeviceKey>, interval: Duration, flush: Bool) rethrows
-        -> (write: [DeviceSnapshot], taken: [(id: Int64, snapshot: DeviceSnapshot)])
+        -> (write: [(id: Int64, snapshot: DeviceSnapshot)], taken: [(id: Int64, snapshot: DeviceSnapshot)])
     {
         let now = ContinuousClock.now
-        var write: [DeviceSnapshot] = []
+        var write: [(id: Int64, snapshot: DeviceSnapshot)] = []
         for snapshot in snapshots {
             let id = try deviceID(snapshot.key)
             if offer(snapshot, id: id, now: now, interval: interval, mustWrite: mustWrite.contains(snapshot.key)) {
-                write.append(snapshot)
+                write.append((id, snapshot))
             }
         }
         return (write, takeDue(now: now, all: flush))
