@@ -1,4 +1,5 @@
 import Foundation
+import KitchenModel
 import PostgresNIO
 
 /// A small blocking connection pool over postgres-nio, for the store's synchronous `throws` methods:
@@ -132,8 +133,7 @@ public final class PostgresDatabase: @unchecked Sendable {
     // MARK: - The pool
 
     private func checkOut() throws -> PostgresConnection {
-        let deadline = Date().addingTimeInterval(Double(checkoutTimeout.components.seconds)
-            + Double(checkoutTimeout.components.attoseconds) / 1e18)
+        let deadline = Date().addingTimeInterval(checkoutTimeout.inSeconds)
         condition.lock()
         while true {
             if closed {

@@ -1,4 +1,5 @@
 import Foundation
+import KitchenModel
 import PostgresNIO
 import Synchronization
 
@@ -42,7 +43,7 @@ public struct PostgresSession {
             return try connection.query(PostgresValue.query(sql, binds), logger: logger).wait()
         } catch {
             if fired.hasFired {
-                let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+                let seconds = timeout.inSeconds
                 throw PostgresStoreError(.connectionLost, "the database did not answer within \(seconds.formatted()) s: "
                     + "the connection was closed, and the statement may or may not have run")
             }

@@ -140,9 +140,7 @@ struct Arguments {
     func flag(_ name: String) -> Bool { flags.contains(name) }
 }
 
-func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-}
+func seconds(_ d: Duration) -> Double { d.inSeconds }
 
 func registryYAML(sites: Int, devices: Int) -> String {
     BenchmarkRegistry.thermometers(sites: sites, devices: devices)

@@ -119,7 +119,7 @@ struct Stage {
         try work()
         let wall = start.duration(to: .now)
         return Stage(cpu: processCPUSeconds() - cpu,
-                     wall: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+                     wall: wall.inSeconds)
     }
 
     /// This process's user + system time.

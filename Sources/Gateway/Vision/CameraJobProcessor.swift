@@ -235,9 +235,3 @@ final class CameraJobProcessor {
         Topic.device(camera, .snapshot(id: id)).description
     }
 }
-
-extension Duration {
-    fileprivate var inSeconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

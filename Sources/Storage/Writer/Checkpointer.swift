@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KitchenModel
 import StorageModel
 import Logging
 
@@ -35,7 +36,7 @@ public final class Checkpointer: Sendable {
     public func stop() { state.stop() }
 
     private func run(_ connection: DatabaseQueue) {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let seconds = interval.inSeconds
         while !state.stopped {
             Thread.sleep(forTimeInterval: seconds)
             let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0

@@ -1,4 +1,5 @@
 import Foundation
+import KitchenModel
 import Logging
 
 /// Commits ingest writes in batches on a dedicated thread.
@@ -218,7 +219,7 @@ public final class BatchWriter: Sendable {
 
     private static func seconds(until instant: ContinuousClock.Instant) -> Double {
         let remaining = ContinuousClock.now.duration(to: instant)
-        return max(Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18, 0.000_5)
+        return max(remaining.inSeconds, 0.000_5)
     }
 
     /// Commits a batch, retrying a failed commit: items are never dropped, so a full
@@ -230,7 +231,7 @@ public final class BatchWriter: Sendable {
             do {
                 var stats = try transaction.commit(batch, flushSnapshots: flushSnapshots)
                 let elapsed = started.duration(to: ContinuousClock.now)
-                stats.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                stats.seconds = elapsed.inSeconds
                 state.condition.lock()
                 state.failure = nil
                 state.committed += UInt64(batch.count)

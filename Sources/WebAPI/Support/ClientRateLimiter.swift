@@ -1,4 +1,5 @@
 import Foundation
+import KitchenModel
 import Synchronization
 
 /// How fast one client may call a rate-limited route: `burst` requests at once, then
@@ -91,7 +92,7 @@ final class ClientRateLimiter: Sendable {
 
     private func refilled(_ bucket: Bucket, now: ContinuousClock.Instant) -> Double {
         let elapsed = bucket.updated.duration(to: now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         return min(Double(limit.burst), bucket.tokens + max(0, seconds) * limit.perSecond)
     }
 
