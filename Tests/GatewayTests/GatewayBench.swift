@@ -6,15 +6,6 @@ import StorageModel
 import TestSupport
 import Testing
 
-/// The stores the integration suites run the real gateway against.
-enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite
-    /// A fresh database on the test process's throw-away PostgreSQL server.
-    case postgres
-
-    var testDescription: String { rawValue }
-}
-
 /// A real broker, a registry file and a database in a temp dir, and the real
 /// `brightkitchen` binary started against them.
 final class GatewayBench: @unchecked Sendable {

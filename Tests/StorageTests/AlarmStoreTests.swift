@@ -16,7 +16,7 @@ import Testing
         TransitionRow(alarmID: id, at: at, kind: kind, actor: nil, note: nil, bodyJSON: #"{"alarm":"\#(id)","transition":"\#(kind)"}"#)
     }
 
-    @Test(arguments: Backend.allCases) func recordsAlarmTrailAndOutboxTogether(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func recordsAlarmTrailAndOutboxTogether(_ backend: StoreBackend) throws {
         let opened = try TestStore(backend)
         let store = opened.store
         try store.record(alarm: row("a1"), transition: transition("a1", "raised"), outboxTargets: ["ops", "city"],
@@ -32,7 +32,7 @@ import Testing
         #expect(try store.openAlarms().count == 1)
     }
 
-    @Test(arguments: Backend.allCases) func filtersByRegionStateClassAndTime(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func filtersByRegionStateClassAndTime(_ backend: StoreBackend) throws {
         let opened = try TestStore(backend)
         let store = opened.store
         try store.record(alarm: row("a1"), transition: transition("a1", "raised"), outboxTargets: [], now: hourStart)
@@ -51,7 +51,7 @@ import Testing
         #expect(try store.openAlarms().map(\.id).sorted() == ["a1", "a2"])
     }
 
-    @Test(arguments: Backend.allCases) func outboxRetriesUntilDelivered(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func outboxRetriesUntilDelivered(_ backend: StoreBackend) throws {
         let opened = try TestStore(backend)
         let store = opened.store
         try store.enqueueOutbox(targets: ["ops"], body: Array("{}".utf8), now: hourStart)
@@ -67,7 +67,7 @@ import Testing
         #expect(try store.pendingOutbox().isEmpty)
     }
 
-    @Test(arguments: Backend.allCases) func ruleStateSurvivesReopening(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func ruleStateSurvivesReopening(_ backend: StoreBackend) throws {
         let opened = try TestStore(backend)
         let store = opened.store
         try store.saveRuleState(fridge, json: #"{"excursionSince":1}"#, now: hourStart)

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 @Suite struct BatchWriterTests {
-    @Test(arguments: Backend.allCases) func commitsWithinTheBatchDelay(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func commitsWithinTheBatchDelay(_ backend: StoreBackend) throws {
         var options = BatchWriter.Options()
         options.maxDelay = .milliseconds(50)
         let f = try WriterFixture(backend, options: options)
@@ -15,7 +15,7 @@ import Testing
         #expect(eventually(timeout: .seconds(2)) { (try? f.store.counts().readings) == 1 })
     }
 
-    @Test(arguments: Backend.allCases) func submitAndWaitReturnsOnlyOnceCommitted(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func submitAndWaitReturnsOnlyOnceCommitted(_ backend: StoreBackend) throws {
         var options = BatchWriter.Options()
         options.maxDelay = .seconds(30)  // only the urgent flag can make this commit in time
         let f = try WriterFixture(backend, options: options)
@@ -25,7 +25,7 @@ import Testing
         #expect(try f.store.counts().readings == 2)
     }
 
-    @Test(arguments: Backend.allCases) func ignoresRowsItAlreadyHas(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func ignoresRowsItAlreadyHas(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3.0), thermo(2, t: 4.0)])
@@ -35,7 +35,7 @@ import Testing
         #expect(rows[1].readings == .thermo(ThermoReading(celsius: 4.0, humidity: 60, battery: 90)))
     }
 
-    @Test(arguments: Backend.allCases) func rollsUpHoursOnceEvenWhenRedelivered(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func rollsUpHoursOnceEvenWhenRedelivered(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 2.0), thermo(2, t: 6.0, at: hourStart + 60_000)])
@@ -50,7 +50,7 @@ import Testing
         #expect(hours[1].count == 1)
     }
 
-    @Test(arguments: Backend.allCases) func snapshotsRoundTripWithGaps(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func snapshotsRoundTripWithGaps(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         var snapshot = DeviceSnapshot(key: fridge)
         snapshot.kind = .thermo
@@ -71,7 +71,7 @@ import Testing
         #expect(restored == snapshot)
     }
 
-    @Test(arguments: Backend.allCases) func closedGapsDisappearAcrossWritersAndRestarts(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func closedGapsDisappearAcrossWritersAndRestarts(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         var snapshot = DeviceSnapshot(key: fridge)
         snapshot.boot = 7
@@ -89,7 +89,7 @@ import Testing
         #expect(restored.gaps.isEmpty && restored.lastSeq == 111)
     }
 
-    @Test(arguments: Backend.allCases) func keepsOnlyTheNewestRejects(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func keepsOnlyTheNewestRejects(_ backend: StoreBackend) throws {
         var options = BatchWriter.Options()
         options.maxRejects = 10
         let f = try WriterFixture(backend, options: options)
@@ -106,7 +106,7 @@ import Testing
         #expect(kept.first?.record.payloadPrefix.count == RejectRecord.keptPayloadBytes)
     }
 
-    @Test(arguments: Backend.allCases) func blocksSubmittersWhenFullInsteadOfGrowing(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func blocksSubmittersWhenFullInsteadOfGrowing(_ backend: StoreBackend) throws {
         var options = BatchWriter.Options()
         options.capacity = 100
         options.maxBatch = 100
@@ -118,7 +118,7 @@ import Testing
         #expect(try f.store.counts().readings == 2_000)
     }
 
-    @Test(arguments: Backend.allCases) func refusesWritesAfterStop(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func refusesWritesAfterStop(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         f.writer.stop()
         #expect(throws: BatchWriter.StoppedError.self) { try f.writer.submit([thermo(1, t: 3)]) }

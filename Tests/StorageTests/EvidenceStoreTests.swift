@@ -21,7 +21,7 @@ private func evidence(_ alarmID: String, _ snapshot: String) -> EvidenceRecord {
 }
 
 @Suite struct EvidenceStoreTests {
-    @Test(arguments: Backend.allCases) func evidenceIsCappedPerAlarmAndListedWithoutPictures(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func evidenceIsCappedPerAlarmAndListedWithoutPictures(_ backend: StoreBackend) throws {
         let dir = TemporaryDirectory("bk-evidence")
         let store = try Store(path: dir.file("bk.sqlite"))
         let ids = try (0..<3).map { try store.insertEvidence(evidence("al_1", "s\($0)"), limit: 2) }
@@ -35,7 +35,7 @@ private func evidence(_ alarmID: String, _ snapshot: String) -> EvidenceRecord {
         #expect(try store.evidencePicture(id: kept[0].id, .thumbnail) == [0xFF, 0xD8, 0xFF, 0xD9])
     }
 
-    @Test(arguments: Backend.allCases) func evidenceGoesWithItsAlarm(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func evidenceGoesWithItsAlarm(_ backend: StoreBackend) throws {
         let dir = TemporaryDirectory("bk-evidence")
         let store = try Store(path: dir.file("bk.sqlite"))
         var closed = alarm("al_closed")

@@ -15,23 +15,14 @@ func thermo(_ seq: Int64, t: Double, at ts: EpochMillis = hourStart, boot: Int64
                            readings: .thermo(ThermoReading(celsius: t, humidity: 60, battery: 90))))
 }
 
-/// The backends every storage test runs against, through the capability protocols only.
-enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite
-    /// A fresh database on the test process's throw-away PostgreSQL server (ThrowawayPostgres).
-    case postgres
-
-    var testDescription: String { rawValue }
-}
-
 /// A fresh, empty store of one backend. `reopen()` opens the same data again, as a restart would.
 final class TestStore: Sendable {
-    let backend: Backend
+    let backend: StoreBackend
     let store: any GatewayStore
     private let dir = TemporaryDirectory("bk-storage")
     private let postgresURL: PostgresURL?
 
-    init(_ backend: Backend) throws {
+    init(_ backend: StoreBackend) throws {
         self.backend = backend
         switch backend {
         case .sqlite:
@@ -64,7 +55,7 @@ struct WriterFixture {
     var store: any GatewayStore { opened.store }
     let writer: BatchWriter
 
-    init(_ backend: Backend = .sqlite, options: BatchWriter.Options = BatchWriter.Options()) throws {
+    init(_ backend: StoreBackend = .sqlite, options: BatchWriter.Options = BatchWriter.Options()) throws {
         opened = try TestStore(backend)
         writer = BatchWriter(store: opened.store, options: options, logger: Logger(label: "test"))
         writer.start()

@@ -23,13 +23,13 @@ import Testing
         try #require(try f.reopen().loadDeviceSnapshots().first { $0.key == fridge })
     }
 
-    private func fixture(_ backend: Backend, interval: Duration) throws -> WriterFixture {
+    private func fixture(_ backend: StoreBackend, interval: Duration) throws -> WriterFixture {
         var options = BatchWriter.Options()
         options.snapshotInterval = interval
         return try WriterFixture(backend, options: options)
     }
 
-    @Test(arguments: Backend.allCases) func progressWaitsAndARestartTakesTheLastSeqFromTheReadings(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func progressWaitsAndARestartTakesTheLastSeqFromTheReadings(_ backend: StoreBackend) throws {
         let f = try fixture(backend, interval: .seconds(60))
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
@@ -39,7 +39,7 @@ import Testing
         #expect(afterCrash.lastSeq == 3, "the last seq of the boot comes from the committed readings")
     }
 
-    @Test(arguments: Backend.allCases) func aGapIsWrittenWithTheReadingThatOpenedIt(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func aGapIsWrittenWithTheReadingThatOpenedIt(_ backend: StoreBackend) throws {
         let f = try fixture(backend, interval: .seconds(60))
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
@@ -51,7 +51,7 @@ import Testing
         #expect(afterCrash.lastSeq == 5)
     }
 
-    @Test(arguments: Backend.allCases) func anEventsSnapshotGoesInWithItAndReplacesAWaitingOne(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func anEventsSnapshotGoesInWithItAndReplacesAWaitingOne(_ backend: StoreBackend) throws {
         let f = try fixture(backend, interval: .seconds(60))
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
@@ -64,7 +64,7 @@ import Testing
         #expect(try restored(f).lastSeen == hourStart + 2, "the older waiting snapshot was dropped, not written later")
     }
 
-    @Test(arguments: Backend.allCases) func aWaitingSnapshotIsWrittenWhenDueWithNothingElseArriving(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func aWaitingSnapshotIsWrittenWhenDueWithNothingElseArriving(_ backend: StoreBackend) throws {
         let f = try fixture(backend, interval: .milliseconds(200))
         defer { f.writer.stop() }
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
@@ -72,7 +72,7 @@ import Testing
         #expect(eventually(timeout: .seconds(5)) { (try? restored(f).lastSeen) == hourStart + 1 })
     }
 
-    @Test(arguments: Backend.allCases) func flushAndStopWriteWaitingSnapshots(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func flushAndStopWriteWaitingSnapshots(_ backend: StoreBackend) throws {
         let f = try fixture(backend, interval: .seconds(60))
         try f.writer.submitAndWait([thermo(1, t: 3), .device(snapshot(seq: 1, seen: hourStart))])
         try f.writer.submitAndWait([thermo(2, t: 3), .device(snapshot(seq: 2, seen: hourStart + 1))])
@@ -86,7 +86,7 @@ import Testing
         #expect(try restored(f).lastSeen == hourStart + 2)
     }
 
-    @Test(arguments: Backend.allCases) func flushWithNothingQueuedReturns(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func flushWithNothingQueuedReturns(_ backend: StoreBackend) throws {
         let f = try fixture(backend, interval: .seconds(60))
         defer { f.writer.stop() }
         try f.writer.flush()
@@ -96,7 +96,7 @@ import Testing
 
 /// The thermometer's `last_reading` text is written by hand; it must read back as the encoder's.
 @Suite struct ThermoReadingTextTests {
-    @Test(arguments: Backend.allCases) func everyCombinationReadsBackAsWritten(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func everyCombinationReadsBackAsWritten(_ backend: StoreBackend) throws {
         let values: [Double?] = [nil, 3.5, -18.25, 0, 93, 1e-5]
         for t in values {
             for rh in values {

@@ -10,7 +10,7 @@ import Testing
 @Suite struct TokenTests {
     static let token = "bk_" + String(repeating: "Q", count: 43)
 
-    @Test(arguments: Backend.allCases) func storesTokensThatAuthenticateUntilRevoked(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func storesTokensThatAuthenticateUntilRevoked(_ backend: StoreBackend) throws {
         let opened = try TestStore(backend)
         let store = opened.store
         let token = Self.token
@@ -35,7 +35,7 @@ import Testing
 }
 
 @Suite struct RetentionTests {
-    @Test(arguments: Backend.allCases) func deletesRawReadingsButKeepsRollups(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func deletesRawReadingsButKeepsRollups(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         let day: EpochMillis = 86_400_000

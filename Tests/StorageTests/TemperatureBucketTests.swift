@@ -1,13 +1,14 @@
 import KitchenModel
 import Storage
 import StorageModel
+import TestSupport
 import Testing
 
 /// The charts' aggregation: SQLite groups a thermometer's readings into wall-clock slices.
 @Suite struct TemperatureBucketTests {
     let quarter: EpochMillis = 15 * 60_000
 
-    @Test(arguments: Backend.allCases) func groupsOnWallClockBoundariesWithMinMaxMeanAndCount(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func groupsOnWallClockBoundariesWithMinMaxMeanAndCount(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         // hourStart is a multiple of 15 min; one reading a minute before it falls in the slice before.
@@ -25,7 +26,7 @@ import Testing
         ])
     }
 
-    @Test(arguments: Backend.allCases) func leavesOutImplausibleValuesAndSentinels(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func leavesOutImplausibleValuesAndSentinels(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         try f.writer.submitAndWait([
@@ -40,7 +41,7 @@ import Testing
     }
 
     /// More rows than the old 20 000-row read: the newest part of the day is still there.
-    @Test(arguments: Backend.allCases) func aFastDeviceKeepsItsNewestReadings(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func aFastDeviceKeepsItsNewestReadings(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         let day: EpochMillis = 86_400_000

@@ -25,7 +25,7 @@ import Testing
                totalFen: 850, issuedAt: at)
     }
 
-    @Test(arguments: Backend.allCases) func batchesKeepEveryChangeInTheirHistory(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func batchesKeepEveryChangeInTheirHistory(_ backend: StoreBackend) throws {
         let f = try WriterFixture(backend)
         defer { f.writer.stop() }
         try f.store.createBatch(Self.batch(), actor: "clerk")
@@ -50,7 +50,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases) func ticketsAreCommittedBeforeTheirCallbackAndStoredOnce(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func ticketsAreCommittedBeforeTheirCallbackAndStoredOnce(_ backend: StoreBackend) throws {
         var options = BatchWriter.Options()
         options.maxDelay = .seconds(30)  // only urgency can commit in time
         let f = try WriterFixture(backend, options: options)
@@ -76,7 +76,7 @@ import Testing
     }
 
     /// The legal floor is `RetentionRules` (KitchenRulesTests); storage deletes by the days it is given.
-    @Test(arguments: Backend.allCases) func retentionDropsMarketRecordsOlderThanThePolicy(_ backend: Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func retentionDropsMarketRecordsOlderThanThePolicy(_ backend: StoreBackend) throws {
         #expect(RetentionPolicy(traceabilityDays: 30).traceabilityDays == 30)
         let f = try WriterFixture(backend)
         defer { f.writer.stop() }

@@ -58,7 +58,7 @@ import Testing
         return Nonce(value: value)
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func loginSetsAStrictHttpOnlyCookieAndReturnsToTheAskedPage(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func loginSetsAStrictHttpOnlyCookieAndReturnsToTheAskedPage(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let token = try f.store.createToken(role: .regulator, scope: "4201", now: webT0).token
         try await f.test { client in
@@ -85,7 +85,7 @@ import Testing
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func aWrongTokenIsRefusedAndAForeignNextIsIgnored(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aWrongTokenIsRefusedAndAForeignNextIsIgnored(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let token = try f.store.createToken(role: .admin, scope: nil, now: webT0).token
         try await f.test { client in
@@ -123,7 +123,7 @@ import Testing
 
     // MARK: pages
 
-    @Test(arguments: WebFixture.Backend.allCases) func theRegionOverviewShowsChildrenWithTrafficLightsAndCounts(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func theRegionOverviewShowsChildrenWithTrafficLightsAndCounts(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let wuhan = try Self.login(f, .regulator, "4201")
         try await f.test { client in
@@ -151,7 +151,7 @@ import Testing
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func anAdminStartsWithEveryProvince(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func anAdminStartsWithEveryProvince(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let admin = try Self.login(f, .admin)
         try await f.test { client in
@@ -161,7 +161,7 @@ import Testing
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func theSitePageShowsDevicesChartsAlarmsAndEvidence(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func theSitePageShowsDevicesChartsAlarmsAndEvidence(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let site = try Self.login(f, .site, "canteen-01")
         try await f.test { client in
@@ -192,7 +192,7 @@ import Testing
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func theAlarmPageShowsTheTrailAndTheActionsWorkOnlyWithTheFormsToken(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func theAlarmPageShowsTheTrailAndTheActionsWorkOnlyWithTheFormsToken(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let wuhan = try Self.login(f, .regulator, "4201")
         try await Application(router: f.router()).test(.router) { client in
@@ -235,7 +235,7 @@ import Testing
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func anUnknownDashboardPathIsTheHTML404Page(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func anUnknownDashboardPathIsTheHTML404Page(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let admin = try Self.login(f, .admin)
         try await f.test { client in
@@ -251,7 +251,7 @@ import Testing
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func theLiveRefreshGetsOnlyMainWithAStamp(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func theLiveRefreshGetsOnlyMainWithAStamp(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let wuhan = try Self.login(f, .regulator, "4201")
         try await f.test { client in

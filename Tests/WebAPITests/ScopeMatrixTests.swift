@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 import KitchenModel
 import WebAPI
@@ -114,7 +115,7 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
 /// Issue 7: "a regulator token scoped to 4201 sees Wuhan and below, nothing else, on every
 /// endpoint (403 otherwise)", walked over every protected route the router actually registers.
 @Suite struct ScopeMatrixTests {
-    @Test(arguments: WebFixture.Backend.allCases) func everyProtectedRouteIsInTheMatrix(_ backend: WebFixture.Backend) throws {
+    @Test(arguments: StoreBackend.allCases) func everyProtectedRouteIsInTheMatrix(_ backend: StoreBackend) throws {
         let f = try WebFixture(backend)
         let registered = Set(f.router().routes.map { "\($0.method) \($0.path)" }).subtracting(openRoutes)
             .subtracting(openPageRoutes)
@@ -123,7 +124,7 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         #expect(tested.subtracting(registered).isEmpty, "tests of routes that do not exist: \(tested.subtracting(registered).sorted())")
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func withoutATokenEveryProtectedRouteIs401(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func withoutATokenEveryProtectedRouteIs401(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let routes = matrix(f)
         try await f.test { client in
@@ -138,7 +139,7 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryRoute(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryRoute(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let wuhan = try f.token(.regulator, "4201")
         let routes = matrix(f)
@@ -154,7 +155,7 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func aWuhanRegulatorIsServedInsideWuhanOnEveryRoute(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aWuhanRegulatorIsServedInsideWuhanOnEveryRoute(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let wuhan = try f.token(.regulator, "4201")
         let routes = matrix(f)
@@ -192,7 +193,7 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         route.body.map { ByteBuffer(string: $0 + "&csrf=" + (session?.csrf ?? "")) }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func withoutASessionPagesRedirectToLoginAndPostsAre401(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func withoutASessionPagesRedirectToLoginAndPostsAre401(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let routes = pageMatrix(f)
         try await f.test { client in
@@ -211,7 +212,7 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryPage(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aWuhanRegulatorIsRefusedOutsideWuhanOnEveryPage(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let wuhan = try Self.session(f, .regulator, "4201")
         let routes = pageMatrix(f).filter { $0.pattern != "/dashboard" }
@@ -226,7 +227,7 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         }
     }
 
-    @Test(arguments: WebFixture.Backend.allCases) func aWuhanRegulatorIsServedInsideWuhanOnEveryPage(_ backend: WebFixture.Backend) async throws {
+    @Test(arguments: StoreBackend.allCases) func aWuhanRegulatorIsServedInsideWuhanOnEveryPage(_ backend: StoreBackend) async throws {
         let f = try WebFixture(backend)
         let wuhan = try Self.session(f, .regulator, "4201")
         let routes = pageMatrix(f)

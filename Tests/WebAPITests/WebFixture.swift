@@ -20,12 +20,6 @@ let webT0: EpochMillis = 1_795_305_600_000
 /// and one outside a `4201` regulator's scope. Alarms, evidence, tickets, readings and ledger
 /// runs are real rows in a real store: SQLite, or a fresh database on the throw-away PostgreSQL.
 struct WebFixture {
-    /// The stores the HTTP suites that cover every route run against.
-    enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
-
     let dir = TemporaryDirectory("bk-web")
     let store: any GatewayStore
     let model: StateModel
@@ -42,7 +36,7 @@ struct WebFixture {
     static let fridge = DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("fridge-1")!)
     static let changshaFridge = DeviceKey(site: SiteID("canteen-02")!, device: DeviceID("fridge-1")!)
 
-    init(_ backend: Backend = .sqlite) throws {
+    init(_ backend: StoreBackend = .sqlite) throws {
         switch backend {
         case .sqlite:
             store = try Store(path: dir.file("bk.sqlite"))
