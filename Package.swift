@@ -164,7 +164,9 @@ let package = Package(
         .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
         // Every case runs against SQLite and against PostgreSQL (a throw-away server, TestSupport).
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageModel", "PostgresStorage", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: [
+            "Storage", "StorageModel", "PostgresStorage", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Against a throw-away PostgreSQL server (TestSupport's ThrowawayPostgres); the SQLite store
         // and GRDB only to compare the two schemas.
         .testTarget(name: "PostgresStorageTests", dependencies: [

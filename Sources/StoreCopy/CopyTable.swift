@@ -1,3 +1,5 @@
+import Storage
+
 /// One table of the store as `store copy` moves it: its columns in both schemas' order, the key it
 /// is read in (keyset pagination, and the resume point), and the identity column to advance.
 ///
@@ -22,10 +24,13 @@ public struct CopyTable: Sendable {
     let identityColumn: String?
     /// SQLite's AUTOINCREMENT high-water mark lives in sqlite_sequence: ids are never reused.
     let sqliteAutoincrement: Bool
+    /// What SQLite reads the rows from: the table, or a subquery named like it.
+    public let sqliteSource: String
 
     init(_ name: String, key: [String], identity: String? = nil, autoincrement: Bool = false,
-         _ columns: [(String, Kind)], sqliteExpressions: [String: String] = [:]) {
+         _ columns: [(String, Kind)], sqliteExpressions: [String: String] = [:], sqliteSource: String? = nil) {
         self.name = name
+        self.sqliteSource = sqliteSource.map { "(\($0)) AS \(name)" } ?? name
         self.columns = columns.map { Column(name: $0.0, kind: $0.1, sqliteExpression: sqliteExpressions[$0.0]) }
         keyColumns = key.map { key in columns.firstIndex { $0.0 == key }! }
         identityColumn = identity
@@ -37,7 +42,9 @@ public struct CopyTable: Sendable {
     /// Every table, in an order that respects references (devices before what names their ids,
     /// API tokens before the sessions they opened, batches before their history and tickets).
     public static let all: [CopyTable] = [
-        CopyTable("gateway_meta", key: ["key"], [("key", .text), ("value", .text)]),
+        // The rollup fold's watermark is SQLite's own bookkeeping (`RollupMaterializer`).
+        CopyTable("gateway_meta", key: ["key"], [("key", .text), ("value", .text)],
+                  sqliteSource: "SELECT * FROM gateway_meta WHERE key <> '\(RollupMaterializer.metaKey)'"),
         CopyTable("device", key: ["id"], identity: "id", [
             ("id", .int), ("site", .text), ("device", .text), ("kind", .text), ("model", .text),
             ("firmware", .text), ("interval_s", .int), ("replay_buffer", .int), ("boot", .int),
@@ -66,7 +73,7 @@ public struct CopyTable: Sendable {
         CopyTable("rollup_hourly", key: ["device_id", "metric", "hour"], [
             ("device_id", .int), ("metric", .text), ("hour", .int), ("min", .real), ("max", .real),
             ("sum", .real), ("count", .int),
-        ]),
+        ], sqliteSource: RollupMaterializer.completeRowsSQL),  // open hours come from raw readings
         CopyTable("seq_gap", key: ["device_id", "boot", "first_seq"], [
             ("device_id", .int), ("boot", .int), ("first_seq", .int), ("last_seq", .int), ("opened_ms", .int),
         ]),

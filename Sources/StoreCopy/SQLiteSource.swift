@@ -69,14 +69,14 @@ final class SQLiteSource {
     }
 
     func rowCount(_ table: CopyTable) throws -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(table.name)") ?? 0 }
+        try read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM \(table.sqliteSource)") ?? 0 }
     }
 
     /// Up to `limit` rows after `after` (nil: from the start), in key order.
     func rows(_ table: CopyTable, after: [CopyValue]?, limit: Int) throws -> [[CopyValue]] {
         let select = table.columns.map { $0.sqliteExpression ?? $0.name }.joined(separator: ", ")
         let keys = table.keyColumns.map { table.columns[$0].sqliteExpression ?? table.columns[$0].name }
-        var sql = "SELECT \(select) FROM \(table.name)"
+        var sql = "SELECT \(select) FROM \(table.sqliteSource)"
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let after {
             sql += " WHERE (\(keys.joined(separator: ", "))) > (\(keys.map { _ in "?" }.joined(separator: ", ")))"

@@ -65,20 +65,38 @@ extension Store {
         }
     }
 
+    /// Folded hours from `rollup_hourly`; for `t` and `rh` the hours from the fold's watermark on
+    /// straight from raw readings (`RollupMaterializer`), in the same read transaction.
     public func rollups(of key: DeviceKey, metric: String, since: EpochMillis, until: EpochMillis = .max)
         throws -> [RollupRow]
     {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT h.metric, h.hour, h.min, h.max, h.sum, h.count
-                FROM rollup_hourly h JOIN device d ON d.id = h.device_id
-                WHERE d.site = ? AND d.device = ? AND h.metric = ? AND h.hour >= ? AND h.hour < ?
-                ORDER BY h.hour
-                """, arguments: [key.site.rawValue, key.device.rawValue, metric, since / 3_600_000,
-                                 until == .max ? Int64.max : (until + 3_599_999) / 3_600_000]).map { row in
+        let fromHour = since / 3_600_000
+        let toHour = until == .max ? Int64.max : (until + 3_599_999) / 3_600_000
+        return try pool.read { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM device WHERE site = ? AND device = ?",
+                                              arguments: [key.site.rawValue, key.device.rawValue])
+            else { return [] }
+            let watermark = RollupMaterializer.metrics.contains(metric)
+                ? try RollupMaterializer.watermark(db) ?? .max : .max
+            var rows = try Row.fetchAll(db, sql: """
+                SELECT hour, min, max, sum, count FROM rollup_hourly
+                WHERE device_id = ? AND metric = ? AND hour >= ? AND hour < ?
+                ORDER BY hour
+                """, arguments: [id, metric, fromHour, min(toHour, watermark)])
+            if watermark < toHour {
+                // `metric` is one of RollupMaterializer.metrics: a column of `reading`.
+                rows += try Row.fetchAll(db, sql: """
+                    SELECT ts_ms / 3600000 AS hour, min(\(metric)) AS min, max(\(metric)) AS max,
+                           sum(\(metric)) AS sum, count(\(metric)) AS count
+                    FROM reading WHERE device_id = ? AND ts_ms >= ? AND ts_ms < ? AND \(metric) IS NOT NULL
+                    GROUP BY ts_ms / 3600000 ORDER BY hour
+                    """, arguments: [id, max(fromHour, watermark) * 3_600_000,
+                                     toHour == .max ? Int64.max : toHour * 3_600_000])
+            }
+            return rows.map { row in
                 let count: Int = row["count"]
                 let sum: Double = row["sum"]
-                return RollupRow(metric: row["metric"], hourStart: (row["hour"] as Int64) * 3_600_000,
+                return RollupRow(metric: metric, hourStart: (row["hour"] as Int64) * 3_600_000,
                                  min: row["min"], max: row["max"], average: count > 0 ? sum / Double(count) : 0,
                                  count: count)
             }
@@ -91,7 +109,7 @@ extension Store {
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM device") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM reading") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM rollup_hourly") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(RollupMaterializer.completeRowsSQL))") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM reject") ?? 0)
         }
     }

@@ -11,6 +11,8 @@ extension Store {
         let eventCutoff = now - Int64(policy.eventDays) * day
         let rollupCutoffHour = (now - Int64(policy.rollupDays) * day) / 3_600_000
         var result = RetentionResult(readingsDeleted: 0, eventsDeleted: 0, rollupsDeleted: 0)
+        // Closed hours are folded into rollups before any of their raw readings can go.
+        _ = try pool.write { db in try RollupMaterializer.advance(db, now: now) }
         let deviceIDs = try pool.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM device") }
         for chunk in stride(from: 0, to: deviceIDs.count, by: 500) {
             let ids = deviceIDs[chunk..<min(chunk + 500, deviceIDs.count)]

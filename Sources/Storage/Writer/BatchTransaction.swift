@@ -42,6 +42,7 @@ final class BatchTransaction: BatchCommitter {
         var stats = CommitStats(items: items.count, readingsInserted: 0, eventsInserted: 0, duplicatesIgnored: 0,
                                 seconds: 0)
         var rollups = HourlyRollups()
+        let foldedFrom = try RollupMaterializer.advance(db, now: EpochMillis(Date().timeIntervalSince1970 * 1000))
         var snapshots: [DeviceKey: DeviceSnapshot] = [:]
         // Devices with an event or ticket here: their snapshot goes in with it, since a restart
         // recovers the last seq from readings only.
@@ -81,7 +82,9 @@ final class BatchTransaction: BatchCommitter {
                     continue
                 }
                 stats.readingsInserted += 1
-                rollups.add(r, deviceID: id)
+                if !RollupMaterializer.isFolded(r.readings, hour: r.deviceTime / 3_600_000, watermark: foldedFrom) {
+                    rollups.add(r, deviceID: id)
+                }
             case .event(let e):
                 sequencedOtherwise.insert(e.key)
                 let id = try deviceID(e.key, db)
