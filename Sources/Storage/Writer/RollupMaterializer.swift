@@ -26,7 +26,8 @@ public enum RollupMaterializer {
     /// The first hour not yet folded, or nil for a store no writer of this version has touched
     /// (every rollup it has was written at once).
     static func watermark(_ db: Database) throws -> Int64? {
-        try String.fetchOne(db, sql: "SELECT value FROM gateway_meta WHERE key = ?", arguments: [metaKey])
+        // Cached: the writer asks once per batch.
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM gateway_meta WHERE key = ?"), arguments: [metaKey])
             .flatMap { Int64($0) }
     }
 
