@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "GatewayPorts", dependencies: ["KitchenModel", "KitchenRules", "Traceability"]),
         // Audit reports (HACCP log, disinfection ledger, alarm statistics): store queries and pure
         // computation, rendered as CSV or a printable page; used by the CLI and by `WebAPI`.
-        .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability"]),
+        .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability", "Ledgers"]),
         .target(name: "Gateway", dependencies: [
             "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "PostgresStorage", "Traceability",
             "DeviceAdapters", "CameraVision", "Ledgers",
@@ -112,7 +112,7 @@ let package = Package(
         ]),
         // No `Gateway`: routes reach the running gateway through `GatewayPorts`' protocols.
         .target(name: "WebAPI", dependencies: [
-            "GatewayPorts", "Reports", "StorageModel", "KitchenModel", "KitchenRules", "Traceability",
+            "GatewayPorts", "Reports", "StorageModel", "KitchenModel", "KitchenRules", "Traceability", "Ledgers",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -201,7 +201,7 @@ let package = Package(
         ]),
         .testTarget(name: "WebAPITests", dependencies: [
             // The real gateway behind the ports: tests build a real engine, never a stand-in.
-            "WebAPI", "Gateway", "GatewayPorts", "Reports", "Storage", "StorageModel", "TestSupport", "CameraVision",
+            "WebAPI", "Gateway", "GatewayPorts", "Reports", "Storage", "StorageModel", "TestSupport", "CameraVision", "Ledgers",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

@@ -75,6 +75,23 @@ public final class LedgerBook: Sendable {
     public func append(_ draft: LedgerDraft) throws -> ChainEntry {
         try append([draft])[0]
     }
+
+    /// A site's whole chain checked against this gateway's keyring.
+    public func verify(_ site: SiteID) throws -> LedgerVerification {
+        try LedgerVerifier.verify(site: site, store: store, keyring: keyring)
+    }
+
+    /// A site's whole chain and heads as the signed export (``LedgerExport``).
+    public func export(_ site: SiteID) throws -> String {
+        var entries: [ChainEntry] = []
+        while true {
+            let page = try store.ledgerEntries(site: site, fromSeq: (entries.last?.seq ?? 0) + 1, limit: 10_000)
+            entries += page
+            if page.count < 10_000 { break }
+        }
+        return LedgerExport.write([.init(site: site, entries: entries, heads: try store.ledgerHeads(site: site))],
+                                  keyring: keyring, exportedAt: clock())
+    }
 }
 
 /// Bodies as canonical JSON: sorted keys, no insignificant spaces, slashes unescaped. The chain

@@ -114,16 +114,24 @@ public struct MorningCheckDesk: Sendable {
     }
 
     /// Judges and appends one check; refuses (stores nothing) an impossible one.
-    public func record(_ input: MorningCheckInput, site: SiteID, source: String) throws -> (entry: ChainEntry, record: MorningCheckRecord) {
+    /// `corrects`: the seq of an earlier morning check of the site this one corrects.
+    public func record(_ input: MorningCheckInput, site: SiteID, source: String,
+                       corrects: Int64? = nil) throws -> (entry: ChainEntry, record: MorningCheckRecord) {
         if let problem = rules.problem(input) { throw problem }
         guard let worker = try StaffDesk(book: book).roster(site).active(input.worker) else {
             throw LedgerRefusal("unknown-worker", "'\(input.worker.prefix(64))' is not on the staff of \(site)")
         }
         let day = CivilDay(containing: input.at)
+        if let corrects {
+            let target = try book.store.ledgerEntries(site: site, fromSeq: corrects, limit: 1).first
+            guard let target, target.seq == corrects, target.kind == Self.kind else {
+                throw LedgerRefusal("unknown-correction", "site \(site) has no morning check #\(corrects) to correct")
+            }
+        }
         let earlier = try checks(site, on: day).filter { $0.check.worker == worker.id }
         let record = rules.judge(input, worker: worker, earlierToday: earlier)
         let entry = try book.append(LedgerDraft(site: site, kind: Self.kind, at: input.at, recordedAt: 0, source: source,
-                                                body: try LedgerBody.encode(record)))
+                                                corrects: corrects, body: try LedgerBody.encode(record)))
         return (entry, record)
     }
 
