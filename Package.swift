@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "GatewayPorts", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "StorageModel", "TestSupport", "brightkitchen",
-            "Traceability", "CameraVision", "WebAPI",
+            "Traceability", "CameraVision", "WebAPI", "Ledgers",
         ]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "ReportsTests", dependencies: [

@@ -137,9 +137,43 @@ public struct MorningCheckDesk: Sendable {
 
     /// The day's checks at `site` in chain order (a correction's record replaces the one it corrects).
     public func checks(_ site: SiteID, on day: CivilDay) throws -> [MorningCheckRecord] {
-        let entries = try book.store.ledgerEntries(site: site, since: day.start, until: day.start + 86_400_000)
+        try Self.checks(site, on: day, store: book.store)
+    }
+
+    public static func checks(_ site: SiteID, on day: CivilDay, store: any LedgerEntryStore) throws -> [MorningCheckRecord] {
+        let entries = try store.ledgerEntries(site: site, since: day.start, until: day.start + 86_400_000)
             .filter { $0.kind == Self.kind }
         let corrected = Set(entries.compactMap(\.corrects))
         return entries.filter { !corrected.contains($0.seq) }.compactMap { try? LedgerBody.decode(MorningCheckRecord.self, from: $0.body) }
+    }
+}
+
+extension MorningCheckRules {
+    /// 晨检 is done before work starts: a site is missing its morning check when it has active
+    /// staff, its first opening interval of the day (China time) has begun, and no worker has been
+    /// checked that day. A site open around the clock (opening at 00:00) has no opening to miss.
+    public static func isMissing(hours: OperatingHours, now: EpochMillis, activeStaff: Int, checksToday: Int) -> Bool {
+        guard activeStaff > 0, checksToday == 0, let first = hours.intervals.map(\.start).min(), first > 0 else { return false }
+        return now >= CivilDay(containing: now).start + EpochMillis(first) * 60_000
+    }
+
+    /// The sites of `sites` missing their morning check now, and those that are not (for clearing).
+    public static func survey(_ sites: [SiteConfig], store: any LedgerEntryStore, now: EpochMillis) throws
+        -> (missing: Set<SiteID>, fine: Set<SiteID>) {
+        let withLedgers = Set(try store.ledgerSites())
+        let today = CivilDay(containing: now)
+        var missing: Set<SiteID> = []
+        var fine: Set<SiteID> = []
+        for site in sites where withLedgers.contains(site.id) {
+            let staff = StaffRoster(entries: try store.ledgerEntries(site: site.id, kind: StaffRoster.kind)).sorted
+                .filter(\.active).count
+            let checks = try MorningCheckDesk.checks(site.id, on: today, store: store).count
+            if isMissing(hours: site.hours, now: now, activeStaff: staff, checksToday: checks) {
+                missing.insert(site.id)
+            } else {
+                fine.insert(site.id)
+            }
+        }
+        return (missing, fine)
     }
 }
