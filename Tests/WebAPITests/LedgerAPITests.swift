@@ -103,3 +103,34 @@ private func json(_ buffer: ByteBuffer) -> [String: Any] {
         }
     }
 }
+
+/// The "今日台账" card on a site's dashboard page: done, missing, excluded, certificates.
+@Suite struct LedgerCardTests {
+    @Test(arguments: StoreBackend.allCases) func theSitePageShowsWhatIsDoneAndWhatIsMissing(_ backend: StoreBackend) async throws {
+        let f = try WebFixture(backend)
+        let site = try f.token(.site, "canteen-01")
+        let session = try DashboardPageTests.login(f, .site, "canteen-01")
+        try await f.test { client in
+            func page() async throws -> String {
+                try await client.execute(uri: "/dashboard/sites/canteen-01", method: .get, headers: session.headers) {
+                    #expect($0.status == .ok)
+                    return String(buffer: $0.body)
+                }
+            }
+            #expect(try await page().contains("尚无从业人员记录"))
+            for body in [LedgerAPITests.worker, LedgerAPITests.expired] {
+                try await client.execute(uri: "/api/v1/sites/canteen-01/staff", method: .post, headers: site,
+                                         body: ByteBuffer(string: body)) { #expect($0.status == .created) }
+            }
+            try await client.execute(uri: "/api/v1/sites/canteen-01/morning-checks", method: .post, headers: site,
+                                     body: ByteBuffer(string: #"{"worker":"w-002","temperature_c":36.5,"checker":"王主管"}"#)) {
+                #expect($0.status == .created)
+            }
+            let html = try await page()
+            #expect(html.contains("今日台账 · 2026-11-22"))
+            #expect(html.contains("晨检 <b>1 / 2</b>") && html.contains("未晨检：王芳"), "\(html)")
+            #expect(html.contains("今日不得上岗：</b>李强") && html.contains("李强 健康证已过期"))
+            #expect(html.contains("王芳 健康证 18 天后到期") && html.contains("签名链头 #3"))
+        }
+    }
+}
