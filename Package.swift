@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "bench-stages", targets: ["bench-stages"]),
         .executable(name: "bench-camera", targets: ["bench-camera"]),
         .executable(name: "camera-eval", targets: ["camera-eval"]),
+        .executable(name: "bench-ledger", targets: ["bench-ledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -84,15 +85,20 @@ let package = Package(
             // SHA-256 of API tokens and session ids, hashed here so the plaintext never reaches the server.
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Kitchen ledgers (docs/ledgers.md): signing day heads, verifying chains, the signed export.
+        .target(name: "Ledgers", dependencies: [
+            "KitchenModel", "StorageModel", "Traceability", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // What the HTTP layer sees of the running gateway: narrow protocols (alarm actions, live site
         // views, traceability, metrics) and the value types they return; `Gateway` conforms.
         .target(name: "GatewayPorts", dependencies: ["KitchenModel", "KitchenRules", "Traceability"]),
         // Audit reports (HACCP log, disinfection ledger, alarm statistics): store queries and pure
         // computation, rendered as CSV or a printable page; used by the CLI and by `WebAPI`.
-        .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability"]),
+        .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability", "Ledgers"]),
         .target(name: "Gateway", dependencies: [
             "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "PostgresStorage", "Traceability",
-            "DeviceAdapters", "CameraVision",
+            "DeviceAdapters", "CameraVision", "Ledgers",
             "GatewayPorts",
             "CMallocShim",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -106,7 +112,7 @@ let package = Package(
         ]),
         // No `Gateway`: routes reach the running gateway through `GatewayPorts`' protocols.
         .target(name: "WebAPI", dependencies: [
-            "GatewayPorts", "Reports", "StorageModel", "KitchenModel", "KitchenRules", "Traceability",
+            "GatewayPorts", "Reports", "StorageModel", "KitchenModel", "KitchenRules", "Traceability", "Ledgers",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -125,7 +131,7 @@ let package = Package(
         ]),
         .executableTarget(name: "brightkitchen", dependencies: [
             "Gateway", "GatewayPorts", "WebAPI", "Reports", "Storage", "StorageModel", "MQTTClient", "DeviceSimulator", "KitchenRules", "Traceability",
-            "DeviceAdapters", "StoreCopy", "PostgresStorage",
+            "DeviceAdapters", "StoreCopy", "PostgresStorage", "Ledgers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,6 +148,8 @@ let package = Package(
             "Gateway", "DeviceIngest", "DeviceSimulator", "KitchenModel", "Storage", "StorageModel", .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),
+        // Ledger appends (chain + signed heads) per second and verification time, on a SQLite store.
+        .executableTarget(name: "bench-ledger", dependencies: ["Ledgers", "Storage", "StorageModel", "Traceability", "KitchenModel"]),
         // Camera frames: validation, evidence thumbnails, video-quality diagnosis, night motion.
         .target(name: "CameraVision", dependencies: ["CJPEGShim"],
                 linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
@@ -179,10 +187,15 @@ let package = Package(
             "StoreCopy", "Storage", "StorageModel", "PostgresStorage", "Gateway", "Traceability", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
+        // Kitchen ledgers on both stores, and tampering done straight in the database and in exports.
+        .testTarget(name: "LedgersTests", dependencies: [
+            "Ledgers", "Storage", "StorageModel", "PostgresStorage", "Traceability", "KitchenModel", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "DeviceSimulatorTests", dependencies: ["DeviceSimulator", "MQTTClient", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "GatewayPorts", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "StorageModel", "TestSupport", "brightkitchen",
-            "Traceability", "CameraVision", "WebAPI",
+            "Traceability", "CameraVision", "WebAPI", "Ledgers",
         ]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "ReportsTests", dependencies: [
@@ -190,7 +203,7 @@ let package = Package(
         ]),
         .testTarget(name: "WebAPITests", dependencies: [
             // The real gateway behind the ports: tests build a real engine, never a stand-in.
-            "WebAPI", "Gateway", "GatewayPorts", "Reports", "Storage", "StorageModel", "TestSupport", "CameraVision",
+            "WebAPI", "Gateway", "GatewayPorts", "Reports", "Storage", "StorageModel", "TestSupport", "CameraVision", "Ledgers",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

@@ -28,6 +28,8 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
     case cameraFrozen = "camera_frozen"
     case cameraNoFrames = "camera_no_frames"
     case violation
+    /// A site with staff on its ledger has no 晨检 by its opening time (docs/ledgers.md).
+    case morningCheckMissed = "morning_check_missed"
 
     public var category: AlarmCategory {
         self == .violation ? .violation : .equipment
@@ -54,6 +56,7 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .cameraFrozen: "摄像头画面冻结"
         case .cameraNoFrames: "摄像头无视频画面"
         case .violation: "违规行为"
+        case .morningCheckMissed: "未按时晨检"
         }
     }
 
@@ -78,6 +81,7 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .cameraFrozen: "Camera picture frozen"
         case .cameraNoFrames: "No frames from camera"
         case .violation: "Violation"
+        case .morningCheckMissed: "No morning health check by opening time"
         }
     }
 }

@@ -126,6 +126,14 @@ public struct CopyTable: Sendable {
         CopyTable("unmapped_source", key: ["family", "source_id"], [
             ("family", .text), ("source_id", .text), ("count", .int), ("first_seen_ms", .int), ("last_seen_ms", .int),
         ]),
+        // Kitchen ledgers (v10-ledgers / v2-ledgers): copied as stored, so the chain and heads still verify.
+        CopyTable("ledger_entry", key: ["site", "seq"], [
+            ("site", .text), ("seq", .int), ("kind", .text), ("at_ms", .int), ("recorded_ms", .int), ("source", .text),
+            ("corrects", .int), ("body", .text), ("prev", .text), ("hash", .text),
+        ]),
+        CopyTable("ledger_head", key: ["site", "day"], [
+            ("site", .text), ("day", .text), ("seq", .int), ("hash", .text), ("key_id", .text), ("signature", .text),
+        ]),
     ]
 
     public static func named(_ name: String) -> CopyTable? { all.first { $0.name == name } }

@@ -37,6 +37,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     ReceiptRoutes(dependencies: dependencies).add(to: protected)
     RegionRoutes(dependencies: dependencies).add(to: protected)
     ReportRoutes(dependencies: dependencies).add(to: protected)
+    LedgerRoutes(dependencies: dependencies).add(to: protected)
     routes.load(from: router)
     return router
 }

@@ -61,7 +61,8 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     }
     var dependencies = APIDependencies(
         sites: runtime.model, store: runtime.store, metrics: runtime.metrics, clock: runtime.clock,
-        alarms: runtime.alarms, traceability: runtime.traceability, health: { runtime.healthReport() })
+        alarms: runtime.alarms, traceability: runtime.traceability, ledgers: runtime.ledgers,
+        health: { runtime.healthReport() })
     dependencies.lookupRateLimit = lookupRateLimit
     dependencies.trustedProxies = trustedProxies
     dependencies.rules = runtime.configuration.rules

@@ -2,9 +2,11 @@ import Gateway
 import GatewayPorts
 import KitchenModel
 import KitchenRules
+import Ledgers
 import Logging
 import Storage
 import StorageModel
+import Traceability
 import WebAPI
 
 extension APIDependencies {
@@ -13,7 +15,7 @@ extension APIDependencies {
     /// so it holds the alarms already recorded there), the traceability service and metrics.
     /// Whatever the engine publishes goes nowhere.
     static func gateway(model: StateModel, store: any GatewayStore, clock: any WallClock, service: TraceabilityService? = nil,
-                        rules: RuleConfig = RuleConfig()) throws -> APIDependencies {
+                        rules: RuleConfig = RuleConfig(), ledgerKeyring: TicketKeyring = .generate()) throws -> APIDependencies {
         let alarms = try AlarmEngine(config: rules, store: store, model: model, clock: clock, logger: Logger(label: "test"),
                                      webhookTargets: [], publish: { _, _ in })
         let traceability = service ?? TraceabilityService(
@@ -21,6 +23,7 @@ extension APIDependencies {
             issuer: TicketIssuer(keyring: .generate(), publicURL: "https://t.example.cn"))
         var dependencies = APIDependencies(sites: model, store: store, metrics: GatewayMetrics(), clock: clock, alarms: alarms,
                                            traceability: traceability,
+                                           ledgers: LedgerBook(store: store, keyring: ledgerKeyring, clock: { clock.now() }),
                                            health: { HealthReport(mqttConnected: true, writeQueue: 0) })
         dependencies.rules = rules
         return dependencies

@@ -105,7 +105,24 @@ private func matrix(_ f: WebFixture) -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/api/v1/reports/alarms",
                     inScope: "/api/v1/reports/alarms?region=4201&from=2026-11-01&to=2026-11-30",
                     outOfScope: "/api/v1/reports/alarms?region=43&from=2026-11-01&to=2026-11-30"),
+    ] + ledgerMatrix()
+}
+
+/// Kitchen ledgers (docs/ledgers.md): the staff record comes first so the morning check finds its worker.
+private func ledgerMatrix() -> [ScopedRoute] {
+    let worker = #"{"worker":"w-001","name":"王芳","role":"cook","cert_no":"420106-0001","cert_expiry":"2027-12-31"}"#
+    let check = #"{"worker":"w-001","temperature_c":36.6,"checker":"王主管"}"#
+    var routes = [
+        ScopedRoute(method: .post, pattern: "/api/v1/sites/{id}/staff", inScope: "/api/v1/sites/canteen-01/staff",
+                    outOfScope: "/api/v1/sites/canteen-02/staff", body: worker),
+        ScopedRoute(method: .post, pattern: "/api/v1/sites/{id}/morning-checks", inScope: "/api/v1/sites/canteen-01/morning-checks",
+                    outOfScope: "/api/v1/sites/canteen-02/morning-checks", body: check),
     ]
+    for path in ["staff", "ledger/entries", "ledger/sheet", "ledger/export", "ledger/verify"] {
+        routes.append(ScopedRoute(method: .get, pattern: "/api/v1/sites/{id}/\(path)", inScope: "/api/v1/sites/canteen-01/\(path)",
+                                  outOfScope: "/api/v1/sites/canteen-02/\(path)"))
+    }
+    return routes
 }
 
 private func errorCode(_ buffer: ByteBuffer) -> String? {

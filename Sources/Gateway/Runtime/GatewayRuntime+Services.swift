@@ -114,6 +114,7 @@ extension GatewayRuntime {
         let tickStart = ContinuousClock.now
         p.alarms.tick(now: now)
         LatencyProbe.record("tick-alarms", LatencyProbe.ms(tickStart.duration(to: .now)))
+        if p.ticks.count % 60 == 1 { surveyMorningChecks(p, now: now) }
         p.pipeline.persistUnmapped()
         p.camera.tick(now: now)
         #if os(Linux)

@@ -2,6 +2,7 @@ import CMallocShim
 import DeviceIngest
 import Foundation
 import KitchenModel
+import Ledgers
 import Logging
 import MQTTClient
 import ServiceLifecycle
@@ -35,6 +36,8 @@ public final class GatewayRuntime: Sendable {
     public let camera: CameraService
     public let traceability: TraceabilityService
     public let tickets: TicketDesk
+    /// The kitchen ledgers' chain (docs/ledgers.md), its heads signed with the ticket keyring.
+    public let ledgers: LedgerBook
     let webhooks: WebhookDelivery
     let watcher: RegistryWatcher
     /// Tasmota, zigbee2mqtt, Shelly and Frigate topics the registry's `source:` bindings need.
@@ -75,6 +78,9 @@ public final class GatewayRuntime: Sendable {
         let keyring = try TicketKeyCheck.open(path: keysPath, store: store, now: startedAt)
         checkpointer = opened.sqlitePath.map { Checkpointer(path: $0, logger: logger) }
         let fileRegistry = try RegistryFile.load(path: configuration.registryPath)
+        let ledgerClock = clock
+        ledgers = LedgerBook(store: store, keyring: keyring, clock: { ledgerClock.now() })
+        try Self.syncStaff(registryPath: configuration.registryPath, ledgers: ledgers, logger: logger)
         let provisioned = try store.provisionedDevices().map {
             DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true)
         }

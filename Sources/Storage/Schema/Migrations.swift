@@ -321,6 +321,56 @@ enum Migrations {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v10-ledgers") { db in
+            // Kitchen ledgers (docs/ledgers.md): one hash chain per site over every ledger kind, and
+            // each day's signed head. Triggers refuse any UPDATE or DELETE of an entry, and any
+            // move of a head other than forward, whoever asks: corrections are new entries.
+            try db.execute(sql: """
+                CREATE TABLE ledger_entry (
+                    site TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    at_ms INTEGER NOT NULL,
+                    recorded_ms INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    corrects INTEGER,
+                    body TEXT NOT NULL,
+                    prev TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    PRIMARY KEY (site, seq)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX ledger_entry_by_time ON ledger_entry (site, at_ms)")
+            try db.execute(sql: "CREATE INDEX ledger_entry_by_kind ON ledger_entry (site, kind, seq)")
+            try db.execute(sql: """
+                CREATE TABLE ledger_head (
+                    site TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    hash TEXT NOT NULL,
+                    key_id TEXT NOT NULL,
+                    signature TEXT NOT NULL,
+                    PRIMARY KEY (site, day)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: """
+                CREATE TRIGGER ledger_entry_no_update BEFORE UPDATE ON ledger_entry
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: record a correction instead'); END
+                """)
+            try db.execute(sql: """
+                CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON ledger_entry
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: record a correction instead'); END
+                """)
+            try db.execute(sql: """
+                CREATE TRIGGER ledger_head_forward_only BEFORE UPDATE ON ledger_head WHEN NEW.seq <= OLD.seq
+                  OR NEW.site <> OLD.site OR NEW.day <> OLD.day
+                BEGIN SELECT RAISE(ABORT, 'a ledger day head only moves forward'); END
+                """)
+            try db.execute(sql: """
+                CREATE TRIGGER ledger_head_no_delete BEFORE DELETE ON ledger_head
+                BEGIN SELECT RAISE(ABORT, 'ledger day heads are never deleted'); END
+                """)
+        }
         return migrator
     }
 }

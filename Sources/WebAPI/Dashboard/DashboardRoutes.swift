@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import KitchenModel
 import KitchenRules
+import Ledgers
 import Reports
 import StorageModel
 
@@ -130,8 +131,12 @@ struct DashboardRoutes {
         // The latest pictures of the site's recent alarms.
         let recent = try store.alarms(AlarmQuery(site: id, limit: 12))
         let evidence = try recent.flatMap { try store.evidence(ofAlarm: $0.id) }.sorted { $0.at > $1.at }.prefix(8)
-        let body = SitePage.render(view, status: status, limits: limits, open: open,
+        var body = SitePage.render(view, status: status, limits: limits, open: open,
                                    charts: charts, evidence: Array(evidence), principal: principal, kit: kit, now: now)
+        if let config = dependencies.sites.site(id) {
+            body += LedgerCard.render(try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now),
+                                                                 book: dependencies.ledgers), kit: kit)
+        }
         return respond(request, kit: kit, title: view.site.name,
                        crumbs: crumbs(view.site.region, principal, includingLast: true) + [(view.site.name, nil)], body: body)
     }

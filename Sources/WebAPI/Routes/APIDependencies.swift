@@ -1,6 +1,7 @@
 import GatewayPorts
 import KitchenModel
 import KitchenRules
+import Ledgers
 import StorageModel
 
 /// What the HTTP layer reads from and acts on: the running gateway through the narrow
@@ -33,10 +34,15 @@ public struct APIDependencies: Sendable {
     public var servesHTTPS = false
     /// How long a dashboard session lasts without a request, and at most.
     public var sessionLifetime = SessionLifetime.standard
+    /// The kitchen ledgers' chain (docs/ledgers.md), signing with the gateway's ticket keyring.
+    public var ledgers: LedgerBook
+    /// 晨检 thresholds (fever at 37.3 °C unless configured).
+    public var morningCheckRules = MorningCheckRules()
 
     public init(sites: any SiteStateViews, store: any GatewayStore, metrics: any MetricsExposition, clock: any WallClock,
-                alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk,
+                alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk, ledgers: LedgerBook,
                 health: @escaping @Sendable () -> HealthReport) {
+        self.ledgers = ledgers
         self.sites = sites
         self.alarms = alarms
         self.traceability = traceability
