@@ -62,7 +62,9 @@ public final class LedgerBook: Sendable {
             stamped.append(draft)
         }
         do {
-            return try store.appendLedgerEntries(stamped, signer: LedgerSigning.signer(keyring))
+            let key = TicketKeyRecord(keyID: keyring.activeKey.id.description, fingerprint: keyring.activeKey.fingerprint,
+                                      firstSigned: now)
+            return try store.appendLedgerEntries(stamped, signingKey: key, signer: LedgerSigning.signer(keyring))
         } catch let error as LedgerAppendError {
             switch error {
             case .unknownCorrection: throw LedgerRefusal("unknown-correction", error.description)

@@ -143,7 +143,7 @@ import FoundationNetworking
         // A keyring without the recorded id (a fresh one under another id).
         try TicketKeyring.generate(activeKeyID: TicketKeyID(rawValue: 3)!).text.write(toFile: f.keyring, atomically: true, encoding: .utf8)
         refusal = try f.refusedStart(from: f.here)
-        #expect(refusal.contains("key id(s) 0 signed tickets in this database but are not in the keyring"), "\(refusal)")
+        #expect(refusal.contains("key id(s) 0 signed tickets or ledger heads in this database but are not in the keyring"), "\(refusal)")
         // Gone: no new key is generated for a database that has sold.
         try FileManager.default.removeItem(atPath: f.keyring)
         refusal = try f.refusedStart(from: f.here)

@@ -5,8 +5,8 @@ import Traceability
 
 /// Opens the ticket keyring for a store and refuses one that would change printed codes' meaning.
 ///
-/// The store records the fingerprint of every key id the first time it signs a ticket (in the
-/// ticket's own transaction). A start is refused when the keyring lacks a recorded id or holds
+/// The store records the fingerprint of every key id the first time it signs a ticket or a
+/// kitchen ledger's day head (in that write's own transaction). A start is refused when the keyring lacks a recorded id or holds
 /// another secret under it; a fresh key is generated only for a store that has no ticket and no
 /// recorded key. Nothing is written to the store or the keyring before the checks pass.
 public enum TicketKeyCheck {
@@ -36,8 +36,9 @@ public enum TicketKeyCheck {
                 let ids = recorded.isEmpty ? try store.sampleTicketCodesByKey().keys.sorted() : recorded.keys.sorted()
                 throw Refusal(description: """
                     ticket keyring \(path) does not exist, but the database \(store.location) holds tickets \
-                    signed with key id(s) \(ids.joined(separator: ", ")).
-                      A new key would make every printed code read 非正品, so none is generated.
+                    or ledger heads signed with key id(s) \(ids.joined(separator: ", ")).
+                      A new key would make every printed code read 非正品 and every signed ledger day fail \
+                    verification, so none is generated.
                       Restore the keyring file from your backup to \(path), or pass --ticket-keys \
                     (BK_TICKET_KEYS) with the keyring this database was used with.
                     """)
@@ -90,10 +91,10 @@ public enum TicketKeyCheck {
     private static func refusal(path: String, database: String, missing: [String], different: [String]) -> String {
         var lines = ["ticket keyring \(path) does not match the database \(database):"]
         if !missing.isEmpty {
-            lines.append("  key id(s) \(missing.joined(separator: ", ")) signed tickets in this database but are not in the keyring")
+            lines.append("  key id(s) \(missing.joined(separator: ", ")) signed tickets or ledger heads in this database but are not in the keyring")
         }
         if !different.isEmpty {
-            lines.append("  key id(s) \(different.joined(separator: ", ")) hold a different secret than the one that signed this database's tickets")
+            lines.append("  key id(s) \(different.joined(separator: ", ")) hold a different secret than the one that signed this database's tickets or ledger heads")
         }
         lines.append("  Starting would make codes already printed read 非正品; nothing was changed.")
         lines.append("  Restore the keyring this database was used with (from backup), or pass --ticket-keys (BK_TICKET_KEYS) naming it.")

@@ -7,8 +7,11 @@ extension PostgresStore: LedgerEntryStore {
     /// so two gateways appending to one site take turns instead of both claiming the same seq.
     static let ledgerLockKey: Int32 = 0x626B_4C65
 
-    public func appendLedgerEntries(_ drafts: [LedgerDraft], signer: LedgerHeadSigner) throws -> [ChainEntry] {
+    public func appendLedgerEntries(_ drafts: [LedgerDraft], signingKey: TicketKeyRecord, signer: LedgerHeadSigner) throws
+        -> [ChainEntry]
+    {
         try database.transaction { session in
+            if !drafts.isEmpty { try PostgresBatchCommitter.insertTicketKey(signingKey, session) }
             var chain = LedgerAppendState()
             for draft in drafts {
                 guard LedgerChain.isValidKind(draft.kind) else { throw LedgerAppendError.invalidKind(draft.kind) }

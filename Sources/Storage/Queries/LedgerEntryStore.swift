@@ -3,8 +3,11 @@ import KitchenModel
 import StorageModel
 
 extension Store {
-    public func appendLedgerEntries(_ drafts: [LedgerDraft], signer: LedgerHeadSigner) throws -> [ChainEntry] {
+    public func appendLedgerEntries(_ drafts: [LedgerDraft], signingKey: TicketKeyRecord, signer: LedgerHeadSigner) throws
+        -> [ChainEntry]
+    {
         try pool.write { db in
+            if !drafts.isEmpty { try Self.insertTicketKey(signingKey, db) }
             var chain = LedgerAppendState()
             for draft in drafts {
                 guard LedgerChain.isValidKind(draft.kind) else { throw LedgerAppendError.invalidKind(draft.kind) }

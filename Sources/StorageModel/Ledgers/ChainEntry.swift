@@ -107,7 +107,10 @@ public typealias LedgerHeadSigner = @Sendable (_ site: SiteID, _ day: String, _ 
 public protocol LedgerEntryStore: AnyObject, Sendable {
     /// Appends `drafts` in order, in one transaction: each is chained to its site's last entry and
     /// each touched (site, day) head is re-signed. All are stored, or none (then it throws).
-    func appendLedgerEntries(_ drafts: [LedgerDraft], signer: LedgerHeadSigner) throws -> [ChainEntry]
+    /// `signingKey` is recorded with them like a ticket's key (kept if its id is known), so that a
+    /// start with a lost or swapped keyring is refused even where no ticket was ever sold.
+    func appendLedgerEntries(_ drafts: [LedgerDraft], signingKey: TicketKeyRecord, signer: LedgerHeadSigner) throws
+        -> [ChainEntry]
     /// A site's entries with `seq` in `[fromSeq, fromSeq + limit)`, by seq.
     func ledgerEntries(site: SiteID, fromSeq: Int64, limit: Int) throws -> [ChainEntry]
     /// A site's entries whose `at` is in `[since, until)`, by seq.
