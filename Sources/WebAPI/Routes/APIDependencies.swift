@@ -33,6 +33,8 @@ public struct APIDependencies: Sendable {
     public var servesHTTPS = false
     /// How long a dashboard session lasts without a request, and at most.
     public var sessionLifetime = SessionLifetime.standard
+    /// Public cameras' latest frames for the open-kitchen page (`serve` hands in the camera service's).
+    public var publicPictures = PublicPictures()
 
     public init(sites: any SiteStateViews, store: any GatewayStore, metrics: any MetricsExposition, clock: any WallClock,
                 alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk,
