@@ -38,6 +38,7 @@ private struct KitchenFixture {
                  public_cameras: [cam-9]}
             devices:
               - {id: fridge-1, site: canteen-01, kind: thermo, zone: cold}
+              - {id: fridge-2, site: canteen-01, kind: thermo, zone: cold}
               - {id: cam-1, site: canteen-01, kind: camera}
               - {id: cam-2, site: canteen-01, kind: camera}
               - {id: fridge-9, site: canteen-02, kind: thermo, zone: cold}
@@ -53,6 +54,13 @@ private struct KitchenFixture {
             let at = webT0 - 4 * 3_600_000 + EpochMillis(i) * 3_600_000
             items.append(.reading(ReadingRecord(key: Self.fridge, boot: 1, seq: Int64(i + 1), deviceTime: at,
                                                 receivedAt: at, readings: .thermo(ThermoReading(celsius: celsius)))))
+        }
+        // The second fridge ran warm at 07:00.
+        for (i, celsius) in [3.0, 9.5].enumerated() {
+            let at = webT0 - 2 * 3_600_000 + EpochMillis(i) * 3_600_000
+            items.append(.reading(ReadingRecord(key: DeviceKey(site: Self.site, device: DeviceID("fridge-2")!), boot: 1,
+                                                seq: Int64(i + 1), deviceTime: at, receivedAt: at,
+                                                readings: .thermo(ThermoReading(celsius: celsius)))))
         }
         try writer.submitAndWait(items)
         let day: EpochMillis = 86_400_000
@@ -115,13 +123,14 @@ private func get(_ client: some TestClientProtocol, _ uri: String, english: Bool
             #expect(page.body.contains("<h1>第一中学食堂</h1>"))
             #expect(page.body.contains("湖北省 武汉市 武昌区"))
             #expect(page.body.contains("<dd>JY14201060012345</dd>"))
-            #expect(page.body.contains("<dt>冷藏 1</dt><dd class=\"pass\">✓ 全部在范围内"), "\(page.body)")
-            #expect(page.body.contains("2.0–5.0 °C"))
+            #expect(page.body.contains("<dt>冷藏 1</dt><dd><span class=\"pass\">✓ 全部在范围内</span>"), "\(page.body)")
+            #expect(page.body.contains("今日 2.0 至 5.0 °C，标准 0.0–8.0 °C"))
+            #expect(page.body.contains("<dt>冷藏 2</dt><dd><span class=\"fail\">✗ 曾超出范围</span> <span class=\"muted\">今日 3.0 至 9.5 °C"))
             // v1 and v2 (class 2) and v3 (class 1) are closed within 90 days; v4 is older, v5 is Changsha's.
             #expect(page.body.contains("<dt>一类违规</dt><dd>1 起</dd>") && page.body.contains("<dt>二类违规</dt><dd>2 起</dd>"))
             #expect(page.body.contains("src=\"/k/canteen-01/cameras/1?at=\(webT0 - 60_000)\""))
             // No device ids, no tokens, no ledgers, no grade, nothing of the other site.
-            for secret in ["cam-1", "cam-2", "fridge-1", "cam-9", "fridge-9", token, "长沙", "JY2430102", "430102", "台账", "等级"] {
+            for secret in ["cam-1", "cam-2", "fridge-1", "fridge-2", "cam-9", "fridge-9", token, "长沙", "JY2430102", "430102", "台账", "等级"] {
                 #expect(!page.body.contains(secret), "\(secret)")
             }
             let picture = try await get(client, "/k/canteen-01/cameras/1")

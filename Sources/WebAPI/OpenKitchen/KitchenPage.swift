@@ -27,12 +27,11 @@ enum KitchenPage {
                 let label = "\(zone(t.zone, zh: zh)) \(t.number)"
                 let limits = range(t.minLimit, t.maxLimit)
                 switch (t.today, t.inRange) {
-                case (let today?, true?):
-                    body += "<dt>\(HTML.escape(label))</dt><dd class=\"pass\">✓ \(zh ? "全部在范围内" : "all in range") "
-                        + "<span class=\"muted\">\(celsius(today.min))–\(celsius(today.max)) °C（\(zh ? "标准" : "limits") \(limits)）</span></dd>"
-                case (let today?, _):
-                    body += "<dt>\(HTML.escape(label))</dt><dd class=\"fail\">✗ \(zh ? "曾超出范围" : "went out of range") "
-                        + "<span class=\"muted\">\(celsius(today.min))–\(celsius(today.max)) °C（\(zh ? "标准" : "limits") \(limits)）</span></dd>"
+                case (let today?, let inRange?):
+                    let verdict = inRange ? "<span class=\"pass\">✓ \(zh ? "全部在范围内" : "all in range")</span>"
+                        : "<span class=\"fail\">✗ \(zh ? "曾超出范围" : "went out of range")</span>"
+                    body += "<dt>\(HTML.escape(label))</dt><dd>\(verdict) <span class=\"muted\">\(zh ? "今日" : "today") "
+                        + "\(celsius(today.min)) \(zh ? "至" : "to") \(celsius(today.max)) °C，\(zh ? "标准" : "limits") \(limits)</span></dd>"
                 default:
                     body += "<dt>\(HTML.escape(label))</dt><dd class=\"muted\">\(zh ? "今日暂无读数" : "no reading yet today")</dd>"
                 }
