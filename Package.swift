@@ -88,7 +88,7 @@ let package = Package(
         ]),
         // What the HTTP layer sees of the running gateway: narrow protocols (alarm actions, live site
         // views, traceability, metrics) and the value types they return; `Gateway` conforms.
-        .target(name: "GatewayPorts", dependencies: ["KitchenModel", "KitchenRules", "Traceability"]),
+        .target(name: "GatewayPorts", dependencies: ["KitchenModel", "KitchenRules", "Traceability", "RegionNames"]),
         // Audit reports (HACCP log, disinfection ledger, alarm statistics): store queries and pure
         // computation, rendered as CSV or a printable page; used by the CLI and by `WebAPI`.
         .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability", "RegionNames"]),
