@@ -28,8 +28,16 @@ private struct KitchenFixture {
     static let otherCamera = DeviceKey(site: SiteID("canteen-02")!, device: DeviceID("cam-9")!)
     static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x42, 0xFF, 0xD9]
 
-    init() throws {
-        store = try Store(path: dir.file("bk.sqlite"))
+    init(_ backend: StoreBackend = .sqlite) throws {
+        switch backend {
+        case .sqlite:
+            store = try Store(path: dir.file("bk.sqlite"))
+        case .postgres:
+            let server = try ThrowawayPostgres.shared()
+            try ThrowawayPostgres.password.write(toFile: dir.file("database-password"), atomically: true, encoding: .utf8)
+            store = try StoreOpener.open(server.url(database: try server.createDatabase()),
+                                         passwordFile: dir.file("database-password"), now: webT0).store
+        }
         let registry = try RegistryFile.parse(yaml: """
             sites:
               - {id: canteen-01, name: 第一中学食堂, kind: canteen, region: "420106", hours: "06:00-20:00",
@@ -109,8 +117,8 @@ private func get(_ client: some TestClientProtocol, _ uri: String, english: Bool
 }
 
 @Suite struct OpenKitchenPageTests {
-    @Test func thePageShowsTheKitchenTodayAndNothingElse() async throws {
-        let f = try KitchenFixture()
+    @Test(arguments: StoreBackend.allCases) func thePageShowsTheKitchenTodayAndNothingElse(_ backend: StoreBackend) async throws {
+        let f = try KitchenFixture(backend)
         let dependencies = try f.dependencies()
         dependencies.publicPictures.keep(KitchenFixture.jpeg, camera: KitchenFixture.camera, at: webT0 - 60_000)
         dependencies.publicPictures.keep(KitchenFixture.jpeg, camera: KitchenFixture.otherCamera, at: webT0 - 60_000)
