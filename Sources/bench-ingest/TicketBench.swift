@@ -116,10 +116,9 @@ struct TicketBench {
     func compare(path: String, label: String, httpPort: Int, gatewayPID: Int32, dir: String) async throws {
         guard let wrk = which("wrk") else { print("wrk is not installed (apt-get install wrk): skipped"); return }
         let url = "http://127.0.0.1:\(httpPort)\(path)"
-        let page = try Data(contentsOf: URL(string: url)!)
         let file = URL(fileURLWithPath: dir + "/www" + path)
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try page.write(to: file)
+        try download(url, to: file)
         let gatewayFigures = try runWrk(wrk, url: url, serverPIDs: [gatewayPID])
         print("gateway \(label): " + String(format: "%8.0f req/s  p50 %.2f ms  p99 %.2f ms", gatewayFigures.rate,
                      gatewayFigures.p50, gatewayFigures.p99) + gatewayFigures.cost)
@@ -150,6 +149,17 @@ struct TicketBench {
             // CPU per request does not move with the machine's other load the way req/s does.
             print(String(format: "server CPU per request, nginx / gateway = %.2f", n / g))
         }
+    }
+
+    /// The page as the gateway serves it, saved for nginx. With curl: Foundation on Linux no longer
+    /// reads `http:` URLs (`Data(contentsOf:)` throws "The specified URL type isn't supported").
+    func download(_ url: String, to file: URL) throws {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: try require(which("curl"), "curl is not installed"))
+        curl.arguments = ["-sf", "-o", file.path, url]
+        try curl.run()
+        curl.waitUntilExit()
+        guard curl.terminationStatus == 0 else { throw BenchFailure("curl \(url): exit status \(curl.terminationStatus)") }
     }
 
     struct WrkFigures {
