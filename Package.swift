@@ -45,6 +45,8 @@ let package = Package(
         // glibc's malloc_trim, which Swift's Glibc module does not export.
         .target(name: "CMallocShim"),
         .target(name: "KitchenModel"),
+        // GB/T 2260 division names by code, from a data file shipped in the target (data/README.md).
+        .target(name: "RegionNames", exclude: ["data/README.md"], resources: [.embedInCode("data/divisions.tsv")]),
         // Ticket codes, trace numbers, QR codes and receipts: pure, no I/O.
         .target(name: "Traceability", dependencies: [
             "CQREncode", .product(name: "Crypto", package: "swift-crypto"),
@@ -92,10 +94,10 @@ let package = Package(
         ]),
         // What the HTTP layer sees of the running gateway: narrow protocols (alarm actions, live site
         // views, traceability, metrics) and the value types they return; `Gateway` conforms.
-        .target(name: "GatewayPorts", dependencies: ["KitchenModel", "KitchenRules", "Traceability"]),
+        .target(name: "GatewayPorts", dependencies: ["KitchenModel", "KitchenRules", "Traceability", "RegionNames"]),
         // Audit reports (HACCP log, disinfection ledger, alarm statistics): store queries and pure
         // computation, rendered as CSV or a printable page; used by the CLI and by `WebAPI`.
-        .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability", "Ledgers"]),
+        .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability", "Ledgers", "RegionNames"]),
         .target(name: "Gateway", dependencies: [
             "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "PostgresStorage", "Traceability",
             "DeviceAdapters", "CameraVision", "Ledgers",
@@ -112,7 +114,7 @@ let package = Package(
         ]),
         // No `Gateway`: routes reach the running gateway through `GatewayPorts`' protocols.
         .target(name: "WebAPI", dependencies: [
-            "GatewayPorts", "Reports", "StorageModel", "KitchenModel", "KitchenRules", "Traceability", "Ledgers",
+            "GatewayPorts", "Reports", "StorageModel", "KitchenModel", "KitchenRules", "Traceability", "Ledgers", "RegionNames",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -165,6 +167,7 @@ let package = Package(
         // Helpers shared by test targets: temporary directories, polling, locating binaries.
         .target(name: "TestSupport", dependencies: ["CProcessShim", "KitchenModel", "LoopbackTools"], path: "Tests/TestSupport"),
         .testTarget(name: "KitchenModelTests", dependencies: ["KitchenModel"]),
+        .testTarget(name: "RegionNamesTests", dependencies: ["RegionNames"]),
         .testTarget(name: "KitchenRulesTests", dependencies: ["KitchenRules", "KitchenModel"]),
         .testTarget(name: "CameraVisionTests", dependencies: ["CameraVision"]),
         .testTarget(name: "TraceabilityTests", dependencies: ["Traceability", "TestSupport"]),

@@ -1,4 +1,5 @@
 import KitchenModel
+import RegionNames
 
 /// One device as the API shows it.
 public struct DeviceView: Sendable, Encodable {
@@ -89,6 +90,8 @@ public struct SiteSummary: Sendable, Encodable {
     public var name: String
     public var kind: String
     public var region: String
+    /// The region's GB/T 2260 names (`湖北省 武汉市 武昌区`), or the code when the table does not know it.
+    public var regionName: String
     public var hours: String
     public var openNow: Bool
     public var devices: DeviceCounts
@@ -96,7 +99,7 @@ public struct SiteSummary: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, name, kind, region, hours, devices
-        case openNow = "open_now", lastSeenMs = "last_seen_ms"
+        case regionName = "region_name", openNow = "open_now", lastSeenMs = "last_seen_ms"
     }
 
     public init(id: String, name: String, kind: String, region: String, hours: String, openNow: Bool,
@@ -105,6 +108,7 @@ public struct SiteSummary: Sendable, Encodable {
         self.name = name
         self.kind = kind
         self.region = region
+        regionName = RegionNames.shared.path(region)
         self.hours = hours
         self.openNow = openNow
         self.devices = devices

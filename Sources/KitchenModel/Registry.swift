@@ -6,15 +6,22 @@ public struct SiteConfig: Hashable, Sendable {
     public var hours: OperatingHours
     /// Markets only: the stalls and their vendors. Empty means stalls are not checked.
     public var stalls: [Stall]
+    /// The food business licence number (食品经营许可证), shown on the public kitchen page.
+    public var licence: String?
+    /// Cameras whose latest picture the public kitchen page shows while the site is open, in
+    /// the page's order (the page numbers them; it never shows their ids).
+    public var publicCameras: [DeviceID]
 
     public init(id: SiteID, name: String, kind: SiteKind, region: RegionCode, hours: OperatingHours = .always,
-                stalls: [Stall] = []) {
+                stalls: [Stall] = [], licence: String? = nil, publicCameras: [DeviceID] = []) {
         self.id = id
         self.name = name
         self.kind = kind
         self.region = region
         self.hours = hours
         self.stalls = stalls
+        self.licence = licence
+        self.publicCameras = publicCameras
     }
 
     public func stall(_ id: String) -> Stall? { stalls.first { $0.id == id } }

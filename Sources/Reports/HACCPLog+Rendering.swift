@@ -1,5 +1,6 @@
 import Foundation
 import KitchenModel
+import RegionNames
 import Traceability
 
 extension HACCPLog {
@@ -34,7 +35,7 @@ extension HACCPLog {
         }.joined()
         let body = """
             <h1>HACCP 每日温度记录 · \(ReportPage.escape(site.name))</h1>
-            <p>场所 \(ReportPage.escape(site.id.rawValue)) · 区划 \(ReportPage.escape(site.region.description)) · 日期 \(ReportPage.escape(day))</p>
+            <p>场所 \(ReportPage.escape(site.id.rawValue)) · 区划 \(ReportPage.escape(RegionNames.shared.path(site.region.description))) (\(ReportPage.escape(site.region.description))) · 日期 \(ReportPage.escape(day))</p>
             <h2>温度传感器（°C）</h2>
             <table><thead><tr><th>设备</th><th>区域</th><th>最低</th><th>最高</th><th>平均</th><th>样本数</th></tr></thead>
             <tbody>\(sensorRows.isEmpty ? "<tr><td colspan=6>无温度传感器</td></tr>" : sensorRows)</tbody></table>

@@ -24,6 +24,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     let lookupGroup = router.group()
     if let limiter = lookup.limiter { lookupGroup.add(middleware: RateLimitMiddleware(limiter: limiter)) }
     LookupRoutes(lookup: lookup).add(to: lookupGroup)
+    KitchenRoutes(lookup: lookup).add(to: lookupGroup)
     let pages = router.group().add(middleware: PageErrorMiddleware())
     LoginRoutes(dependencies: dependencies, failures: failures).add(to: pages)
     DashboardRoutes(dependencies: dependencies).addOpen(to: pages)

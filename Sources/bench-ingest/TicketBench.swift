@@ -29,7 +29,7 @@ struct TicketBench {
         defer { workspace.close() }
         let dir = workspace.directory
         var yaml = "sites:\n  - {id: market-01, name: 洪山区珞狮路农贸市场, kind: market, region: \"420111\", "
-            + "stalls: [{id: A12, vendor: 王建国}]}\ndevices:\n"
+            + "licence: JY14201110012345, stalls: [{id: A12, vendor: 王建国}]}\ndevices:\n"
         for s in 0..<scales { yaml += "  - {id: scale-\(s), site: market-01, kind: scale, stall: A12}\n" }
         try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
         // The batch is recorded before the gateway starts: its cache reads it on the first weighing.
@@ -106,13 +106,21 @@ struct TicketBench {
 
     func lookup(code: String, httpPort: Int, gatewayPID: Int32, dir: String) async throws {
         print("\n## Consumer lookup under load (wrk, 10 s, 2 threads, 32 connections)")
+        try await compare(path: "/t/\(code)", label: "/t/{code}", httpPort: httpPort, gatewayPID: gatewayPID, dir: dir)
+        // Issue 19: the open-kitchen page a door poster's QR opens, the same way.
+        print("\n## Open-kitchen page under load (wrk, 10 s, 2 threads, 32 connections)")
+        try await compare(path: "/k/market-01", label: "/k/{site}", httpPort: httpPort, gatewayPID: gatewayPID, dir: dir)
+    }
+
+    /// `path` on the gateway under wrk, then the same page as a static file on nginx.
+    func compare(path: String, label: String, httpPort: Int, gatewayPID: Int32, dir: String) async throws {
         guard let wrk = which("wrk") else { print("wrk is not installed (apt-get install wrk): skipped"); return }
-        let url = "http://127.0.0.1:\(httpPort)/t/\(code)"
-        let page = try Data(contentsOf: URL(string: url)!)
-        try FileManager.default.createDirectory(atPath: dir + "/www/t", withIntermediateDirectories: true)
-        try page.write(to: URL(fileURLWithPath: dir + "/www/t/\(code)"))
+        let url = "http://127.0.0.1:\(httpPort)\(path)"
+        let file = URL(fileURLWithPath: dir + "/www" + path)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try download(url, to: file)
         let gatewayFigures = try runWrk(wrk, url: url, serverPIDs: [gatewayPID])
-        print(String(format: "gateway /t/{code}:        %8.0f req/s  p50 %.2f ms  p99 %.2f ms", gatewayFigures.rate,
+        print("gateway \(label): " + String(format: "%8.0f req/s  p50 %.2f ms  p99 %.2f ms", gatewayFigures.rate,
                      gatewayFigures.p50, gatewayFigures.p99) + gatewayFigures.cost)
         guard let nginx = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].first(where: FileManager.default.isExecutableFile)
         else { print("nginx is not installed (apt-get install nginx-light): comparison skipped"); return }
@@ -132,7 +140,7 @@ struct TicketBench {
         try server.run()
         defer { server.terminate(); server.waitUntilExit() }
         try await Task.sleep(for: .milliseconds(500))
-        let nginxFigures = try runWrk(wrk, url: "http://127.0.0.1:\(nginxPort)/t/\(code)",
+        let nginxFigures = try runWrk(wrk, url: "http://127.0.0.1:\(nginxPort)\(path)",
                                       serverPIDs: Self.processGroup(of: server.processIdentifier))
         print(String(format: "nginx, same page (static): %8.0f req/s  p50 %.2f ms  p99 %.2f ms", nginxFigures.rate,
                      nginxFigures.p50, nginxFigures.p99) + nginxFigures.cost)
@@ -141,6 +149,17 @@ struct TicketBench {
             // CPU per request does not move with the machine's other load the way req/s does.
             print(String(format: "server CPU per request, nginx / gateway = %.2f", n / g))
         }
+    }
+
+    /// The page as the gateway serves it, saved for nginx. With curl: Foundation on Linux no longer
+    /// reads `http:` URLs (`Data(contentsOf:)` throws "The specified URL type isn't supported").
+    func download(_ url: String, to file: URL) throws {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: try require(which("curl"), "curl is not installed"))
+        curl.arguments = ["-sf", "-o", file.path, url]
+        try curl.run()
+        curl.waitUntilExit()
+        guard curl.terminationStatus == 0 else { throw BenchFailure("curl \(url): exit status \(curl.terminationStatus)") }
     }
 
     struct WrkFigures {

@@ -66,6 +66,7 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     dependencies.lookupRateLimit = lookupRateLimit
     dependencies.trustedProxies = trustedProxies
     dependencies.rules = runtime.configuration.rules
+    dependencies.publicPictures = runtime.camera.pictures
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [
         "http": "\(c.httpTLS == nil ? "http" : "https")://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)",

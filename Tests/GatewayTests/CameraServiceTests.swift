@@ -1,6 +1,7 @@
 import CameraVision
 import Foundation
 import Gateway
+import GatewayPorts
 import KitchenModel
 import KitchenRules
 import Logging
@@ -28,11 +29,12 @@ private final class CameraFixture {
     let encoder = JPEGEncoder()!
     var seq: Int64 = 0
 
-    init(camera config: CameraServiceConfig = CameraServiceConfig(), rules: RuleConfig = RuleConfig()) throws {
+    init(camera config: CameraServiceConfig = CameraServiceConfig(), rules: RuleConfig = RuleConfig(),
+         publicCamera: Bool = false) throws {
         store = try Store(path: dir.file("bk.sqlite"))
         model = StateModel(registry: try RegistryFile.parse(yaml: """
             sites:
-              - {id: canteen-01, name: 食堂, kind: canteen, region: "420106", hours: "06:00-20:00"}
+              - {id: canteen-01, name: 食堂, kind: canteen, region: "420106", hours: "06:00-20:00"\(publicCamera ? ", public_cameras: [cam-1]" : "")}
             devices:
               - {id: cam-1, site: canteen-01, kind: camera}
             """), restoring: [], startedAt: midnight)
@@ -90,6 +92,32 @@ private func crossing(_ frames: Int) -> [SceneConditions] {
 }
 
 @Suite(.serialized) struct CameraServiceTests {
+    /// Issue 19: the open-kitchen page's pictures. A public camera's frame is kept while the
+    /// site is open; night frames, a private camera and a camera with an open alarm keep none.
+    @Test func aPublicCamerasLatestDaytimeFrameIsKeptForTheKitchenPage() throws {
+        let f = try CameraFixture(publicCamera: true)
+        try f.frames(Array(repeating: .day, count: 3), from: noon)
+        let kept = try #require(f.camera.pictures.picture(cam))
+        #expect(kept.at == noon + 2_000)
+        #expect(kept.jpeg.starts(with: [0xFF, 0xD8]))
+        // Closed at night: the daytime picture is taken down, the night's frames are not kept.
+        let evening = midnight + 21 * 3_600_000
+        try f.frames(Array(repeating: .night, count: 2), from: evening)
+        #expect(f.camera.pictures.picture(cam) == nil)
+        // The next day, open again, then a covered lens: an open alarm on the camera takes its picture down.
+        let nextNoon = noon + 86_400_000
+        try f.frames(Array(repeating: .day, count: 6), from: nextNoon)
+        #expect(f.camera.pictures.picture(cam) != nil)
+        try f.frames(Array(repeating: SceneConditions(lensCovered: true), count: 4), from: nextNoon + 6_000)
+        #expect(try f.alarms(kind: .cameraCovered).first?.state == .raised)
+        try f.frames(Array(repeating: .day, count: 2), from: nextNoon + 10_000)
+        #expect(f.camera.pictures.picture(cam) == nil, "the camera's alarm is still open")
+
+        let private_ = try CameraFixture()
+        try private_.frames(Array(repeating: .day, count: 3), from: noon)
+        #expect(private_.camera.pictures.picture(cam) == nil)
+    }
+
     @Test func aCoveredLensRaisesAnEquipmentFaultThatClosesOnceUncoveredAndSeen() throws {
         let f = try CameraFixture()
         try f.frames(Array(repeating: .day, count: 6), from: noon)

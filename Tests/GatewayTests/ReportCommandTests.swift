@@ -69,8 +69,8 @@ import Testing
         #expect(alarms.process.terminationStatus == 0, "\(alarms.stderr)")
         // The CSV's byte-order mark, if the captured text kept it, is not part of the header.
         let lines = alarms.stdout.drop { $0 == "\u{FEFF}" }.split(separator: "\r\n").map(String.init)
-        #expect(lines == ["region,group,kind,title,raised,open,rectified,closed,overdue,mean_hours_to_rectify",
-                          "4201,420106,too_warm,温度过高,1,1,0,0,0,"],
+        #expect(lines == ["region,group,kind,title,raised,open,rectified,closed,overdue,mean_hours_to_rectify,region_name,group_name",
+                          "4201,420106,too_warm,温度过高,1,1,0,0,0,,武汉市,武昌区"],
                 "one row: the seeded alarm, raised and still open, under its district: \(alarms.stdout)")
 
         let bad = try #require(run(["report", "ledger", "--site", "canteen-01", "--from", "22/11/2026",

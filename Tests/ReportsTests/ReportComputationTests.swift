@@ -32,6 +32,7 @@ private func lines(_ csv: String) -> [String] {
                     + "2026-11-22 06:40:00,40,9.4,8.0,\"'=食材移入备用冰箱\",张师傅,closed", "\(rows)")
         let page = log.html()
         #expect(page.hasPrefix("<!doctype html>") && page.contains("HACCP 每日温度记录 · 第一中学食堂"))
+        #expect(page.contains("区划 湖北省 武汉市 武昌区 (420106)"), "the division's names, its code after them")
         #expect(page.contains("<td>温度过高</td><td>2026-11-22 06:00:00</td><td>2026-11-22 06:40:00</td><td>40</td>"))
         #expect(!page.contains("<script") && !page.contains("src="), "a self-contained printable page")
     }
@@ -61,14 +62,14 @@ private func lines(_ csv: String) -> [String] {
         let wuhan = try #require(RegionNode("4201"))
         let csv = try AlarmStatistics.csv(region: wuhan, since: t0 - 10 * 24 * hour, until: t0, now: t0, store: f.store)
         #expect(lines(csv) == [
-            "region,group,kind,title,raised,open,rectified,closed,overdue,mean_hours_to_rectify",
-            "4201,420106,too_warm,温度过高,1,0,1,1,0,0.7",
-            "4201,420107,violation,违规行为,1,1,1,0,1,96.0",
+            "region,group,kind,title,raised,open,rectified,closed,overdue,mean_hours_to_rectify,region_name,group_name",
+            "4201,420106,too_warm,温度过高,1,0,1,1,0,0.7,武汉市,武昌区",
+            "4201,420107,violation,违规行为,1,1,1,0,1,96.0,武汉市,青山区",
         ])
         // Below a station the groups are its sites.
         let station = try #require(RegionNode("420107-01"))
         let sites = try AlarmStatistics.csv(region: station, since: t0 - 10 * 24 * hour, until: t0, now: t0, store: f.store)
-        #expect(lines(sites).dropFirst() == ["420107-01,canteen-03,violation,违规行为,1,1,1,0,1,96.0"])
+        #expect(lines(sites).dropFirst() == ["420107-01,canteen-03,violation,违规行为,1,1,1,0,1,96.0,青山区 01,canteen-03"])
     }
 }
 

@@ -143,6 +143,10 @@ import Testing
             #expect(page.body.contains("<span class=\"light red\" role=\"img\" aria-label=\"红\" title=\"红\"></span><a href=\"/dashboard/regions/420107\">"))
             #expect(page.body.contains("<h1><span class=\"light red\""))
             #expect(!page.body.contains("430102"))
+            // GB/T 2260 names, the code after them: heading, crumbs and the children's cards.
+            #expect(page.body.contains("<title>地区 武汉市 (4201)"), "\(page.body.prefix(400))")
+            #expect(page.body.contains("湖北省 (42)"))
+            #expect(page.body.contains("href=\"/dashboard/regions/420106\">武昌区 <span class=\"muted\">420106</span></a>"))
             let english = try await get(client, "/dashboard/regions/4201?lang=en", wuhan)
             #expect(english.body.contains("Regions below"))
             #expect(english.body.contains("href=\"/dashboard/regions/420106?lang=en\""))
@@ -173,6 +177,7 @@ import Testing
             #expect(page.body.contains("<h1><span class=\"light green\""))
             #expect(page.body.contains("<h2>未结报警 (0)</h2>"))
             #expect(page.body.contains("第一中学食堂"))
+            #expect(page.body.contains("湖北省 武汉市 武昌区 <span class=\"muted\">420106</span>"))
             #expect(page.body.contains("<div class=\"reading\">3.5 °C</div>"))
             #expect(page.body.contains("<span class=\"state online\">在线</span>"))
             // 24 h and 7 d charts with the cold zone's 0 and 8 °C limits; 9 °C two hours ago is shaded.

@@ -18,6 +18,7 @@ private func object(_ buffer: ByteBuffer) throws -> [String: Any] {
                 let body = try object(response.body)
                 let region = try #require(body["region"] as? [String: Any])
                 #expect(region["level"] as? String == "city")
+                #expect(region["name"] as? String == "武汉市")
                 #expect(region["sites"] as? Int == 3)
                 #expect(region["status"] as? String == "red")  // the open class-1 violation
                 #expect(region["tickets_today"] as? Int == 1)
@@ -30,6 +31,7 @@ private func object(_ buffer: ByteBuffer) throws -> [String: Any] {
                 let children = try #require(body["children"] as? [[String: Any]])
                 #expect(children.compactMap { $0["code"] as? String } == ["420106", "420107", "420111"])
                 #expect(children.compactMap { $0["status"] as? String } == ["green", "red", "green"])
+                #expect(children.compactMap { $0["name"] as? String } == ["武昌区", "青山区", "洪山区"])
             }
         }
     }
@@ -43,6 +45,7 @@ private func object(_ buffer: ByteBuffer) throws -> [String: Any] {
                 let children = try #require(body["children"] as? [[String: Any]])
                 #expect(children.first?["code"] as? String == "420107-01")
                 #expect(children.first?["level"] as? String == "station")
+                #expect(children.first?["name"] as? String == "青山区 01")
             }
             try await client.execute(uri: "/api/v1/regions/420106/summary", method: .get, headers: admin) { response in
                 let body = try object(response.body)

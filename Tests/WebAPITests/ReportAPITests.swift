@@ -62,8 +62,8 @@ private func lines(_ buffer: ByteBuffer) -> [String] {
                                      method: .get, headers: wuhan) { response in
                 let rows = lines(response.body)
                 #expect(rows.dropFirst() == [
-                    "4201,420106,too_warm,温度过高,1,0,1,1,0,0.7",
-                    "4201,420107,violation,违规行为,1,1,0,0,0,",
+                    "4201,420106,too_warm,温度过高,1,0,1,1,0,0.7,武汉市,武昌区",
+                    "4201,420107,violation,违规行为,1,1,0,0,0,,武汉市,青山区",
                 ], "\(rows)")
             }
         }

@@ -23,6 +23,7 @@ private let openRoutes: Set<String> = [
     "GET /healthz", "GET /openapi.json", "GET /t/{code}", "GET /T/{code}", "HEAD /t/{code}", "HEAD /T/{code}",
     "GET /api/v1/tickets/{code}",
     "GET /01/{gtin}/10/{lot}",
+    "GET /k/{site}", "GET /K/{site}", "GET /k/{site}/poster", "GET /k/{site}/cameras/{n}",
 ]
 
 /// The dashboard's open routes: its login form and the static refresh script.

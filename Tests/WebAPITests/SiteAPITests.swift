@@ -95,6 +95,7 @@ private func json(_ buffer: ByteBuffer) throws -> [String: Any] {
             try await client.execute(uri: "/api/v1/sites", method: .get, headers: wuchang) { response in
                 let sites = try #require(try json(response.body)["sites"] as? [[String: Any]])
                 #expect(sites.compactMap { $0["id"] as? String } == ["canteen-01"])
+                #expect(sites.first?["region_name"] as? String == "湖北省 武汉市 武昌区", "the region by its GB/T 2260 names")
             }
             try await client.execute(uri: "/api/v1/sites/canteen-02", method: .get, headers: wuchang) {
                 #expect($0.status == .forbidden)

@@ -35,6 +35,8 @@ public enum RegistryFile {
         var hours: String?
         var timezone: String?
         var stalls: [RawStall]?
+        var licence: String?
+        var public_cameras: [String]?
     }
 
     private struct RawStall: Decodable {
@@ -103,8 +105,10 @@ public enum RegistryFile {
                 }
             }
             let stalls = try parseStalls(s.stalls ?? [], at: "\(at) (\(id))", kind: kind, fail: fail)
+            let (licence, publicCameras) = try OpenKitchenFields.parse(licence: s.licence, publicCameras: s.public_cameras,
+                                                                       at: "\(at) (\(id))", fail: fail)
             sites.append(SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours,
-                                    stalls: stalls))
+                                    stalls: stalls, licence: licence, publicCameras: publicCameras))
         }
         var devices: [DeviceConfig] = []
         for (i, d) in (raw.devices ?? []).enumerated() {
@@ -170,6 +174,7 @@ public enum RegistryFile {
         } catch {
             throw fail("devices: \(error)")
         }
+        try OpenKitchenFields.checkCameras(registry, fail: fail)
         return registry
     }
 

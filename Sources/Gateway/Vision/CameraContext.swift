@@ -1,3 +1,4 @@
+import GatewayPorts
 import KitchenModel
 import Logging
 import StorageModel
@@ -15,9 +16,12 @@ final class CameraContext: Sendable {
     let logger: Logger
     /// Detections wait here for their snapshots and snapshots for their detections.
     let join: Mutex<EvidenceJoin>
+    /// Public cameras' latest frames (`CameraJobProcessor.offerToPublic`).
+    let pictures: PublicPictures
 
     init(config: CameraServiceConfig, model: StateModel, alarms: AlarmEngine, store: any GatewayStore, writer: BatchWriter,
-         metrics: CameraMetrics, clock: any WallClock, logger: Logger) {
+         metrics: CameraMetrics, clock: any WallClock, logger: Logger, pictures: PublicPictures = PublicPictures()) {
+        self.pictures = pictures
         self.config = config
         self.model = model
         self.alarms = alarms

@@ -58,6 +58,21 @@ final class CameraJobProcessor {
         cameras[key] = camera
         if camera.frames == Self.settledAfter(camera.analyzer.config.quality) { reconcile(key, camera, at: time) }
         for evidence in analysis.detections { raise(evidence, camera: key) }
+        offerToPublic(jpeg, camera: key, site: site, at: time, raisedSomething: !analysis.detections.isEmpty)
+    }
+
+    /// A public camera's frame becomes its latest public picture only when it was taken while
+    /// the site is open, raised nothing and the camera has no open alarm: the page must never
+    /// show an open alarm's evidence. A frame that raised something takes the picture down.
+    private func offerToPublic(_ jpeg: [UInt8], camera key: DeviceKey, site: SiteConfig, at time: EpochMillis,
+                               raisedSomething: Bool) {
+        guard site.publicCameras.contains(key.device) else { return }
+        guard !raisedSomething, site.hours.isOpen(at: time),
+              !context.alarms.openAlarms(site: key.site).contains(where: { $0.device == key }) else {
+            context.pictures.forget(key)
+            return
+        }
+        context.pictures.keep(jpeg, camera: key, at: time)
     }
 
     private func startWatching(_ key: DeviceKey, at time: EpochMillis) -> Camera? {

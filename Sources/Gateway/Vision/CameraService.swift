@@ -1,3 +1,4 @@
+import GatewayPorts
 import KitchenModel
 import Logging
 import Prometheus
@@ -10,6 +11,8 @@ import StorageModel
 /// behind bounded queues.
 public final class CameraService: Sendable {
     public let metrics: CameraMetrics
+    /// The latest frames of cameras sites marked public, for the open-kitchen page.
+    public let pictures = PublicPictures()
     private let context: CameraContext
     private let workers: [CameraWorker]
 
@@ -17,7 +20,7 @@ public final class CameraService: Sendable {
                 registry: PrometheusCollectorRegistry, clock: any WallClock, logger: Logger) {
         metrics = CameraMetrics(registry: registry)
         context = CameraContext(config: config, model: model, alarms: alarms, store: store, writer: writer,
-                                metrics: metrics, clock: clock, logger: logger)
+                                metrics: metrics, clock: clock, logger: logger, pictures: pictures)
         let limits = CameraWorker.Limits(maxJobs: config.queueMaxJobs, maxBytes: config.queueMaxBytes)
         workers = (0..<max(1, config.workers)).map { CameraWorker(name: "bk-camera-\($0)", limits: limits) }
     }

@@ -105,10 +105,10 @@ struct DashboardRoutes {
         let here = sites.filter { direct.contains($0.id) }
             .map { ($0, figures[$0.id] ?? RegionFigures(code: $0.id, level: .station)) }
         let kit = PageKit(request)
-        let body = RegionPage.render(heading: "\(kit.t("地区", "Region")) \(node.code)", figures: summary.region,
+        let body = RegionPage.render(heading: "\(kit.t("地区", "Region")) \(RegionLabel.text(node.code))", figures: summary.region,
                                      children: summary.children, sites: here, kit: kit)
-        return respond(request, kit: kit, title: "\(kit.t("地区", "Region")) \(node.code)",
-                       crumbs: crumbs(node.code, principal, includingLast: false) + [(node.code, nil)], body: body)
+        return respond(request, kit: kit, title: "\(kit.t("地区", "Region")) \(RegionLabel.text(node.code))",
+                       crumbs: crumbs(node.code, principal, includingLast: false) + [(RegionLabel.text(node.code), nil)], body: body)
     }
 
     private func site(_ raw: String, _ request: Request, _ principal: Principal) throws -> Response {
@@ -165,7 +165,9 @@ struct DashboardRoutes {
         var prefixes = [2, 4, 6].compactMap { n in region.utf8.count >= n ? String(region.prefix(n)) : nil }
         if region.contains("-") { prefixes.append(region) }
         if !includingLast, prefixes.last == region { prefixes.removeLast() }
-        return prefixes.map { ($0, principal.canSee(regionPrefix: $0) ? "/dashboard/regions/\($0)" : nil) }
+        return prefixes.map {
+            (RegionLabel.text($0), principal.canSee(regionPrefix: $0) ? "/dashboard/regions/\($0)" : nil)
+        }
     }
 
     /// The full page, or only its `<main>` content for the live refresh script; both lead with

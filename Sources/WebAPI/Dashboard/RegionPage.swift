@@ -15,7 +15,7 @@ enum RegionPage {
             body += "<h2>\(kit.t("下级地区", "Regions below"))</h2><div class=\"grid\">"
             for child in children {
                 body += "<section class=\"card region\"><h3>\(kit.light(child.status))"
-                body += "<a href=\"\(HTML.escape(kit.link("/dashboard/regions/\(child.code)")))\">\(HTML.escape(child.code))</a>"
+                body += "<a href=\"\(HTML.escape(kit.link("/dashboard/regions/\(child.code)")))\">\(RegionLabel.html(child.code))</a>"
                 body += " <span class=\"muted\">\(level(child.level, kit: kit))</span></h3>\(counts(child, kit: kit))</section>"
             }
             body += "</div>"

@@ -18,7 +18,7 @@ enum SitePage {
                        now: EpochMillis) -> String {
         let site = view.site
         var body = "<h1>\(kit.light(status))\(HTML.escape(site.name))</h1>"
-        body += "<ul class=\"figures\"><li>\(HTML.escape(site.id))</li><li>\(kit.t("地区", "Region")) \(HTML.escape(site.region))</li>"
+        body += "<ul class=\"figures\"><li>\(HTML.escape(site.id))</li><li>\(kit.t("地区", "Region")) \(RegionLabel.pathHTML(site.region))</li>"
         body += "<li>\(kit.t("营业时间", "Hours")) \(HTML.escape(site.hours))</li>"
         body += "<li>\(site.openNow ? kit.t("营业中", "open now") : kit.t("休息中", "closed now"))</li></ul>"
 

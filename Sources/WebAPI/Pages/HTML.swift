@@ -81,6 +81,10 @@ enum PageStyle {
         button.primary{background:var(--ink);color:#fff;border-color:var(--ink)}
         ol.timeline{list-style:none;padding:0 0 0 1rem;margin:0;border-left:2px solid var(--line)}ol.timeline li{padding:0 0 .75rem}
         .muted{color:var(--mute)}.overdue{color:var(--bad);font-weight:700}
+        .photos{display:grid;grid-template-columns:1fr;gap:.75rem}.photos img{width:100%;height:auto;border-radius:8px;background:#eaeef2}@media(min-width:40rem){.photos{grid-template-columns:1fr 1fr}}
+        .poster{text-align:center;background:#fff;border:2px solid var(--ink);border-radius:16px;padding:2rem 1rem}.poster h1{font-size:2.2rem;margin:.5rem 0}.brand{font-size:1.3rem;font-weight:700;color:var(--ok);margin:0}
+        .qr svg{width:min(80vw,12cm);height:auto}.call{font-size:1.3rem;font-weight:700}.url{font-size:.8rem;word-break:break-all}
+        @media print{@page{size:A4;margin:1.5cm}body{background:#fff}main{max-width:none;padding:0}.poster{border:none}}
         """
 
     static func page(title: String, language: PageLanguage, body: String) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import GatewayPorts
 import KitchenModel
 import KitchenRules
+import RegionNames
 import StorageModel
 
 /// The counts a regulator reads for one region (or one child region): its sites and their
@@ -22,6 +23,8 @@ struct RegionFigures: Encodable {
     }
 
     var code: String
+    /// The GB/T 2260 name (`武昌区`, `北京市 市辖区`, `武昌区 03`); the code when unknown.
+    var name: String
     var level: RegionLevel
     /// Red: an open class-1 alarm or a red card; yellow: any other open alarm; green: none.
     var status: SiteStatus = .green
@@ -34,17 +37,19 @@ struct RegionFigures: Encodable {
     var ticketsToday = 0
 
     enum CodingKeys: String, CodingKey {
-        case code, level, status, sites, devices, cards
+        case code, name, level, status, sites, devices, cards
         case openAlarms = "open_alarms", overdueAlarms = "overdue_alarms", ticketsToday = "tickets_today"
     }
 
     init(_ node: RegionNode) {
         self.init(code: node.code, level: node.level)
+        name = RegionNames.shared.label(node.code)
     }
 
     /// Figures under another name: the dashboard tallies one site's open alarms with the same rule.
     init(code: String, level: RegionLevel) {
         self.code = code
+        name = code
         self.level = level
     }
 

@@ -38,6 +38,8 @@ public struct APIDependencies: Sendable {
     public var ledgers: LedgerBook
     /// 晨检 thresholds (fever at 37.3 °C unless configured).
     public var morningCheckRules = MorningCheckRules()
+    /// Public cameras' latest frames for the open-kitchen page (`serve` hands in the camera service's).
+    public var publicPictures = PublicPictures()
 
     public init(sites: any SiteStateViews, store: any GatewayStore, metrics: any MetricsExposition, clock: any WallClock,
                 alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk, ledgers: LedgerBook,

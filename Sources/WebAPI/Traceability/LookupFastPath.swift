@@ -63,18 +63,22 @@ final class LookupFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    /// The cached page for a plain `GET /t/{code}` or `/T/{code}` a client may have now.
+    /// The cached page for a plain `GET /t/{code}` or `/T/{code}` (a ticket), or `/k/{site}` or
+    /// `/K/{site}` (an open kitchen), a client may have now.
     private func cachedPage(_ request: HTTPRequest, context: ChannelHandlerContext) -> ByteBuffer? {
         guard request.method == .get, Self.keepsAlive(request.headerFields[.connection]),
               let path = request.path, path.utf8.count > 3 else { return nil }
         let utf8 = path.utf8
-        guard utf8.first == UInt8(ascii: "/"), [UInt8(ascii: "t"), UInt8(ascii: "T")].contains(utf8.dropFirst().first),
+        guard utf8.first == UInt8(ascii: "/"), let letter = utf8.dropFirst().first.map({ $0 | 0x20 }),
+              letter == UInt8(ascii: "t") || letter == UInt8(ascii: "k"),
               utf8.dropFirst(2).first == UInt8(ascii: "/") else { return nil }
         let code = path.dropFirst(3)
         guard !code.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") })
         else { return nil }
         let language = PageLanguage.from(acceptLanguage: request.headerFields[.acceptLanguage])
-        guard let page = lookup.cachedAnswer(code, variant: language.rawValue) else { return nil }
+        let cached = letter == UInt8(ascii: "t") ? lookup.cachedAnswer(code, variant: language.rawValue)
+            : lookup.kitchens.cached(code, language: language)
+        guard let page = cached else { return nil }
         if let limiter = lookup.limiter {
             // The router asks the same limiter again and answers 429: one place words refusals.
             let client = self.client ?? context.channel.remoteAddress?.ipAddress ?? "unknown"

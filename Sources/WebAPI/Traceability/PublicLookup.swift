@@ -9,6 +9,8 @@ import Traceability
 final class PublicLookup: Sendable {
     let dependencies: APIDependencies
     let cache = LookupCache()
+    /// The open-kitchen pages, answered from the same fast path while cached.
+    let kitchens: KitchenPages
     /// Per client address; nil when switched off (`--lookup-rate-limit off`).
     let limiter: ClientRateLimiter?
     /// Answers `LookupFastPath` sent without the router (tests read it).
@@ -16,6 +18,7 @@ final class PublicLookup: Sendable {
 
     init(_ dependencies: APIDependencies) {
         self.dependencies = dependencies
+        kitchens = KitchenPages(dependencies)
         limiter = dependencies.lookupRateLimit.map { ClientRateLimiter(limit: $0) }
     }
 

@@ -1,0 +1,44 @@
+import Foundation
+import KitchenModel
+
+/// The registry's open-kitchen fields of a site: `licence` (the food business licence number
+/// the public page shows) and `public_cameras` (the cameras whose latest picture it shows).
+enum OpenKitchenFields {
+    static let maxLicenceLength = 64
+
+    static func parse(licence: String?, publicCameras: [String]?, at: String,
+                      fail: (String) -> RegistryFile.LoadError) throws -> (String?, [DeviceID]) {
+        var checked: String?
+        if let licence {
+            let trimmed = licence.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, trimmed.count <= maxLicenceLength,
+                  !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw fail("\(at): licence must be 1-\(maxLicenceLength) characters without control characters")
+            }
+            checked = trimmed
+        }
+        var cameras: [DeviceID] = []
+        for text in publicCameras ?? [] {
+            guard let id = DeviceID(text) else { throw fail("\(at): public_cameras entry '\(text.prefix(64))' is not a device id") }
+            guard !cameras.contains(id) else { throw fail("\(at): public_cameras lists '\(id)' twice") }
+            cameras.append(id)
+        }
+        return (checked, cameras)
+    }
+
+    /// Every public camera is a registered camera of its own site: a typo must not silently
+    /// leave the page without pictures, and a thermometer's id is no camera.
+    static func checkCameras(_ registry: Registry, fail: (String) -> RegistryFile.LoadError) throws {
+        for site in registry.sites.values.sorted(by: { $0.id < $1.id }) {
+            for camera in site.publicCameras {
+                let key = DeviceKey(site: site.id, device: camera)
+                guard let device = registry.devices[key] else {
+                    throw fail("site '\(site.id)': public camera '\(camera)' is not a device of this site")
+                }
+                guard device.kind == .camera else {
+                    throw fail("site '\(site.id)': public camera '\(camera)' is a \(device.kind.rawValue), not a camera")
+                }
+            }
+        }
+    }
+}
