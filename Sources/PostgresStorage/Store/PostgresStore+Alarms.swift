@@ -38,10 +38,14 @@ extension PostgresStore: AlarmStore {
                   PostgresValue(alarm.device), .text(alarm.kind.rawValue), PostgresValue(alarm.riskClass?.rawValue),
                   .text(alarm.state.rawValue), .text(alarm.card.rawValue), .int(alarm.raisedAt), .int(alarm.updatedAt),
                   .text(alarm.recordJSON)])
-        try session.execute("""
+        // Idempotent ("v5-alarm-retry"): a retried batch whose first COMMIT was kept finds its
+        // transition stored, and then queues its webhooks no second time.
+        let inserted = try session.execute("""
             INSERT INTO alarm_transition (alarm_id, at_ms, kind, actor, note, body) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (alarm_id, md5(body)) DO NOTHING
             """, [.text(transition.alarmID), .int(transition.at), .text(transition.kind), PostgresValue(transition.actor),
                   PostgresValue(transition.note), .text(transition.bodyJSON)])
+        guard inserted == 1 else { return }
         try enqueueOutbox(targets: outboxTargets, body: Array(transition.bodyJSON.utf8), now: now, session)
     }
 
