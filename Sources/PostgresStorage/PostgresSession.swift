@@ -40,7 +40,14 @@ public struct PostgresSession {
         }
         defer { timer.cancel() }
         do {
-            return try connection.query(PostgresValue.query(sql, binds), logger: logger).wait()
+            // The timer above closes the connection at `timeout`; the bounded wait returns even if
+            // that close never completes the query's future.
+            return try BoundedWait.value(of: connection.query(PostgresValue.query(sql, binds), logger: logger),
+                                         within: timeout + .seconds(5))
+        } catch is BoundedWait.TimedOut {
+            let _: EventLoopFuture<Void> = connection.close()
+            throw PostgresStoreError(.connectionLost, "the database did not answer within \(timeout.inSeconds.formatted()) s "
+                + "and the connection did not close: the statement may or may not have run")
         } catch {
             if fired.hasFired {
                 let seconds = timeout.inSeconds
