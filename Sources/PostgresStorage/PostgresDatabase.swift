@@ -72,8 +72,9 @@ public final class PostgresDatabase: @unchecked Sendable {
             do {
                 result = try body(session)
             } catch {
-                // A lost connection rolls back by itself; ROLLBACK's own failure then changes nothing.
-                _ = try? session.execute("ROLLBACK")
+                // A lost connection rolls back by itself: no ROLLBACK is sent on it.
+                let lost = (error as? PostgresStoreError)?.kind == .connectionLost || session.connection.isClosed
+                if !lost { _ = try? session.execute("ROLLBACK") }
                 throw error
             }
             let commit: PostgresQueryResult
