@@ -11,14 +11,14 @@ import KitchenModel
 /// Each device's writes (and its snapshot, whose last seq a restart trusts) are so committed in
 /// the order they were decided, as with one lane; a camera that only sends detections, or a scale
 /// between telemetry bursts, uses the durable lane, and a thermometer's door event among its
-/// readings waits for the bulk lane as before. The durable lane writes every snapshot at once
-/// (`flushSnapshots`), so it never holds a device after its commit.
+/// readings waits for the bulk lane as before. Both lanes defer snapshots alike
+/// (`SnapshotDeferral`; an event's or ticket's is never deferred), and a deferred snapshot holds
+/// its device in its lane until it is written.
 extension BatchWriter {
     func run(lane: Int) {
         let transaction = store.makeBatchCommitter(maxRejects: options.maxRejects, snapshotInterval: options.snapshotInterval)
-        let flushEveryCommit = lane == WriterState.durable
         while let next = nextBatch(lane, transaction) {
-            commit(next.items, lane, transaction, flushSnapshots: flushEveryCommit || next.flushUpTo != nil)
+            commit(next.items, lane, transaction, flushSnapshots: next.flushUpTo != nil)
             if let generation = next.flushUpTo {
                 state.condition.lock()
                 state.lanes[lane].flushed = max(state.lanes[lane].flushed, generation)
@@ -104,7 +104,7 @@ extension BatchWriter {
                 var stats = try transaction.commit(batch, flushSnapshots: flushSnapshots)
                 let elapsed = started.duration(to: ContinuousClock.now)
                 stats.seconds = elapsed.inSeconds
-                let deferred = twoLanes && lane == WriterState.bulk ? transaction.deferredDevices : []
+                let deferred = twoLanes ? transaction.deferredDevices : []
                 state.condition.lock()
                 state.lanes[lane].failure = nil
                 state.lanes[lane].committed += UInt64(batch.count)
@@ -152,8 +152,8 @@ struct LaneState {
     var oldestQueuedAt = ContinuousClock.now
     var running = false
     var failure: BatchWriter.CommitFailure?
-    /// With two lanes: items per device queued or being committed here, and (bulk lane) the
-    /// devices whose snapshot the committer defers.
+    /// With two lanes: items per device queued or being committed here, and the devices whose
+    /// snapshot this lane's committer defers.
     var held: [DeviceKey: Int] = [:]
     var deferred: Set<DeviceKey> = []
 
