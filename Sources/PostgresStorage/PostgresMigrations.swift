@@ -18,7 +18,6 @@ public enum PostgresMigrations {
     /// In the order they are applied.
     public static let all: [Migration] = [
         Migration(name: "v1-schema", statements: PostgresSchemaV1.statements),
-        Migration(name: "v5-alarm-retry", statements: PostgresAlarmRetryMigration.statements),
     ]
 
     /// pg_advisory_xact_lock key: "bkmigrat" as an integer, any constant unlikely to collide.

@@ -7,7 +7,7 @@ import Testing
 private let hourStart: EpochMillis = 1_795_276_800_000
 
 /// Issue 15, item 6: the alarm committer retries a batch whose COMMIT went unanswered, and such a
-/// COMMIT may have been kept. Writing the same batch again stores nothing twice ("v5-alarm-retry").
+/// COMMIT may have been kept. Writing the same batch again stores nothing twice.
 @Suite struct AlarmRetryTests {
     func row(_ id: String, state: AlarmState = .raised, at: EpochMillis = hourStart) -> AlarmRow {
         AlarmRow(id: id, identity: "canteen-01/cam-1/violation/rodent", site: SiteID("canteen-01")!, region: "420106",

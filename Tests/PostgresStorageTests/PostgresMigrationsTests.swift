@@ -8,11 +8,9 @@ import Testing
 @Suite struct PostgresMigrationsTests {
     @Test func applyOnAnEmptyDatabaseThenNothingOnTheNextOpen() throws {
         let fixture = try PostgresFixture(migrated: false)
-        let names = PostgresMigrations.all.map(\.name)
-        #expect(names.first == "v1-schema")
-        #expect(try PostgresMigrations.apply(to: fixture.database) == names)
-        #expect(Set(try fixture.database.query("SELECT name FROM bk_migration").map { try $0.decode(String.self) })
-            == Set(names))
+        #expect(try PostgresMigrations.apply(to: fixture.database) == ["v1-schema"])
+        #expect(try fixture.database.query("SELECT name FROM bk_migration").map { try $0.decode(String.self) }
+            == ["v1-schema"])
         // `reading` is declaratively partitioned by range, on ts_ms.
         let strategy = try fixture.database.query("""
             SELECT p.partstrat::text, a.attname FROM pg_partitioned_table p
@@ -24,7 +22,7 @@ import Testing
         // A second start (another pool, as after a restart) finds nothing to do.
         let again = try fixture.reopen()
         #expect(try PostgresMigrations.apply(to: again) == [])
-        #expect(try again.query("SELECT count(*) FROM bk_migration").first?.decode(Int64.self) == Int64(names.count))
+        #expect(try again.query("SELECT count(*) FROM bk_migration").first?.decode(Int64.self) == 1)
     }
 
     @Test func aSchemaNewerThanTheBinaryIsRefused() throws {
@@ -45,8 +43,7 @@ import Testing
         #expect(thrownKind { try PostgresMigrations.apply(to: fixture.database,
                                                           migrations: PostgresMigrations.all + [broken]) } == .server)
         #expect(try fixture.database.query("SELECT to_regclass('half_done') IS NULL").first?.decode(Bool.self) == true)
-        #expect(try fixture.database.query("SELECT count(*) FROM bk_migration").first?.decode(Int64.self)
-            == Int64(PostgresMigrations.all.count))
+        #expect(try fixture.database.query("SELECT count(*) FROM bk_migration").first?.decode(Int64.self) == 1)
     }
 
     /// Every SQLite table and column, after all of SQLite's migrations, exists in PostgreSQL with the

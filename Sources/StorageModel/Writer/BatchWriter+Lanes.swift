@@ -197,15 +197,20 @@ final class WriterState: @unchecked Sendable {
     var anyRunning: Bool { lanes.contains(where: \.running) }
     var queuedTotal: Int { lanes.reduce(0) { $0 + $1.queue.count } }
 
-    /// The lane for a submission (see the extension's description).
-    func route(_ items: [WriteItem], durable: Bool) -> Int {
+    /// The lane for a submission (see the extension's description); nil while its devices are
+    /// held by both lanes (a submission of several devices, e.g. the tick's offline snapshots),
+    /// until one lane has committed what held them.
+    func route(_ items: [WriteItem], durable: Bool) -> Int? {
         guard lanes.count > 1 else { return Self.bulk }
-        let preferred = durable ? Self.durable : Self.bulk
-        let other = durable ? Self.bulk : Self.durable
+        var heldBy: Int?
         for item in items {
-            if let key = item.deviceKey, lanes[other].holds(key) { return other }
+            guard let key = item.deviceKey else { continue }
+            for lane in lanes.indices where lanes[lane].holds(key) {
+                if let other = heldBy, other != lane { return nil }
+                heldBy = lane
+            }
         }
-        return preferred
+        return heldBy ?? (durable ? Self.durable : Self.bulk)
     }
 }
 

@@ -141,15 +141,19 @@ public final class BatchWriter: Sendable {
     }
 
     private func enqueueLocked(_ items: [WriteItem], urgent: Bool) throws -> (lane: Int, ticket: UInt64) {
-        while state.queuedTotal >= options.capacity && state.allRunning && !state.stopping {
+        while true {
+            while state.queuedTotal >= options.capacity && state.allRunning && !state.stopping {
+                state.condition.wait()
+            }
+            guard state.allRunning, !state.stopping else { throw StoppedError() }
+            // Chosen after the wait: a lane may have committed what held a device meanwhile.
+            if let lane = state.route(items, durable: urgent) {
+                state.lanes[lane].append(items, urgent: urgent, countDevices: state.lanes.count > 1)
+                state.condition.broadcast()
+                return (lane, state.lanes[lane].submitted)
+            }
             state.condition.wait()
         }
-        guard state.allRunning, !state.stopping else { throw StoppedError() }
-        // Chosen after the wait: the other lane may have committed what held a device meanwhile.
-        let lane = state.route(items, durable: urgent)
-        state.lanes[lane].append(items, urgent: urgent, countDevices: state.lanes.count > 1)
-        state.condition.broadcast()
-        return (lane, state.lanes[lane].submitted)
     }
 
     private func waitForCommit(of ticket: UInt64, lane: Int) throws {
