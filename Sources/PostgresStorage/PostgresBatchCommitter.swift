@@ -33,6 +33,8 @@ public final class PostgresBatchCommitter: BatchCommitter {
 
     public var hasDeferredSnapshots: Bool { !deferral.isEmpty }
 
+    public var deferredDevices: Set<DeviceKey> { deferral.pendingDevices }
+
     /// Writes `items`, then the device snapshots that are due (all of them when `flushSnapshots`),
     /// in one transaction. On any error nothing of the batch is kept and the error is thrown.
     public func commit(_ items: [WriteItem], flushSnapshots: Bool = false) throws -> CommitStats {

@@ -72,8 +72,9 @@ public final class PostgresDatabase: @unchecked Sendable {
             do {
                 result = try body(session)
             } catch {
-                // A lost connection rolls back by itself; ROLLBACK's own failure then changes nothing.
-                _ = try? session.execute("ROLLBACK")
+                // A lost connection rolls back by itself: no ROLLBACK is sent on it.
+                let lost = (error as? PostgresStoreError)?.kind == .connectionLost || session.connection.isClosed
+                if !lost { _ = try? session.execute("ROLLBACK") }
                 throw error
             }
             let commit: PostgresQueryResult
@@ -119,7 +120,7 @@ public final class PostgresDatabase: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         guard !wasClosed else { return }
-        for connection in connections { _ = try? connection.close().wait() }
+        for connection in connections { BoundedWait.close(connection.close()) }
         try? group.syncShutdownGracefully()
     }
 
@@ -178,7 +179,7 @@ public final class PostgresDatabase: @unchecked Sendable {
         if keep { idle.append(connection) } else { openCount -= 1 }
         condition.signal()
         condition.unlock()
-        if !keep { _ = try? connection.close().wait() }
+        if !keep { BoundedWait.close(connection.close()) }
     }
 
     // MARK: - Connecting
@@ -189,19 +190,28 @@ public final class PostgresDatabase: @unchecked Sendable {
         for host in url.hosts {
             let place = "\(host.name):\(host.port)"
             do {
-                let connection = try PostgresConnection.connect(on: group.next(), configuration: configuration(host),
-                                                                id: id, logger: logger).wait()
+                // postgres-nio bounds the TCP connect and the handshake by connect_timeout; our own
+                // deadline, a little later, also holds should its timer never fire.
+                let connecting = PostgresConnection.connect(on: group.next(), configuration: configuration(host),
+                                                            id: id, logger: logger)
+                let connection: PostgresConnection
+                do {
+                    connection = try BoundedWait.value(of: connecting, within: .seconds(url.connectTimeoutSeconds + 5))
+                } catch is BoundedWait.TimedOut {
+                    connecting.whenSuccess { let _: EventLoopFuture<Void> = $0.close() }
+                    throw PostgresStoreError(.connect, "no answer within \(url.connectTimeoutSeconds + 5) s")
+                }
                 if url.sessionAttributes == .readWrite {
                     let inRecovery: Bool
                     do {
                         let session = PostgresSession(connection: connection, logger: logger, timeout: statementTimeout)
                         inRecovery = try session.query("SELECT pg_is_in_recovery()").first?.decode(Bool.self) ?? true
                     } catch {
-                        _ = try? connection.close().wait()
+                        BoundedWait.close(connection.close())
                         throw error
                     }
                     if inRecovery {
-                        _ = try? connection.close().wait()
+                        BoundedWait.close(connection.close())
                         failures.append("\(place) is a standby (read-only)")
                         continue
                     }
@@ -230,9 +240,15 @@ public final class PostgresDatabase: @unchecked Sendable {
             : PostgresConnection.Configuration(host: host.name, port: host.port, username: url.user,
                                                password: password, database: url.database, tls: tls)
         configuration.options.connectTimeout = .seconds(Int64(url.connectTimeoutSeconds))
-        if let name = url.applicationName {
-            configuration.options.additionalStartupParameters = [("application_name", name)]
-        }
+        // The server gives up too when we do: a statement our timer abandoned (its connection
+        // closed) would otherwise run on, or wait for a lock, holding the locks it took, since a
+        // backend only notices a vanished client when it next talks to it; and a transaction left
+        // open by a stuck client is rolled back.
+        let seconds = Int(statementTimeout.inSeconds.rounded(.up))
+        var parameters = [("statement_timeout", "\(seconds + 5)s"),
+                          ("idle_in_transaction_session_timeout", "\(seconds * 2 + 5)s")]
+        if let name = url.applicationName { parameters.append(("application_name", name)) }
+        configuration.options.additionalStartupParameters = parameters
         return configuration
     }
 

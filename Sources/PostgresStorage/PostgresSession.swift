@@ -40,7 +40,20 @@ public struct PostgresSession {
         }
         defer { timer.cancel() }
         do {
-            return try connection.query(PostgresValue.query(sql, binds), logger: logger).wait()
+            // The timer above closes the connection at `timeout`; the bounded wait returns even if
+            // that close never completes the query's future.
+            guard !connection.isClosed else {
+                throw PostgresStoreError(.connectionLost, "the connection to the database was lost")
+            }
+            return try BoundedWait.value(of: connection.query(PostgresValue.query(sql, binds), logger: logger),
+                                         within: timeout + .seconds(5), abandonedWhen: { connection.isClosed })
+        } catch is BoundedWait.Abandoned where !fired.hasFired {
+            throw PostgresStoreError(.connectionLost, "the connection to the database closed before the statement was "
+                + "answered: it may or may not have run")
+        } catch is BoundedWait.TimedOut {
+            let _: EventLoopFuture<Void> = connection.close()
+            throw PostgresStoreError(.connectionLost, "the database did not answer within \(timeout.inSeconds.formatted()) s "
+                + "and the connection did not close: the statement may or may not have run")
         } catch {
             if fired.hasFired {
                 let seconds = timeout.inSeconds

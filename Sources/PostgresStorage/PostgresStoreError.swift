@@ -1,4 +1,5 @@
 import PostgresNIO
+import StorageModel
 
 /// A PostgreSQL failure in words an operator can act on. postgres-nio's own errors describe
 /// themselves as a generic "PSQLError – Generic description..." (to keep bound values out of logs),
@@ -85,5 +86,22 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
                 + "\(error.targetType): \(error.code)")
         }
         return .init(.connect, prefix + String(describing: error))
+    }
+}
+
+extension PostgresStoreError: TransientStoreError {
+    /// No server reachable or writable, a connection lost, no connection free; or the server
+    /// refusing for a reason that passes: 08 (connection), 40001/40P01 (serialization, deadlock),
+    /// 25006 (a read-only transaction: the host was demoted to a standby).
+    public var isTransient: Bool {
+        switch kind {
+        case .connect, .connectionLost, .pool:
+            return true
+        case .server:
+            guard let sqlState else { return false }
+            return sqlState.hasPrefix("08") || ["40001", "40P01", "25006"].contains(sqlState)
+        case .authentication, .decoding, .schema:
+            return false
+        }
     }
 }

@@ -66,6 +66,12 @@ struct BenchIngest {
         let stores = try BenchStoreKind.parse(args.string("store", "sqlite"))
         let postgres = try stores.contains(.postgres) ? BenchPostgres() : nil
         defer { postgres?.stop() }
+        if args.flag("standby") {
+            // Issue 15, item 7: the PostgreSQL figures with a synchronous standby (on this machine).
+            guard let postgres else { throw BenchFailure("--standby needs --store postgres or both") }
+            try postgres.addSynchronousStandby()
+            print("PostgreSQL with a synchronous standby (same machine, same disk): every commit waits for both flushes")
+        }
         var alarms = AlarmLatency(samples: args.int("alarm-samples", 500), backgroundRate: args.int("background-rate", 10_000),
                                   generatorNice: args.int("generator-nice", 10),
                                   binary: args.string("binary", Self.siblingBinary("brightkitchen")), logger: logger)

@@ -25,7 +25,12 @@ final class BenchPostgres: @unchecked Sendable {
     private let server: Process
     private var databases = 0
 
-    init() throws {
+    /// The synchronous standby `--standby` added (`addSynchronousStandby`), stopped with this server.
+    private(set) var standby: BenchPostgres?
+
+    /// A new server (initdb), or with `primary` a streaming-replication standby of it
+    /// (`pg_basebackup -R`) whose WAL receiver connects as `applicationName`.
+    init(standbyOf primary: BenchPostgres? = nil, applicationName: String? = nil) throws {
         bin = try Self.binaries()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bk-bench-pg-\(UUID().uuidString.prefix(6))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -40,10 +45,18 @@ final class BenchPostgres: @unchecked Sendable {
         } else {
             runAs = []
         }
-        let initdb = try Self.run(runAs + ["\(bin)/initdb", "-D", directory + "/data", "-U", Self.superuser,
-                                           "--pwfile=\(passwordFile)", "--auth-local=trust", "--auth-host=scram-sha-256",
-                                           "-E", "UTF8", "--no-locale", "--no-instructions"])
-        guard initdb.status == 0 else { throw BenchFailure("initdb failed: \(initdb.output)") }
+        if let primary {
+            // initdb's pg_hba lets local (Unix socket) replication connections in without a password.
+            let copy = try Self.run(runAs + ["\(bin)/pg_basebackup", "-D", directory + "/data", "-R", "-X", "stream",
+                                             "-h", primary.directory, "-p", "\(primary.port)", "-U", Self.superuser])
+            guard copy.status == 0 else { throw BenchFailure("pg_basebackup failed: \(copy.output)") }
+            if let applicationName { try Self.name(standbyData: directory + "/data", applicationName) }
+        } else {
+            let initdb = try Self.run(runAs + ["\(bin)/initdb", "-D", directory + "/data", "-U", Self.superuser,
+                                               "--pwfile=\(passwordFile)", "--auth-local=trust", "--auth-host=scram-sha-256",
+                                               "-E", "UTF8", "--no-locale", "--no-instructions"])
+            guard initdb.status == 0 else { throw BenchFailure("initdb failed: \(initdb.output)") }
+        }
         port = freePort()
         server = Process()
         server.executableURL = URL(fileURLWithPath: runAs.first ?? "\(bin)/postgres")
@@ -119,8 +132,41 @@ final class BenchPostgres: @unchecked Sendable {
         return range.compactMap { Double(fields[$0]) }
     }
 
+    /// Starts a streaming standby of this server and makes it synchronous (`synchronous_standby_names`
+    /// names it, `synchronous_commit = on`): every commit here then returns only once the standby has
+    /// flushed it too, as in docs/operations.md, *PostgreSQL with a synchronous standby*. Returns
+    /// once `pg_stat_replication` says `sync`.
+    func addSynchronousStandby(name: String = "bk_bench_standby") throws {
+        let standby = try BenchPostgres(standbyOf: self, applicationName: name)
+        self.standby = standby
+        _ = try scalar("ALTER SYSTEM SET synchronous_standby_names = '\(name)'", database: "postgres")
+        _ = try scalar("ALTER SYSTEM SET synchronous_commit = 'on'", database: "postgres")
+        _ = try scalar("SELECT pg_reload_conf()", database: "postgres")
+        let deadline = Date().addingTimeInterval(30)
+        while (try? scalar("SELECT sync_state FROM pg_stat_replication WHERE application_name = '\(name)'",
+                           database: "postgres")) != "sync" {
+            guard Date() < deadline else { throw BenchFailure("the standby did not become synchronous within 30 s") }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    /// Where the standby's WAL receiver connects as `name`, which `synchronous_standby_names`
+    /// matches: `pg_basebackup -R` wrote `primary_conninfo` without one, and a later line wins.
+    private static func name(standbyData data: String, _ name: String) throws {
+        let file = "\(data)/postgresql.auto.conf"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("primary_conninfo = '") }),
+              line.hasSuffix("'") else { throw BenchFailure("no primary_conninfo in \(file)") }
+        // Appended in place, so the file keeps its owner (the postgres user).
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\(line.dropLast()) application_name=\(name)'\n".utf8))
+    }
+
     /// Fast shutdown (SIGINT), SIGKILL after 10 s; then the directory goes.
     func stop() {
+        standby?.stop()
         if server.isRunning {
             kill(server.processIdentifier, SIGINT)
             let deadline = Date().addingTimeInterval(10)

@@ -39,7 +39,10 @@ final class CommitCompletion: Sendable {
 /// Batches are numbered and queued under the engine lock, so they are committed and published
 /// in the order they were decided: an alarm's transitions never overtake each other.
 ///
-/// A failed commit (disk full, I/O error, a write lock held past the busy timeout): nothing of
+/// A commit that fails for a passing reason (a PostgreSQL connection or primary lost:
+/// `TransientStoreError`) is retried for up to `commitRetryBudget`, the store's alarm writes being
+/// idempotent. Any other failed commit (disk full, I/O error, a write lock held past the busy
+/// timeout), or one still failing after that: nothing of
 /// the batch is stored or published, as before when a transition's write failed. The open set,
 /// which took the batch's steps when they were decided, is put back to what the database holds
 /// for each of the batch's alarms (or, if that cannot be read, to the record before the step),
@@ -108,7 +111,7 @@ extension AlarmEngine {
         }
         let recordStart = ContinuousClock.now
         do {
-            try store.record(writes, now: now)
+            try recordRetrying(writes, now: now)
         } catch {
             LatencyProbe.record("alarm-record", LatencyProbe.ms(recordStart.duration(to: .now)))
             logger.error("cannot record alarm batch", metadata: [
@@ -122,6 +125,32 @@ extension AlarmEngine {
         for kind in kinds { metrics?.alarmTransition(kind) }
         for (topic, payload) in pushes { publish(topic, payload) }
         completion?.finish(stored: true)
+    }
+
+    /// How long a batch whose commit failed for a passing reason is retried before it is given up.
+    static let commitRetryBudget: Duration = .seconds(60)
+
+    /// Writes a batch, retrying while the store says its failure passes (a lost connection, a lost
+    /// primary whose standby is not yet promoted: issue 15, item 6): the PostgreSQL store's alarm
+    /// writes are idempotent, so a COMMIT that was kept although its answer was lost stores
+    /// nothing twice, and what is published is still what is stored. The bodies were made before
+    /// the first try, so every try writes the same rows. Later batches wait, keeping their order.
+    private func recordRetrying(_ writes: [AlarmWrite], now: EpochMillis) throws {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            do {
+                try store.record(writes, now: now)
+                if attempt > 0 { logger.notice("alarm batch recorded after a retry", metadata: ["attempts": "\(attempt + 1)"]) }
+                return
+            } catch where error.isTransientStoreError && started.duration(to: .now) < Self.commitRetryBudget {
+                attempt += 1
+                logger.warning("alarm batch commit failed, retrying", metadata: [
+                    "writes": "\(writes.count)", "attempt": "\(attempt)", "error": "\(error)",
+                ])
+                Thread.sleep(forTimeInterval: min(2.0, 0.05 * Double(1 << min(attempt, 6))))
+            }
+        }
     }
 
     /// Whether `identity` was put back to the database's record after batch `number` was decided

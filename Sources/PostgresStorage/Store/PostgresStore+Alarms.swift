@@ -38,10 +38,19 @@ extension PostgresStore: AlarmStore {
                   PostgresValue(alarm.device), .text(alarm.kind.rawValue), PostgresValue(alarm.riskClass?.rawValue),
                   .text(alarm.state.rawValue), .text(alarm.card.rawValue), .int(alarm.raisedAt), .int(alarm.updatedAt),
                   .text(alarm.recordJSON)])
-        try session.execute("""
-            INSERT INTO alarm_transition (alarm_id, at_ms, kind, actor, note, body) VALUES ($1, $2, $3, $4, $5, $6)
+        // Idempotent: a retried batch whose first COMMIT was kept (its answer lost with the
+        // primary) finds its transition stored, and then queues its webhooks no second time. A
+        // check rather than a unique index: copied SQLite trails may hold rows alike in all of
+        // these, and one alarm has few rows (read through transition_by_alarm). Only the alarm
+        // committer writes transitions, one batch at a time.
+        let inserted = try session.execute("""
+            INSERT INTO alarm_transition (alarm_id, at_ms, kind, actor, note, body)
+            SELECT $1, $2, $3, $4, $5, $6
+            WHERE NOT EXISTS (SELECT 1 FROM alarm_transition
+                              WHERE alarm_id = $1 AND at_ms = $2 AND kind = $3 AND body = $6)
             """, [.text(transition.alarmID), .int(transition.at), .text(transition.kind), PostgresValue(transition.actor),
                   PostgresValue(transition.note), .text(transition.bodyJSON)])
+        guard inserted == 1 else { return }
         try enqueueOutbox(targets: outboxTargets, body: Array(transition.bodyJSON.utf8), now: now, session)
     }
 

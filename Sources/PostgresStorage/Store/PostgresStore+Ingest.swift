@@ -3,6 +3,10 @@ import PostgresNIO
 import StorageModel
 
 extension PostgresStore: IngestStore {
+    /// Each transaction has its own connection and commits (and waits for its WAL flush) without
+    /// waiting for the others.
+    public var commitsConcurrently: Bool { true }
+
     public func makeBatchCommitter(maxRejects: Int, snapshotInterval: Duration) -> any BatchCommitter {
         PostgresBatchCommitter(database: database, maxRejects: maxRejects, snapshotInterval: snapshotInterval)
     }

@@ -30,7 +30,10 @@ public final class PostgresStore: Sendable {
     /// partitions. Refuses (throws) a schema newer than this binary.
     public static func open(url: PostgresURL, password: String?, now: EpochMillis,
                             logger: Logger = Logger(label: "bk.postgres")) throws -> PostgresStore {
-        let database = try PostgresDatabase(url: url, password: password, logger: logger)
+        // Eight: the batch writer's two lanes, the alarm committer and the rule-state saver each
+        // commit on one, and HTTP handlers and services must not make a detection wait for a
+        // free connection.
+        let database = try PostgresDatabase(url: url, password: password, maxConnections: 8, logger: logger)
         try PostgresMigrations.apply(to: database)
         try PostgresPartitions.ensureReadingPartitions(database, now: now)
         return PostgresStore(database: database)

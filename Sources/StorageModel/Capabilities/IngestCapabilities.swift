@@ -12,6 +12,13 @@ public protocol BatchCommitter: AnyObject {
     var hasDeferredSnapshots: Bool { get }
     /// Forgets what a failed commit may have left half-known (cached row ids); the items are retried.
     func resetAfterFailure()
+    /// The devices whose snapshot is deferred (`SnapshotDeferral`): for `BatchWriter`'s routing
+    /// when the store commits on two connections at once.
+    var deferredDevices: Set<DeviceKey> { get }
+}
+
+extension BatchCommitter {
+    public var deferredDevices: Set<DeviceKey> { [] }
 }
 
 /// What the ingest path needs: a committer for the writer thread and the device state to start from.
@@ -21,6 +28,14 @@ public protocol IngestStore: AnyObject, Sendable {
     func loadDeviceSnapshots() throws -> [DeviceSnapshot]
     func provisionedDevices() throws -> [(key: DeviceKey, kind: DeviceKind)]
     func recordProvisioned(_ key: DeviceKey, kind: DeviceKind, at: EpochMillis) throws
+    /// Whether two transactions can commit at once (PostgreSQL), so durable writes get a lane of
+    /// their own in `BatchWriter` instead of queueing behind telemetry batches. SQLite has one
+    /// writer: false.
+    var commitsConcurrently: Bool { get }
+}
+
+extension IngestStore {
+    public var commitsConcurrently: Bool { false }
 }
 
 /// Reading the time series back: raw readings, hourly rollups, chart buckets, rejects.

@@ -8,6 +8,11 @@ import Logging
 /// or a caller waits for durability (`submitAndWait`, used before a QoS 1 message is
 /// acknowledged). The queue is bounded: a full queue blocks the submitter, which in
 /// turn holds back the broker's acknowledgements — backpressure, not memory growth.
+///
+/// On a store that commits on several connections at once (PostgreSQL, `commitsConcurrently`),
+/// durable writes (`submitAndWait`, `submitUrgent`) get a second lane: their own thread and
+/// committer, so a class-1 detection's commit does not wait behind a telemetry batch's, each of
+/// which waits for its WAL flush (`BatchWriter+Lanes.swift` says how the two never disagree).
 public final class BatchWriter: Sendable {
     public struct Options: Sendable {
         /// Short, so a durable message (which waits for the batch in progress) is not held behind
@@ -18,6 +23,9 @@ public final class BatchWriter: Sendable {
         public var maxRejects: Int = 10_000
         /// How long a device snapshot that only moved its progress may wait (`SnapshotDeferral`).
         public var snapshotInterval: Duration = .seconds(1)
+        /// The durable lane, where the store allows it. `BRIGHTKITCHEN_ONE_WRITER=1` turns it off
+        /// (to measure what it changes; docs/operations.md, *Diagnostics*).
+        public var durableLane = ProcessInfo.processInfo.environment["BRIGHTKITCHEN_ONE_WRITER"] == nil
         public init() {}
     }
 
@@ -25,11 +33,11 @@ public final class BatchWriter: Sendable {
         public var description: String { "the batch writer has stopped" }
     }
 
-    private let store: any IngestStore
-    private let options: Options
-    private let logger: Logger
-    private let onCommit: @Sendable (CommitStats) -> Void
-    private let state: WriterState
+    let store: any IngestStore
+    let options: Options
+    let logger: Logger
+    let onCommit: @Sendable (CommitStats) -> Void
+    let state: WriterState
 
     public init(store: any IngestStore, options: Options = Options(), logger: Logger,
                 onCommit: @escaping @Sendable (CommitStats) -> Void = { _ in }) {
@@ -37,16 +45,21 @@ public final class BatchWriter: Sendable {
         self.options = options
         self.logger = logger
         self.onCommit = onCommit
-        self.state = WriterState()
+        self.state = WriterState(lanes: options.durableLane && store.commitsConcurrently ? 2 : 1)
     }
 
+    /// Whether durable writes have a lane of their own (see the type's description).
+    public var hasDurableLane: Bool { state.lanes.count > 1 }
+
     public func start() {
-        let thread = Thread { [self] in self.run() }
-        thread.name = "bk-batch-writer"
         state.condition.lock()
-        state.running = true
+        for lane in state.lanes.indices { state.lanes[lane].running = true }
         state.condition.unlock()
-        thread.start()
+        for lane in state.lanes.indices {
+            let thread = Thread { [self] in self.run(lane: lane) }
+            thread.name = lane == WriterState.bulk ? "bk-batch-writer" : "bk-durable-writer"
+            thread.start()
+        }
     }
 
     /// Queues items; returns at once unless the queue is full.
@@ -56,8 +69,8 @@ public final class BatchWriter: Sendable {
 
     /// Queues items and returns once they are committed.
     public func submitAndWait(_ items: [WriteItem]) throws {
-        let ticket = try enqueue(items, urgent: true)
-        try waitForCommit(of: ticket)
+        let (lane, ticket) = try enqueue(items, urgent: true)
+        try waitForCommit(of: ticket, lane: lane)
     }
 
     /// Queues items for the next commit (at once, not after `maxDelay`) and calls `then` on the
@@ -66,8 +79,8 @@ public final class BatchWriter: Sendable {
     public func submitUrgent(_ items: [WriteItem], then: @escaping @Sendable (CommitStats) -> Void) throws {
         state.condition.lock()
         defer { state.condition.unlock() }
-        let ticket = try enqueueLocked(items, urgent: true)
-        state.completions.append((ticket, then))
+        let (lane, ticket) = try enqueueLocked(items, urgent: true)
+        state.lanes[lane].completions.append((ticket, then))
     }
 
     /// Returns once everything queued before the call is committed, deferred device snapshots
@@ -75,25 +88,28 @@ public final class BatchWriter: Sendable {
     public func flush() throws {
         state.condition.lock()
         defer { state.condition.unlock() }
-        state.flushRequested += 1
-        let generation = state.flushRequested
+        var generations: [UInt64] = []
+        for lane in state.lanes.indices {
+            state.lanes[lane].flushRequested += 1
+            generations.append(state.lanes[lane].flushRequested)
+        }
         state.condition.broadcast()
-        while state.flushed < generation {
-            guard state.running else { throw StoppedError() }
+        while state.lanes.indices.contains(where: { state.lanes[$0].flushed < generations[$0] }) {
+            guard state.allRunning else { throw StoppedError() }
             state.condition.wait()
         }
     }
 
-    /// Commits what is queued, then stops the thread.
+    /// Commits what is queued, then stops the threads.
     public func stop() {
         state.condition.lock()
-        guard state.running else {
+        guard state.anyRunning else {
             state.condition.unlock()
             return
         }
         state.stopping = true
         state.condition.broadcast()
-        while state.running { state.condition.wait() }
+        while state.anyRunning { state.condition.wait() }
         state.condition.unlock()
     }
 
@@ -105,175 +121,47 @@ public final class BatchWriter: Sendable {
         public var attempts: Int
     }
 
+    /// The longest-standing failure of either lane.
     public var failure: CommitFailure? {
         state.condition.lock()
         defer { state.condition.unlock() }
-        return state.failure
+        return state.lanes.compactMap(\.failure).min { $0.since < $1.since }
     }
 
     public var queued: Int {
         state.condition.lock()
         defer { state.condition.unlock() }
-        return state.queue.count
+        return state.lanes.reduce(0) { $0 + $1.queue.count }
     }
 
-    private func enqueue(_ items: [WriteItem], urgent: Bool) throws -> UInt64 {
+    private func enqueue(_ items: [WriteItem], urgent: Bool) throws -> (lane: Int, ticket: UInt64) {
         state.condition.lock()
         defer { state.condition.unlock() }
         return try enqueueLocked(items, urgent: urgent)
     }
 
-    private func enqueueLocked(_ items: [WriteItem], urgent: Bool) throws -> UInt64 {
-        while state.queue.count >= options.capacity && state.running && !state.stopping {
-            state.condition.wait()
-        }
-        guard state.running, !state.stopping else { throw StoppedError() }
-        if state.queue.isEmpty { state.oldestQueuedAt = ContinuousClock.now }
-        state.queue.append(contentsOf: items)
-        state.submitted += UInt64(items.count)
-        if urgent { state.urgentUpTo = state.submitted }
-        state.condition.broadcast()
-        return state.submitted
-    }
-
-    private func waitForCommit(of ticket: UInt64) throws {
-        state.condition.lock()
-        defer { state.condition.unlock() }
-        while state.committed < ticket {
-            guard state.running else { throw StoppedError() }
+    private func enqueueLocked(_ items: [WriteItem], urgent: Bool) throws -> (lane: Int, ticket: UInt64) {
+        while true {
+            while state.queuedTotal >= options.capacity && state.allRunning && !state.stopping {
+                state.condition.wait()
+            }
+            guard state.allRunning, !state.stopping else { throw StoppedError() }
+            // Chosen after the wait: a lane may have committed what held a device meanwhile.
+            if let lane = state.route(items, durable: urgent) {
+                state.lanes[lane].append(items, urgent: urgent, countDevices: state.lanes.count > 1)
+                state.condition.broadcast()
+                return (lane, state.lanes[lane].submitted)
+            }
             state.condition.wait()
         }
     }
 
-    private func run() {
-        let transaction = store.makeBatchCommitter(maxRejects: options.maxRejects, snapshotInterval: options.snapshotInterval)
-        while let next = nextBatch(transaction) {
-            commit(next.items, transaction, flushSnapshots: next.flushUpTo != nil)
-            if let generation = next.flushUpTo {
-                state.condition.lock()
-                state.flushed = max(state.flushed, generation)
-                state.condition.broadcast()
-                state.condition.unlock()
-            }
-        }
-        if transaction.hasDeferredSnapshots { commit([], transaction, flushSnapshots: true) }
-        state.condition.lock()
-        state.running = false
-        state.condition.broadcast()
-        state.condition.unlock()
-    }
-
-    /// What the writer commits next: items, and whether a `flush` waits for it (its generation).
-    private struct NextBatch {
-        var items: [WriteItem]
-        var flushUpTo: UInt64?
-    }
-
-    /// Waits until a batch is due and takes it; nil once stopping with nothing left. An empty
-    /// batch writes deferred device snapshots that fell due while no item arrived.
-    private func nextBatch(_ transaction: any BatchCommitter) -> NextBatch? {
-        let snapshotsDue = transaction.snapshotsDue()
+    private func waitForCommit(of ticket: UInt64, lane: Int) throws {
         state.condition.lock()
         defer { state.condition.unlock() }
-        while true {
-            if state.flushRequested > state.flushed {
-                // Everything queued before the flush (in several batches if it must), then every
-                // deferred snapshot with the last of them.
-                if state.queue.count > options.maxBatch { return NextBatch(items: takeLocked()) }
-                let generation = state.flushRequested
-                return NextBatch(items: takeLocked(), flushUpTo: generation)
-            }
-            if state.queue.isEmpty {
-                if state.stopping { return nil }
-                if let snapshotsDue {
-                    if ContinuousClock.now >= snapshotsDue { return NextBatch(items: []) }
-                    _ = state.condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(until: snapshotsDue)))
-                } else {
-                    state.condition.wait()
-                }
-                continue
-            }
-            let due = state.oldestQueuedAt.advanced(by: options.maxDelay)
-            let urgent = state.urgentUpTo > state.committed
-            if urgent || state.stopping || state.queue.count >= options.maxBatch || ContinuousClock.now >= due {
-                return NextBatch(items: takeLocked())
-            }
-            _ = state.condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(until: due)))
+        while state.lanes[lane].committed < ticket {
+            guard state.lanes[lane].running else { throw StoppedError() }
+            state.condition.wait()
         }
     }
-
-    /// Takes up to `maxBatch` queued items. Called with the lock held.
-    private func takeLocked() -> [WriteItem] {
-        let batch: [WriteItem]
-        if state.queue.count <= options.maxBatch {
-            batch = state.queue
-            state.queue = []
-        } else {
-            batch = Array(state.queue.prefix(options.maxBatch))
-            state.queue.removeFirst(options.maxBatch)
-        }
-        state.oldestQueuedAt = ContinuousClock.now
-        state.condition.broadcast()  // room for blocked submitters
-        return batch
-    }
-
-    private static func seconds(until instant: ContinuousClock.Instant) -> Double {
-        let remaining = ContinuousClock.now.duration(to: instant)
-        return max(remaining.inSeconds, 0.000_5)
-    }
-
-    /// Commits a batch, retrying a failed commit: items are never dropped, so a full
-    /// disk stalls ingest (and, through backpressure, the broker's acks) instead.
-    private func commit(_ batch: [WriteItem], _ transaction: any BatchCommitter, flushSnapshots: Bool = false) {
-        var attempt = 0
-        while true {
-            let started = ContinuousClock.now
-            do {
-                var stats = try transaction.commit(batch, flushSnapshots: flushSnapshots)
-                let elapsed = started.duration(to: ContinuousClock.now)
-                stats.seconds = elapsed.inSeconds
-                state.condition.lock()
-                state.failure = nil
-                state.committed += UInt64(batch.count)
-                let committed = state.committed
-                let due = state.completions.prefix { $0.0 <= committed }
-                state.completions.removeFirst(due.count)
-                state.condition.broadcast()
-                state.condition.unlock()
-                for (_, completion) in due { completion(stats) }
-                onCommit(stats)
-                return
-            } catch {
-                transaction.resetAfterFailure()
-                attempt += 1
-                state.condition.lock()
-                state.failure = CommitFailure(error: "\(error)", since: state.failure?.since ?? started, attempts: attempt)
-                state.condition.unlock()
-                let delay = min(5.0, 0.05 * Double(1 << min(attempt, 7)))
-                logger.error("batch commit failed, retrying", metadata: [
-                    "items": "\(batch.count)", "attempt": "\(attempt)", "error": "\(error)",
-                ])
-                Thread.sleep(forTimeInterval: delay)
-            }
-        }
-    }
-}
-
-/// Queue state shared between submitters and the writer thread.
-/// `@unchecked Sendable`: every field is only touched while `condition` is locked.
-private final class WriterState: @unchecked Sendable {
-    let condition = NSCondition()
-    var queue: [WriteItem] = []
-    var submitted: UInt64 = 0
-    var committed: UInt64 = 0
-    var urgentUpTo: UInt64 = 0
-    /// `flush` calls made and answered, by generation.
-    var flushRequested: UInt64 = 0
-    var flushed: UInt64 = 0
-    /// Callbacks waiting for their items' commit, in submission order.
-    var completions: [(UInt64, @Sendable (CommitStats) -> Void)] = []
-    var oldestQueuedAt = ContinuousClock.now
-    var running = false
-    var stopping = false
-    var failure: BatchWriter.CommitFailure?
 }

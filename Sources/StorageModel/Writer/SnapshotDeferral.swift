@@ -140,6 +140,9 @@ public struct SnapshotDeferral {
 
     public var isEmpty: Bool { pending.isEmpty }
 
+    /// The devices whose snapshot waits (the writer's second lane must not overtake them).
+    public var pendingDevices: Set<DeviceKey> { Set(pending.values.map(\.key)) }
+
     private mutating func compact() {
         if dueHead == dueQueue.count {
             dueQueue.removeAll(keepingCapacity: true)
