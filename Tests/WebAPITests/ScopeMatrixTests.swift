@@ -23,6 +23,9 @@ private let openRoutes: Set<String> = [
     "GET /healthz", "GET /openapi.json", "GET /t/{code}", "GET /T/{code}", "HEAD /t/{code}", "HEAD /T/{code}",
     "GET /api/v1/tickets/{code}",
     "GET /01/{gtin}/10/{lot}",
+    // Cameras authenticate with their registry credentials (HTTP Digest), not tokens: CameraPushLoopTests.
+    "POST /isapi/{camera}", "POST /isapi/{camera}/{secret}", "POST /VIID/System/Register", "POST /VIID/System/Keepalive",
+    "POST /VIID/System/UnRegister", "POST /VIID/SubscribeNotifications",
 ]
 
 /// The dashboard's open routes: its login form and the static refresh script.

@@ -33,6 +33,8 @@ public struct APIDependencies: Sendable {
     public var servesHTTPS = false
     /// How long a dashboard session lasts without a request, and at most.
     public var sessionLifetime = SessionLifetime.standard
+    /// Cameras pushing over HTTP (ISAPI, GA/T 1400); nil answers their routes 503.
+    public var cameraPush: (any CameraPushPort)?
 
     public init(sites: any SiteStateViews, store: any GatewayStore, metrics: any MetricsExposition, clock: any WallClock,
                 alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk,
