@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "CameraVisionTests", dependencies: ["CameraVision"]),
         .testTarget(name: "TraceabilityTests", dependencies: ["Traceability", "TestSupport"]),
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
-        .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
+        .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel", "TestSupport"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
         // Every case runs against SQLite and against PostgreSQL (a throw-away server, TestSupport).
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StorageModel", "PostgresStorage", "TestSupport"]),
@@ -181,6 +181,8 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "GatewayPorts", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "StorageModel", "TestSupport", "brightkitchen",
             "Traceability", "CameraVision", "WebAPI",
+            // MD5 for the digest-speaking camera stand-in (CameraPushLoopTests).
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "ReportsTests", dependencies: [

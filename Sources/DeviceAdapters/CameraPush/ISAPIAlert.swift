@@ -81,6 +81,11 @@ public struct ISAPIPush: Hashable, Sendable {
     public var alert: ISAPIAlert
     public var pictures: [[UInt8]]
 
+    public init(alert: ISAPIAlert, pictures: [[UInt8]]) {
+        self.alert = alert
+        self.pictures = pictures
+    }
+
     /// Reads a body by its `Content-Type`: XML, JSON, or multipart with the alert part first
     /// among the non-picture parts and `image/*` parts as pictures.
     public static func parse(_ body: [UInt8], contentType: String, maxPictureBytes: Int) throws(PushProblem) -> ISAPIPush {

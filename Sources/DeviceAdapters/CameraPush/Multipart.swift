@@ -61,6 +61,8 @@ public enum MultipartBody {
                 throw Problem(message: "multipart delimiter not followed by a line end at byte \(at)")
             }
             at += body[at] == 0x0D ? 2 : 1
+            // A last delimiter without `--`, then only the line end: the guide's own sample ends so.
+            if at >= body.count { return parts }
             guard parts.count < maxParts else { throw Problem(message: "more than \(maxParts) parts") }
             let (headers, bodyStart) = try readHeaders(body, at)
             guard let next = find(delimiter, in: body, from: bodyStart) else {
