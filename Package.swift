@@ -202,7 +202,7 @@ let package = Package(
 if Context.environment["BRIGHTKITCHEN_FUZZ"] == "1" {
     // Thin executables: libFuzzer's driver (FuzzSupport) around a body from FuzzTargets.
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/FuzzSupport"))
-    for harness in ["topic", "native", "adapters", "ticket", "jpeg", "registry", "keyring", "batch"] {
+    for harness in ["topic", "native", "adapters", "ticket", "jpeg", "registry", "keyring", "batch", "camera"] {
         package.targets.append(.executableTarget(name: "fuzz-\(harness)", dependencies: ["FuzzSupport", "FuzzTargets"],
                                                  path: "Fuzz/Sources/fuzz-\(harness)"))
     }
