@@ -134,6 +134,7 @@ let package = Package(
         .target(name: "LoopbackTools"),
         .executableTarget(name: "bench-ingest", dependencies: [
             "Gateway", "MQTTClient", "Storage", "StorageModel", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "LoopbackTools",
+            "CameraVision",
             "PostgresStorage",
         ]),
 
