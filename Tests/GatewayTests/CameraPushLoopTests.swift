@@ -179,7 +179,11 @@ import FoundationNetworking
         let (registered, _) = try await viid.send("/VIID/System/Register", Array(CameraPushFixtures.gatRegister(Self.gatID).utf8),
                                                   contentType: "application/VIID+JSON")
         #expect(registered.status == 200 && registered.body.contains(#""StatusCode":"0""#), "\(registered)")
-        let base64 = Data(picture).base64EncodedString()
+        // A 1080p picture: base64 makes the body larger than the API's 256 KiB JSON bodies.
+        var large = SyntheticKitchen(width: 1920, height: 1080, seed: 12)
+        let bigPicture = try large.jpeg(.day, encoder: JPEGEncoder()!)
+        let base64 = Data(bigPicture).base64EncodedString()
+        #expect(base64.utf8.count > 300_000)
         let notification = CameraPushFixtures.gatNotification(deviceID: Self.gatID, eventSort: "607", base64: base64)
         let notified = try await viid.post("/VIID/SubscribeNotifications", Array(notification.utf8), contentType: "application/VIID+JSON",
                                            headers: ["User-Identify": Self.gatID])
