@@ -112,8 +112,9 @@ import FoundationNetworking
         ((try? store.alarms(AlarmQuery())) ?? []).filter { $0.kind.rawValue == "violation" }
     }
 
-    @Test func isapiAndGATCamerasRaiseAlarmsWithEvidenceAndHostilePushesAreRefused() async throws {
-        let bench = try GatewayBench(registry: Self.registry)
+    @Test(arguments: StoreBackend.allCases)
+    func isapiAndGATCamerasRaiseAlarmsWithEvidenceAndHostilePushesAreRefused(_ backend: StoreBackend) async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: backend)
         defer { bench.tearDown() }
         let watcher = try bench.deviceClient("regulator")
         defer { watcher.stop() }
