@@ -97,7 +97,8 @@ public struct ISAPIPush: Hashable, Sendable {
             var alert: ISAPIAlert?
             var pictures: [[UInt8]] = []
             for part in parts {
-                if part.contentType.hasPrefix("image/") {
+                // Some firmware labels pictures `application/octet-stream`: a JPEG is a picture whatever its label.
+                if part.contentType.hasPrefix("image/") || part.body.starts(with: [0xFF, 0xD8]) {
                     guard part.body.count <= maxPictureBytes else {
                         throw PushProblem(.payloadTooLarge, "picture part '\(part.name ?? "")' is "
                             + "\(part.body.count) bytes, over \(maxPictureBytes)")
