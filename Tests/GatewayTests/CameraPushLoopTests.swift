@@ -198,9 +198,25 @@ import FoundationNetworking
             .post("/VIID/System/Keepalive", Array(CameraPushFixtures.gatKeepalive("42010600001320000009").utf8),
                   contentType: "application/VIID+JSON", headers: ["User-Identify": "42010600001320000009"])
         #expect(stranger.status == 401)
+        // Keepalive in the session; a register naming another device; unregister ends the session.
+        let identified = ["User-Identify": Self.gatID]
+        let keepalive = try await viid.post("/VIID/System/Keepalive", Array(CameraPushFixtures.gatKeepalive(Self.gatID).utf8),
+                                            contentType: "application/VIID+JSON", headers: identified)
+        #expect(keepalive.status == 200 && keepalive.body.contains(#""RequestURL":"/VIID/System/Keepalive""#), "\(keepalive)")
+        let (mismatch, _) = try await viid.send("/VIID/System/Register",
+                                                Array(CameraPushFixtures.gatRegister("42010600001320000009").utf8),
+                                                contentType: "application/VIID+JSON")
+        #expect(mismatch.status == 400 && mismatch.body.contains(#""StatusCode":"4""#), "\(mismatch)")
         let badPicture = CameraPushFixtures.gatNotification(deviceID: Self.gatID, eventSort: "614", base64: "not*base64")
         #expect(try await viid.post("/VIID/SubscribeNotifications", Array(badPicture.utf8), contentType: "application/VIID+JSON",
                                     headers: ["User-Identify": Self.gatID]).status == 200)
+
+        let unregister = #"{"UnRegisterObject":{"DeviceID":"\#(Self.gatID)"}}"#
+        #expect(try await viid.post("/VIID/System/UnRegister", Array(unregister.utf8), contentType: "application/VIID+JSON",
+                                    headers: identified).status == 200)
+        let afterUnregister = try await viid.post("/VIID/SubscribeNotifications", Array(notification.utf8),
+                                                  contentType: "application/VIID+JSON", headers: identified)
+        #expect(afterUnregister.status == 401 && afterUnregister.body.hasPrefix("not_registered"), "\(afterUnregister)")
 
         // Every refusal is counted, and the parse failures are in the dead-letter table.
         #expect(eventually(timeout: .seconds(10)) {
@@ -216,7 +232,8 @@ import FoundationNetworking
                      #"bk_camera_push_refused_total{protocol="isapi",reason="payload_too_large"}"#,
                      #"bk_camera_push_refused_total{protocol="gat1400",reason="bad_base64"}"#,
                      #"bk_camera_push_total{protocol="isapi",outcome="heartbeat"}"#,
-                     #"bk_camera_push_total{protocol="gat1400",outcome="register"}"#] {
+                     #"bk_camera_push_total{protocol="gat1400",outcome="register"}"#,
+                     #"bk_camera_push_refused_total{protocol="gat1400",reason="not_registered"}"#] {
             #expect(metrics.contains(line), "\(line)")
         }
         // The unknown type is listed for the installer, per camera and type.
