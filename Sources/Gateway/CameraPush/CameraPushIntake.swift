@@ -58,6 +58,8 @@ public final class CameraPushIntake: CameraPushPort {
                                  password: { $0 == account.username ? account.password : nil }) {
             case .accepted: break
             case .challenge(let stale):
+                // Counted: a camera set to no authentication but pointed at the digest URL shows here.
+                metrics.handled("isapi", "challenged")
                 return CameraPushResponse(status: 401, body: Array("authentication required".utf8),
                                           challenge: digest.challenge(now: now, stale: stale))
             case .refused(let why):
@@ -151,6 +153,7 @@ public final class CameraPushIntake: CameraPushPort {
             guard let found else { return .answer(Self.text(500, "account vanished")) }
             return .ok(found)
         case .challenge(let stale):
+            metrics.handled("gat1400", "challenged")
             return .answer(CameraPushResponse(status: 401, body: Array("authentication required".utf8),
                                               challenge: digest.challenge(now: now, stale: stale)))
         case .refused(let why):
