@@ -142,6 +142,7 @@ let package = Package(
         .target(name: "LoopbackTools"),
         .executableTarget(name: "bench-ingest", dependencies: [
             "Gateway", "MQTTClient", "Storage", "StorageModel", "DeviceSimulator", "KitchenRules", "DeviceAdapters", "LoopbackTools",
+            "CameraVision",
             "PostgresStorage",
         ]),
 
@@ -172,7 +173,7 @@ let package = Package(
         .testTarget(name: "CameraVisionTests", dependencies: ["CameraVision"]),
         .testTarget(name: "TraceabilityTests", dependencies: ["Traceability", "TestSupport"]),
         .testTarget(name: "DeviceIngestTests", dependencies: ["DeviceIngest", "KitchenModel"]),
-        .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel"]),
+        .testTarget(name: "DeviceAdaptersTests", dependencies: ["DeviceAdapters", "DeviceIngest", "KitchenModel", "TestSupport"]),
         .testTarget(name: "MQTTClientTests", dependencies: ["MQTTClient", "TestSupport"]),
         // Every case runs against SQLite and against PostgreSQL (a throw-away server, TestSupport).
         .testTarget(name: "StorageTests", dependencies: [
@@ -199,6 +200,8 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "GatewayPorts", "DeviceIngest", "MQTTClient", "DeviceSimulator", "Storage", "StorageModel", "TestSupport", "brightkitchen",
             "Traceability", "CameraVision", "WebAPI", "Ledgers",
+            // MD5 for the digest-speaking camera stand-in (CameraPushLoopTests).
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "ReportsTests", dependencies: [
@@ -218,7 +221,7 @@ let package = Package(
 if Context.environment["BRIGHTKITCHEN_FUZZ"] == "1" {
     // Thin executables: libFuzzer's driver (FuzzSupport) around a body from FuzzTargets.
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["FuzzTargets"], path: "Fuzz/Sources/FuzzSupport"))
-    for harness in ["topic", "native", "adapters", "ticket", "jpeg", "registry", "keyring", "batch"] {
+    for harness in ["topic", "native", "adapters", "ticket", "jpeg", "registry", "keyring", "batch", "camera"] {
         package.targets.append(.executableTarget(name: "fuzz-\(harness)", dependencies: ["FuzzSupport", "FuzzTargets"],
                                                  path: "Fuzz/Sources/fuzz-\(harness)"))
     }

@@ -79,6 +79,8 @@ public enum DiscoveryYAML {
         case .tasmota: 300
         case .zigbee2mqtt, .shelly: 3_600
         case .frigate: 86_400
+        // Heartbeats (ISAPI) and keepalives (GA/T 1400) come every minute or so.
+        case .isapi, .gat1400: 300
         }
     }
 

@@ -21,6 +21,8 @@ public struct SourceBindings: Sendable {
     /// Frigate instances in use, plus the default one so that an unbound default Frigate shows
     /// up as unmapped rather than as a foreign topic.
     public private(set) var frigateInstances: Set<String> = [DeviceSource.defaultFrigateInstance]
+    /// GA/T 1400 devices by the digest user name they authenticate with (the request names no device).
+    private var gat1400Users: [String: Binding] = [:]
 
     public struct ConflictError: Error, Hashable, Sendable, CustomStringConvertible {
         public let first: DeviceKey
@@ -46,6 +48,12 @@ public struct SourceBindings: Sendable {
             }
             bound.append(Binding(key: key, source: source))
             byAddress[address] = bound
+            if source.family == .gat1400, let user = source.push?.username {
+                if let clash = gat1400Users[user] {
+                    throw ConflictError(first: clash.key, second: key, source: "gat1400 user name '\(user)'")
+                }
+                gat1400Users[user] = Binding(key: key, source: source)
+            }
             if let instance = source.instance { frigateInstances.insert(instance) }
         }
     }
@@ -59,6 +67,14 @@ public struct SourceBindings: Sendable {
         byAddress.filter { $0.key.family == family && $0.key.instance == instance }
             .flatMap(\.value).sorted { $0.key < $1.key }
     }
+
+    /// The registry device an ISAPI or GA/T 1400 camera with this id is bound to.
+    public func pushBinding(_ family: DeviceSource.Family, id: String) -> Binding? {
+        family.pushesOverHTTP ? bindings(family, id).first : nil
+    }
+
+    /// The GA/T 1400 device that authenticates with this digest user name.
+    public func gat1400Binding(username: String) -> Binding? { gat1400Users[username] }
 
     var boundKeys: Set<DeviceKey> { Set(byAddress.values.flatMap { $0.map(\.key) }) }
 }

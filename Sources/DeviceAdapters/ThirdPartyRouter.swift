@@ -40,6 +40,12 @@ public struct ThirdPartyRouter: Sendable {
         return outcome
     }
 
+    /// Counts a source (or, for cameras pushing over HTTP, `<camera>/<event type>`) no registry
+    /// entry binds or no label table maps, as the MQTT families' unmapped topics are counted.
+    public mutating func recordUnmapped(family: DeviceSource.Family, sourceID: String, at receivedAt: EpochMillis) {
+        unmapped.record(family: family, sourceID: sourceID, at: receivedAt)
+    }
+
     public mutating func adapt(topic: String, payload: [UInt8], receivedAt: EpochMillis) -> AdapterOutcome {
         payload.withUnsafeBytes { adapt(topic: topic, payload: $0, receivedAt: receivedAt) }
     }

@@ -4,6 +4,13 @@
 public struct DeviceSource: Hashable, Sendable {
     public enum Family: String, Hashable, Sendable, CaseIterable {
         case tasmota, zigbee2mqtt, shelly, frigate
+        /// Hikvision ISAPI event pushes (`EventNotificationAlert` to an `httpHosts` target), over HTTP.
+        case isapi
+        /// GA/T 1400 (视图库) devices registering and notifying over HTTP.
+        case gat1400
+
+        /// Families whose devices call the gateway over HTTP instead of publishing on MQTT.
+        public var pushesOverHTTP: Bool { self == .isapi || self == .gat1400 }
     }
 
     /// Which reading of a device that carries several feeds this registry device.
@@ -25,6 +32,8 @@ public struct DeviceSource: Hashable, Sendable {
     public let plug: PlugDisinfector?
     /// Frigate cameras only.
     public let camera: FrigateCamera?
+    /// ISAPI and GA/T 1400 cameras only: how the camera proves itself and its label table.
+    public let push: CameraPushAccount?
 
     public static let defaultFrigateInstance = "frigate"
 
@@ -33,14 +42,15 @@ public struct DeviceSource: Hashable, Sendable {
         switch family {
         case .tasmota: plug == nil ? .thermo : .disinfector
         case .zigbee2mqtt, .shelly: .thermo
-        case .frigate: .camera
+        case .frigate, .isapi, .gat1400: .camera
         }
     }
 
     /// Builds a source from the registry's plain values, refusing combinations the adapters
     /// cannot honour. `sensor` and `probe` are mutually exclusive.
     public init(family familyName: String, id: String, instance: String? = nil, sensor: String? = nil,
-                probe: String? = nil, plug: PlugDisinfector? = nil, camera: FrigateCamera? = nil) throws(DeviceSourceError) {
+                probe: String? = nil, plug: PlugDisinfector? = nil, camera: FrigateCamera? = nil,
+                push: CameraPushAccount? = nil) throws(DeviceSourceError) {
         guard let family = Family(rawValue: familyName) else {
             throw DeviceSourceError("family", "must be one of \(Family.allCases.map(\.rawValue).joined(separator: ", ")), "
                 + "got '\(familyName)'")
@@ -63,6 +73,16 @@ public struct DeviceSource: Hashable, Sendable {
             guard camera == nil else { throw DeviceSourceError("detect", "only Frigate sources take camera settings") }
             self.instance = nil
             self.camera = nil
+        }
+
+        if family.pushesOverHTTP {
+            guard let push else {
+                throw DeviceSourceError("password", "an \(family.rawValue) camera needs the password it authenticates with")
+            }
+            self.push = push
+        } else {
+            guard push == nil else { throw DeviceSourceError("password", "only isapi and gat1400 sources take credentials") }
+            self.push = nil
         }
 
         guard plug == nil || family == .tasmota else {
@@ -110,6 +130,15 @@ public struct DeviceSource: Hashable, Sendable {
             }
         case .tasmota, .shelly:
             guard !id.contains("/") else { throw DeviceSourceError("id", "'\(id)' must be one topic segment (no /)") }
+        case .isapi:
+            // It is a path segment of the camera's notification URL.
+            guard id.utf8.count <= 64, id.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E }) else {
+                throw DeviceSourceError("id", "ISAPI camera id '\(id)' must be 1-64 letters, digits, _ - or .")
+            }
+        case .gat1400:
+            guard id.utf8.count == 20, id.utf8.allSatisfy(\.isASCIIDigit) else {
+                throw DeviceSourceError("id", "a GA/T 1400 DeviceID is 20 digits, got '\(id)'")
+            }
         }
     }
 
@@ -132,7 +161,7 @@ public struct DeviceSource: Hashable, Sendable {
             guard !key.isEmpty, key.utf8.count <= 4, key.utf8.allSatisfy(\.isASCIIDigit) else {
                 throw DeviceSourceError("sensor", "a Shelly sensor is a component id such as 0 or 100, got '\(key)'")
             }
-        case .zigbee2mqtt, .frigate:
+        case .zigbee2mqtt, .frigate, .isapi, .gat1400:
             throw DeviceSourceError("sensor", "\(family.rawValue) sources have no sensor selection")
         }
     }

@@ -21,6 +21,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     OperationsRoutes(dependencies: dependencies).addOpen(to: router)
     OpenAPIRoutes().add(to: router)
+    CameraPushRoutes(port: dependencies.cameraPush).add(to: router)
     let lookupGroup = router.group()
     if let limiter = lookup.limiter { lookupGroup.add(middleware: RateLimitMiddleware(limiter: limiter)) }
     LookupRoutes(lookup: lookup).add(to: lookupGroup)

@@ -58,6 +58,13 @@ struct BenchIngest {
                                         binary: args.string("binary", Self.siblingBinary("brightkitchen")),
                                         logger: logger).run()
         }
+        if args.flag("camera-push") {
+            // Issue 18: ISAPI pushes with pictures, POST → regulator topic and sustained rate; only this.
+            return try await CameraPushBench(samples: args.int("samples", 300), workers: args.int("workers", 4),
+                                             seconds: args.int("seconds", 10),
+                                             binary: args.string("binary", Self.siblingBinary("brightkitchen")),
+                                             logger: logger).run()
+        }
         if args.flag("adapters") {
             // Issue 6: the third-party router alone; `--adapters` runs only this.
             return try AdapterThroughput(messages: args.int("messages", 1_000_000)).run()

@@ -67,6 +67,8 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     dependencies.trustedProxies = trustedProxies
     dependencies.rules = runtime.configuration.rules
     dependencies.publicPictures = runtime.camera.pictures
+    dependencies.cameraPush = CameraPushIntake(pipeline: runtime.pipeline, metrics: runtime.metrics, clock: runtime.clock,
+                                               logger: logger)
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [
         "http": "\(c.httpTLS == nil ? "http" : "https")://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)",

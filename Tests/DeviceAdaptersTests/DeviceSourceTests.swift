@@ -22,7 +22,7 @@ struct DeviceSourceTests {
 
     /// Each builder throws; closures because the initialisers are what is under test.
     static var invalidSources: [(() throws -> DeviceSource, String)] { [
-        ({ try DeviceSource(family: "sonoff", id: "x") }, "source.family: must be one of tasmota, zigbee2mqtt, shelly, frigate, got 'sonoff'"),
+        ({ try DeviceSource(family: "sonoff", id: "x") }, "source.family: must be one of tasmota, zigbee2mqtt, shelly, frigate, isapi, gat1400, got 'sonoff'"),
         ({ try DeviceSource(family: "tasmota", id: "tele/x") }, "source.id: 'tele/x' must be one topic segment (no /)"),
         ({ try DeviceSource(family: "tasmota", id: "a+b") }, "source.id: 'a+b' must not contain MQTT wildcards (+ #) or control characters"),
         ({ try DeviceSource(family: "zigbee2mqtt", id: "bridge/state") }, "source.id: friendly name 'bridge/state' collides with zigbee2mqtt's own topics"),

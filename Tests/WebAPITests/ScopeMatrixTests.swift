@@ -24,6 +24,9 @@ private let openRoutes: Set<String> = [
     "GET /api/v1/tickets/{code}",
     "GET /01/{gtin}/10/{lot}",
     "GET /k/{site}", "GET /K/{site}", "GET /k/{site}/poster", "GET /k/{site}/cameras/{n}",
+    // Cameras authenticate with their registry credentials (HTTP Digest), not tokens: CameraPushLoopTests.
+    "POST /isapi/{camera}", "POST /isapi/{camera}/{secret}", "POST /VIID/System/Register", "POST /VIID/System/Keepalive",
+    "POST /VIID/System/UnRegister", "POST /VIID/SubscribeNotifications",
 ]
 
 /// The dashboard's open routes: its login form and the static refresh script.

@@ -49,5 +49,6 @@ public enum FuzzTargets {
         ("registry", RegistryTarget.run),
         ("keyring", KeyringTarget.run),
         ("batch", BatchBodyTarget.run),
+        ("camera", CameraPushTarget.run),
     ]
 }

@@ -1,4 +1,5 @@
 import DeviceAdapters
+import DeviceIngest
 import KitchenModel
 import StorageModel
 
@@ -89,4 +90,40 @@ extension IngestPipeline {
             logger.error("cannot update unmapped sources", metadata: ["error": "\(error)"])
         }
     }
+}
+
+/// Cameras pushing over HTTP (`CameraPushIntake`): their adapted messages take the same path.
+extension IngestPipeline {
+    /// Applies what an ISAPI or GA/T 1400 push made, under `topic` (`isapi/<camera>`,
+    /// `gat1400/<DeviceID>`) for logs, the alarm engine and dead letters. Durable messages
+    /// (detections, presence) are committed before this returns, so the camera's 200 means stored.
+    func applyPushed(_ messages: [AdaptedMessage], topic: String) {
+        for adapted in messages {
+            let probeStart = ContinuousClock.now
+            let (stamped, effects) = model.applyAdapted(adapted.message, deviceTime: adapted.deviceTime)
+            commit(stamped, effects, topic: topic, probeStart: probeStart)
+        }
+    }
+
+    /// A refused push in the dead-letter table (first 512 bytes), as MQTT rejects are.
+    func deadLetterPush(reason: String, message: String, topic: String, payload: [UInt8], now: EpochMillis) {
+        let record = RejectRecord(at: now, reason: reason, topic: String(topic.prefix(512)), message: message, payload: payload)
+        try? writer.submit([.reject(record)])
+    }
+
+    /// The registry bindings as they stand (a reload swaps them under the router's lock).
+    func pushBinding(_ family: DeviceSource.Family, id: String) -> Binding? {
+        router.withLock { $0.bindings.pushBinding(family, id: id) }
+    }
+
+    func gat1400Binding(username: String) -> Binding? {
+        router.withLock { $0.bindings.gat1400Binding(username: username) }
+    }
+
+    func recordUnmapped(_ family: DeviceSource.Family, _ sourceID: String, now: EpochMillis) {
+        router.withLock { $0.recordUnmapped(family: family, sourceID: String(sourceID.prefix(128)), at: now) }
+        thirdPartyMetrics.unmapped(family)
+    }
+
+    var pushLimits: IngestLimits { router.withLock { $0.limits } }
 }

@@ -20,6 +20,8 @@ struct RawSource: Decodable {
     var detect: RawDetect?
     var labels: [String: String]?
     var zones: [String]?
+    var username: String?
+    var password: String?
     var unknownKeys: [String] = []
 
     struct RawPlug: Decodable {
@@ -46,7 +48,7 @@ struct RawSource: Decodable {
         var height: Int?
     }
 
-    static let keys = ["family", "id", "instance", "sensor", "probe", "plug", "detect", "labels", "zones"]
+    static let keys = ["family", "id", "instance", "sensor", "probe", "plug", "detect", "labels", "zones", "username", "password"]
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -60,6 +62,8 @@ struct RawSource: Decodable {
         detect = try c.decodeIfPresent(RawDetect.self, forKey: AnyKey("detect"))
         labels = try c.decodeIfPresent([String: String].self, forKey: AnyKey("labels"))
         zones = try c.decodeIfPresent([String].self, forKey: AnyKey("zones"))
+        username = try c.decodeIfPresent(String.self, forKey: AnyKey("username"))
+        password = try c.decodeIfPresent(String.self, forKey: AnyKey("password"))
     }
 
     /// Checks every value through the `DeviceSource` initialisers, which name the bad field.
@@ -70,7 +74,7 @@ struct RawSource: Decodable {
         if let unknown = plug?.unknownKeys.first {
             throw DeviceSourceError("plug.\(unknown)", "unknown key; expected one of \(RawPlug.keys.joined(separator: ", "))")
         }
-        guard let family else { throw DeviceSourceError("family", "is missing (tasmota, zigbee2mqtt, shelly or frigate)") }
+        guard let family else { throw DeviceSourceError("family", "is missing (tasmota, zigbee2mqtt, shelly, frigate, isapi or gat1400)") }
         guard let id else { throw DeviceSourceError("id", "is missing: the device's topic, friendly name or camera name") }
         var plugDisinfector: PlugDisinfector?
         if let plug {
@@ -80,7 +84,19 @@ struct RawSource: Decodable {
                                                   mode: plug.mode ?? DisinfectionMode.uv.rawValue)
         }
         var camera: FrigateCamera?
-        if let detect {
+        var push: CameraPushAccount?
+        if let pushFamily = DeviceSource.Family(rawValue: family), pushFamily.pushesOverHTTP {
+            // ISAPI and GA/T 1400 cameras: credentials and a label table, no Frigate settings.
+            if detect != nil || zones != nil {
+                throw DeviceSourceError(detect != nil ? "detect" : "zones", "only Frigate sources take this")
+            }
+            guard let password else {
+                throw DeviceSourceError("password", "is missing: the password the camera authenticates with")
+            }
+            push = try CameraPushAccount(username: username ?? id, password: password, labels: labels ?? [:])
+        } else if username != nil || password != nil {
+            throw DeviceSourceError(username != nil ? "username" : "password", "only isapi and gat1400 sources take credentials")
+        } else if let detect {
             guard let width = detect.width, let height = detect.height else {
                 throw DeviceSourceError("detect", "needs both width and height")
             }
@@ -90,7 +106,7 @@ struct RawSource: Decodable {
             throw DeviceSourceError(labels != nil ? "labels" : "zones", "only Frigate sources, next to detect, take this")
         }
         return try DeviceSource(family: family, id: id, instance: instance, sensor: sensor, probe: probe,
-                                plug: plugDisinfector, camera: camera)
+                                plug: plugDisinfector, camera: camera, push: push)
     }
 }
 

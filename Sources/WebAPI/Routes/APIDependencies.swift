@@ -40,6 +40,8 @@ public struct APIDependencies: Sendable {
     public var morningCheckRules = MorningCheckRules()
     /// Public cameras' latest frames for the open-kitchen page (`serve` hands in the camera service's).
     public var publicPictures = PublicPictures()
+    /// Cameras pushing over HTTP (ISAPI, GA/T 1400); nil answers their routes 503.
+    public var cameraPush: (any CameraPushPort)?
 
     public init(sites: any SiteStateViews, store: any GatewayStore, metrics: any MetricsExposition, clock: any WallClock,
                 alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk, ledgers: LedgerBook,
