@@ -29,7 +29,8 @@ enum DeviceClock {
         guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A,
               let year = digits(b, 0, 4), let month = digits(b, 5, 2), let day = digits(b, 8, 2),
               let hour = digits(b, 11, 2), let minute = digits(b, 14, 2), let second = digits(b, 17, 2),
-              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+              // `2025-02-31` is no date at all, and must not be read as 3 March.
+              let date = CivilDate(year: Int64(year), month: Int64(month), day: Int64(day)),
               hour < 24, minute < 60, second < 61
         else { return nil }
         var i = 19
@@ -57,8 +58,7 @@ enum DeviceClock {
             return nil
         }
         guard i == b.count else { return nil }
-        let days = daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day))
-        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - offsetMinutes * 60
+        let seconds = date.dayNumber * 86_400 + Int64(hour * 3600 + minute * 60 + second) - offsetMinutes * 60
         return seconds * 1000 + millis
     }
 
@@ -71,23 +71,4 @@ enum DeviceClock {
         return value
     }
 
-    /// Days of a month in the proleptic Gregorian calendar: `2025-02-31` is no date at all, and
-    /// must not be read as 3 March.
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 }

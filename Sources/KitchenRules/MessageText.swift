@@ -68,16 +68,8 @@ enum LocalTime {
 
     /// `2025-03-14` for a local day number (Hinnant's civil-from-days).
     static func dayString(_ day: Int64) -> String {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return "\(y)-\(pad(m))-\(pad(d))"
+        let date = CivilDate(dayNumber: day)
+        return "\(date.year)-\(pad(date.month))-\(pad(date.day))"
     }
 
     static func hhmm(_ minuteOfDay: Int) -> String {

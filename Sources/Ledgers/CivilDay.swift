@@ -10,16 +10,10 @@ public struct CivilDay: Sendable, Hashable, Comparable, CustomStringConvertible 
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]),
-              y >= 1970, (1...12).contains(m), d >= 1, d <= Self.daysIn(month: m, year: y)
+              let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]), y >= 1970,
+              let date = CivilDate(year: y, month: m, day: d)
         else { return nil }
-        // Days from civil (Howard Hinnant's algorithm), the inverse of LedgerChain.day(of:).
-        let yy = m <= 2 ? y - 1 : y
-        let era = yy / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        number = era * 146_097 + doe - 719_468
+        number = date.dayNumber
     }
 
     /// The China day containing `time`.
@@ -33,12 +27,4 @@ public struct CivilDay: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var start: EpochMillis { number * 86_400_000 - 8 * 3_600_000 }
 
     public static func < (a: Self, b: Self) -> Bool { a.number < b.number }
-
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
 }

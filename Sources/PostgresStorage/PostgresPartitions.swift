@@ -1,3 +1,4 @@
+import KitchenModel
 /// Day partitions of `reading` (UTC days of the device timestamp `ts_ms`), named `reading_pYYYYMMDD`.
 /// The maintenance tick creates the coming days ahead of time, so ingest never waits on DDL, and
 /// retention drops whole past days instead of deleting rows: no vacuum debt, no index bloat.
@@ -13,7 +14,8 @@ public enum PostgresPartitions {
     }
 
     public static func partitionName(day: Int64) -> String {
-        let (year, month, dayOfMonth) = civil(day)
+        let date = CivilDate(dayNumber: day)
+        let (year, month, dayOfMonth) = (date.year, date.month, date.day)
         let digits = String(year) + (month < 10 ? "0" : "") + String(month) + (dayOfMonth < 10 ? "0" : "")
             + String(dayOfMonth)
         return prefix + digits
@@ -25,33 +27,8 @@ public enum PostgresPartitions {
         guard name.hasPrefix(prefix), digits.count == 8, digits.allSatisfy(\.isASCII), let number = Int64(digits)
         else { return nil }
         let year = number / 10_000, month = number / 100 % 100, dayOfMonth = number % 100
-        guard (1...12).contains(month), (1...31).contains(dayOfMonth) else { return nil }
-        let day = days(year: year, month: month, day: dayOfMonth)
-        // Rejects 20260231 and the like: the round trip must give the same date back.
-        return civil(day) == (year, month, dayOfMonth) ? day : nil
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (the usual era-based arithmetic).
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The date of a day since 1970-01-01: the inverse of `days(year:month:day:)`.
-    static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        // Rejects 20260231 and the like.
+        return CivilDate(year: year, month: month, day: dayOfMonth)?.dayNumber
     }
 
     /// The day partitions attached to `reading`, oldest first (the default partition not included).
@@ -72,7 +49,7 @@ public enum PostgresPartitions {
     public static func createReadingPartitions(_ database: PostgresDatabase, days: ClosedRange<Int64>) throws
         -> [String]
     {
-        let supported = 0...Self.days(year: 9999, month: 12, day: 31)
+        let supported = 0...CivilDate(year: 9999, month: 12, day: 31)!.dayNumber
         guard supported.contains(days.lowerBound), supported.contains(days.upperBound) else {
             throw PostgresStoreError(.schema, "reading partitions are made for days of 1970...9999 only")
         }

@@ -48,18 +48,7 @@ public enum LedgerChain {
 
     /// `YYYY-MM-DD` of `time` in China Standard Time (UTC+8, which has no daylight saving).
     public static func day(of time: EpochMillis) -> String {
-        let days = (time + 8 * 3_600_000).floorDivided(by: 86_400_000)
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = z.floorDivided(by: 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        CivilDate(dayNumber: (time + 8 * 3_600_000).floorDivided(by: 86_400_000)).description
     }
 
     /// 1–32 characters of `a-z 0-9 -`.
@@ -74,10 +63,6 @@ public enum LedgerChain {
         bytes.append(0x0A)
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
 
     static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)

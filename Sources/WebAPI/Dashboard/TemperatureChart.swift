@@ -153,15 +153,8 @@ struct TemperatureChart: Sendable {
 
     /// `MM-DD` of a local time in milliseconds (days since 1970-01-01 to a civil date).
     static func monthDay(_ local: EpochMillis) -> String {
-        let z = local / 86_400_000 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return String(format: "%02d-%02d", Int(month), Int(day))
+        let date = CivilDate(dayNumber: local / 86_400_000)
+        return String(format: "%02d-%02d", Int(date.month), Int(date.day))
     }
 
     private func mid(_ b: ChartBucket) -> EpochMillis { (b.start + b.end) / 2 }
