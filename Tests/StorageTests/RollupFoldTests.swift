@@ -18,6 +18,14 @@ import Testing
         return (now / hour * hour, now)
     }
 
+    /// A SQLite store in a fresh directory with a running writer; the caller stops the writer.
+    func openStore(_ path: String) throws -> (Store, BatchWriter) {
+        let store = try Store(path: path)
+        let writer = BatchWriter(store: store, options: BatchWriter.Options(), logger: .init(label: "test"))
+        writer.start()
+        return (store, writer)
+    }
+
     func rawRollupRows(_ path: String) throws -> [String] {
         try DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: """
@@ -31,9 +39,7 @@ import Testing
         let directory = TemporaryDirectory("bk-fold")
         let path = directory.file("bk.sqlite")
         let (start, _) = Self.currentHour()
-        let store = try Store(path: path)
-        let writer = BatchWriter(store: store, options: BatchWriter.Options(), logger: .init(label: "test"))
-        writer.start()
+        let (store, writer) = try openStore(path)
         defer { writer.stop() }
         try writer.submitAndWait([thermo(1, t: 2.0, at: start), thermo(2, t: 6.0, at: start + 1)])
         try writer.submitAndWait([thermo(3, t: 4.0, at: start + 2), thermo(3, t: 4.0, at: start + 2)])
@@ -69,9 +75,7 @@ import Testing
         let path = directory.file("bk.sqlite")
         let (start, _) = Self.currentHour()
         do {
-            let store = try Store(path: path)
-            let writer = BatchWriter(store: store, options: BatchWriter.Options(), logger: .init(label: "test"))
-            writer.start()
+            let (_, writer) = try openStore(path)
             try writer.submitAndWait([thermo(1, t: 3.0, at: start)])
             writer.stop()
         }
@@ -83,11 +87,9 @@ import Testing
                 """)
             try db.execute(sql: "DELETE FROM gateway_meta WHERE key = ?", arguments: [RollupMaterializer.metaKey])
         }
-        let store = try Store(path: path)
-        #expect(try store.rollups(of: fridge, metric: "t", since: start).map(\.count) == [1])
-        let writer = BatchWriter(store: store, options: BatchWriter.Options(), logger: .init(label: "test"))
-        writer.start()
+        let (store, writer) = try openStore(path)
         defer { writer.stop() }
+        #expect(try store.rollups(of: fridge, metric: "t", since: start).map(\.count) == [1])
         try writer.submitAndWait([thermo(2, t: 5.0, at: start + 1)])
         let rows = try store.rollups(of: fridge, metric: "t", since: start)
         #expect(rows.map(\.count) == [2])
@@ -100,9 +102,7 @@ import Testing
         let directory = TemporaryDirectory("bk-fold")
         let path = directory.file("bk.sqlite")
         let (start, _) = Self.currentHour()
-        let store = try Store(path: path)
-        let writer = BatchWriter(store: store, options: BatchWriter.Options(), logger: .init(label: "test"))
-        writer.start()
+        let (store, writer) = try openStore(path)
         defer { writer.stop() }
         let cabinet = DeviceKey(site: fridge.site, device: DeviceID("cabinet-1")!)
         try writer.submitAndWait([

@@ -15,6 +15,17 @@ public enum CameraPushAdapter {
         public var ignored: [String] = []
         /// Pictures refused (bad base64, not a JPEG, too large); their detections still count.
         public var problems: [PushProblem] = []
+
+        /// A detection, then its picture as the snapshot it names (when the picture was good).
+        mutating func append(_ detection: Detection, key: DeviceKey, receivedAt: EpochMillis, deviceTime: EpochMillis?,
+                             jpeg: [UInt8]?) {
+            messages.append(AdaptedMessage(DeviceMessage(key: key, receivedAt: receivedAt, payload: .event(.detection(detection))),
+                                           deviceTime: deviceTime))
+            if let jpeg, let snapshotID = detection.snapshot {
+                messages.append(AdaptedMessage(DeviceMessage(key: key, receivedAt: receivedAt,
+                                                             payload: .snapshot(id: snapshotID, jpeg: jpeg))))
+            }
+        }
     }
 
     public static func isapi(_ push: ISAPIPush, binding: Binding, receivedAt: EpochMillis, limits: IngestLimits) -> Result {
@@ -40,13 +51,8 @@ public enum CameraPushAdapter {
             }
             let jpeg = firstJPEG(push.pictures, limits: limits, problems: &result.problems)
             let snapshotID = jpeg.map { _ in FrigateSnapshotIDs.sanitize("isapi-\(receivedAt)-\(alert.eventType)") }
-            let detection = Detection(label: label, score: alert.confidence ?? 1.0, box: alert.box, snapshot: snapshotID)
-            result.messages.append(AdaptedMessage(DeviceMessage(key: key, receivedAt: receivedAt, payload: .event(.detection(detection))),
-                                                  deviceTime: deviceTime))
-            if let jpeg, let snapshotID {
-                result.messages.append(AdaptedMessage(DeviceMessage(key: key, receivedAt: receivedAt,
-                                                                    payload: .snapshot(id: snapshotID, jpeg: jpeg))))
-            }
+            result.append(Detection(label: label, score: alert.confidence ?? 1.0, box: alert.box, snapshot: snapshotID),
+                          key: key, receivedAt: receivedAt, deviceTime: deviceTime, jpeg: jpeg)
         }
         return result
     }
@@ -82,13 +88,8 @@ public enum CameraPushAdapter {
             let deviceTime = chosen.shotTime.flatMap(GAT1400.time).flatMap {
                 DeviceClock.plausible($0, receivedAt: receivedAt, limits: limits)
             }
-            let detection = Detection(label: label, score: 1.0, box: nil, snapshot: snapshotID)
-            result.messages.append(AdaptedMessage(DeviceMessage(key: key, receivedAt: receivedAt, payload: .event(.detection(detection))),
-                                                  deviceTime: deviceTime))
-            if let jpeg, let snapshotID {
-                result.messages.append(AdaptedMessage(DeviceMessage(key: key, receivedAt: receivedAt,
-                                                                    payload: .snapshot(id: snapshotID, jpeg: jpeg))))
-            }
+            result.append(Detection(label: label, score: 1.0, box: nil, snapshot: snapshotID),
+                          key: key, receivedAt: receivedAt, deviceTime: deviceTime, jpeg: jpeg)
         }
         return result
     }
