@@ -29,15 +29,7 @@ private struct KitchenFixture {
     static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x42, 0xFF, 0xD9]
 
     init(_ backend: StoreBackend = .sqlite) throws {
-        switch backend {
-        case .sqlite:
-            store = try Store(path: dir.file("bk.sqlite"))
-        case .postgres:
-            let server = try ThrowawayPostgres.shared()
-            try ThrowawayPostgres.password.write(toFile: dir.file("database-password"), atomically: true, encoding: .utf8)
-            store = try StoreOpener.open(server.url(database: try server.createDatabase()),
-                                         passwordFile: dir.file("database-password"), now: webT0).store
-        }
+        store = try openWebTestStore(backend, in: dir)
         let registry = try RegistryFile.parse(yaml: """
             sites:
               - {id: canteen-01, name: 第一中学食堂, kind: canteen, region: "420106", hours: "06:00-20:00",

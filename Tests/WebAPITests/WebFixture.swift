@@ -37,15 +37,7 @@ struct WebFixture {
     static let changshaFridge = DeviceKey(site: SiteID("canteen-02")!, device: DeviceID("fridge-1")!)
 
     init(_ backend: StoreBackend = .sqlite) throws {
-        switch backend {
-        case .sqlite:
-            store = try Store(path: dir.file("bk.sqlite"))
-        case .postgres:
-            let server = try ThrowawayPostgres.shared()
-            try ThrowawayPostgres.password.write(toFile: dir.file("database-password"), atomically: true, encoding: .utf8)
-            store = try StoreOpener.open(server.url(database: try server.createDatabase()),
-                                         passwordFile: dir.file("database-password"), now: webT0).store
-        }
+        store = try openWebTestStore(backend, in: dir)
         let registry = try RegistryFile.parse(yaml: """
             sites:
               - {id: canteen-01, name: 第一中学食堂, kind: canteen, region: "420106"}
@@ -169,5 +161,19 @@ struct WebFixture {
                       keyID: code.keyID.description, scale: DeviceKey(site: SiteID(site)!, device: DeviceID("scale-1")!),
                       req: "r-\(site)", stall: stall, batch: BatchID(batch)!, plu: "001", item: "青菜", grams: 500,
                       unitPriceFen: 800, totalFen: 400, issuedAt: webT0 - 60_000)
+    }
+}
+
+/// A fresh store of `backend` for a web test: a SQLite file in `dir`, or a new database on the
+/// shared throw-away PostgreSQL opened the way `serve` opens one (password file in `dir`).
+func openWebTestStore(_ backend: StoreBackend, in dir: TemporaryDirectory) throws -> any GatewayStore {
+    switch backend {
+    case .sqlite:
+        return try Store(path: dir.file("bk.sqlite"))
+    case .postgres:
+        let server = try ThrowawayPostgres.shared()
+        try ThrowawayPostgres.password.write(toFile: dir.file("database-password"), atomically: true, encoding: .utf8)
+        return try StoreOpener.open(server.url(database: try server.createDatabase()),
+                                    passwordFile: dir.file("database-password"), now: webT0).store
     }
 }
