@@ -82,8 +82,11 @@ package struct FieldReader {
     /// A list of strings, each under `rule`, at most `maxCount`, none twice.
     func optionalStrings(_ key: StaticString, _ rule: TextRule, maxCount: Int) throws(Rejection) -> [String]? {
         guard let value = object.value(key) else { return nil }
-        guard case .array(let range) = value, let elements = object.scalarElements(range) else {
+        guard case .array(let range) = value else {
             throw Rejection(.wrongType, "field '\(key)' must be an array of strings, got \(value.typeDescription)")
+        }
+        guard let elements = object.scalarElements(range) else {
+            throw Rejection(.wrongType, "field '\(key)' must be an array of strings, but it holds an array or object")
         }
         guard elements.count <= maxCount else {
             throw Rejection(.outOfRange, "field '\(key)' holds \(elements.count) items; the limit is \(maxCount)")
