@@ -77,4 +77,36 @@ import FoundationNetworking
         #expect(metrics.contains(#"bk_rejects_total{reason="ledger_refused"} 1"#))
         #expect(try LedgerBook(store: store, keyring: try KeyringFile.load(path: bench.dir.file("ticket-keys"))).verify(canteen).intact)
     }
+
+    /// Killed after the event's commit but before the ledger's: the broker redelivers the event,
+    /// the gateway sees a duplicate of what it stored, and still files the check, once.
+    @Test(arguments: StoreBackend.allCases) func aCheckLostToACrashAfterItsEventWasStoredIsFiledOnRedelivery(_ backend: StoreBackend) async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: backend)
+        defer { bench.tearDown() }
+        let gateway = try bench.startGateway(environment: ["BRIGHTKITCHEN_FAILPOINT": "stall-after-commit:checker-1/event"])
+        try await bench.waitUntilHealthy(gateway)
+        let device = try bench.deviceClient("checker-1")
+        defer { device.stop() }
+        let now = SystemClock().now()
+        let body = #"{"seq":1,"ts":\#(now),"boot":1,"type":"check","worker":"w-002","via":"face","temp_c":37.4,"hands_ok":true,"uniform_ok":true}"#
+        _ = try device.publish(topic: "bk/v1/canteen-01/checker-1/event", payload: Array(body.utf8), qos: 1)
+        #expect(eventually(timeout: .seconds(15)) { gateway.stderr.contains("FAILPOINT") }, "\(gateway.stderr)")
+        let canteen = SiteID("canteen-01")!
+        let store = try bench.openStore()
+        let checker = DeviceKey(site: canteen, device: DeviceID("checker-1")!)
+        #expect(try store.storedSequenceNumbers(of: checker).count == 1, "the event is stored")
+        #expect(try store.ledgerEntries(site: canteen, kind: "morning-check").isEmpty, "the ledger entry is not, yet")
+        gateway.kill()
+
+        let restarted = try bench.startGateway()
+        try await bench.waitUntilHealthy(restarted)
+        #expect(eventually(timeout: .seconds(15)) { ((try? store.ledgerEntries(site: canteen, kind: "morning-check")) ?? []).count == 1 })
+        try await Task.sleep(for: .milliseconds(500))
+        let entries = try store.ledgerEntries(site: canteen, kind: "morning-check")
+        #expect(entries.count == 1)
+        #expect(try store.storedSequenceNumbers(of: checker).count == 1, "the redelivery was a duplicate event")
+        let record = try LedgerBody.decode(MorningCheckRecord.self, from: try #require(entries.first).body)
+        #expect(record.excluded && record.reasons == ["fever"])
+        restarted.terminate()
+    }
 }
