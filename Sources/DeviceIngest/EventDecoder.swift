@@ -1,13 +1,14 @@
 import KitchenModel
 
 /// `event`: something that happened, told once with its own `seq`. Protocol v1 has one event
-/// type per kind: `run` from disinfectors, `detection` from cameras.
+/// type per kind: `run` from disinfectors, `detection` from cameras, `check` from 晨检仪.
 enum EventDecoder {
     /// The event type of each kind that has one; thermometers and scales send none.
     static func eventType(of kind: DeviceKind) -> String? {
         switch kind {
         case .disinfector: "run"
         case .camera: "detection"
+        case .checker: "check"
         case .thermo, .scale: nil
         }
     }
@@ -31,7 +32,11 @@ enum EventDecoder {
     }
 
     static func decode(_ fields: FieldReader, type: String) throws(Rejection) -> EventBody {
-        type == "run" ? .run(try run(fields)) : .detection(try detection(fields))
+        switch type {
+        case "run": .run(try run(fields))
+        case "check": .check(try CheckDecoder.decode(fields))
+        default: .detection(try detection(fields))
+        }
     }
 
     static func run(_ fields: FieldReader) throws(Rejection) -> DisinfectionRun {

@@ -79,6 +79,29 @@ package struct FieldReader {
         return numbers
     }
 
+    /// A list of strings, each under `rule`, at most `maxCount`, none twice.
+    func optionalStrings(_ key: StaticString, _ rule: TextRule, maxCount: Int) throws(Rejection) -> [String]? {
+        guard let value = object.value(key) else { return nil }
+        guard case .array(let range) = value else {
+            throw Rejection(.wrongType, "field '\(key)' must be an array of strings, got \(value.typeDescription)")
+        }
+        guard let elements = object.scalarElements(range) else {
+            throw Rejection(.wrongType, "field '\(key)' must be an array of strings, but it holds an array or object")
+        }
+        guard elements.count <= maxCount else {
+            throw Rejection(.outOfRange, "field '\(key)' holds \(elements.count) items; the limit is \(maxCount)")
+        }
+        var strings: [String] = []
+        for element in elements {
+            let text = try string(key, element, rule)
+            guard !strings.contains(text) else {
+                throw Rejection(.outOfRange, "field '\(key)' lists \(Self.quote(text)) twice")
+            }
+            strings.append(text)
+        }
+        return strings
+    }
+
     // MARK: Strings, booleans, enumerations
 
     func string(_ key: StaticString, _ rule: TextRule) throws(Rejection) -> String {

@@ -23,4 +23,8 @@ package enum ProtocolRanges {
     static let unitPriceFen: ClosedRange<Int64> = 0...100_000_000
     /// Camera health fields kept beyond `fps`; more are ignored like any unknown field.
     static let maxCameraExtras = 32
+    /// A forehead thermometer's measuring range; the ledger then refuses what is not a body temperature.
+    static let foreheadCelsius: ClosedRange<Double> = 20...50
+    /// Symptoms one check may list: each known one at most once.
+    static let maxSymptoms = 5
 }

@@ -8,6 +8,7 @@ enum TelemetryDecoder {
         case .disinfector: .disinfector(try disinfector(fields))
         case .camera: .camera(try camera(fields))
         case .scale: .scale(try scale(fields))
+        case .checker: .checker(CheckerStatus(checksToday: try fields.optionalInt("checks_today", in: 0...100_000)))
         }
     }
 

@@ -48,6 +48,9 @@ struct TextRule: Sendable {
     static let batch = TextRule(length: 1...64, charset: .token)
     static let plu = TextRule(length: 1...16, charset: .digits)
     static let receiptWidth = TextRule(length: 1...8, charset: .token)
+    /// A staff worker id, as a 晨检仪 maps a card or face to it.
+    static let workerID = TextRule(length: 1...64, charset: .topicSafe)
+    static let symptom = TextRule(length: 1...32, charset: .topicSafe)
 
     var summary: String { "\(length.lowerBound)-\(length.upperBound) \(charset.summary)" }
 

@@ -1,9 +1,11 @@
-/// The four device classes of protocol v1.
+/// The device classes of protocol v1 (`checker`, the 晨检仪, joined the first four later).
 public enum DeviceKind: String, Sendable, Codable, CaseIterable {
     case thermo
     case disinfector
     case scale
     case camera
+    /// Smart 晨检仪 (morning-check terminal): publishes `check` events.
+    case checker
 }
 
 /// Where a thermometer hangs decides which limits apply to it (see DOMAIN.md).

@@ -55,11 +55,13 @@ public struct Detection: Hashable, Sendable, Codable {
 public enum EventBody: Hashable, Sendable {
     case run(DisinfectionRun)
     case detection(Detection)
+    case check(MorningCheckEvent)
 
     public var type: String {
         switch self {
         case .run: "run"
         case .detection: "detection"
+        case .check: "check"
         }
     }
 }

@@ -60,12 +60,22 @@ public struct ScaleStatus: Hashable, Sendable, Codable {
     enum CodingKeys: String, CodingKey { case calibratedAt = "calibrated_at" }
 }
 
+/// A 晨检仪's health: how many checks it made today (its own count, for comparing with the ledger).
+public struct CheckerStatus: Hashable, Sendable, Codable {
+    public var checksToday: Int64?
+
+    public init(checksToday: Int64? = nil) { self.checksToday = checksToday }
+
+    enum CodingKeys: String, CodingKey { case checksToday = "checks_today" }
+}
+
 /// One telemetry sample, shaped by the device's kind.
 public enum Readings: Hashable, Sendable {
     case thermo(ThermoReading)
     case disinfector(DisinfectorStatus)
     case camera(CameraHealth)
     case scale(ScaleStatus)
+    case checker(CheckerStatus)
 
     public var kind: DeviceKind {
         switch self {
@@ -73,6 +83,7 @@ public enum Readings: Hashable, Sendable {
         case .disinfector: .disinfector
         case .camera: .camera
         case .scale: .scale
+        case .checker: .checker
         }
     }
 }

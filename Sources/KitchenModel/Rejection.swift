@@ -13,6 +13,8 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
     case outOfRange = "out_of_range"
     case clockSkew = "clock_skew"
     case notJPEG = "not_jpeg"
+    /// A well-formed device event the kitchen ledgers refused (a 晨检仪's check of an unknown worker).
+    case ledgerRefused = "ledger_refused"
 }
 
 /// A refused message, with a reason for machines and a message for people.

@@ -4,7 +4,7 @@ import StorageModel
 /// 晨检 as a person or a 晨检仪 reports it, before the rules judge it.
 public struct MorningCheckInput: Codable, Sendable, Hashable {
     /// Symptoms DOMAIN.md lists (发热, 腹泻, 呕吐, 咽部炎症, 皮肤伤口或感染); any one excludes the worker.
-    public static let symptoms = ["fever", "diarrhoea", "vomiting", "sore-throat", "skin-wound"]
+    public static let symptoms = MorningCheckEvent.knownSymptoms
 
     public var worker: String
     /// When the check was made, ms since the epoch.
@@ -50,10 +50,13 @@ public struct MorningCheckRecord: Codable, Sendable, Hashable {
     public var reasons: [String]
     /// The worker had already been excluded today and was checked in again: a finding on its own.
     public var recheckAfterExclusion: Bool
+    /// For a 晨检仪's check: the event it came from, `<boot>/<seq>`, so a redelivered event is
+    /// recognised and not appended twice. Absent for checks made by hand (and left out of their bytes).
+    public var deviceEvent: String?
 
     enum CodingKeys: String, CodingKey {
         case check, name, certificateNumber = "cert_no", certificateExpiry = "cert_expiry", excluded, reasons
-        case recheckAfterExclusion = "recheck_after_exclusion"
+        case recheckAfterExclusion = "recheck_after_exclusion", deviceEvent = "device_event"
     }
 }
 
@@ -115,8 +118,9 @@ public struct MorningCheckDesk: Sendable {
 
     /// Judges and appends one check; refuses (stores nothing) an impossible one.
     /// `corrects`: the seq of an earlier morning check of the site this one corrects.
+    /// `deviceEvent`: the `<boot>/<seq>` of the device event the check came from (see ``MorningCheckRecord``).
     public func record(_ input: MorningCheckInput, site: SiteID, source: String,
-                       corrects: Int64? = nil) throws -> (entry: ChainEntry, record: MorningCheckRecord) {
+                       corrects: Int64? = nil, deviceEvent: String? = nil) throws -> (entry: ChainEntry, record: MorningCheckRecord) {
         if let problem = rules.problem(input) { throw problem }
         guard let worker = try StaffDesk(book: book).roster(site).active(input.worker) else {
             throw LedgerRefusal("unknown-worker", "'\(input.worker.prefix(64))' is not on the staff of \(site)")
@@ -129,7 +133,8 @@ public struct MorningCheckDesk: Sendable {
             }
         }
         let earlier = try checks(site, on: day).filter { $0.check.worker == worker.id }
-        let record = rules.judge(input, worker: worker, earlierToday: earlier)
+        var record = rules.judge(input, worker: worker, earlierToday: earlier)
+        record.deviceEvent = deviceEvent
         let entry = try book.append(LedgerDraft(site: site, kind: Self.kind, at: input.at, recordedAt: 0, source: source,
                                                 corrects: corrects, body: try LedgerBody.encode(record)))
         return (entry, record)

@@ -21,7 +21,7 @@ struct ProfileTests {
 
     static func kindMatches(_ device: DeviceProfile) -> Bool {
         switch (device.kind, device.behaviour) {
-        case (.thermo, .thermo), (.disinfector, .disinfector), (.camera, .camera), (.scale, .scale): true
+        case (.thermo, .thermo), (.disinfector, .disinfector), (.camera, .camera), (.scale, .scale), (.checker, .checker): true
         default: false
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KitchenModel
 import MQTTClient
 import Storage
 import StorageModel
@@ -26,6 +27,16 @@ import FoundationNetworking
         #expect(token != nil, "the banner prints an admin token:\n\(demo.stdout)\n\(demo.stderr.suffix(2000))")
         #expect(totalSites >= 3)
         #expect(liveSites == totalSites, "\(liveSites) of \(totalSites) sites live after 30 s")
+        // The school canteen's 晨检仪 checks its three workers; the one with a fever is excluded.
+        let store = try Store(path: dir.file("brightkitchen.sqlite"))
+        let school = try #require(SiteID("wh-no1-middle-school"))
+        let checks = { (try? store.ledgerEntries(site: school, kind: "morning-check")) ?? [] }
+        // Normally at once; a check published before the gateway subscribed comes back by replay after
+        // the checker's next heartbeat (6 s at the demo's speed).
+        #expect(eventually(timeout: .seconds(30)) { checks().count == 3 },
+                "\(Result { try store.ledgerEntries(site: school, kind: "morning-check").count })")
+        #expect(checks().allSatisfy { $0.source == "device:checker-entrance" })
+        #expect(checks().filter { $0.body.contains(#""excluded":true"#) }.count == 1)
         demo.terminate(timeout: .seconds(15))
         #expect(demo.process.terminationStatus == 0, "\(demo.stderr.suffix(2000))")
     }

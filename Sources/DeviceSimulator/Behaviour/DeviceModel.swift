@@ -7,6 +7,7 @@ enum DeviceModel: Sendable {
     case disinfector(DisinfectorModel)
     case camera(CameraModel)
     case scale(ScaleModel)
+    case checker(CheckerModel)
 
     init(profile: DeviceProfile, site: SimulatedSite, clock: SimulationClock, deviceTag: String,
          rng: inout SeededGenerator) {
@@ -20,6 +21,8 @@ enum DeviceModel: Sendable {
             self = .camera(CameraModel(behaviour: b))
         case .scale(let b):
             self = .scale(ScaleModel(behaviour: b, startWall: clock.startWall, deviceTag: deviceTag))
+        case .checker(let b):
+            self = .checker(CheckerModel(behaviour: b))
         }
     }
 
@@ -32,6 +35,7 @@ enum DeviceModel: Sendable {
         case .disinfector: return min(interval, 60)
         case .camera: return min(interval, 30)
         case .scale: return min(interval, 15)
+        case .checker: return min(interval, 300)
         }
     }
 
@@ -49,6 +53,10 @@ enum DeviceModel: Sendable {
             return model.advance(ctx, rng: &rng)
         case .scale(let model):
             return model.advance(ctx, rng: &rng)
+        case .checker(var model):
+            let emissions = model.advance(ctx, rng: &rng)
+            self = .checker(model)
+            return emissions
         }
     }
 
@@ -58,6 +66,7 @@ enum DeviceModel: Sendable {
         case .disinfector(let model): model.telemetry(ctx, rng: &rng)
         case .camera(let model): model.telemetry(ctx, rng: &rng)
         case .scale(let model): model.telemetry()
+        case .checker(let model): model.telemetry()
         }
     }
 

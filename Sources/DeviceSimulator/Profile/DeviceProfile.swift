@@ -32,4 +32,5 @@ public enum DeviceBehaviour: Sendable, Hashable {
     case disinfector(DisinfectorBehaviour)
     case camera(CameraBehaviour)
     case scale(ScaleBehaviour)
+    case checker(CheckerBehaviour)
 }

@@ -39,6 +39,7 @@ struct DeviceProfileReader {
         case .disinfector: behaviour = .disinfector(try disinfector(raw))
         case .camera: behaviour = .camera(try camera(raw))
         case .scale: behaviour = .scale(try scale(raw, deviceID: idText))
+        case .checker: behaviour = .checker(try checker(raw))
         }
         return DeviceProfile(id: id, kind: kind, zone: zone, intervalSeconds: interval, model: model,
                              firmware: firmware, telemetryQoS: qos, behaviour: behaviour)
@@ -167,6 +168,26 @@ struct DeviceProfileReader {
         return ScaleBehaviour(stall: stall, vendor: raw.vendor, weighsPerHour: try nonNegative(raw.weigh_per_h, "weigh_per_h") ?? 40,
                               calibratedDaysAgo: try nonNegative(raw.calibrated_days_ago, "calibrated_days_ago") ?? 30,
                               items: items)
+    }
+
+    /// The workers a 晨检仪 checks; the gateway's staff rules check the rest when the registry loads.
+    func checker(_ raw: RawDevice) throws -> CheckerBehaviour {
+        var workers: [CheckerBehaviour.Worker] = []
+        for (i, w) in (raw.workers ?? []).enumerated() {
+            let at = "workers[\(i)]"
+            guard let id = w.id, DeviceID(id) != nil else { throw fail("\(at).id", "'\(w.id ?? "")' must be 1-64 characters of a-z 0-9 - _") }
+            guard !workers.contains(where: { $0.id == id }) else { throw fail("\(at).id", "'\(id)' is listed twice") }
+            let temperature = w.temp_c ?? 36.5
+            guard (34...43).contains(temperature) else { throw fail("\(at).temp_c", "\(temperature) °C is not a body temperature (34-43)") }
+            let symptoms = w.symptoms ?? []
+            if let unknown = symptoms.first(where: { !MorningCheckEvent.knownSymptoms.contains($0) }) {
+                throw fail("\(at).symptoms", "'\(unknown)' must be one of " + MorningCheckEvent.knownSymptoms.joined(separator: ", "))
+            }
+            workers.append(.init(id: id, name: w.name ?? id, role: w.role ?? "cook", certificateNumber: w.cert_no ?? "HC-\(id)",
+                                 certificateExpiry: w.cert_expiry ?? "2099-12-31", temperatureC: temperature, symptoms: symptoms))
+        }
+        guard !workers.isEmpty else { throw fail("workers", "a checker needs at least one worker to check") }
+        return CheckerBehaviour(workers: workers)
     }
 
     static func isToken(_ text: String, max: Int) -> Bool {

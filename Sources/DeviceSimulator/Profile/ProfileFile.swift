@@ -23,6 +23,18 @@ struct RawDetection: Decodable {
     static let keys: Set<String> = ["label", "per_h", "when", "score"]
 }
 
+struct RawCheckedWorker: Decodable {
+    var id: String?
+    var name: String?
+    var role: String?
+    var cert_no: String?
+    var cert_expiry: String?
+    var temp_c: Double?
+    var symptoms: [String]?
+
+    static let keys: Set<String> = ["id", "name", "role", "cert_no", "cert_expiry", "temp_c", "symptoms"]
+}
+
 struct RawItem: Decodable {
     var plu: String?
     var name: String?
@@ -75,6 +87,8 @@ struct RawDevice: Decodable {
     var weigh_per_h: Double?
     var calibrated_days_ago: Double?
     var items: [RawItem]?
+    // checker
+    var workers: [RawCheckedWorker]?
 
     static let commonKeys: Set<String> = ["id", "kind", "zone", "interval_s", "model", "fw", "telemetry_qos"]
     static let thermoKeys: Set<String> = [
@@ -87,6 +101,7 @@ struct RawDevice: Decodable {
     ]
     static let cameraKeys: Set<String> = ["fps", "detections"]
     static let scaleKeys: Set<String> = ["stall", "vendor", "weigh_per_h", "calibrated_days_ago", "items"]
+    static let checkerKeys: Set<String> = ["workers"]
 
     static func keys(for kind: String?) -> Set<String> {
         switch kind {
@@ -94,7 +109,8 @@ struct RawDevice: Decodable {
         case "disinfector": commonKeys.union(disinfectorKeys)
         case "camera": commonKeys.union(cameraKeys)
         case "scale": commonKeys.union(scaleKeys)
-        default: commonKeys.union(thermoKeys).union(disinfectorKeys).union(cameraKeys).union(scaleKeys)
+        case "checker": commonKeys.union(checkerKeys)
+        default: commonKeys.union(thermoKeys).union(disinfectorKeys).union(cameraKeys).union(scaleKeys).union(checkerKeys)
         }
     }
 }

@@ -23,6 +23,17 @@ extension Fleet {
                 let list = stalls.sorted { $0.key < $1.key }.map { "{id: \(quoted($0.key)), vendor: \(quoted($0.value))}" }
                 fields.append("stalls: [" + list.joined(separator: ", ") + "]")
             }
+            let staff = devices.filter { $0.key.site == site.id }.flatMap { device -> [CheckerBehaviour.Worker] in
+                if case .checker(let checker) = device.profile.behaviour { checker.workers } else { [] }
+            }
+            if !staff.isEmpty {
+                // The 晨检仪's workers are the site's staff (read by the gateway's staff loader).
+                let list = staff.map { w in
+                    "{id: \(quoted(w.id)), name: \(quoted(w.name)), role: \(quoted(w.role)), "
+                        + "cert_no: \(quoted(w.certificateNumber)), cert_expiry: \(quoted(w.certificateExpiry))}"
+                }
+                fields.append("staff: [" + list.joined(separator: ", ") + "]")
+            }
             lines.append("  - {" + fields.joined(separator: ", ") + "}")
         }
         lines.append("devices:")

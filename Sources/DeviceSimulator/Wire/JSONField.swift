@@ -9,6 +9,7 @@ struct JSONField: Sendable, Hashable {
         case string(String)
         case bool(Bool)
         case numbers([Double], decimals: Int)
+        case strings([String])
     }
 
     let key: String
@@ -26,6 +27,7 @@ struct JSONField: Sendable, Hashable {
     }
     static func string(_ key: String, _ value: String) -> JSONField { JSONField(key, .string(value)) }
     static func bool(_ key: String, _ value: Bool) -> JSONField { JSONField(key, .bool(value)) }
+    static func strings(_ key: String, _ value: [String]) -> JSONField { JSONField(key, .strings(value)) }
 }
 
 enum PayloadWriter {
@@ -49,6 +51,13 @@ enum PayloadWriter {
         case .bool(let b): text += b ? "true" : "false"
         case .numbers(let list, let decimals):
             text += "[" + list.map { format($0, decimals: decimals) }.joined(separator: ",") + "]"
+        case .strings(let list):
+            text += "["
+            for (index, item) in list.enumerated() {
+                if index > 0 { text += "," }
+                appendString(item, to: &text)
+            }
+            text += "]"
         }
     }
 

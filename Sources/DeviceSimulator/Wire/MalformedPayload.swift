@@ -21,6 +21,7 @@ enum MalformedPayload {
             case .disinfector: .int("state", 1)
             case .camera: .string("fps", "fast")
             case .scale: .string("calibrated_at", "yesterday")
+            case .checker: .string("checks_today", "many")
             }
             return (topics.telemetry, PayloadWriter.object(head + [field]))
         case .outOfRange:
@@ -29,6 +30,7 @@ enum MalformedPayload {
             case .disinfector: .string("state", "melting")
             case .camera: .number("fps", 999)
             case .scale: .int("calibrated_at", -5)
+            case .checker: .int("checks_today", -1)
             }
             return (topics.telemetry, PayloadWriter.object(head + [field]))
         case .unknownChannel:

@@ -38,7 +38,7 @@ struct DeviceRuleState: Sendable, Codable {
         switch config.kind {
         case .thermo: kindRules = .thermo(ThermoRules(device: config.key))
         case .disinfector: kindRules = .disinfection(DisinfectionRules(device: config.key, schedule: nil, since: startedAt))
-        case .camera, .scale: kindRules = .none
+        case .camera, .scale, .checker: kindRules = .none
         }
     }
 

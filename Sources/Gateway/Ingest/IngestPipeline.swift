@@ -33,6 +33,7 @@ public final class IngestPipeline: Sendable {
     private let commandSink = Mutex<Sink<(DeviceKey, DeviceCommand)>?>(nil)
     private let acceptedSink = Mutex<Sink<(DeviceMessage, String)>?>(nil)
     private let weighSink = Mutex<Sink<(DeviceKey, WeighRequest, EpochMillis)>?>(nil)
+    private let checkSink = Mutex<Sink<DeviceCheck>?>(nil)
 
     public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: any GatewayStore,
                 metrics: GatewayMetrics, clock: any WallClock, logger: Logger) {
@@ -69,6 +70,14 @@ public final class IngestPipeline: Sendable {
         weighSink.withLock { $0 = box }
     }
 
+    /// Who turns 晨检仪 checks into ledger entries. Called once the event is stored, and again
+    /// for a redelivered one: the ledger recognises an event it already holds, and this repairs
+    /// an entry lost to a crash between the event's commit and the ledger's.
+    public func onCheck(_ sink: @escaping @Sendable (DeviceCheck) -> Void) {
+        let box = Sink(sink)
+        checkSink.withLock { $0 = box }
+    }
+
     public func handle(topic: String, payload: [UInt8]) {
         let now = clock.now()
         guard Topic.isProtocolNamespace(topic) else { return handleThirdParty(topic: topic, payload: payload, now: now) }
@@ -100,6 +109,7 @@ public final class IngestPipeline: Sendable {
         switch effects.outcome {
         case .duplicate:
             metrics.duplicates.increment()
+            passOnCheck(message, effects, topic: topic, redelivered: true)
             return
         case .staleBoot:
             metrics.staleBoot.increment()
@@ -129,6 +139,7 @@ public final class IngestPipeline: Sendable {
         Failpoint.hit("after-commit", topic: topic)
         let probeCommitted = isDetection ? ContinuousClock.now : probeStart
         deliver(effects)
+        passOnCheck(message, effects, topic: topic, redelivered: false)
         acceptedSink.withLock { $0 }?.call((message, topic))
         if isDetection {
             LatencyProbe.record("1-commit", LatencyProbe.ms(probeStart.duration(to: probeCommitted)))
@@ -152,6 +163,13 @@ public final class IngestPipeline: Sendable {
         let record = RejectRecord(at: now, reason: rejection.reason.rawValue, topic: String(topic.prefix(512)),
                                   message: rejection.message, payload: payload)
         try? writer.submit([.reject(record)])
+    }
+
+    private func passOnCheck(_ message: DeviceMessage, _ effects: IngestEffects, topic: String, redelivered: Bool) {
+        guard case .event(.check(let check)) = message.payload, let sequence = message.sequence,
+              let boot = effects.boot, let sink = checkSink.withLock({ $0 }) else { return }
+        sink.call(DeviceCheck(key: message.key, check: check, at: sequence.deviceTime, boot: boot, seq: sequence.seq,
+                              topic: topic, redelivered: redelivered))
     }
 }
 

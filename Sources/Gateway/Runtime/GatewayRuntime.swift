@@ -197,6 +197,14 @@ public final class GatewayRuntime: Sendable {
             alarms.observe(message)
             camera.observe(message, topic: topic)
         }
+        let checkers = CheckerLedger(book: ledgers, logger: logger)
+        let clock = clock
+        pipeline.onCheck { check in
+            checkers.handle(check) { rejection, check in
+                pipeline.reject(rejection, topic: check.topic, payload: Array(EventJSON.encode(.check(check.check)).utf8),
+                                now: clock.now())
+            }
+        }
         let tickets = tickets
         pipeline.onWeigh { scale, request, at in tickets.handle(request, from: scale, at: at) }
         tickets.sendReplies { scale, reply in

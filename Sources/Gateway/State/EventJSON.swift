@@ -7,6 +7,7 @@ enum EventJSON {
         switch body {
         case .run(let run): encode(run)
         case .detection(let detection): encode(detection)
+        case .check(let check): encode(check)
         }
     }
 

@@ -25,6 +25,8 @@ public struct IngestEffects: Sendable {
     public var lost: Int64 = 0
     /// The device's kind, for metrics.
     public var kind: DeviceKind?
+    /// The boot a sequenced message (new or duplicate) belongs to: with its seq, the message's identity.
+    public var boot: Int64?
 
     public init(outcome: Outcome) { self.outcome = outcome }
 }

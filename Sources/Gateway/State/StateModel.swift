@@ -177,9 +177,12 @@ public final class StateModel: Sendable {
             device.lostCount += seen.lost
             guard seen.verdict != .duplicate else {
                 device.duplicateCount += 1
-                return IngestEffects(outcome: .duplicate)
+                var duplicate = IngestEffects(outcome: .duplicate)
+                duplicate.boot = seen.boot
+                return duplicate
             }
             effects = IngestEffects(outcome: .accepted)
+            effects.boot = seen.boot
             effects.lost = seen.lost
             if seen.verdict == .fillsGap { device.replayAttempts = 0 }  // replay is making progress
             device.lastSeen = now

@@ -24,6 +24,8 @@ extension ReadingView {
             values["fps"] = c.fps
         case .scale(let s):
             values["calibrated_at"] = s.calibratedAt.map(Double.init)
+        case .checker(let c):
+            values["checks_today"] = c.checksToday.map(Double.init)
         }
         self.init(tsMs: r.deviceTime, receivedMs: r.receivedAt, values: values, state: state, fault: fault)
     }

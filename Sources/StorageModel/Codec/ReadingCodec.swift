@@ -31,7 +31,7 @@ public enum ReadingCodec {
             return out
         case .disinfector(let d):
             return d.temperature.map { [("temp_c", $0)] } ?? []
-        case .camera, .scale:
+        case .camera, .scale, .checker:
             return []
         }
     }
@@ -42,6 +42,7 @@ public enum ReadingCodec {
         var disinfector: DisinfectorStatus?
         var camera: CameraHealth?
         var scale: ScaleStatus?
+        var checker: CheckerStatus?
     }
 
     public static func json(_ readings: Readings) -> String {
@@ -52,6 +53,7 @@ public enum ReadingCodec {
         case .disinfector(let r): tagged.disinfector = r
         case .camera(let r): tagged.camera = r
         case .scale(let r): tagged.scale = r
+        case .checker(let r): tagged.checker = r
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -80,6 +82,7 @@ public enum ReadingCodec {
         case .disinfector: return tagged.disinfector.map(Readings.disinfector)
         case .camera: return tagged.camera.map(Readings.camera)
         case .scale: return tagged.scale.map(Readings.scale)
+        case .checker: return tagged.checker.map(Readings.checker)
         }
     }
 

@@ -65,6 +65,7 @@ enum SitePage {
         if let state = r.state { parts.append(HTML.escape(state)) }
         if let temp = r.values["temp_c"] { parts.append(String(format: "%.0f °C", temp)) }
         if let fps = r.values["fps"] { parts.append(String(format: "%.0f fps", fps)) }
+        if let checks = r.values["checks_today"] { parts.append(kit.t("今日晨检 \(Int(checks))", "\(Int(checks)) checks today")) }
         if let fault = r.fault { parts.append(kit.t("故障 ", "fault ") + HTML.escape(fault)); out = true }
         guard !parts.isEmpty else { return "<div class=\"reading muted\">—</div>" }
         return "<div class=\"reading\(out ? " out" : "")\">\(parts.joined(separator: " · "))</div>"
