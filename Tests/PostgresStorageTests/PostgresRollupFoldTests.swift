@@ -114,6 +114,12 @@ import Testing
         try PostgresPartitions.ensureReadingPartitions(f.database, now: now + hours * Self.hour)
         // The watermark starts at the current hour (the first fold), so every hour below is open.
         _ = try PostgresRollupFold.advance(f.database, now: now)
+        // Device rows first: two transactions creating the same device at once is another race
+        // (the writer retries the batch that loses it), not the one under test.
+        for device in devices {
+            try f.database.execute("INSERT INTO device (site, device) VALUES ($1, $2)",
+                                   [.text(device.site.rawValue), .text(device.device.rawValue)])
+        }
         let pools = [f.database, try f.reopen(), try f.reopen()]
         let failures = Failures()
 
