@@ -4,7 +4,8 @@ import StorageModel
 
 /// Commits one batch of `WriteItem`s in one PostgreSQL transaction, with the SQLite writer's
 /// semantics (Sources/Storage/Writer/BatchTransaction.swift): readings and events idempotent on
-/// (device, boot, seq), hourly rollups upserted from the readings actually inserted, device
+/// (device, boot, seq), hourly rollups upserted from the readings actually inserted (open hours'
+/// thermometer cells left to `PostgresRollupFold`), device
 /// snapshots written at once or deferred (`SnapshotDeferral`), rejects kept to the newest
 /// `maxRejects`, tickets idempotent on (scale, req) and on their id, ticket keys recorded once.
 ///
@@ -21,6 +22,9 @@ public final class PostgresBatchCommitter: BatchCommitter {
     private var deferral = SnapshotDeferral()
     /// Waiting snapshots the transaction in progress took to write, given back if it rolls back.
     private var takenInTransaction: [(id: Int64, snapshot: DeviceSnapshot)] = []
+    /// The rollup fold's watermark as last seen: only a hint of when to fold, never what a batch
+    /// decides with (another lane or gateway may have moved it since).
+    private var knownWatermark: Int64?
 
     public init(database: PostgresDatabase, maxRejects: Int, snapshotInterval: Duration = .seconds(1)) {
         self.database = database
@@ -38,7 +42,15 @@ public final class PostgresBatchCommitter: BatchCommitter {
     /// Writes `items`, then the device snapshots that are due (all of them when `flushSnapshots`),
     /// in one transaction. On any error nothing of the batch is kept and the error is thrown.
     public func commit(_ items: [WriteItem], flushSnapshots: Bool = false) throws -> CommitStats {
-        try database.transaction { session in
+        // Closed hours are folded first, in a transaction of their own: the batch's takes the
+        // fold's lock shared, and a lock is never upgraded inside a transaction.
+        if items.contains(where: { if case .reading = $0 { true } else { false } }) {
+            let now = EpochMillis(Date().timeIntervalSince1970 * 1000)
+            if knownWatermark.map({ PostgresRollupFold.closed(now) > $0 }) ?? true {
+                knownWatermark = try PostgresRollupFold.advance(database, now: now)
+            }
+        }
+        return try database.transaction { session in
             try write(items, session, flushSnapshots: flushSnapshots)
         }
     }
@@ -96,7 +108,13 @@ public final class PostgresBatchCommitter: BatchCommitter {
         }
 
         if !readings.isEmpty {
-            var inserted = try insertReadings(readings, session)
+            // Held to commit: no fold moves the watermark between this batch reading it and
+            // its readings becoming visible.
+            try session.execute(PostgresRollupFold.lockShared)
+            let stored = try insertReadings(readings, session)
+            var inserted = stored.inserted
+            let watermark = stored.watermark
+            knownWatermark = watermark ?? knownWatermark
             for (id, r) in readings {
                 // The first of several copies in one batch is the one inserted, as row by row.
                 guard inserted.remove(ReadingKey(deviceID: id, boot: r.boot, seq: r.seq, ts: r.deviceTime)) != nil
@@ -105,7 +123,11 @@ public final class PostgresBatchCommitter: BatchCommitter {
                     continue
                 }
                 stats.readingsInserted += 1
-                rollups.add(r, deviceID: id)
+                // Without a watermark (not folding yet) every cell is upserted, as before.
+                if !PostgresRollupFold.isFolded(r.readings, hour: r.deviceTime / 3_600_000,
+                                                watermark: watermark ?? .max) {
+                    rollups.add(r, deviceID: id)
+                }
             }
         }
         if !rollups.cells.isEmpty { try upsertRollups(rollups.cells, session) }
@@ -123,9 +145,11 @@ public final class PostgresBatchCommitter: BatchCommitter {
     /// Inserts the readings in one statement, skipping those already stored, and returns the keys
     /// of the rows it inserted. Arrays cannot carry NULL through postgres-nio, so a missing value
     /// travels as NaN (number) or "" (JSON text) and becomes NULL again here; SQLite stores a NaN as
-    /// NULL too, and JSON is never empty.
+    /// NULL too, and JSON is never empty. The same statement reads the rollup fold's watermark
+    /// (after the caller took the fold's lock), saving a round trip; nil when nothing was inserted
+    /// or there is none.
     private func insertReadings(_ readings: [(deviceID: Int64, record: ReadingRecord)], _ session: PostgresSession)
-        throws -> Set<ReadingKey>
+        throws -> (inserted: Set<ReadingKey>, watermark: Int64?)
     {
         var ids: [Int64] = [], boots: [Int64] = [], seqs: [Int64] = [], times: [Int64] = [], received: [Int64] = []
         var t: [Double] = [], rh: [Double] = [], bat: [Double] = [], data: [String] = []
@@ -142,23 +166,29 @@ public final class PostgresBatchCommitter: BatchCommitter {
             data.append(c.data ?? "")
         }
         let rows = try session.query("""
-            INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data)
-            SELECT d, b, s, ts, rc, NULLIF(t, 'NaN'), NULLIF(rh, 'NaN'), NULLIF(bat, 'NaN'), NULLIF(x, '')
-            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[],
-                        $7::float8[], $8::float8[], $9::text[]) AS u(d, b, s, ts, rc, t, rh, bat, x)
-            ON CONFLICT DO NOTHING
-            RETURNING device_id, boot, seq, ts_ms
+            WITH inserted AS (
+                INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data)
+                SELECT d, b, s, ts, rc, NULLIF(t, 'NaN'), NULLIF(rh, 'NaN'), NULLIF(bat, 'NaN'), NULLIF(x, '')
+                FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::float8[],
+                            $7::float8[], $8::float8[], $9::text[]) AS u(d, b, s, ts, rc, t, rh, bat, x)
+                ON CONFLICT DO NOTHING
+                RETURNING device_id, boot, seq, ts_ms
+            )
+            SELECT device_id, boot, seq, ts_ms, (SELECT value FROM gateway_meta WHERE key = $10) FROM inserted
             """, [.ints(ids), .ints(boots), .ints(seqs), .ints(times), .ints(received), .doubles(t), .doubles(rh),
-                  .doubles(bat), .texts(data)])
+                  .doubles(bat), .texts(data), .text(PostgresRollupFold.metaKey)])
         var inserted = Set<ReadingKey>(minimumCapacity: rows.count)
+        var watermark: Int64?
         for row in rows {
-            let (id, boot, seq, ts) = try row.decode((Int64, Int64, Int64, Int64).self)
+            let (id, boot, seq, ts, w) = try row.decode((Int64, Int64, Int64, Int64, String?).self)
             inserted.insert(ReadingKey(deviceID: id, boot: boot, seq: seq, ts: ts))
+            watermark = w.flatMap { Int64($0) }
         }
-        return inserted
+        return (inserted, watermark)
     }
 
-    /// Adds the batch's hourly cells to `rollup_hourly` in one statement: one upsert per cell was a
+    /// Adds the batch's hourly cells (all but the open hours' thermo cells, `PostgresRollupFold`)
+    /// to `rollup_hourly` in one statement: one upsert per cell was a
     /// round trip each, two per device and hour in every batch, and bounded ingest by latency (issue
     /// 15, item 7). The keys are unique within the batch (one statement cannot update a row twice)
     /// and sorted, so two gateways sharing a database lock rows in the same order.

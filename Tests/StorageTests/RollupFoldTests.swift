@@ -26,8 +26,16 @@ import Testing
         return (store, writer)
     }
 
+    /// A second connection beside the store's; it waits for a lock (the store's checkpoints, a
+    /// busy machine) rather than failing the test with "database is locked".
+    static func rawQueue(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
     func rawRollupRows(_ path: String) throws -> [String] {
-        try DatabaseQueue(path: path).read { db in
+        try Self.rawQueue(path).read { db in
             try String.fetchAll(db, sql: """
                 SELECT metric || ' ' || hour || ' ' || min || ' ' || max || ' ' || sum || ' ' || count
                 FROM rollup_hourly ORDER BY metric, hour
@@ -80,7 +88,7 @@ import Testing
             writer.stop()
         }
         // As an earlier release left it: the open hour's cells upserted reading by reading, no watermark.
-        try DatabaseQueue(path: path).write { db in
+        try Self.rawQueue(path).write { db in
             try db.execute(sql: """
                 INSERT INTO rollup_hourly (device_id, metric, hour, min, max, sum, count)
                 SELECT device_id, 't', ts_ms / 3600000, t, t, t, 1 FROM reading

@@ -115,6 +115,8 @@ extension PostgresStore: RetentionStore {
     public func applyRetention(_ policy: RetentionPolicy, now: EpochMillis) throws -> RetentionResult {
         let day: Int64 = 86_400_000
         try PostgresPartitions.ensureReadingPartitions(database, now: now)
+        // Closed hours are folded into rollups before any of their raw readings can go.
+        _ = try PostgresRollupFold.advance(database, now: now)
         var result = RetentionResult(readingsDeleted: 0, eventsDeleted: 0, rollupsDeleted: 0)
         result.readingsDeleted = try PostgresPartitions.dropReadingPartitions(
             database, olderThan: now - Int64(policy.rawReadingDays) * day).readingsDeleted

@@ -65,15 +65,38 @@ extension PostgresStore: ReadingQueries {
         }
     }
 
+    /// Folded hours from `rollup_hourly`; for `t` and `rh` the hours from the fold's watermark on
+    /// straight from raw readings (`PostgresRollupFold`), each device's slice through `reading_by_time`.
+    /// A fold between the two statements changes nothing: it replaces cells with what the raw
+    /// readings, still there, already said.
     public func rollups(of key: DeviceKey, metric: String, since: EpochMillis, until: EpochMillis) throws -> [RollupRow] {
-        try database.query("""
-            SELECT h.metric, h.hour, h.min, h.max, h.sum, h.count
-            FROM rollup_hourly h JOIN device d ON d.id = h.device_id
-            WHERE d.site = $1 AND d.device = $2 AND h.metric = $3 AND h.hour >= $4 AND h.hour < $5
-            ORDER BY h.hour
-            """, [.text(key.site.rawValue), .text(key.device.rawValue), .text(metric), .int(since / 3_600_000),
-                  .int(until == .max ? Int64.max : (until + 3_599_999) / 3_600_000)]).map { row in
-            let (metric, hour, min, max, sum, count) = try row.decode((String, Int64, Double, Double, Double, Int).self)
+        let fromHour = since / 3_600_000
+        let toHour = until == .max ? Int64.max : (until + 3_599_999) / 3_600_000
+        guard let first = try database.query("""
+            SELECT d.id, (SELECT value FROM gateway_meta WHERE key = $3) FROM device d WHERE d.site = $1 AND d.device = $2
+            """, [.text(key.site.rawValue), .text(key.device.rawValue), .text(PostgresRollupFold.metaKey)]).first
+        else { return [] }
+        let (id, mark) = try first.decode((Int64, String?).self)
+        let watermark = PostgresRollupFold.metrics.contains(metric) ? mark.flatMap { Int64($0) } ?? .max : .max
+        var sql = """
+            SELECT hour, min, max, sum, count FROM rollup_hourly
+            WHERE device_id = $1 AND metric = $2 AND hour >= $3 AND hour < $4
+            """
+        var binds: [PostgresValue] = [.int(id), .text(metric), .int(fromHour), .int(min(toHour, watermark))]
+        if watermark < toHour {
+            // `metric` is one of PostgresRollupFold.metrics: a column of `reading`.
+            let (end, overflow) = toHour.multipliedReportingOverflow(by: 3_600_000)
+            sql += """
+
+                UNION ALL
+                SELECT ts_ms / 3600000, min(\(metric)), max(\(metric)), sum(\(metric)), count(\(metric))
+                FROM reading WHERE device_id = $1 AND ts_ms >= $5 AND ts_ms < $6 AND \(metric) IS NOT NULL
+                GROUP BY ts_ms / 3600000
+                """
+            binds += [.int(max(fromHour, watermark) * 3_600_000), .int(overflow ? .max : end)]
+        }
+        return try database.query(sql + "\nORDER BY 1", binds).map { row in
+            let (hour, min, max, sum, count) = try row.decode((Int64, Double, Double, Double, Int).self)
             return RollupRow(metric: metric, hourStart: hour * 3_600_000, min: min, max: max,
                              average: count > 0 ? sum / Double(count) : 0, count: count)
         }
@@ -83,11 +106,28 @@ extension PostgresStore: ReadingQueries {
     public func counts() throws -> (devices: Int, readings: Int, events: Int, rollups: Int, rejects: Int) {
         guard let row = try database.query("""
             SELECT (SELECT count(*) FROM device), (SELECT count(*) FROM reading), (SELECT count(*) FROM event),
-                   (SELECT count(*) FROM rollup_hourly), (SELECT count(*) FROM reject)
-            """).first else { return (0, 0, 0, 0, 0) }
+                   (\(Self.completeRollupCount)), (SELECT count(*) FROM reject)
+            """, [.text(PostgresRollupFold.metaKey)]).first else { return (0, 0, 0, 0, 0) }
         let (devices, readings, events, rollups, rejects) = try row.decode((Int, Int, Int, Int, Int).self)
         return (devices, readings, events, rollups, rejects)
     }
+
+    /// The rows `rollup_hourly` would hold were every reading upserted at once: folded rows, and
+    /// for folded metrics one per device and hour from the watermark on ($1: the watermark's key).
+    private static let completeRollupCount: String = {
+        let w = "(SELECT value::bigint FROM gateway_meta WHERE key = $1)"
+        let folded = PostgresRollupFold.metrics.map { "'\($0)'" }.joined(separator: ", ")
+        let open = PostgresRollupFold.metrics.map { m in
+            """
+            (SELECT count(*) FROM (SELECT 1 FROM reading WHERE ts_ms >= 3600000 * \(w) AND \(m) IS NOT NULL
+                                   GROUP BY device_id, ts_ms / 3600000) AS \(m))
+            """
+        }
+        return (["""
+            (SELECT count(*) FROM rollup_hourly
+             WHERE metric NOT IN (\(folded)) OR hour < coalesce(\(w), 9223372036854775807))
+            """] + open).joined(separator: " + ")
+    }()
 
     /// Newest first, optionally only one reason.
     public func rejects(limit: Int, reason: String?) throws -> [StoredReject] {
