@@ -1,3 +1,4 @@
+import Foundation
 import DeviceAdapters
 import DeviceIngest
 import KitchenModel
@@ -205,20 +206,7 @@ import Testing
     }
 }
 
-/// Standard base64, written out here so the tests do not check the decoder against itself.
+/// Standard base64 from Foundation, so the tests do not check the decoder against itself.
 enum Base64Fixture {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        var out = ""
-        var i = 0
-        while i < bytes.count {
-            let chunk = Array(bytes[i..<min(i + 3, bytes.count)])
-            let n = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
-            for j in 0..<4 {
-                out.append(j <= chunk.count ? alphabet[Int(n >> (18 - 6 * UInt32(j)) & 0x3F)] : "=")
-            }
-            i += 3
-        }
-        return out
-    }
+    static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 }

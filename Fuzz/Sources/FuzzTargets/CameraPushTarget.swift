@@ -1,3 +1,4 @@
+import Foundation
 import DeviceAdapters
 import DeviceIngest
 import Gateway
@@ -101,16 +102,6 @@ public enum CameraPushTarget {
 
     static func depth(_ element: XMLElement) -> Int { 1 + (element.children.map(depth).max() ?? 0) }
 
-    static func encode(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        var out = ""
-        var i = 0
-        while i < bytes.count {
-            let chunk = Array(bytes[i..<min(i + 3, bytes.count)])
-            let n = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
-            for j in 0..<4 { out.append(j <= chunk.count ? alphabet[Int(n >> (18 - 6 * UInt32(j)) & 0x3F)] : "=") }
-            i += 3
-        }
-        return out
-    }
+    /// Foundation's encoder: independent of the decoder under test.
+    static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 }
