@@ -282,9 +282,13 @@ public final class PostgresBatchCommitter: BatchCommitter {
             )
             SELECT id FROM created UNION ALL SELECT id FROM device WHERE site = $1 AND device = $2
             """, [.text(key.site.rawValue), .text(key.device.rawValue)])
-        guard let id = try rows.first?.decode(Int64.self) else {
-            throw PostgresStoreError(.server, "device row for \(key) vanished")
-        }
+        // Another transaction (the other lane, another gateway) may have inserted the row after this
+        // statement's snapshot was taken: the INSERT then waits for it and does nothing, and the
+        // SELECT cannot see it yet. A second statement, with a fresh snapshot, does.
+        let id = try rows.first?.decode(Int64.self)
+            ?? session.query("SELECT id FROM device WHERE site = $1 AND device = $2",
+                             [.text(key.site.rawValue), .text(key.device.rawValue)]).first?.decode(Int64.self)
+        guard let id else { throw PostgresStoreError(.server, "device row for \(key) vanished") }
         deviceIDs[key] = id
         return id
     }

@@ -6,6 +6,7 @@ import PostgresNIO
 import PostgresStorage
 import Storage
 import StorageModel
+import Synchronization
 import TestSupport
 import Testing
 
@@ -54,6 +55,36 @@ private func ticket(id: UInt64, req: String) -> Ticket {
         #expect(hours.count == 2)
         #expect(hours.first.map { $0.1 == 2.0 && $0.2 == 6.0 && $0.3 == 12.0 && $0.4 == 3 } == true)
         #expect(hours.last.map { $0.4 == 2 && $0.2 == 10.0 } == true)
+    }
+
+    /// Two transactions creating one device row at once (two writer lanes, two gateways): the one
+    /// that waits on the other's insert must find the row once it is committed, not fail the batch.
+    @Test func aDeviceRowCreatedMeanwhileByAnotherTransactionIsFound() throws {
+        let f = try PostgresFixture()
+        try PostgresPartitions.ensureReadingPartitions(f.database, now: hourStart)
+        let other = try f.reopen()
+        defer { other.close() }
+        let database = f.database
+        let outcome = Mutex<Result<CommitStats, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        try other.transaction { session in
+            try session.execute("INSERT INTO device (site, device) VALUES ($1, $2)",
+                                [.text(fridge.site.rawValue), .text(fridge.device.rawValue)])
+            Thread.detachNewThread {
+                // Made here: a committer belongs to the one thread that commits with it.
+                let committer = PostgresBatchCommitter(database: database, maxRejects: 100)
+                let result = Result { try committer.commit([thermo(1, t: 3.0)]) }
+                outcome.withLock { $0 = result }
+                done.signal()
+            }
+            // The committer's INSERT now waits for this transaction's row.
+            Thread.sleep(forTimeInterval: 0.5)
+            #expect(outcome.withLock { $0 } == nil, "the committer waits for the uncommitted row")
+        }
+        #expect(done.wait(timeout: .now() + 30) == .success)
+        let stats = try #require(try outcome.withLock { $0 }?.get())
+        #expect(stats.readingsInserted == 1)
+        #expect(try count(f, "device") == 1)
     }
 
     @Test func eventsTicketsAndKeysAreIdempotent() throws {
