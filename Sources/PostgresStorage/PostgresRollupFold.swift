@@ -16,13 +16,9 @@ import StorageModel
 /// granted, see every batch that decided with the old W; a batch that waited for the fold reads
 /// the new W, and upserts at once what the fold can no longer see.
 public enum PostgresRollupFold {
-    /// Shared with SQLite's `RollupMaterializer.metaKey`; `store copy` leaves it behind, so a
-    /// copied database starts like a store no writer of this version has touched.
-    public static let metaKey = "rollup_materialized_hour"
-    /// An hour is folded this long after it ends, so a slightly late device lands in the fold.
-    public static let grace: EpochMillis = 120_000
-    /// The folded metrics; they are `reading` columns of the same names.
-    static let metrics = ["t", "rh"]
+    public static let metaKey = RollupFoldPolicy.metaKey
+    public static let grace = RollupFoldPolicy.grace
+    static let metrics = RollupFoldPolicy.metrics
     static let hour: EpochMillis = 3_600_000
     /// Two-key advisory lock ('ROLL', 1): a key space apart from the one-key locks (evidence).
     static let lockShared = "SELECT pg_advisory_xact_lock_shared(1380928588, 1)"

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KitchenModel
+import StorageModel
 
 /// Thermometer rollups (`t`, `rh`) of hours still open are not written reading by reading: two
 /// upserts per reading were a third of the writer's SQLite work, for cells that change with every
@@ -16,12 +17,9 @@ import KitchenModel
 /// Readers answer hours ≥ W from raw readings (`ReadingQueries.rollups`), so a rollup is
 /// complete the moment its reading is committed, as before.
 public enum RollupMaterializer {
-    public static let metaKey = "rollup_materialized_hour"
-    /// An hour is folded this long after it ends, so a device whose clock or queue lags a little
-    /// still lands in the fold rather than in a late upsert.
-    public static let grace: EpochMillis = 120_000
-    /// The metrics folded here; they are the `reading` columns of the same names.
-    static let metrics = ["t", "rh"]
+    public static let metaKey = RollupFoldPolicy.metaKey
+    public static let grace = RollupFoldPolicy.grace
+    static let metrics = RollupFoldPolicy.metrics
 
     /// The first hour not yet folded, or nil for a store no writer of this version has touched
     /// (every rollup it has was written at once).
