@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "bench-camera", targets: ["bench-camera"]),
         .executable(name: "camera-eval", targets: ["camera-eval"]),
         .executable(name: "bench-ledger", targets: ["bench-ledger"]),
+        .executable(name: "bench-grading", targets: ["bench-grading"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -100,7 +101,7 @@ let package = Package(
         .target(name: "Reports", dependencies: ["KitchenModel", "KitchenRules", "StorageModel", "Traceability", "Ledgers", "RegionNames"]),
         .target(name: "Gateway", dependencies: [
             "KitchenModel", "KitchenRules", "DeviceIngest", "MQTTClient", "Storage", "StorageModel", "PostgresStorage", "Traceability",
-            "DeviceAdapters", "CameraVision", "Ledgers",
+            "DeviceAdapters", "CameraVision", "Ledgers", "Reports",
             "GatewayPorts",
             "CMallocShim",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -153,6 +154,8 @@ let package = Package(
         .executableTarget(name: "bench-trace", dependencies: ["Traceability"]),
         // Ledger appends (chain + signed heads) per second and verification time, on a SQLite store.
         .executableTarget(name: "bench-ledger", dependencies: ["Ledgers", "Storage", "StorageModel", "Traceability", "KitchenModel"]),
+        // Nightly grading of a province's sites from 90 days of alarms, on a SQLite store.
+        .executableTarget(name: "bench-grading", dependencies: ["Reports", "Storage", "StorageModel", "KitchenRules", "KitchenModel"]),
         // Camera frames: validation, evidence thumbnails, video-quality diagnosis, night motion.
         .target(name: "CameraVision", dependencies: ["CJPEGShim"],
                 linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),

@@ -15,6 +15,14 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.day = day
     }
 
+    /// Nil unless `text` is a real date written `YYYY-MM-DD` (four-digit year).
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || (48...57).contains($0) }), parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
     /// The date of a day number.
     public init(dayNumber: Int64) {
         let z = dayNumber + 719_468

@@ -11,6 +11,10 @@ public struct SiteConfig: Hashable, Sendable {
     /// Cameras whose latest picture the public kitchen page shows while the site is open, in
     /// the page's order (the page numbers them; it never shows their ids).
     public var publicCameras: [DeviceID]
+    /// When the licence was issued and the last food-safety incident: no smiley grade in the
+    /// months after either (docs/rules.md, "Grades"). Nil when the registry does not say.
+    public var licensedOn: CivilDate?
+    public var incidentOn: CivilDate?
 
     public init(id: SiteID, name: String, kind: SiteKind, region: RegionCode, hours: OperatingHours = .always,
                 stalls: [Stall] = [], licence: String? = nil, publicCameras: [DeviceID] = []) {

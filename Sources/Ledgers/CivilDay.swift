@@ -8,11 +8,7 @@ public struct CivilDay: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Nil unless `text` is a real date written `YYYY-MM-DD` between 1970 and 9999.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int64(parts[0]), let m = Int64(parts[1]), let d = Int64(parts[2]), y >= 1970,
-              let date = CivilDate(year: y, month: m, day: d)
-        else { return nil }
+        guard let date = CivilDate(parsing: text), date.year >= 1970 else { return nil }
         number = date.dayNumber
     }
 

@@ -134,6 +134,11 @@ public struct CopyTable: Sendable {
         CopyTable("ledger_head", key: ["site", "day"], [
             ("site", .text), ("day", .text), ("seq", .int), ("hash", .text), ("key_id", .text), ("signature", .text),
         ]),
+        // Nightly grades (v15-grades / v8-grades): the history the red and black lists are read from.
+        CopyTable("site_grade", key: ["site", "day"], [
+            ("site", .text), ("day", .text), ("region", .text), ("score", .int), ("smiley", .text), ("risk", .text),
+            ("body", .text), ("computed_ms", .int),
+        ]),
     ]
 
     public static func named(_ name: String) -> CopyTable? { all.first { $0.name == name } }

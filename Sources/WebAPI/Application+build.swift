@@ -26,6 +26,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     if let limiter = lookup.limiter { lookupGroup.add(middleware: RateLimitMiddleware(limiter: limiter)) }
     LookupRoutes(lookup: lookup).add(to: lookupGroup)
     KitchenRoutes(lookup: lookup).add(to: lookupGroup)
+    OpenGradeData(dependencies).add(to: lookupGroup)
     let pages = router.group().add(middleware: PageErrorMiddleware())
     LoginRoutes(dependencies: dependencies, failures: failures).add(to: pages)
     DashboardRoutes(dependencies: dependencies).addOpen(to: pages)
@@ -40,6 +41,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     RegionRoutes(dependencies: dependencies).add(to: protected)
     ReportRoutes(dependencies: dependencies).add(to: protected)
     LedgerRoutes(dependencies: dependencies).add(to: protected)
+    GradeRoutes(dependencies: dependencies).add(to: protected)
     routes.load(from: router)
     return router
 }

@@ -27,6 +27,8 @@ private let openRoutes: Set<String> = [
     // Cameras authenticate with their registry credentials (HTTP Digest), not tokens: CameraPushLoopTests.
     "POST /isapi/{camera}", "POST /isapi/{camera}/{secret}", "POST /VIID/System/Register", "POST /VIID/System/Keepalive",
     "POST /VIID/System/UnRegister", "POST /VIID/SubscribeNotifications",
+    // The open data of grades: what door signs show, for anyone (GradeAPITests).
+    "GET /open/grades.json", "GET /open/grades.csv",
 ]
 
 /// The dashboard's open routes: its login form and the static refresh script.
@@ -109,7 +111,19 @@ private func matrix(_ f: WebFixture) -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/api/v1/reports/alarms",
                     inScope: "/api/v1/reports/alarms?region=4201&from=2026-11-01&to=2026-11-30",
                     outOfScope: "/api/v1/reports/alarms?region=43&from=2026-11-01&to=2026-11-30"),
-    ] + ledgerMatrix()
+    ] + ledgerMatrix() + gradeMatrix()
+}
+
+/// Grades and red/black lists (docs/rules.md, "Grades").
+private func gradeMatrix() -> [ScopedRoute] {
+    [
+        ScopedRoute(method: .get, pattern: "/api/v1/grades", inScope: "/api/v1/grades?region=4201",
+                    outOfScope: "/api/v1/grades?region=43"),
+        ScopedRoute(method: .get, pattern: "/api/v1/sites/{id}/grades", inScope: "/api/v1/sites/canteen-01/grades",
+                    outOfScope: "/api/v1/sites/canteen-02/grades"),
+        ScopedRoute(method: .get, pattern: "/api/v1/regions/{code}/lists", inScope: "/api/v1/regions/4201/lists?month=2026-11",
+                    outOfScope: "/api/v1/regions/4301/lists?month=2026-11"),
+    ]
 }
 
 /// Kitchen ledgers (docs/ledgers.md): the staff record comes first so the morning check finds its worker.

@@ -30,6 +30,9 @@ public final class GatewayMetrics: Sendable {
     /// Retention runs by outcome: a failing run shows here as well as in the log.
     let retentionSucceeded: Counter
     let retentionFailed: Counter
+    /// Nightly grading: site grades stored, and runs that failed (docs/rules.md, "Grades").
+    let gradesComputed: Counter
+    let gradingFailed: Counter
 
     /// Counts readings a batch committed (the exported counter and a readable total).
     func readingsCommitted(_ count: Int) {
@@ -101,6 +104,8 @@ public final class GatewayMetrics: Sendable {
                                                   help: "Retention runs, by outcome")
         retentionFailed = registry.makeCounter(name: "bk_retention_runs_total", labels: [("outcome", "failed")],
                                                help: "Retention runs, by outcome")
+        gradesComputed = registry.makeCounter(name: "bk_site_grades_total", help: "Site grades computed by the nightly grading")
+        gradingFailed = registry.makeCounter(name: "bk_grading_failures_total", help: "Nightly grading runs that failed")
     }
 
     func accepted(channel: String, kind: DeviceKind) {

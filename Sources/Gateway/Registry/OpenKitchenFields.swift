@@ -26,6 +26,15 @@ enum OpenKitchenFields {
         return (checked, cameras)
     }
 
+    /// `licensed_on` / `incident_on`: a real `YYYY-MM-DD` date, or absent.
+    static func date(_ text: String?, field: String, at: String, fail: (String) -> RegistryFile.LoadError) throws -> CivilDate? {
+        guard let text else { return nil }
+        guard let date = CivilDate(parsing: text) else {
+            throw fail("\(at): \(field) '\(text.prefix(32))' must be a date written YYYY-MM-DD")
+        }
+        return date
+    }
+
     /// Every public camera is a registered camera of its own site: a typo must not silently
     /// leave the page without pictures, and a thermometer's id is no camera.
     static func checkCameras(_ registry: Registry, fail: (String) -> RegistryFile.LoadError) throws {

@@ -37,6 +37,8 @@ public enum RegistryFile {
         var stalls: [RawStall]?
         var licence: String?
         var public_cameras: [String]?
+        var licensed_on: String?
+        var incident_on: String?
     }
 
     private struct RawStall: Decodable {
@@ -107,8 +109,11 @@ public enum RegistryFile {
             let stalls = try parseStalls(s.stalls ?? [], at: "\(at) (\(id))", kind: kind, fail: fail)
             let (licence, publicCameras) = try OpenKitchenFields.parse(licence: s.licence, publicCameras: s.public_cameras,
                                                                        at: "\(at) (\(id))", fail: fail)
-            sites.append(SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours,
-                                    stalls: stalls, licence: licence, publicCameras: publicCameras))
+            var site = SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours,
+                                  stalls: stalls, licence: licence, publicCameras: publicCameras)
+            site.licensedOn = try OpenKitchenFields.date(s.licensed_on, field: "licensed_on", at: "\(at) (\(id))", fail: fail)
+            site.incidentOn = try OpenKitchenFields.date(s.incident_on, field: "incident_on", at: "\(at) (\(id))", fail: fail)
+            sites.append(site)
         }
         var devices: [DeviceConfig] = []
         for (i, d) in (raw.devices ?? []).enumerated() {

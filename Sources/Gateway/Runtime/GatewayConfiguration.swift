@@ -58,6 +58,8 @@ public struct GatewayConfiguration: Sendable {
     public var publicURL: String?
     /// How often the registry file is checked for changes (SIGHUP reloads at once).
     public var registryPollInterval: Duration = .seconds(2)
+    /// How often the grading stage looks whether last night's grades are due (docs/rules.md, "Grades").
+    public var gradingCheckInterval: Duration = .seconds(300)
 
     public init(registryPath: String, brokerURL: String? = nil, database: String = "./data/brightkitchen.sqlite",
                 dataDirectory: String = "./data") {

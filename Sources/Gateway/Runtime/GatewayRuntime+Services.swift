@@ -1,5 +1,6 @@
 import DeviceIngest
 import Foundation
+import Reports
 import KitchenModel
 import Logging
 import MQTTClient
@@ -20,6 +21,7 @@ public enum StageName {
     public static let registry = "registry"
     public static let webhooks = "webhooks"
     public static let outboxGauge = "outbox-gauge"
+    public static let grading = "grading"
 }
 
 /// Counts maintenance ticks (tests see the tick run without retention).
@@ -48,6 +50,8 @@ struct StageParts: Sendable {
     let delayProbe: BrokerDelayProbe
     let model: StateModel
     let ticks: TickCounter
+    /// Ratings and complaints for the grades, where the open-kitchen feedback is kept.
+    let feedback: (any FeedbackFacts)?
     let logger: Logger
 }
 
@@ -100,6 +104,11 @@ extension GatewayRuntime {
         stages.append(StageDefinition(name: StageName.outboxGauge, body: periodically(every: .seconds(1)) {
             if let pending = try? p.store.pendingOutboxCount() { p.metrics.outboxPending.set(Double(pending)) }
         }))
+        stages.append(StageDefinition(name: StageName.grading, body: periodically(
+            first: .seconds(30), every: p.configuration.gradingCheckInterval) {
+                NightlyGrading.runIfDue(sites: Array(p.model.registry.sites.values), store: p.store, feedback: p.feedback,
+                                        now: p.clock.now(), metrics: p.metrics, logger: p.logger)
+            }))
         return stages
     }
 

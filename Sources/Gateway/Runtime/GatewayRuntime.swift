@@ -175,7 +175,7 @@ public final class GatewayRuntime: Sendable {
             configuration: configuration, clock: clock, store: store, metrics: metrics, writer: writer, pipeline: pipeline,
             client: client, broker: broker, alarms: alarms, checkpointer: checkpointer, camera: camera, webhooks: webhooks,
             watcher: watcher, thirdPartyTopics: thirdPartyTopics, delayProbe: delayProbe, model: model, ticks: ticks,
-            logger: logger)), journal: lifecycle)
+            feedback: nil, logger: logger)), journal: lifecycle)
         wire()
     }
 

@@ -371,6 +371,24 @@ enum Migrations {
                 BEGIN SELECT RAISE(ABORT, 'ledger day heads are never deleted'); END
                 """)
         }
+        migrator.registerMigration("v15-grades") { db in
+            // Nightly grades (docs/rules.md, "Grades"): one row per site and day, replaced when a
+            // night is graded again; the whole grade and its facts as JSON.
+            try db.execute(sql: """
+                CREATE TABLE site_grade (
+                    site TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    score INTEGER NOT NULL,
+                    smiley TEXT NOT NULL,
+                    risk TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    computed_ms INTEGER NOT NULL,
+                    PRIMARY KEY (site, day)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX site_grade_by_day ON site_grade (day, region)")
+        }
         return migrator
     }
 }

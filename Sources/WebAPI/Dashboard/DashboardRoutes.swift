@@ -105,8 +105,10 @@ struct DashboardRoutes {
         let here = sites.filter { direct.contains($0.id) }
             .map { ($0, figures[$0.id] ?? RegionFigures(code: $0.id, level: .station)) }
         let kit = PageKit(request)
-        let body = RegionPage.render(heading: "\(kit.t("地区", "Region")) \(RegionLabel.text(node.code))", figures: summary.region,
+        var body = RegionPage.render(heading: "\(kit.t("地区", "Region")) \(RegionLabel.text(node.code))", figures: summary.region,
                                      children: summary.children, sites: here, kit: kit)
+        body += GradeCard.lists(try RegionLists.build(region: node.code, month: GradeMonth.previous(to: now),
+                                                      dependencies: dependencies), kit: kit)
         return respond(request, kit: kit, title: "\(kit.t("地区", "Region")) \(RegionLabel.text(node.code))",
                        crumbs: crumbs(node.code, principal, includingLast: false) + [(RegionLabel.text(node.code), nil)], body: body)
     }
@@ -136,6 +138,9 @@ struct DashboardRoutes {
         if let config = dependencies.sites.site(id) {
             body += LedgerCard.render(try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now),
                                                                  book: dependencies.ledgers), kit: kit)
+            let weekAgo = CivilDate(dayNumber: CivilDay(containing: now).number - 7).description
+            let latest = try dependencies.store.grades(site: id, fromDay: weekAgo, toDay: "9999-12-31").last
+            body += GradeCard.render(latest.flatMap { GradeListing($0, site: config, withFacts: false) }, kit: kit)
         }
         return respond(request, kit: kit, title: view.site.name,
                        crumbs: crumbs(view.site.region, principal, includingLast: true) + [(view.site.name, nil)], body: body)

@@ -1,6 +1,7 @@
 import GatewayPorts
 import KitchenModel
 import KitchenRules
+import Ledgers
 import RegionNames
 import Reports
 import StorageModel
@@ -33,6 +34,10 @@ struct KitchenFacts {
     var publicCameras: Int
     /// Closed violations raised in the last 90 days, by risk class (nil: unclassified).
     var closedViolations: [RiskClass?: Int]
+    /// The latest nightly grade of the last week (docs/rules.md, "Grades"); nil when none.
+    var grade: SiteGrade?
+    /// Today's 晨檢: workers checked of those on the ledger; nil when the site keeps no staff ledger.
+    var morningChecks: (checked: Int, staff: Int)?
     var builtAt: EpochMillis
 
     static let violationWindow: EpochMillis = 90 * 24 * 3_600_000
@@ -71,9 +76,14 @@ struct KitchenFacts {
         for row in rows where row.kind == .violation && row.site == site.id && row.raisedAt >= now - violationWindow {
             violations[row.riskClass, default: 0] += 1
         }
+        let weekAgo = CivilDate(dayNumber: (now + 8 * 3_600_000) / 86_400_000 - 7).description
+        let grade = try dependencies.store.grades(site: site.id, fromDay: weekAgo, toDay: "9999-12-31").last
+            .flatMap(GradeBody.decode)?.grade
+        let sheet = try DailyLedgerSheet.build(site: site, day: CivilDay(containing: now), book: dependencies.ledgers)
+        let checks = sheet.lines.isEmpty ? nil : (checked: sheet.checked, staff: sheet.lines.count)
         return KitchenFacts(site: site, regionName: RegionNames.shared.path(site.region.description), open: open,
                             thermometers: thermometers, pictures: pictures, publicCameras: site.publicCameras.count,
-                            closedViolations: violations, builtAt: now)
+                            closedViolations: violations, grade: grade, morningChecks: checks, builtAt: now)
     }
 
     /// The picture of public camera `number` (1-based) if it may be shown now: the site is open,

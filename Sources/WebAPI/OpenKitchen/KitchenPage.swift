@@ -1,11 +1,11 @@
 import Foundation
 import KitchenModel
+import KitchenRules
 import Traceability
 
 /// The open-kitchen page a parent or diner opens from the poster on the door: Chinese first,
 /// one column for a phone. Name, licence, today's temperatures, the kitchen's public cameras
-/// while it works, and the violations closed in the last 90 days. No grade (grading is not
-/// built yet) and no ledgers (another branch builds them): those sections are left out.
+/// while it works, the violations closed in the last 90 days, and the latest nightly grade.
 enum KitchenPage {
     static func render(_ f: KitchenFacts, language: PageLanguage) -> String {
         let zh = language == .zh
@@ -16,6 +16,15 @@ enum KitchenPage {
         body += "</p><section class=\"card\"><dl>"
         body += row(zh ? "许可证号" : "Licence", site.licence ?? (zh ? "未登记" : "Not registered"))
         body += row(zh ? "类型" : "Kind", kind(site.kind, zh: zh))
+        if let grade = f.grade {
+            // The door sign's face and words; the score and deductions stay on the regulator's side.
+            body += row(zh ? "量化分级" : "Grade", "\(grade.smiley.face) " + (zh ? grade.smiley.chinese : grade.smiley.rawValue))
+        }
+        if let checks = f.morningChecks {
+            let done = checks.checked == checks.staff
+            body += row(zh ? "今日晨检" : "Morning checks today",
+                        "\(checks.checked) / \(checks.staff)" + (done ? (zh ? " · 已完成" : " · done") : ""))
+        }
         body += "</dl></section>"
 
         body += "<h2>\(zh ? "今日温度" : "Temperatures today")</h2><section class=\"card\">"

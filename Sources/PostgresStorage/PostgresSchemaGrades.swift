@@ -1,0 +1,19 @@
+/// Migration "v8-grades": nightly grades, the twin of SQLite's "v15-grades" (docs/rules.md, "Grades").
+enum PostgresSchemaGrades {
+    static let statements: [String] = [
+        """
+        CREATE TABLE site_grade (
+            site text NOT NULL,
+            day text NOT NULL,
+            region text NOT NULL,
+            score bigint NOT NULL,
+            smiley text NOT NULL,
+            risk text NOT NULL,
+            body text NOT NULL,
+            computed_ms bigint NOT NULL,
+            PRIMARY KEY (site, day)
+        )
+        """,
+        "CREATE INDEX site_grade_by_day ON site_grade (day, region)",
+    ]
+}
