@@ -123,4 +123,19 @@ private func object(_ buffer: ByteBuffer) throws -> [String: Any] {
             }
         }
     }
+
+    @Test func thePublicPageShowsTheDoorSignsGradeButNotTheScore() async throws {
+        let f = try WebFixture()
+        try grade(f, days: 15...22)
+        try await f.test { client in
+            try await client.execute(uri: "/k/canteen-03", method: .get) { response in
+                #expect(response.status == .ok)
+                let page = String(buffer: response.body)
+                #expect(page.contains("量化分级"))
+                #expect(page.contains("🙂 良好"))
+                #expect(!page.contains("−10"))  // no deduction
+                #expect(!page.contains("一类违规"))
+            }
+        }
+    }
 }
