@@ -7,6 +7,7 @@ public protocol BatchRecords: Sendable {
     func create(_ batch: Batch, actor: String) throws
     func reinspect(_ id: BatchID, _ inspection: Inspection, actor: String, at now: EpochMillis) throws -> Batch
     func recall(_ id: BatchID, reason: String, actor: String, at now: EpochMillis) throws -> Batch
+    func certify(_ id: BatchID, _ certificate: CommitmentCertificate, actor: String, at now: EpochMillis) throws -> Batch
 }
 
 /// A batch as the ticket desk's cache holds it, with the version every batch write bumps: an

@@ -15,6 +15,10 @@ public struct SiteConfig: Hashable, Sendable {
     /// months after either (docs/rules.md, "Grades"). Nil when the registry does not say.
     public var licensedOn: CivilDate?
     public var incidentOn: CivilDate?
+    /// Markets' notice board (令81): the complaints phone, the managers, and the rules as posted.
+    public var complaintsPhone: String?
+    public var managers: [String] = []
+    public var notice: String?
 
     public init(id: SiteID, name: String, kind: SiteKind, region: RegionCode, hours: OperatingHours = .always,
                 stalls: [Stall] = [], licence: String? = nil, publicCameras: [DeviceID] = []) {

@@ -20,6 +20,7 @@ public enum PostgresMigrations {
         Migration(name: "v1-schema", statements: PostgresSchemaV1.statements),
         Migration(name: "v2-ledgers", statements: PostgresSchemaLedgers.statements),
         Migration(name: "v8-grades", statements: PostgresSchemaGrades.statements),
+        Migration(name: "v9-markets", statements: PostgresSchemaGrades.markets),
     ]
 
     /// pg_advisory_xact_lock key: "bkmigrat" as an integer, any constant unlikely to collide.

@@ -139,6 +139,10 @@ public struct CopyTable: Sendable {
             ("site", .text), ("day", .text), ("region", .text), ("score", .int), ("smiley", .text), ("risk", .text),
             ("body", .text), ("computed_ms", .int),
         ]),
+        // Markets' records (v16-markets / v9-markets).
+        CopyTable("market_record", key: ["site", "kind", "key"], [
+            ("site", .text), ("kind", .text), ("key", .text), ("body", .text), ("updated_ms", .int),
+        ]),
     ]
 
     public static func named(_ name: String) -> CopyTable? { all.first { $0.name == name } }

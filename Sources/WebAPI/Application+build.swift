@@ -27,6 +27,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     LookupRoutes(lookup: lookup).add(to: lookupGroup)
     KitchenRoutes(lookup: lookup).add(to: lookupGroup)
     OpenGradeData(dependencies).add(to: lookupGroup)
+    MarketPages(dependencies: dependencies).add(to: lookupGroup)
     let pages = router.group().add(middleware: PageErrorMiddleware())
     LoginRoutes(dependencies: dependencies, failures: failures).add(to: pages)
     DashboardRoutes(dependencies: dependencies).addOpen(to: pages)
@@ -42,6 +43,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     ReportRoutes(dependencies: dependencies).add(to: protected)
     LedgerRoutes(dependencies: dependencies).add(to: protected)
     GradeRoutes(dependencies: dependencies).add(to: protected)
+    MarketRoutes(dependencies: dependencies).add(to: protected)
     routes.load(from: router)
     return router
 }

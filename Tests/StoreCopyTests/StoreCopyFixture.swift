@@ -71,6 +71,7 @@ struct CopyFixture {
                 "INSERT INTO ledger_entry (site, seq, kind, at_ms, recorded_ms, source, corrects, body, prev, hash) VALUES ('canteen-01', 1, 'staff', 1, 2, 'registry', NULL, '{\"name\":\"王芳\"}', '00', 'ab')",
                 "INSERT INTO ledger_head (site, day, seq, hash, key_id, signature) VALUES ('canteen-01', '1970-01-01', 1, 'ab', '0', 'cd')",
                 "INSERT INTO site_grade (site, day, region, score, smiley, risk, body, computed_ms) VALUES ('canteen-01', '2026-12-04', '420106', 86, 'good', 'B', '{}', 5)",
+                "INSERT INTO market_record (site, kind, key, body, updated_ms) VALUES ('market-01', 'stall_holder', 'h-1', '{\"name\":\"王建国\"}', 6)",
                 // Reals that a text rendering could change: negative zero and a subnormal.
                 "INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data) VALUES (2, 9, 1, 1796428800000, 1796428800000, -0.0, 4.9e-324, NULL, '{\"x\":1}')",
             ] {

@@ -29,6 +29,8 @@ private let openRoutes: Set<String> = [
     "POST /VIID/System/UnRegister", "POST /VIID/SubscribeNotifications",
     // The open data of grades: what door signs show, for anyone (GradeAPITests).
     "GET /open/grades.json", "GET /open/grades.csv",
+    // Markets' notice boards and stall screens (MarketAPITests).
+    "GET /m/screen.js", "GET /m/{site}", "GET /m/{site}/{stall}", "GET /m/{site}/{stall}/feed.json",
 ]
 
 /// The dashboard's open routes: its login form and the static refresh script.
@@ -111,7 +113,27 @@ private func matrix(_ f: WebFixture) -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/api/v1/reports/alarms",
                     inScope: "/api/v1/reports/alarms?region=4201&from=2026-11-01&to=2026-11-30",
                     outOfScope: "/api/v1/reports/alarms?region=43&from=2026-11-01&to=2026-11-30"),
-    ] + ledgerMatrix() + gradeMatrix()
+    ] + ledgerMatrix() + gradeMatrix() + marketMatrix()
+}
+
+/// A market's 令81 records (docs/markets.md).
+private func marketMatrix() -> [ScopedRoute] {
+    let holder = #"{"stall":"A12","name":"王建国","contact":"13800000000","id_number":"420106199001011234","address":"珞狮路1号","started_on":"2026-01-01"}"#
+    let plan = #"{"lines":[{"item":"青菜","tests":["农药残留"]}]}"#
+    let certificate = #"{"product":"青菜","quantity":50,"unit":"kg","origin":"蔡甸","issued_on":"2026-11-21","issuer":"绿源","contact":"027-1"}"#
+    return [
+        ScopedRoute(method: .put, pattern: "/api/v1/sites/{id}/stall-holders/{holder}",
+                    inScope: "/api/v1/sites/market-01/stall-holders/wang", outOfScope: "/api/v1/sites/market-02/stall-holders/wang",
+                    body: holder),
+        ScopedRoute(method: .get, pattern: "/api/v1/sites/{id}/stall-holders", inScope: "/api/v1/sites/market-01/stall-holders",
+                    outOfScope: "/api/v1/sites/market-02/stall-holders"),
+        ScopedRoute(method: .put, pattern: "/api/v1/sites/{id}/rapid-tests/{day}", inScope: "/api/v1/sites/market-01/rapid-tests/2026-11-22",
+                    outOfScope: "/api/v1/sites/market-02/rapid-tests/2026-11-22", body: plan),
+        ScopedRoute(method: .get, pattern: "/api/v1/sites/{id}/rapid-tests/{day}", inScope: "/api/v1/sites/market-01/rapid-tests/2026-11-22",
+                    outOfScope: "/api/v1/sites/market-02/rapid-tests/2026-11-22"),
+        ScopedRoute(method: .post, pattern: "/api/v1/batches/{id}/certificate", inScope: "/api/v1/batches/b-in/certificate",
+                    outOfScope: "/api/v1/batches/b-out/certificate", body: certificate),
+    ]
 }
 
 /// Grades and red/black lists (docs/rules.md, "Grades").

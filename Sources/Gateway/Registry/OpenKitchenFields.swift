@@ -8,15 +8,7 @@ enum OpenKitchenFields {
 
     static func parse(licence: String?, publicCameras: [String]?, at: String,
                       fail: (String) -> RegistryFile.LoadError) throws -> (String?, [DeviceID]) {
-        var checked: String?
-        if let licence {
-            let trimmed = licence.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.count <= maxLicenceLength,
-                  !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw fail("\(at): licence must be 1-\(maxLicenceLength) characters without control characters")
-            }
-            checked = trimmed
-        }
+        let checked = try text(licence, field: "licence", max: maxLicenceLength, at: at, fail: fail)
         var cameras: [DeviceID] = []
         for text in publicCameras ?? [] {
             guard let id = DeviceID(text) else { throw fail("\(at): public_cameras entry '\(text.prefix(64))' is not a device id") }
@@ -24,6 +16,20 @@ enum OpenKitchenFields {
             cameras.append(id)
         }
         return (checked, cameras)
+    }
+
+    /// A market's notice-board text: trimmed, 1–`max` characters, no control characters (line
+    /// breaks allowed where `multiline`).
+    static func text(_ value: String?, field: String, max: Int, multiline: Bool = false, at: String,
+                     fail: (String) -> RegistryFile.LoadError) throws -> String? {
+        guard let value else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= max, !trimmed.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control && !(multiline && $0 == "\n")
+        }) else {
+            throw fail("\(at): \(field) must be 1-\(max) characters without control characters")
+        }
+        return trimmed
     }
 
     /// `licensed_on` / `incident_on`: a real `YYYY-MM-DD` date, or absent.

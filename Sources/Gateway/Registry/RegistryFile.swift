@@ -39,6 +39,9 @@ public enum RegistryFile {
         var public_cameras: [String]?
         var licensed_on: String?
         var incident_on: String?
+        var complaints_phone: String?
+        var managers: [String]?
+        var notice: String?
     }
 
     private struct RawStall: Decodable {
@@ -113,6 +116,13 @@ public enum RegistryFile {
                                   stalls: stalls, licence: licence, publicCameras: publicCameras)
             site.licensedOn = try OpenKitchenFields.date(s.licensed_on, field: "licensed_on", at: "\(at) (\(id))", fail: fail)
             site.incidentOn = try OpenKitchenFields.date(s.incident_on, field: "incident_on", at: "\(at) (\(id))", fail: fail)
+            site.complaintsPhone = try OpenKitchenFields.text(s.complaints_phone, field: "complaints_phone", max: 32,
+                                                              at: "\(at) (\(id))", fail: fail)
+            site.managers = try (s.managers ?? []).map {
+                try OpenKitchenFields.text($0, field: "managers", max: 32, at: "\(at) (\(id))", fail: fail)!
+            }
+            site.notice = try OpenKitchenFields.text(s.notice, field: "notice", max: 2_000, multiline: true, at: "\(at) (\(id))",
+                                                     fail: fail)
             sites.append(site)
         }
         var devices: [DeviceConfig] = []

@@ -32,6 +32,17 @@ public final class TraceabilityService: Sendable {
         return batch
     }
 
+    /// Attaches a 承诺达标合格证, checked against the batch as stored inside the update.
+    public func certify(_ id: BatchID, _ certificate: CommitmentCertificate, actor: String, at now: EpochMillis) throws -> Batch {
+        let batch = try store.updateBatch(id, kind: .certified, actor: actor) { b in
+            try certificate.check(against: b)
+            b.certificate = certificate
+            b.updatedAt = now
+        }
+        batches.update(batch)
+        return batch
+    }
+
     @discardableResult
     public func recall(_ id: BatchID, reason: String, actor: String, at now: EpochMillis) throws -> Batch {
         let batch = try store.updateBatch(id, kind: .recalled, actor: actor) { b in

@@ -91,6 +91,8 @@ public struct Batch: Hashable, Sendable, Codable {
     /// The latest inspection; earlier ones stay in the batch's history.
     public var inspection: Inspection?
     public var recall: Recall?
+    /// The producer's 承诺达标合格证 kept with the batch, when the market has it.
+    public var certificate: CommitmentCertificate?
     public var createdAt: EpochMillis
     public var updatedAt: EpochMillis
 
@@ -118,7 +120,7 @@ public struct Batch: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, site, stall, item, category, quantity, unit, supplier, origin
-        case arrivalDate = "arrival_date", gtin, lot, inspection, recall
+        case arrivalDate = "arrival_date", gtin, lot, inspection, recall, certificate
         case createdAt = "created_at", updatedAt = "updated_at"
     }
 }

@@ -389,6 +389,19 @@ enum Migrations {
                 """)
             try db.execute(sql: "CREATE INDEX site_grade_by_day ON site_grade (day, region)")
         }
+        migrator.registerMigration("v16-markets") { db in
+            // A market's stall-holder files and rapid-test plans (docs/markets.md), never deleted.
+            try db.execute(sql: """
+                CREATE TABLE market_record (
+                    site TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    updated_ms INTEGER NOT NULL,
+                    PRIMARY KEY (site, kind, key)
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

@@ -3,4 +3,4 @@
 public typealias GatewayStore = IngestStore & ReadingQueries & AlarmStore & OutboxStore & LedgerStore
     & EvidenceStore & TraceabilityStore & TicketKeyStore & TokenStore & DashboardSessionStore & ReportQueries
     & RetentionStore & MetaStore & UnmappedSourceStore & StoreMaintenance & LedgerEntryStore
-    & GradeStore
+    & GradeStore & MarketRecordStore

@@ -5,6 +5,8 @@ import KitchenModel
 public struct BatchChange: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
         case created, reinspected, recalled
+        /// A 承诺达标合格证 was attached.
+        case certified
     }
 
     public var kind: Kind

@@ -52,7 +52,9 @@ struct StrictJSONBody {
         case UInt8(ascii: "["): try array(path: path, depth: depth + 1)
         case UInt8(ascii: "\""):
             let text = try string()
-            if let bad = TypedText.forbiddenScalar(in: text) {
+            // A scanned QR text keeps its line breaks (a 承诺达标合格证 is lines of key：value).
+            let multiline = Self.multilineMembers.contains(path)
+            if let bad = text.unicodeScalars.first(where: { TypedText.isForbidden($0) && !(multiline && ($0 == "\n" || $0 == "\r")) }) {
                 throw APIError.badRequest("\(path.isEmpty ? "the body" : path) must not contain control or bidi-override "
                                           + "characters (found \(TypedText.name(bad)))")
             }
@@ -67,6 +69,9 @@ struct StrictJSONBody {
     private static func endsScalar(_ b: UInt8) -> Bool {
         [UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), 0x20, 0x09, 0x0A, 0x0D].contains(b)
     }
+
+    /// Members whose text may hold line breaks (CR, LF); every other control character is still refused.
+    static let multilineMembers: Set<String> = ["qr_text"]
 
     private mutating func object(path: String, depth: Int) throws(APIError) {
         guard depth <= Self.maxDepth else { throw APIError.badRequest("the body nests deeper than \(Self.maxDepth) levels") }

@@ -84,10 +84,7 @@ struct BatchInput: Decodable {
     }
 
     static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-")
-        guard text.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { return false }
-        return (2000...2100).contains(y) && (1...12).contains(m) && (1...31).contains(d)
+        CivilDate(parsing: text).map { (2000...2100).contains($0.year) } ?? false
     }
 }
 

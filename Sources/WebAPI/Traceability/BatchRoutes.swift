@@ -87,7 +87,7 @@ struct BatchRoutes {
         }
     }
 
-    private func market(_ raw: String, _ principal: Principal) throws -> SiteConfig {
+    func market(_ raw: String, _ principal: Principal) throws -> SiteConfig {
         guard let id = SiteID(raw), let site = dependencies.sites.site(id) else {
             throw APIError.notFound("no site '\(raw.prefix(64))'")
         }
@@ -98,7 +98,7 @@ struct BatchRoutes {
         return site
     }
 
-    private func visibleBatch(_ context: GatewayRequestContext) throws -> Batch {
+    func visibleBatch(_ context: GatewayRequestContext) throws -> Batch {
         let principal = try context.requirePrincipal()
         let raw = try context.parameters.require("id")
         guard let id = BatchID(raw), let batch = try dependencies.store.batch(id) else {

@@ -16,4 +16,19 @@ enum PostgresSchemaGrades {
         """,
         "CREATE INDEX site_grade_by_day ON site_grade (day, region)",
     ]
+
+    /// Migration "v9-markets": a market's stall-holder files and rapid-test plans, the twin of
+    /// SQLite's "v16-markets" (docs/markets.md).
+    static let markets: [String] = [
+        """
+        CREATE TABLE market_record (
+            site text NOT NULL,
+            kind text NOT NULL,
+            key text NOT NULL,
+            body text NOT NULL,
+            updated_ms bigint NOT NULL,
+            PRIMARY KEY (site, kind, key)
+        )
+        """,
+    ]
 }
