@@ -134,8 +134,9 @@ struct DashboardRoutes {
         var body = SitePage.render(view, status: status, limits: limits, open: open,
                                    charts: charts, evidence: Array(evidence), principal: principal, kit: kit, now: now)
         if let config = dependencies.sites.site(id) {
-            body += LedgerCard.render(try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now),
-                                                                 book: dependencies.ledgers), kit: kit)
+            let sheet = try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now), book: dependencies.ledgers)
+            body += LedgerCard.render(sheet, kit: kit)
+            body += SampleCard.render(sheet, kit: kit)
         }
         return respond(request, kit: kit, title: view.site.name,
                        crumbs: crumbs(view.site.region, principal, includingLast: true) + [(view.site.name, nil)], body: body)

@@ -1,0 +1,144 @@
+import KitchenModel
+import StorageModel
+
+/// A dish of a meal, as alarms and sheets name it: `午餐 番茄炒蛋`.
+public struct DishRef: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var meal: Meal
+    public var dish: String
+    public var day: CivilDay
+
+    public init(meal: Meal, dish: String, day: CivilDay) {
+        self.meal = meal
+        self.dish = dish
+        self.day = day
+    }
+
+    public var description: String { "\(day) \(meal.nameZH) \(dish)" }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        (a.day, Meal.allCases.firstIndex(of: a.meal)!, a.dish) < (b.day, Meal.allCases.firstIndex(of: b.meal)!, b.dish)
+    }
+}
+
+/// The first reading of a sample's fridge outside 0–8 °C during the sample's window.
+public struct FridgeExcursion: Sendable, Hashable {
+    public var celsius: Double
+    public var at: EpochMillis
+}
+
+/// How a sample fares against its 48 h at 0–8 °C, as far as `now`.
+public enum SampleKeeping: Sendable, Hashable {
+    /// Its 48 h are still running, no problem so far.
+    case keeping
+    /// 48 h passed in the fridge within range.
+    case kept
+    case removedEarly(at: EpochMillis)
+    case excursion(FridgeExcursion)
+
+    public var isFinding: Bool {
+        switch self {
+        case .keeping, .kept: false
+        case .removedEarly, .excursion: true
+        }
+    }
+}
+
+/// The 留样 rules applied to a site's ledger and its fridges' readings.
+public struct SampleJudge: Sendable {
+    public let ledger: any LedgerEntryStore
+    public let readings: any ReadingQueries
+
+    public init(ledger: any LedgerEntryStore, readings: any ReadingQueries) {
+        self.ledger = ledger
+        self.readings = readings
+    }
+
+    /// Keeping of each of `samples` (by seq) up to `now`: removal first, then the fridge's readings
+    /// over the whole window (from the sample's time to its removal, its 48 h end or now).
+    public func keeping(_ samples: [KeptSample], site: SiteID, now: EpochMillis) throws -> [Int64: SampleKeeping] {
+        var result: [Int64: SampleKeeping] = [:]
+        for (fridge, group) in Dictionary(grouping: samples, by: \.input.fridge) {
+            let until = group.map { min($0.windowEnd, $0.removal?.at ?? .max, now) }.max() ?? now
+            let since = group.map(\.input.at).min() ?? now
+            let outside = try DeviceID(fridge).map { try excursions(DeviceKey(site: site, device: $0), since: since, until: until) } ?? []
+            for sample in group {
+                let end = min(sample.windowEnd, sample.removal?.at ?? .max, now)
+                if let hit = outside.first(where: { $0.at >= sample.input.at && $0.at <= end }) {
+                    result[sample.seq] = .excursion(hit)
+                } else if sample.removedEarly, let removal = sample.removal {
+                    result[sample.seq] = .removedEarly(at: removal.at)
+                } else {
+                    result[sample.seq] = now >= sample.windowEnd || sample.removal != nil ? .kept : .keeping
+                }
+            }
+        }
+        return result
+    }
+
+    /// Readings of `fridge` in `[since, until]` outside 0–8 °C (sensor faults left to the thermometer rules).
+    func excursions(_ fridge: DeviceKey, since: EpochMillis, until: EpochMillis) throws -> [FridgeExcursion] {
+        var found: [FridgeExcursion] = []
+        var from = since
+        while from <= until {
+            let page = try readings.readings(of: fridge, since: from, until: until + 1, limit: 10_000)
+            for row in page {
+                guard case .thermo(let reading) = row.readings, let t = reading.celsius,
+                      SampleRules.plausibleC.contains(t), !SampleRules.fridgeRange.contains(t) else { continue }
+                found.append(FridgeExcursion(celsius: t, at: row.deviceTime))
+            }
+            guard page.count == 10_000, let last = page.last else { break }
+            from = last.deviceTime + 1
+        }
+        return found
+    }
+
+    /// What a site's samples say now: dishes of meals served today (service over) with no sample
+    /// of ≥ 125 g, and samples of the last three days removed early or kept out of range.
+    public struct Findings: Sendable, Hashable {
+        public var missing: [DishRef] = []
+        public var removedEarly: [DishRef] = []
+        public var excursions: [DishRef] = []
+    }
+
+    /// How long a removal or an excursion stays a finding after the sample was taken: its 48 h and a day.
+    public static let findingWindow: EpochMillis = 72 * 3_600_000
+
+    public func findings(site: SiteID, plans: MealPlans, now: EpochMillis) throws -> Findings {
+        let today = CivilDay(containing: now)
+        let log = try SampleDesk.log(site, since: now - Self.findingWindow, until: now + LedgerBook.futureTolerance + 1,
+                                     store: ledger)
+        var findings = Findings()
+        if let plan = plans.plan(on: today) {
+            let taken = log.taken(on: today)
+            for meal in plan.meals where meal.end(on: today) <= now {
+                for dish in meal.dishes where !taken.contains(where: { $0.input.meal == meal.meal && $0.input.dish == dish && $0.record.enough }) {
+                    findings.missing.append(DishRef(meal: meal.meal, dish: dish, day: today))
+                }
+            }
+        }
+        for (seq, keeping) in try keeping(log.samples, site: site, now: now) {
+            guard let sample = log.samples.first(where: { $0.seq == seq }) else { continue }
+            let ref = DishRef(meal: sample.input.meal, dish: sample.input.dish, day: CivilDay(containing: sample.input.at))
+            switch keeping {
+            case .removedEarly: findings.removedEarly.append(ref)
+            case .excursion: findings.excursions.append(ref)
+            case .keeping, .kept: continue
+            }
+        }
+        findings.removedEarly = Array(Set(findings.removedEarly)).sorted()
+        findings.excursions = Array(Set(findings.excursions)).sorted()
+        return findings
+    }
+
+    /// Every site of `sites` with a meal plan on its ledger, with its findings now.
+    public func survey(_ sites: [SiteID], now: EpochMillis) throws -> [SiteID: Findings] {
+        let withLedgers = Set(try ledger.ledgerSites())
+        var result: [SiteID: Findings] = [:]
+        for site in sites where withLedgers.contains(site) {
+            let plans = MealPlans(entries: try ledger.ledgerEntries(site: site, kind: MealPlan.kind))
+            guard !plans.isEmpty else { continue }
+            result[site] = try findings(site: site, plans: plans, now: now)
+        }
+        return result
+    }
+}
