@@ -24,6 +24,11 @@ public struct DishRef: Sendable, Hashable, Comparable, CustomStringConvertible {
 public struct FridgeExcursion: Sendable, Hashable {
     public var celsius: Double
     public var at: EpochMillis
+
+    public init(celsius: Double, at: EpochMillis) {
+        self.celsius = celsius
+        self.at = at
+    }
 }
 
 /// How a sample fares against its 48 h at 0–8 °C, as far as `now`.

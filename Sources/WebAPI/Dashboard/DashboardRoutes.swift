@@ -124,7 +124,7 @@ struct DashboardRoutes {
         var limits: [String: ZoneProfile] = [:]
         for d in devices { limits[d.key.device.rawValue] = dependencies.rules.profile(for: d.key, zone: d.zone) }
         let kit = PageKit(request)
-        let charts = try devices.filter { $0.kind == .thermo }.map { d in
+        let charts = try devices.filter { $0.kind == .thermo || $0.kind == .sampler }.map { d in   // a 留样柜 charts its fridge
             try ChartData.chart(d, profile: limits[d.key.device.rawValue]!, sensor: dependencies.rules.sensor, store: store,
                                 now: now, kit: kit)
         }
