@@ -67,7 +67,7 @@ import Testing
         #expect(try judge.findings(site: canteen, plans: plans, now: Self.lunch + hour).missing.isEmpty, "lunch is still being served")
         let afterLunch = dayOne + 12 * hour + 31 * 60_000
         let missing = try judge.findings(site: canteen, plans: plans, now: afterLunch).missing
-        #expect(missing.map(\.dish) == ["清炒时蔬", "红烧排骨"].sorted() && missing.allSatisfy { $0.meal == .lunch })
+        #expect(missing.map(\.dish) == ["红烧排骨", "清炒时蔬"] && missing.allSatisfy { $0.meal == .lunch }, "in the plan's order")
 
         var day = try SampleDay.build(site: canteen, day: CivilDay(containing: afterLunch), ledger: f.store, readings: f.store,
                                       now: afterLunch)
@@ -144,6 +144,7 @@ import Testing
             Issue.record("a redelivered event must not be appended again")
             return
         }
+        f.clock.now = Self.lunch + 2 * hour
         let before = try f.store.ledgerEntries(site: canteen, fromSeq: 1, limit: 100)
         #expect { try desk.record(SampleEvent(box: "L2", meal: .lunch, dish: "鱼香肉丝", grams: 150), device: cabinet, site: canteen,
                                   at: Self.lunch, boot: 2, seq: 8) } throws: { ($0 as? LedgerRefusal)?.reason == "unknown-dish" }
