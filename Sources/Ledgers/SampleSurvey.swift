@@ -80,21 +80,24 @@ public struct SampleJudge: Sendable {
         return result
     }
 
-    /// Readings of `fridge` in `[since, until]` outside 0–8 °C (sensor faults left to the thermometer rules).
+    /// Readings of `fridge` in `[since, until]` outside 0–8 °C (sensor faults left to the thermometer
+    /// rules). The hourly min/max of `t` (folded rollups, or open hours computed by the store) rule out
+    /// the hours that stayed in range; only the others are read reading by reading, so a survey of
+    /// three days of a fridge costs a few dozen rows, not thousands.
     func excursions(_ fridge: DeviceKey, since: EpochMillis, until: EpochMillis) throws -> [FridgeExcursion] {
+        let hours = try readings.rollups(of: fridge, metric: "t", since: since, until: until + 1)
+            .filter { !SampleRules.fridgeRange.contains($0.min) || !SampleRules.fridgeRange.contains($0.max) }
         var found: [FridgeExcursion] = []
-        var from = since
-        while from <= until {
-            let page = try readings.readings(of: fridge, since: from, until: until + 1, limit: 10_000)
-            for row in page {
+        for hour in hours {
+            let from = max(hour.hourStart, since), to = min(hour.hourStart + 3_600_000, until + 1)
+            guard from < to else { continue }
+            for row in try readings.readings(of: fridge, since: from, until: to, limit: 100_000) {
                 guard case .thermo(let reading) = row.readings, let t = reading.celsius,
                       SampleRules.plausibleC.contains(t), !SampleRules.fridgeRange.contains(t) else { continue }
                 found.append(FridgeExcursion(celsius: t, at: row.deviceTime))
             }
-            guard page.count == 10_000, let last = page.last else { break }
-            from = last.deviceTime + 1
         }
-        return found
+        return found.sorted { $0.at < $1.at }
     }
 
     /// What a site's samples say now: dishes of meals served today (service over) with no sample
