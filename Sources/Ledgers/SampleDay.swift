@@ -35,8 +35,14 @@ public struct SampleDay: Sendable {
     public var sampled: Int { lines.filter { $0.status == .sampled }.count }
     /// Dishes without a sample of ≥ 125 g, whether their service is over (missing) or not (due).
     public var notSampled: [Line] { lines.filter { $0.status != .sampled } }
+    /// Each sample's problems: a fridge excursion, an early removal, or both.
     public var findings: [(sample: KeptSample, keeping: SampleKeeping)] {
-        (lines.flatMap(\.samples) + unplanned).compactMap { s in keeping[s.seq].flatMap { $0.isFinding ? (s, $0) : nil } }
+        (lines.flatMap(\.samples) + unplanned).flatMap { s -> [(sample: KeptSample, keeping: SampleKeeping)] in
+            var found: [(sample: KeptSample, keeping: SampleKeeping)] = []
+            if case .excursion = keeping[s.seq] { found.append((s, keeping[s.seq]!)) }
+            if s.removedEarly, let removal = s.removal { found.append((s, .removedEarly(at: removal.at))) }
+            return found
+        }
     }
 
     public static func build(site: SiteID, day: CivilDay, ledger: any LedgerEntryStore, readings: any ReadingQueries,

@@ -124,14 +124,12 @@ public struct SampleJudge: Sendable {
                 }
             }
         }
-        for (seq, keeping) in try keeping(log.samples, site: site, now: now) {
-            guard let sample = log.samples.first(where: { $0.seq == seq }) else { continue }
+        // A sample may have both: an excursion while it was in, and an early removal.
+        let keeping = try keeping(log.samples, site: site, now: now)
+        for sample in log.samples {
             let ref = DishRef(meal: sample.input.meal, dish: sample.input.dish, day: CivilDay(containing: sample.input.at))
-            switch keeping {
-            case .removedEarly: findings.removedEarly.append(ref)
-            case .excursion: findings.excursions.append(ref)
-            case .keeping, .kept: continue
-            }
+            if sample.removedEarly { findings.removedEarly.append(ref) }
+            if case .excursion = keeping[sample.seq] { findings.excursions.append(ref) }
         }
         findings.removedEarly = Array(Set(findings.removedEarly)).sorted()
         findings.excursions = Array(Set(findings.excursions)).sorted()

@@ -84,3 +84,36 @@ private func json(_ buffer: ByteBuffer) -> [String: Any] {
         }
     }
 }
+
+/// 留样 on the site page's 今日台账: dishes done out of planned, those missing after service, those
+/// still due, and a sample removed early.
+@Suite struct SampleCardTests {
+    @Test(arguments: StoreBackend.allCases) func theSitePageShowsSampledMissingAndDueDishes(_ backend: StoreBackend) async throws {
+        let f = try WebFixture(backend)
+        let site = try f.token(.site, "canteen-01")
+        let session = try DashboardPageTests.login(f, .site, "canteen-01")
+        try await f.test { client in
+            func page() async throws -> String {
+                try await client.execute(uri: "/dashboard/sites/canteen-01", method: .get, headers: session.headers) {
+                    #expect($0.status == .ok)
+                    return String(buffer: $0.body)
+                }
+            }
+            #expect(!(try await page().contains("card ledger samples")), "no meal plan, no 留样 card")
+            try await client.execute(uri: "/api/v1/sites/canteen-01/meal-plan", method: .post, headers: site,
+                                     body: ByteBuffer(string: SampleAPITests.plan)) { #expect($0.status == .created) }
+            try await client.execute(uri: "/api/v1/sites/canteen-01/samples", method: .post, headers: site, body: ByteBuffer(string:
+                #"{"meal":"breakfast","dish":"包子","grams":150,"fridge":"fridge-1","box":"B1","at_ms":\#(webT0 - 7_200_000)}"#)) {
+                #expect($0.status == .created)
+            }
+            var html = try await page()
+            #expect(html.contains("留样 <b>1 / 3</b>") && html.contains("供餐结束仍未留样：</b>早餐 豆浆"), "\(html)")
+            #expect(html.contains("待留样：午餐 番茄炒蛋"))
+            try await client.execute(uri: "/api/v1/sites/canteen-01/sample-removals", method: .post, headers: site,
+                                     body: ByteBuffer(string: #"{"samples":[2]}"#)) { #expect($0.status == .created) }
+            html = try await page()
+            // The fixture's fridge-1 read warm during the sample's window too: both are shown.
+            #expect(html.contains("早餐 包子：未满 48 小时被取出") && html.contains("早餐 包子：冰箱温度超出 0–8 °C"), "\(html)")
+        }
+    }
+}
