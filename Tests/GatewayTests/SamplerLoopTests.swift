@@ -83,4 +83,35 @@ import Testing
         if case .thermo(let t) = readings.first?.readings { #expect(t.celsius == 4.1) } else { Issue.record("not a thermo reading") }
         #expect(try LedgerBook(store: store, keyring: try KeyringFile.load(path: bench.dir.file("ticket-keys"))).verify(canteen).intact)
     }
+
+    /// Killed after the event's commit but before the ledger's: the broker redelivers the `sample`,
+    /// the gateway sees a duplicate of what it stored, and still files the sample, once.
+    @Test(arguments: StoreBackend.allCases) func aSampleLostToACrashAfterItsEventWasStoredIsFiledOnRedelivery(_ backend: StoreBackend) async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: backend)
+        defer { bench.tearDown() }
+        let gateway = try bench.startGateway(environment: ["BRIGHTKITCHEN_FAILPOINT": "stall-after-commit:sampler-1/event"])
+        try await bench.waitUntilHealthy(gateway)
+        let device = try bench.deviceClient("sampler-1")
+        defer { device.stop() }
+        let now = SystemClock().now()
+        let body = #"{"seq":1,"ts":\#(now),"boot":1,"type":"sample","box":"L1","meal":"lunch","dish":"红烧排骨","grams":140}"#
+        _ = try device.publish(topic: "bk/v1/canteen-01/sampler-1/event", payload: Array(body.utf8), qos: 1)
+        #expect(eventually(timeout: .seconds(15)) { gateway.stderr.contains("FAILPOINT") }, "\(gateway.stderr)")
+        let canteen = SiteID("canteen-01")!
+        let store = try bench.openStore()
+        let cabinet = DeviceKey(site: canteen, device: DeviceID("sampler-1")!)
+        #expect(try store.storedSequenceNumbers(of: cabinet).count == 1, "the event is stored")
+        #expect(try store.ledgerEntries(site: canteen, kind: "sample").isEmpty, "the ledger entry is not, yet")
+        gateway.kill()
+
+        let restarted = try bench.startGateway()
+        try await bench.waitUntilHealthy(restarted)
+        #expect(eventually(timeout: .seconds(15)) { ((try? store.ledgerEntries(site: canteen, kind: "sample")) ?? []).count == 1 })
+        try await Task.sleep(for: .milliseconds(500))
+        let entries = try store.ledgerEntries(site: canteen, kind: "sample")
+        #expect(entries.count == 1)
+        #expect(try store.storedSequenceNumbers(of: cabinet).count == 1, "the redelivery was a duplicate event")
+        #expect(try LedgerBody.decode(SampleRecord.self, from: try #require(entries.first).body).sample.dish == "红烧排骨")
+        restarted.terminate()
+    }
 }
