@@ -83,7 +83,8 @@ public enum SampleRules {
         guard input.grams.isFinite, input.grams <= maximumGrams else {
             return LedgerRefusal("invalid-value", "grams must be at most \(Int(maximumGrams))")
         }
-        for (field, text, max, required) in [("by", input.by, 64, true), ("reviewer", input.reviewer, 64, false),
+        // `by` may be `device:<64-character device id>`.
+        for (field, text, max, required) in [("by", input.by, 80, true), ("reviewer", input.reviewer, 64, false),
                                              ("box", input.box, 16, false), ("remark", input.remark, 200, false)] {
             guard (required ? 1 : 0)...max ~= text.count, isPlain(text) else {
                 return LedgerRefusal("invalid-value", "\(field) must be \(required ? 1 : 0)-\(max) characters of plain text")

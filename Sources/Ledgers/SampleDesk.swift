@@ -102,8 +102,8 @@ public struct SampleDesk: Sendable {
     @discardableResult
     public func remove(_ samples: [Int64], at: EpochMillis, by: String, site: SiteID, source: String,
                        deviceEvents: [String?]? = nil) throws -> [(entry: ChainEntry, removal: SampleRemoval)] {
-        guard (1...64).contains(by.count), SampleRules.isPlain(by) else {
-            throw LedgerRefusal("invalid-value", "by must be 1-64 characters of plain text")
+        guard (1...80).contains(by.count), SampleRules.isPlain(by) else {
+            throw LedgerRefusal("invalid-value", "by must be 1-80 characters of plain text")
         }
         let log = try self.log(site, since: at - Self.lookback, until: at + LedgerBook.futureTolerance + 1)
         var removals: [SampleRemoval] = []

@@ -165,6 +165,12 @@ import Testing
             return
         }
         #expect(try f.store.ledgerEntries(site: canteen, kind: "sample-removal").count == 1)
+        // A cabinet with the longest id a device may have: `by` is then `device:` and 64 characters.
+        let long = DeviceID(String(repeating: "s", count: 64))!
+        guard case .recorded = try desk.record(event, device: long, site: canteen, at: Self.lunch, boot: 1, seq: 1) else {
+            Issue.record("a cabinet with a 64-character id must be able to record")
+            return
+        }
         #expect(try f.verify().intact)
     }
 
