@@ -1,7 +1,8 @@
 import KitchenModel
 
 /// `event`: something that happened, told once with its own `seq`. Protocol v1 has one event
-/// type per kind: `run` from disinfectors, `detection` from cameras, `check` from 晨检仪.
+/// type per kind: `run` from disinfectors, `detection` from cameras, `check` from 晨检仪; 留样柜
+/// send two, `sample` and `door`.
 enum EventDecoder {
     /// The event type of each kind that has one; thermometers and scales send none.
     static func eventType(of kind: DeviceKind) -> String? {
@@ -9,8 +10,14 @@ enum EventDecoder {
         case .disinfector: "run"
         case .camera: "detection"
         case .checker: "check"
+        case .sampler: "sample"
         case .thermo, .scale: nil
         }
+    }
+
+    /// Every event type a kind may send: its main one, and `door` for 留样柜.
+    static func eventTypes(of kind: DeviceKind) -> [String] {
+        (eventType(of: kind).map { [$0] } ?? []) + (kind == .sampler ? ["door"] : [])
     }
 
     /// Reads `type` and checks it fits the device's kind. Runs before the sequence is read, so
@@ -21,13 +28,13 @@ enum EventDecoder {
             throw Rejection(.wrongType, "field 'type' must be a string, got \(value.typeDescription)")
         }
         let type = fields.object.string(range, escaped: escaped)
-        let expected = eventType(of: kind)
-        if type == expected { return type }
-        if let owner = DeviceKind.allCases.first(where: { eventType(of: $0) == type }) {
+        let expected = eventTypes(of: kind)
+        if expected.contains(type) { return type }
+        if let owner = DeviceKind.allCases.first(where: { eventTypes(of: $0).contains(type) }) {
             throw Rejection(.kindMismatch, "event type '\(type)' comes from \(owner.rawValue) devices, but this "
                 + "device is registered as '\(kind.rawValue)'")
         }
-        throw Rejection(.outOfRange, "field 'type' must be \(expected.map { "'\($0)'" } ?? "absent") for a "
+        throw Rejection(.outOfRange, "field 'type' must be \(expected.isEmpty ? "absent" : expected.map { "'\($0)'" }.joined(separator: " or ")) for a "
             + "\(kind.rawValue), got \(FieldReader.quote(type))")
     }
 
@@ -35,6 +42,8 @@ enum EventDecoder {
         switch type {
         case "run": .run(try run(fields))
         case "check": .check(try CheckDecoder.decode(fields))
+        case "sample": .sample(try SampleDecoder.sample(fields))
+        case "door": .door(try SampleDecoder.door(fields))
         default: .detection(try detection(fields))
         }
     }

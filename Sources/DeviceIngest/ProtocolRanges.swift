@@ -27,4 +27,8 @@ package enum ProtocolRanges {
     static let foreheadCelsius: ClosedRange<Double> = 20...50
     /// Symptoms one check may list: each known one at most once.
     static let maxSymptoms = 5
+    /// What a 留样柜's scale weighs, g: negative is refused here; under 125 g is the ledger's finding.
+    static let sampleGrams: ClosedRange<Double> = 0...5_000
+    /// Boxes one door opening may take out.
+    static let maxBoxesPerDoor = 64
 }

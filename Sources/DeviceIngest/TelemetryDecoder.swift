@@ -5,6 +5,8 @@ enum TelemetryDecoder {
     static func decode(_ fields: FieldReader, kind: DeviceKind) throws(Rejection) -> Readings {
         switch kind {
         case .thermo: .thermo(try thermo(fields))
+        // A 留样柜 reports its fridge like any thermometer: `t`, `rh`, `bat`.
+        case .sampler: .thermo(try thermo(fields))
         case .disinfector: .disinfector(try disinfector(fields))
         case .camera: .camera(try camera(fields))
         case .scale: .scale(try scale(fields))

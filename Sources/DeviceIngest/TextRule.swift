@@ -51,6 +51,10 @@ struct TextRule: Sendable {
     /// A staff worker id, as a 晨检仪 maps a card or face to it.
     static let workerID = TextRule(length: 1...64, charset: .topicSafe)
     static let symptom = TextRule(length: 1...32, charset: .topicSafe)
+    /// A 留样柜's box slot or label.
+    static let sampleBox = TextRule(length: 1...16, charset: .token)
+    /// A dish's name as the meal plan lists it (Chinese text).
+    static let dish = TextRule(length: 1...32, charset: .any)
 
     var summary: String { "\(length.lowerBound)-\(length.upperBound) \(charset.summary)" }
 

@@ -30,6 +30,12 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
     case violation
     /// A site with staff on its ledger has no 晨检 by its opening time (docs/ledgers.md).
     case morningCheckMissed = "morning_check_missed"
+    /// A dish of a served meal has no 留样 sample of ≥ 125 g by the end of the service.
+    case sampleMissing = "sample_missing"
+    /// A 留样 sample left its fridge before its 48 h were over.
+    case sampleRemovedEarly = "sample_removed_early"
+    /// A 留样 sample's fridge read outside 0–8 °C during the sample's 48 h.
+    case sampleFridgeExcursion = "sample_fridge_excursion"
 
     public var category: AlarmCategory {
         self == .violation ? .violation : .equipment
@@ -57,6 +63,9 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .cameraNoFrames: "摄像头无视频画面"
         case .violation: "违规行为"
         case .morningCheckMissed: "未按时晨检"
+        case .sampleMissing: "未按规定留样"
+        case .sampleRemovedEarly: "留样未满48小时被取出"
+        case .sampleFridgeExcursion: "留样期间冰箱温度超出0–8°C"
         }
     }
 
@@ -82,6 +91,9 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .cameraNoFrames: "No frames from camera"
         case .violation: "Violation"
         case .morningCheckMissed: "No morning health check by opening time"
+        case .sampleMissing: "Food sample missing"
+        case .sampleRemovedEarly: "Food sample removed before 48 h"
+        case .sampleFridgeExcursion: "Sample fridge outside 0–8 °C during retention"
         }
     }
 }

@@ -6,6 +6,9 @@ public enum DeviceKind: String, Sendable, Codable, CaseIterable {
     case camera
     /// Smart 晨检仪 (morning-check terminal): publishes `check` events.
     case checker
+    /// Smart 留样柜 (sample-retention fridge): publishes `sample` and `door` events; its telemetry
+    /// is its fridge's temperature, decoded and judged like a thermometer's.
+    case sampler
 }
 
 /// Where a thermometer hangs decides which limits apply to it (see DOMAIN.md).

@@ -56,12 +56,16 @@ public enum EventBody: Hashable, Sendable {
     case run(DisinfectionRun)
     case detection(Detection)
     case check(MorningCheckEvent)
+    case sample(SampleEvent)
+    case door(DoorEvent)
 
     public var type: String {
         switch self {
         case .run: "run"
         case .detection: "detection"
         case .check: "check"
+        case .sample: "sample"
+        case .door: "door"
         }
     }
 }

@@ -20,6 +20,8 @@ public struct DailyLedgerSheet: Sendable {
     public let day: CivilDay
     public let lines: [Line]
     public let head: LedgerDayHead?
+    /// 留样: the day's planned dishes and samples (nil when the site has no meal plan).
+    public var samples: SampleDay? = nil
 
     public var checked: Int { lines.filter { $0.check != nil }.count }
     public var missing: [Worker] { lines.filter { $0.check == nil }.map(\.worker) }
@@ -33,7 +35,8 @@ public struct DailyLedgerSheet: Sendable {
             return Line(worker: worker, check: own.last, checks: own.count, certificate: worker.certificate(on: day))
         }
         let head = try book.store.ledgerHeads(site: site.id).first { $0.day == day.description }
-        return DailyLedgerSheet(site: site, day: day, lines: lines, head: head)
+        return DailyLedgerSheet(site: site, day: day, lines: lines, head: head,
+                                samples: try sampleDay(site: site.id, day: day, book: book))
     }
 
     /// The text of the head's QR code: `bk-ledger-head:<site>:<day>:<seq>:<hash>:<key>:<sig>`.
@@ -56,7 +59,7 @@ public struct DailyLedgerSheet: Sendable {
                        head.map { "key \($0.keyID)" } ?? "", head?.signature ?? ""] + Array(repeating: "", count: 11)
         return CSV.document(header: ["site", "date", "worker", "name", "role", "cert_no", "cert_expiry", "certificate",
                                      "checked_at", "temperature_c", "uniform", "hygiene", "symptoms", "checker", "result",
-                                     "reasons", "recheck_after_exclusion", "remark"], rows: rows + [headRow])
+                                     "reasons", "recheck_after_exclusion", "remark"], rows: rows + [headRow] + sampleRows(calendar: calendar))
     }
 
     /// A printable page (A4, black on white) to sign and file.
@@ -91,6 +94,7 @@ public struct DailyLedgerSheet: Sendable {
             <table><thead><tr><th>姓名</th><th>岗位</th><th>健康证号</th><th>健康证</th><th>晨检时间</th><th>体温 °C</th>\
             <th>工作衣帽</th><th>个人卫生</th><th>异常</th><th>结果</th><th>晨检人</th></tr></thead>
             <tbody>\(rows.isEmpty ? "<tr><td colspan=11>无在岗人员记录</td></tr>" : rows)</tbody></table>
+            \(samplesHTML(calendar: calendar))
             \(headBlock)
             <p class="sign">食品安全管理员：＿＿＿＿＿＿　　负责人：＿＿＿＿＿＿</p>
             """

@@ -44,6 +44,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     LedgerRoutes(dependencies: dependencies).add(to: protected)
     GradeRoutes(dependencies: dependencies).add(to: protected)
     MarketRoutes(dependencies: dependencies).add(to: protected)
+    SampleRoutes(dependencies: dependencies).add(to: protected)
     routes.load(from: router)
     return router
 }

@@ -57,7 +57,7 @@ struct BirthAndStateDecoderTests {
     @Test("invalid births", arguments: [
         (#"{"model":"m","fw":"1","boot":1,"interval_s":60}"#, RejectReason.missingField, "missing required field 'kind'"),
         (#"{"kind":"toaster","model":"m","fw":"1","boot":1,"interval_s":60}"#, .outOfRange,
-         "field 'kind' must be one of thermo, disinfector, scale, camera, checker, got \"toaster\""),
+         "field 'kind' must be one of thermo, disinfector, scale, camera, checker, sampler, got \"toaster\""),
         (#"{"kind":7,"model":"m","fw":"1","boot":1,"interval_s":60}"#, .wrongType, "field 'kind' must be a string, got a number"),
         (#"{"kind":"thermo","model":"","fw":"1","boot":1,"interval_s":60}"#, .outOfRange,
          "field 'model' must be 1-64 characters, got \"\""),

@@ -140,6 +140,7 @@ struct FirmwareExamplesTests {
             .camera: ["birth", "state", "telemetry", "event", "snapshot", "frame"],
             .scale: ["birth", "state", "telemetry", "weigh"],
             .checker: ["birth", "state", "telemetry", "event"],
+            .sampler: ["birth", "state", "telemetry", "event"],
         ]
         for (kind, channels) in required {
             for channel in channels {

@@ -21,7 +21,7 @@ struct ProfileTests {
 
     static func kindMatches(_ device: DeviceProfile) -> Bool {
         switch (device.kind, device.behaviour) {
-        case (.thermo, .thermo), (.disinfector, .disinfector), (.camera, .camera), (.scale, .scale), (.checker, .checker): true
+        case (.thermo, .thermo), (.disinfector, .disinfector), (.camera, .camera), (.scale, .scale), (.checker, .checker), (.sampler, .sampler): true
         default: false
         }
     }
@@ -29,7 +29,7 @@ struct ProfileTests {
     @Test("the school canteen has what a canteen has")
     func schoolCanteen() throws {
         let site = try #require(FleetProfile.load(path: devicesFolder + "/school-canteen.yaml").sites.first)
-        let zones = site.devices.filter { $0.kind == .thermo }.map(\.zone)
+        let zones = site.devices.filter { $0.kind == .thermo || $0.kind == .sampler }.map(\.zone)
         #expect(Set(zones) == [.cold, .freezer, .sample, .hot])
         let modes = site.devices.compactMap { device -> DisinfectionMode? in
             if case .disinfector(let b) = device.behaviour { return b.mode }

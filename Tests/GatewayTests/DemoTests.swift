@@ -37,6 +37,13 @@ import FoundationNetworking
                 "\(Result { try store.ledgerEntries(site: school, kind: "morning-check").count })")
         #expect(checks().allSatisfy { $0.source == "device:checker-entrance" })
         #expect(checks().filter { $0.body.contains(#""excluded":true"#) }.count == 1)
+        // Its 留样柜 samples every dish of the day's meal plan but one (清炒时蔬, the missing sample).
+        let samples = { (try? store.ledgerEntries(site: school, kind: "sample")) ?? [] }
+        #expect(eventually(timeout: .seconds(30)) { samples().count == 9 },
+                "\(Result { try store.ledgerEntries(site: school, kind: "sample").count })")
+        #expect(samples().allSatisfy { $0.source == "device:sampler-1" })
+        #expect(!samples().contains { $0.body.contains("清炒时蔬") })
+        #expect(try store.ledgerEntries(site: school, kind: "meal-plan").first?.body.contains("清炒时蔬") == true)
         demo.terminate(timeout: .seconds(15))
         #expect(demo.process.terminationStatus == 0, "\(demo.stderr.suffix(2000))")
     }

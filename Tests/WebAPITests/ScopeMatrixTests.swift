@@ -113,7 +113,7 @@ private func matrix(_ f: WebFixture) -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/api/v1/reports/alarms",
                     inScope: "/api/v1/reports/alarms?region=4201&from=2026-11-01&to=2026-11-30",
                     outOfScope: "/api/v1/reports/alarms?region=43&from=2026-11-01&to=2026-11-30"),
-    ] + ledgerMatrix() + gradeMatrix() + marketMatrix()
+    ] + ledgerMatrix() + sampleMatrix() + gradeMatrix() + marketMatrix()
 }
 
 /// A market's 令81 records (docs/markets.md).
@@ -146,6 +146,26 @@ private func gradeMatrix() -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/api/v1/regions/{code}/lists", inScope: "/api/v1/regions/4201/lists?month=2026-11",
                     outOfScope: "/api/v1/regions/4301/lists?month=2026-11"),
     ]
+
+/// 留样 (docs/ledgers.md): the meal plan first, so that the sample finds its dish; the removal
+/// takes that sample's box out of the fixture's fridge.
+private func sampleMatrix() -> [ScopedRoute] {
+    let plan = #"{"meals":[{"meal":"breakfast","dishes":["包子","豆浆"]}]}"#
+    let sample = #"{"meal":"breakfast","dish":"包子","grams":150,"fridge":"fridge-1","box":"B1"}"#
+    let removal = #"{"fridge":"fridge-1","box":"B1"}"#
+    var routes = [
+        ScopedRoute(method: .post, pattern: "/api/v1/sites/{id}/meal-plan", inScope: "/api/v1/sites/canteen-01/meal-plan",
+                    outOfScope: "/api/v1/sites/canteen-02/meal-plan", body: plan),
+        ScopedRoute(method: .post, pattern: "/api/v1/sites/{id}/samples", inScope: "/api/v1/sites/canteen-01/samples",
+                    outOfScope: "/api/v1/sites/canteen-02/samples", body: sample),
+        ScopedRoute(method: .post, pattern: "/api/v1/sites/{id}/sample-removals", inScope: "/api/v1/sites/canteen-01/sample-removals",
+                    outOfScope: "/api/v1/sites/canteen-02/sample-removals", body: removal),
+    ]
+    for path in ["meal-plan", "samples"] {
+        routes.append(ScopedRoute(method: .get, pattern: "/api/v1/sites/{id}/\(path)", inScope: "/api/v1/sites/canteen-01/\(path)",
+                                  outOfScope: "/api/v1/sites/canteen-02/\(path)"))
+    }
+    return routes
 }
 
 /// Kitchen ledgers (docs/ledgers.md): the staff record comes first so the morning check finds its worker.

@@ -8,6 +8,7 @@ enum DeviceModel: Sendable {
     case camera(CameraModel)
     case scale(ScaleModel)
     case checker(CheckerModel)
+    case sampler(SamplerModel)
 
     init(profile: DeviceProfile, site: SimulatedSite, clock: SimulationClock, deviceTag: String,
          rng: inout SeededGenerator) {
@@ -23,6 +24,8 @@ enum DeviceModel: Sendable {
             self = .scale(ScaleModel(behaviour: b, startWall: clock.startWall, deviceTag: deviceTag))
         case .checker(let b):
             self = .checker(CheckerModel(behaviour: b))
+        case .sampler(let b):
+            self = .sampler(SamplerModel(behaviour: b, startSimulated: clock.startWall, rng: &rng))
         }
     }
 
@@ -36,6 +39,7 @@ enum DeviceModel: Sendable {
         case .camera: return min(interval, 30)
         case .scale: return min(interval, 15)
         case .checker: return min(interval, 300)
+        case .sampler: return min(interval, 300)
         }
     }
 
@@ -57,6 +61,10 @@ enum DeviceModel: Sendable {
             let emissions = model.advance(ctx, rng: &rng)
             self = .checker(model)
             return emissions
+        case .sampler(var model):
+            let emissions = model.advance(ctx, rng: &rng)
+            self = .sampler(model)
+            return emissions
         }
     }
 
@@ -67,6 +75,7 @@ enum DeviceModel: Sendable {
         case .camera(let model): model.telemetry(ctx, rng: &rng)
         case .scale(let model): model.telemetry()
         case .checker(let model): model.telemetry()
+        case .sampler(let model): model.telemetry(ctx, rng: &rng)
         }
     }
 

@@ -33,4 +33,5 @@ public enum DeviceBehaviour: Sendable, Hashable {
     case camera(CameraBehaviour)
     case scale(ScaleBehaviour)
     case checker(CheckerBehaviour)
+    case sampler(SamplerBehaviour)
 }

@@ -17,7 +17,7 @@ struct DeviceProfileReader {
         guard let kindText = raw.kind, let kind = DeviceKind(rawValue: kindText) else {
             throw fail("kind", "'\(raw.kind ?? "")' must be one of " + DeviceKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        var zone = Zone.ambient
+        var zone = kind == .sampler ? Zone.sample : Zone.ambient
         if let zoneText = raw.zone {
             guard let parsed = Zone(rawValue: zoneText) else {
                 throw fail("zone", "'\(zoneText)' must be one of " + Zone.allCases.map(\.rawValue).joined(separator: ", "))
@@ -40,6 +40,7 @@ struct DeviceProfileReader {
         case .camera: behaviour = .camera(try camera(raw))
         case .scale: behaviour = .scale(try scale(raw, deviceID: idText))
         case .checker: behaviour = .checker(try checker(raw))
+        case .sampler: behaviour = .sampler(try sampler(raw))
         }
         return DeviceProfile(id: id, kind: kind, zone: zone, intervalSeconds: interval, model: model,
                              firmware: firmware, telemetryQoS: qos, behaviour: behaviour)
@@ -188,6 +189,32 @@ struct DeviceProfileReader {
         }
         guard !workers.isEmpty else { throw fail("workers", "a checker needs at least one worker to check") }
         return CheckerBehaviour(workers: workers)
+    }
+
+    /// The meals a 留样柜 samples; the gateway's meal-plan rules check the rest when the registry loads.
+    func sampler(_ raw: RawDevice) throws -> SamplerBehaviour {
+        let fridge = try thermo(raw, zone: .sample)
+        var meals: [SamplerBehaviour.MealDishes] = []
+        for (i, m) in (raw.meals ?? []).enumerated() {
+            let at = "meals[\(i)]"
+            guard let meal = m.meal.flatMap(Meal.init(rawValue:)) else {
+                throw fail("\(at).meal", "'\(m.meal ?? "")' must be one of " + Meal.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard !meals.contains(where: { $0.meal == meal }) else { throw fail("\(at).meal", "'\(meal.rawValue)' is listed twice") }
+            var dishes: [SamplerBehaviour.Dish] = []
+            for (j, d) in (m.dishes ?? []).enumerated() {
+                guard let name = d.dish, (1...32).contains(name.count), !dishes.contains(where: { $0.name == name }) else {
+                    throw fail("\(at).dishes[\(j)].dish", "must be a name of 1-32 characters, not listed twice")
+                }
+                let grams = d.grams ?? 150
+                guard (0...5_000).contains(grams) else { throw fail("\(at).dishes[\(j)].grams", "\(grams) must be 0-5000 g") }
+                dishes.append(.init(name: name, grams: grams))
+            }
+            guard !dishes.isEmpty else { throw fail("\(at).dishes", "a meal needs at least one dish") }
+            meals.append(.init(meal: meal, ends: m.ends ?? meal.defaultServiceEnd, dishes: dishes))
+        }
+        guard !meals.isEmpty else { throw fail("meals", "a sampler needs at least one meal to sample") }
+        return SamplerBehaviour(fridge: fridge, meals: meals)
     }
 
     static func isToken(_ text: String, max: Int) -> Bool {

@@ -93,6 +93,10 @@ public struct FleetProfile: Sendable {
                 try UnknownKeyCheck.check(UnknownKeyCheck.element(UnknownKeyCheck.child(node, "workers"), i),
                                           allowed: RawCheckedWorker.keys, at: "\(location).workers[\(i)]", path: path)
             }
+            for (i, _) in (rawDevice.meals ?? []).enumerated() {
+                try UnknownKeyCheck.check(UnknownKeyCheck.element(UnknownKeyCheck.child(node, "meals"), i),
+                                          allowed: RawSampledMeal.keys, at: "\(location).meals[\(i)]", path: path)
+            }
             let device = try DeviceProfileReader(path: path, location: location).read(rawDevice)
             if devices.contains(where: { $0.id == device.id }) {
                 throw ProfileError(path: path, location: location, problem: "device id '\(device.id)' is used twice")

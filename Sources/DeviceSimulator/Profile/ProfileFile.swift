@@ -35,6 +35,19 @@ struct RawCheckedWorker: Decodable {
     static let keys: Set<String> = ["id", "name", "role", "cert_no", "cert_expiry", "temp_c", "symptoms"]
 }
 
+struct RawSampledMeal: Decodable {
+    var meal: String?
+    var ends: String?
+    var dishes: [RawSampledDish]?
+
+    static let keys: Set<String> = ["meal", "ends", "dishes"]
+}
+
+struct RawSampledDish: Decodable {
+    var dish: String?
+    var grams: Double?
+}
+
 struct RawItem: Decodable {
     var plu: String?
     var name: String?
@@ -89,6 +102,8 @@ struct RawDevice: Decodable {
     var items: [RawItem]?
     // checker
     var workers: [RawCheckedWorker]?
+    // sampler (and its fridge: the thermo keys)
+    var meals: [RawSampledMeal]?
 
     static let commonKeys: Set<String> = ["id", "kind", "zone", "interval_s", "model", "fw", "telemetry_qos"]
     static let thermoKeys: Set<String> = [
@@ -102,6 +117,7 @@ struct RawDevice: Decodable {
     static let cameraKeys: Set<String> = ["fps", "detections"]
     static let scaleKeys: Set<String> = ["stall", "vendor", "weigh_per_h", "calibrated_days_ago", "items"]
     static let checkerKeys: Set<String> = ["workers"]
+    static let samplerKeys: Set<String> = ["meals"]
 
     static func keys(for kind: String?) -> Set<String> {
         switch kind {
@@ -110,7 +126,9 @@ struct RawDevice: Decodable {
         case "camera": commonKeys.union(cameraKeys)
         case "scale": commonKeys.union(scaleKeys)
         case "checker": commonKeys.union(checkerKeys)
+        case "sampler": commonKeys.union(thermoKeys).union(samplerKeys)
         default: commonKeys.union(thermoKeys).union(disinfectorKeys).union(cameraKeys).union(scaleKeys).union(checkerKeys)
+            .union(samplerKeys)
         }
     }
 }

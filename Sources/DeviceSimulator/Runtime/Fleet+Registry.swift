@@ -34,6 +34,17 @@ extension Fleet {
                 }
                 fields.append("staff: [" + list.joined(separator: ", ") + "]")
             }
+            let meals = devices.filter { $0.key.site == site.id }.flatMap { device -> [SamplerBehaviour.MealDishes] in
+                if case .sampler(let sampler) = device.profile.behaviour { sampler.meals } else { [] }
+            }
+            if !meals.isEmpty {
+                // The 留样柜's meals are the site's standing meal plan, every dish listed, sampled or not.
+                let list = meals.map { m in
+                    "{meal: \(m.meal.rawValue), ends: \(quoted(m.ends)), dishes: ["
+                        + m.dishes.map { quoted($0.name) }.joined(separator: ", ") + "]}"
+                }
+                fields.append("meal_plan: [" + list.joined(separator: ", ") + "]")
+            }
             lines.append("  - {" + fields.joined(separator: ", ") + "}")
         }
         lines.append("devices:")

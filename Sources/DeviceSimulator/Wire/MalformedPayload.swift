@@ -17,7 +17,7 @@ enum MalformedPayload {
             return (topics.telemetry, Array(whole.prefix(whole.count * 2 / 3)))
         case .wrongType:
             let field: JSONField = switch kind {
-            case .thermo: .string("t", "cold")
+            case .thermo, .sampler: .string("t", "cold")
             case .disinfector: .int("state", 1)
             case .camera: .string("fps", "fast")
             case .scale: .string("calibrated_at", "yesterday")
@@ -26,7 +26,7 @@ enum MalformedPayload {
             return (topics.telemetry, PayloadWriter.object(head + [field]))
         case .outOfRange:
             let field: JSONField = switch kind {
-            case .thermo: .number("rh", 140)
+            case .thermo, .sampler: .number("rh", 140)
             case .disinfector: .string("state", "melting")
             case .camera: .number("fps", 999)
             case .scale: .int("calibrated_at", -5)

@@ -36,7 +36,8 @@ struct DeviceRuleState: Sendable, Codable {
         presence = PresenceRules(device: config.key, intervalSeconds: intervalSeconds, gatewayStartedAt: startedAt,
                                  lastHeardAt: lastHeardAt)
         switch config.kind {
-        case .thermo: kindRules = .thermo(ThermoRules(device: config.key))
+        // A 留样柜's fridge is judged like any thermometer in its zone (`sample` by default: 0–8 °C).
+        case .thermo, .sampler: kindRules = .thermo(ThermoRules(device: config.key))
         case .disinfector: kindRules = .disinfection(DisinfectionRules(device: config.key, schedule: nil, since: startedAt))
         case .camera, .scale, .checker: kindRules = .none
         }

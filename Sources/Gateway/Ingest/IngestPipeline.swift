@@ -34,6 +34,7 @@ public final class IngestPipeline: Sendable {
     private let acceptedSink = Mutex<Sink<(DeviceMessage, String)>?>(nil)
     private let weighSink = Mutex<Sink<(DeviceKey, WeighRequest, EpochMillis)>?>(nil)
     private let checkSink = Mutex<Sink<DeviceCheck>?>(nil)
+    private let samplerSink = Mutex<Sink<DeviceSamplerEvent>?>(nil)
 
     public init(model: StateModel, decoder: NativeDecoder, writer: BatchWriter, store: any GatewayStore,
                 metrics: GatewayMetrics, clock: any WallClock, logger: Logger) {
@@ -78,6 +79,12 @@ public final class IngestPipeline: Sendable {
         checkSink.withLock { $0 = box }
     }
 
+    /// Who turns 留样柜 `sample` and `door` events into ledger entries; called like ``onCheck(_:)``.
+    public func onSamplerEvent(_ sink: @escaping @Sendable (DeviceSamplerEvent) -> Void) {
+        let box = Sink(sink)
+        samplerSink.withLock { $0 = box }
+    }
+
     public func handle(topic: String, payload: [UInt8]) {
         let now = clock.now()
         guard Topic.isProtocolNamespace(topic) else { return handleThirdParty(topic: topic, payload: payload, now: now) }
@@ -110,6 +117,7 @@ public final class IngestPipeline: Sendable {
         case .duplicate:
             metrics.duplicates.increment()
             passOnCheck(message, effects, topic: topic, redelivered: true)
+            passOnSamplerEvent(message, effects, topic: topic, redelivered: true)
             return
         case .staleBoot:
             metrics.staleBoot.increment()
@@ -140,6 +148,7 @@ public final class IngestPipeline: Sendable {
         let probeCommitted = isDetection ? ContinuousClock.now : probeStart
         deliver(effects)
         passOnCheck(message, effects, topic: topic, redelivered: false)
+        passOnSamplerEvent(message, effects, topic: topic, redelivered: false)
         acceptedSink.withLock { $0 }?.call((message, topic))
         if isDetection {
             LatencyProbe.record("1-commit", LatencyProbe.ms(probeStart.duration(to: probeCommitted)))
@@ -163,6 +172,19 @@ public final class IngestPipeline: Sendable {
         let record = RejectRecord(at: now, reason: rejection.reason.rawValue, topic: String(topic.prefix(512)),
                                   message: rejection.message, payload: payload)
         try? writer.submit([.reject(record)])
+    }
+
+    private func passOnSamplerEvent(_ message: DeviceMessage, _ effects: IngestEffects, topic: String, redelivered: Bool) {
+        guard case .event(let event) = message.payload, let sequence = message.sequence, let boot = effects.boot else { return }
+        let body: DeviceSamplerEvent.Body
+        switch event {
+        case .sample(let sample): body = .sample(sample)
+        case .door(let door): body = .door(door)
+        default: return
+        }
+        guard let sink = samplerSink.withLock({ $0 }) else { return }
+        sink.call(DeviceSamplerEvent(key: message.key, body: body, at: sequence.deviceTime, boot: boot, seq: sequence.seq,
+                                     topic: topic, redelivered: redelivered))
     }
 
     private func passOnCheck(_ message: DeviceMessage, _ effects: IngestEffects, topic: String, redelivered: Bool) {

@@ -146,7 +146,7 @@ public enum RegistryFile {
                 }
                 zone = z
             } else {
-                zone = .ambient
+                zone = kind == .sampler ? .sample : .ambient
             }
             let interval = d.interval_s ?? 60
             guard (1...86_400).contains(interval) else {

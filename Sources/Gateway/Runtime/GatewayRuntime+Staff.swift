@@ -15,3 +15,15 @@ extension GatewayRuntime {
         ])
     }
 }
+
+extension GatewayRuntime {
+    /// The registry's `meal_plan:` lists into the ledger at start, like staff: a changed standing
+    /// plan is a new `meal-plan` entry; an impossible one refuses the start, naming it.
+    static func syncMealPlans(registryPath: String, ledgers: LedgerBook, logger: Logger) throws {
+        guard let text = try? String(contentsOfFile: registryPath, encoding: .utf8) else { return }
+        let plans = try MealPlanFile.parse(yaml: text)
+        guard !plans.isEmpty else { return }
+        let recorded = try MealPlanDesk(book: ledgers).sync(plans)
+        logger.info("meal plans synced from the registry", metadata: ["sites": "\(plans.count)", "recorded": "\(recorded)"])
+    }
+}

@@ -81,6 +81,7 @@ public final class GatewayRuntime: Sendable {
         let ledgerClock = clock
         ledgers = LedgerBook(store: store, keyring: keyring, clock: { ledgerClock.now() })
         try Self.syncStaff(registryPath: configuration.registryPath, ledgers: ledgers, logger: logger)
+        try Self.syncMealPlans(registryPath: configuration.registryPath, ledgers: ledgers, logger: logger)
         let provisioned = try store.provisionedDevices().map {
             DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true)
         }
@@ -202,6 +203,13 @@ public final class GatewayRuntime: Sendable {
         pipeline.onCheck { check in
             checkers.handle(check) { rejection, check in
                 pipeline.reject(rejection, topic: check.topic, payload: Array(EventJSON.encode(.check(check.check)).utf8),
+                                now: clock.now())
+            }
+        }
+        let samplers = SamplerLedger(book: ledgers, logger: logger)
+        pipeline.onSamplerEvent { event in
+            samplers.handle(event) { rejection, event in
+                pipeline.reject(rejection, topic: event.topic, payload: Array(EventJSON.encode(event.eventBody).utf8),
                                 now: clock.now())
             }
         }

@@ -8,6 +8,8 @@ enum EventJSON {
         case .run(let run): encode(run)
         case .detection(let detection): encode(detection)
         case .check(let check): encode(check)
+        case .sample(let sample): encode(sample)
+        case .door(let door): encode(door)
         }
     }
 

@@ -78,7 +78,8 @@ public enum ReadingCodec {
     public static func decode(json: String) -> Readings? {
         guard let tagged = try? JSONDecoder().decode(Tagged.self, from: Data(json.utf8)) else { return nil }
         switch tagged.kind {
-        case .thermo: return tagged.thermo.map(Readings.thermo)
+        // A 留样柜's telemetry is its fridge's thermometer reading.
+        case .thermo, .sampler: return tagged.thermo.map(Readings.thermo)
         case .disinfector: return tagged.disinfector.map(Readings.disinfector)
         case .camera: return tagged.camera.map(Readings.camera)
         case .scale: return tagged.scale.map(Readings.scale)

@@ -126,7 +126,7 @@ struct DashboardRoutes {
         var limits: [String: ZoneProfile] = [:]
         for d in devices { limits[d.key.device.rawValue] = dependencies.rules.profile(for: d.key, zone: d.zone) }
         let kit = PageKit(request)
-        let charts = try devices.filter { $0.kind == .thermo }.map { d in
+        let charts = try devices.filter { $0.kind == .thermo || $0.kind == .sampler }.map { d in   // a 留样柜 charts its fridge
             try ChartData.chart(d, profile: limits[d.key.device.rawValue]!, sensor: dependencies.rules.sensor, store: store,
                                 now: now, kit: kit)
         }
@@ -136,8 +136,9 @@ struct DashboardRoutes {
         var body = SitePage.render(view, status: status, limits: limits, open: open,
                                    charts: charts, evidence: Array(evidence), principal: principal, kit: kit, now: now)
         if let config = dependencies.sites.site(id) {
-            body += LedgerCard.render(try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now),
-                                                                 book: dependencies.ledgers), kit: kit)
+            let sheet = try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now), book: dependencies.ledgers)
+            body += LedgerCard.render(sheet, kit: kit)
+            body += SampleCard.render(sheet, kit: kit)
             let weekAgo = CivilDate(dayNumber: CivilDay(containing: now).number - 7).description
             let latest = try dependencies.store.grades(site: id, fromDay: weekAgo, toDay: "9999-12-31").last
             body += GradeCard.render(latest.flatMap { GradeListing($0, site: config, withFacts: false) }, kit: kit)
