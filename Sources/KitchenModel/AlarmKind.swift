@@ -30,6 +30,10 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
     case violation
     /// A site with staff on its ledger has no 晨检 by its opening time (docs/ledgers.md).
     case morningCheckMissed = "morning_check_missed"
+    /// 令60: a day, week or month ended without the food-safety officer's record (docs/ledgers.md).
+    case dailyCheckMissed = "daily_check_missed"
+    case weeklyReviewMissed = "weekly_review_missed"
+    case monthlyMeetingMissed = "monthly_meeting_missed"
 
     public var category: AlarmCategory {
         self == .violation ? .violation : .equipment
@@ -57,6 +61,9 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .cameraNoFrames: "摄像头无视频画面"
         case .violation: "违规行为"
         case .morningCheckMissed: "未按时晨检"
+        case .dailyCheckMissed: "未完成日管控"
+        case .weeklyReviewMissed: "未完成周排查"
+        case .monthlyMeetingMissed: "未召开月调度会"
         }
     }
 
@@ -82,6 +89,9 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .cameraNoFrames: "No frames from camera"
         case .violation: "Violation"
         case .morningCheckMissed: "No morning health check by opening time"
+        case .dailyCheckMissed: "No daily food-safety check"
+        case .weeklyReviewMissed: "No weekly hazard review"
+        case .monthlyMeetingMissed: "No monthly food-safety meeting"
         }
     }
 }

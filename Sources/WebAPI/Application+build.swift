@@ -40,6 +40,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     RegionRoutes(dependencies: dependencies).add(to: protected)
     ReportRoutes(dependencies: dependencies).add(to: protected)
     LedgerRoutes(dependencies: dependencies).add(to: protected)
+    LedgerCheckRoutes(dependencies: dependencies).add(to: protected)
     routes.load(from: router)
     return router
 }

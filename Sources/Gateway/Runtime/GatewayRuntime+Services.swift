@@ -115,6 +115,7 @@ extension GatewayRuntime {
         p.alarms.tick(now: now)
         LatencyProbe.record("tick-alarms", LatencyProbe.ms(tickStart.duration(to: .now)))
         if p.ticks.count % 60 == 1 { surveyMorningChecks(p, now: now) }
+        if p.ticks.count % 60 == 1 { surveyLedgerDuties(p, now: now) }
         p.pipeline.persistUnmapped()
         p.camera.tick(now: now)
         #if os(Linux)

@@ -63,6 +63,7 @@ struct DashboardRoutes {
                 return PageResponse.redirect(PageKit(request).link("/dashboard/alarms/\(row.id)"))
             }
         }
+        MorningCheckForm.add(to: group, dependencies: dependencies)
         for picture in [EvidencePicture.original, .thumbnail] {
             group.get("/dashboard/evidence/{id}/\(picture.rawValue).jpg") { _, context in
                 try EvidenceRoutes.picture(picture, id: context.parameters.require("id"), for: context.requirePrincipal(),
@@ -134,8 +135,10 @@ struct DashboardRoutes {
         var body = SitePage.render(view, status: status, limits: limits, open: open,
                                    charts: charts, evidence: Array(evidence), principal: principal, kit: kit, now: now)
         if let config = dependencies.sites.site(id) {
-            body += LedgerCard.render(try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now),
-                                                                 book: dependencies.ledgers), kit: kit)
+            let sheet = try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now), book: dependencies.ledgers)
+            body += LedgerCard.render(sheet, kit: kit)
+            body += MorningCheckForm.render(sheet, recorded: try MorningCheckForm.recorded(request, site: id, book: dependencies.ledgers),
+                                            kit: kit)
         }
         return respond(request, kit: kit, title: view.site.name,
                        crumbs: crumbs(view.site.region, principal, includingLast: true) + [(view.site.name, nil)], body: body)

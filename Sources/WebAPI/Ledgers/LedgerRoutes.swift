@@ -174,13 +174,13 @@ struct LedgerRoutes {
     }
 
     /// A refusal as 422 `{"error": <reason>, "message": ...}`: nothing was stored.
-    private func refusing<T>(_ body: () throws -> T) throws -> T {
+    func refusing<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let refusal as LedgerRefusal {
             throw APIError(.unprocessableContent, refusal.reason, refusal.message)
         }
     }
 
-    private func visibleSite(_ context: GatewayRequestContext) throws -> SiteConfig {
+    func visibleSite(_ context: GatewayRequestContext) throws -> SiteConfig {
         let principal = try context.requirePrincipal()
         let raw = try context.parameters.require("id")
         guard let id = SiteID(raw), let site = dependencies.sites.site(id) else {
