@@ -49,13 +49,14 @@ enum LedgerFields {
         }
     }
 
-    /// A site's entries of `kind` in chain order, each corrected entry replaced by nothing (its
-    /// correction is among them), decoded; an entry whose body is not a `T` is skipped.
-    static func current<T: Decodable>(_ type: T.Type, kind: String, site: SiteID, store: any LedgerEntryStore) throws
-        -> [(entry: ChainEntry, record: T)] {
+    /// A site's entries of `kind` that `include` keeps, in chain order, each corrected entry left
+    /// out (its correction stands in its place, wherever its time falls), decoded; an entry whose
+    /// body is not a `T` is skipped. Only the kept entries are decoded.
+    static func current<T: Decodable>(_ type: T.Type, kind: String, site: SiteID, store: any LedgerEntryStore,
+                                      where include: (ChainEntry) -> Bool = { _ in true }) throws -> [(entry: ChainEntry, record: T)] {
         let entries = try store.ledgerEntries(site: site, kind: kind)
         let corrected = Set(entries.compactMap(\.corrects))
-        return entries.filter { !corrected.contains($0.seq) }.compactMap { entry in
+        return entries.filter { !corrected.contains($0.seq) && include($0) }.compactMap { entry in
             (try? LedgerBody.decode(T.self, from: entry.body)).map { (entry: entry, record: $0) }
         }
     }

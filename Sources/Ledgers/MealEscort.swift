@@ -64,7 +64,7 @@ public struct MealEscortDesk: Sendable {
 
     /// The site's 陪餐 records made on `day` (corrections applied), in chain order.
     public static func records(_ site: SiteID, on day: CivilDay, store: any LedgerEntryStore) throws -> [MealEscortRecord] {
-        try LedgerFields.current(MealEscortRecord.self, kind: kind, site: site, store: store)
-            .map { $0.record }.filter { CivilDay(containing: $0.at) == day }
+        try LedgerFields.current(MealEscortRecord.self, kind: kind, site: site, store: store) { CivilDay(containing: $0.at) == day }
+            .map { $0.record }
     }
 }

@@ -160,7 +160,7 @@ public struct PurchaseDesk: Sendable {
 
     /// The site's inspections of goods received on `day` (corrections applied), in chain order.
     public static func records(_ site: SiteID, on day: CivilDay, store: any LedgerEntryStore) throws -> [PurchaseRecord] {
-        try LedgerFields.current(PurchaseRecord.self, kind: kind, site: site, store: store)
-            .map { $0.record }.filter { CivilDay(containing: $0.purchase.at) == day }
+        try LedgerFields.current(PurchaseRecord.self, kind: kind, site: site, store: store) { CivilDay(containing: $0.at) == day }
+            .map { $0.record }
     }
 }

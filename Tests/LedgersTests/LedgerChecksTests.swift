@@ -98,6 +98,21 @@ import Testing
         #expect(try f.verify().intact)
     }
 
+    @Test(arguments: StoreBackend.allCases) func aCorrectionFiledAnotherDayStillReplacesWhatItCorrects(_ backend: StoreBackend) throws {
+        let f = try LedgerFixture(backend)
+        try Self.staff(f)
+        let desk = PurchaseDesk(book: f.book)
+        let friday = CivilDay(containing: f.clock.now)
+        let original = try desk.record(Self.purchase(at: f.clock.now), site: canteen, source: "t")
+        f.clock.now += 24 * hour
+        var fixed = Self.purchase(at: f.clock.now)   // typed in the next day, time left at "now"
+        fixed.batch = "B-1116"
+        try desk.record(fixed, site: canteen, source: "t", corrects: original.entry.seq)
+        #expect(try PurchaseDesk.records(canteen, on: friday, store: f.store).isEmpty, "the corrected entry is no longer read")
+        #expect(try PurchaseDesk.records(canteen, on: friday.adding(days: 1), store: f.store).map(\.purchase.batch) == ["B-1116"])
+        #expect(try f.store.ledgerEntries(site: canteen, kind: PurchaseDesk.kind).count == 2, "both stay in the chain")
+    }
+
     @Test(arguments: StoreBackend.allCases) func impossibleRecordsAreRefusedWithAReasonAndNothingIsStored(_ backend: StoreBackend) throws {
         let f = try LedgerFixture(backend)
         try Self.staff(f)
