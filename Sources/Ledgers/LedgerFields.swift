@@ -22,6 +22,16 @@ enum LedgerFields {
         for item in items { try text(item, field, max: max) }
     }
 
+    /// The time an entry says something happened, checked before any day arithmetic on it (a
+    /// time before 1970 or far ahead has no China day): the refusals `LedgerBook.append` makes.
+    static func time(_ at: EpochMillis, book: LedgerBook) throws {
+        guard at > 0 else { throw LedgerRefusal("invalid-time", "the entry's time must be after 1970") }
+        let now = book.now
+        guard at <= now + LedgerBook.futureTolerance else {
+            throw LedgerRefusal("future-time", "the entry's time is \((at - now) / 1000) s in the future")
+        }
+    }
+
     /// `value` must be one of `allowed`.
     static func one(of allowed: [String], _ value: String, _ field: String) throws {
         guard allowed.contains(value) else {

@@ -56,6 +56,7 @@ public struct MealEscortDesk: Sendable {
         guard Self.siteKinds.contains(site.kind) else {
             throw LedgerRefusal("not-applicable", "陪餐 records are kept by school canteens, not a \(site.kind.rawValue)")
         }
+        try LedgerFields.time(record.at, book: book)
         try record.check()
         try LedgerFields.correction(corrects, kind: Self.kind, site: site.id, book: book)
         return try LedgerFields.append(record, kind: Self.kind, at: record.at, site: site.id, source: source,

@@ -147,6 +147,7 @@ public struct PurchaseDesk: Sendable {
     @discardableResult
     public func record(_ input: PurchaseInput, site: SiteID, source: String, corrects: Int64? = nil) throws
         -> (entry: ChainEntry, record: PurchaseRecord) {
+        try LedgerFields.time(input.at, book: book)
         try Self.problem(input)
         let dates = try Self.dates(input)
         let inspector = try LedgerFields.worker(input.inspector, site: site, book: book, as: "inspector")

@@ -116,6 +116,7 @@ public struct SafetyCheckDesk: Sendable {
     @discardableResult
     public func daily(_ input: DailyCheckInput, site: SiteConfig, source: String, corrects: Int64? = nil) throws
         -> (entry: ChainEntry, record: DailyCheckRecord) {
+        try LedgerFields.time(input.at, book: book)
         let checklist = SafetyChecklist.for(site.kind)
         var seen: Set<String> = []
         for answer in input.answers {
@@ -142,6 +143,7 @@ public struct SafetyCheckDesk: Sendable {
     @discardableResult
     public func weekly(_ input: WeeklyReviewRecord, site: SiteID, source: String, corrects: Int64? = nil) throws
         -> (entry: ChainEntry, record: WeeklyReviewRecord) {
+        try LedgerFields.time(input.at, book: book)
         try LedgerFields.list(input.hazards, "hazards", max: 200, count: 20)
         try LedgerFields.text(input.measures, "measures", max: 1_000, required: !input.hazards.isEmpty)
         try LedgerFields.text(input.summary, "summary", max: 1_000)
@@ -157,6 +159,7 @@ public struct SafetyCheckDesk: Sendable {
     @discardableResult
     public func monthly(_ input: MonthlyMeetingRecord, site: SiteID, source: String, corrects: Int64? = nil) throws
         -> (entry: ChainEntry, record: MonthlyMeetingRecord) {
+        try LedgerFields.time(input.at, book: book)
         try LedgerFields.text(input.minutes, "minutes", max: 2_000)
         try LedgerFields.list(input.decisions, "decisions", max: 200, count: 20)
         guard !input.attendees.isEmpty, input.attendees.count <= 50, Set(input.attendees).count == input.attendees.count else {

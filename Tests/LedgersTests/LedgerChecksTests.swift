@@ -126,7 +126,7 @@ import Testing
         unanswered.removeLast()
         var negative = Self.purchase(at: now)
         negative.quantity = -2
-        let cases: [(String, () throws -> Any)] = [
+        var cases: [(String, () throws -> Any)] = [
             ("unknown-worker", { try PurchaseDesk(book: f.book).record(Self.purchase(at: now, inspector: "w-404"), site: canteen, source: "t") }),
             ("expired-at-receipt", { try PurchaseDesk(book: f.book).record(Self.purchase(at: now, produced: "2026-01-01", shelfLife: 30),
                                                                            site: canteen, source: "t") }),
@@ -147,6 +147,24 @@ import Testing
             ("not-applicable", { try MealEscortDesk(book: f.book).record(MealEscortRecord(at: now, meal: "lunch", escort: "李", escortRole: "leader"),
                                                                          site: try Self.schoolSite(.restaurant), source: "t") }),
         ]
+        // Times with no China day: refused before any day arithmetic, by every desk.
+        let long = EpochMillis.max - 1
+        for at in [-86_400_000, long] {   // 1969-12-31; past the calendar
+            let reason = at < 0 ? "invalid-time" : "future-time"
+            var bought = Self.purchase(at: at)
+            bought.productionDate = ""
+            cases += [
+                (reason, { try PurchaseDesk(book: f.book).record(bought, site: canteen, source: "t") }),
+                (reason, { try MealEscortDesk(book: f.book).record(MealEscortRecord(at: at, meal: "lunch", escort: "李", escortRole: "leader"),
+                                                                   site: site, source: "t") }),
+                (reason, { try checks.daily(DailyCheckInput(at: at, officer: "w-009", answers: Self.answers()), site: site, source: "t") }),
+                (reason, { try checks.weekly(WeeklyReviewRecord(at: at, officer: "w-009", summary: "x"), site: canteen, source: "t") }),
+                (reason, { try checks.monthly(MonthlyMeetingRecord(at: at, chair: "w-009", attendees: ["w-009"], minutes: "x"),
+                                              site: canteen, source: "t") }),
+                (reason, { try MorningCheckDesk(book: f.book).record(MorningCheckInput(worker: "w-001", at: at, temperatureC: 36.5, checker: "x"),
+                                                                     site: canteen, source: "t") }),
+            ]
+        }
         for (index, (reason, attempt)) in cases.enumerated() {
             do {
                 _ = try attempt()
