@@ -3,8 +3,10 @@ import StorageModel
 
 /// Calendar arithmetic the 令60 duties and purchase retention need, on China days.
 extension CivilDay {
+    /// Any day, also outside the 1970–9999 a typed date may name: the day before 1970-01-01 or
+    /// the month after 9999-12 are periods' edges, never refused input.
     init(number: Int64) {
-        self.init(CivilDate(dayNumber: number).description)!   // a day number always writes a valid date
+        self.number = number
     }
 
     public var date: CivilDate { CivilDate(dayNumber: number) }

@@ -59,6 +59,11 @@ import Testing
         #expect(LedgerPeriod(.month, containing: friday).description == "2026-11")
         #expect(LedgerPeriod(.month, containing: friday).previous.description == "2026-10")
         #expect(LedgerPeriod(.day, containing: friday).previous.description == "2026-11-19")
+        // The edges of the dates a sheet may be asked for have periods on both sides.
+        let last = try #require(CivilDay("9999-12-31"))
+        #expect(LedgerPeriod(.month, containing: last).end.description == "10000-01-01")
+        #expect(LedgerPeriod(.week, containing: last).description == "9999-12-27/10000-01-02")
+        #expect(LedgerPeriod(.day, containing: try #require(CivilDay("1970-01-01"))).previous.description == "1969-12-31")
         let week = LedgerPeriod(.week, containing: friday)
         #expect(week.contains(friday.start) && !week.contains(week.end.start) && week.contains(week.end.start - 1))
     }

@@ -96,6 +96,11 @@ private func json(_ buffer: ByteBuffer) -> [String: Any] {
                         && rows.contains { $0.contains(",monthly-meeting,") })
                 #expect(rows.last?.contains(",chain-head,#8,") == true, "\(rows)")
             }
+            for date in ["1970-01-01", "9999-12-31"] {   // the first and last days a sheet may be asked for
+                try await client.execute(uri: "/api/v1/sites/canteen-01/ledger/sheet?date=\(date)", method: .get, headers: site) {
+                    #expect($0.status == .ok, "\(date)")
+                }
+            }
             try await client.execute(uri: "/api/v1/sites/canteen-01/ledger/duties", method: .get, headers: site) { response in
                 let duties = json(response.body)["duties"] as? [[String: Any]] ?? []
                 #expect(duties.map { $0["duty"] as? String } == ["daily-check", "weekly-review", "monthly-meeting"])
