@@ -64,6 +64,9 @@ import Testing
         #expect(LedgerPeriod(.month, containing: last).end.description == "10000-01-01")
         #expect(LedgerPeriod(.week, containing: last).description == "9999-12-27/10000-01-02")
         #expect(LedgerPeriod(.day, containing: try #require(CivilDay("1970-01-01"))).previous.description == "1969-12-31")
+        #expect(CivilDay(containing: dayOne).description == "2026-11-20" && CivilDay(containing: dayOne - 1).description == "2026-11-19")
+        #expect(CivilDay(containing: -8 * hour).description == "1970-01-01" && CivilDay(containing: -8 * hour - 1).description == "1969-12-31")
+        #expect(CivilDay(containing: EpochMillis.max).number == 106_751_991_167, "no trap, whatever the time")
         let week = LedgerPeriod(.week, containing: friday)
         #expect(week.contains(friday.start) && !week.contains(week.end.start) && week.contains(week.end.start - 1))
     }
@@ -166,6 +169,10 @@ import Testing
                 (reason, { try checks.weekly(WeeklyReviewRecord(at: at, officer: "w-009", summary: "x"), site: canteen, source: "t") }),
                 (reason, { try checks.monthly(MonthlyMeetingRecord(at: at, chair: "w-009", attendees: ["w-009"], minutes: "x"),
                                               site: canteen, source: "t") }),
+                // A 晨检仪's `ts` may be up to 2^53 ms (year 287,396): refused, never a trap on the MQTT thread.
+                (reason, { try MorningCheckDesk(book: f.book).record(
+                    MorningCheckEvent(worker: "w-001", via: .card, temperatureC: 36.5, handsOK: true, uniformOK: true),
+                    device: DeviceID("checker-1")!, site: canteen, at: at < 0 ? 0 : 1 << 53, boot: 1, seq: 1) }),
                 (reason, { try MorningCheckDesk(book: f.book).record(MorningCheckInput(worker: "w-001", at: at, temperatureC: 36.5, checker: "x"),
                                                                      site: canteen, source: "t") }),
             ]
