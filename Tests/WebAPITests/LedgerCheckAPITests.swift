@@ -134,6 +134,11 @@ private func json(_ buffer: ByteBuffer) -> [String: Any] {
             engine.waitForCommits()
             var counts = try await missing()
             #expect(counts.region == 2 && counts.children["420106"] == 1 && counts.children["420107"] == 1, "\(counts)")
+            let session = try DashboardPageTests.login(f, .regulator, "4201")
+            let page = try await client.execute(uri: "/dashboard/regions/4201", method: .get, headers: session.headers) {
+                String(buffer: $0.body)
+            }
+            #expect(page.contains("缺台账站点 2") && page.contains("缺台账站点 1"), "the region page shows the same counts")
             // Records filed: the alarms stay open for people to close, but nothing is missing any more.
             engine.ledgerDuties(missing: [:], fine: [.dailyCheckMissed: [canteen1], .weeklyReviewMissed: [canteen1, canteen3]], now: webT0 + 60_000)
             engine.waitForCommits()
