@@ -36,6 +36,10 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
     case sampleRemovedEarly = "sample_removed_early"
     /// A 留样 sample's fridge read outside 0–8 °C during the sample's 48 h.
     case sampleFridgeExcursion = "sample_fridge_excursion"
+    /// 令60: a day, week or month ended without the food-safety officer's record (docs/ledgers.md).
+    case dailyCheckMissed = "daily_check_missed"
+    case weeklyReviewMissed = "weekly_review_missed"
+    case monthlyMeetingMissed = "monthly_meeting_missed"
 
     public var category: AlarmCategory {
         self == .violation ? .violation : .equipment
@@ -66,6 +70,9 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .sampleMissing: "未按规定留样"
         case .sampleRemovedEarly: "留样未满48小时被取出"
         case .sampleFridgeExcursion: "留样期间冰箱温度超出0–8°C"
+        case .dailyCheckMissed: "未完成日管控"
+        case .weeklyReviewMissed: "未完成周排查"
+        case .monthlyMeetingMissed: "未召开月调度会"
         }
     }
 
@@ -94,6 +101,9 @@ public enum AlarmKind: String, Sendable, Hashable, Codable, CodingKeyRepresentab
         case .sampleMissing: "Food sample missing"
         case .sampleRemovedEarly: "Food sample removed before 48 h"
         case .sampleFridgeExcursion: "Sample fridge outside 0–8 °C during retention"
+        case .dailyCheckMissed: "No daily food-safety check"
+        case .weeklyReviewMissed: "No weekly hazard review"
+        case .monthlyMeetingMissed: "No monthly food-safety meeting"
         }
     }
 }

@@ -12,9 +12,15 @@ public struct CivilDay: Sendable, Hashable, Comparable, CustomStringConvertible 
         number = date.dayNumber
     }
 
-    /// The China day containing `time`.
+    /// The China day containing `time`, for any time: a device's `ts` may lie far past year 9999,
+    /// which has no `YYYY-MM-DD` of 10 characters (and `time + 8 h` may not fit an Int64).
     public init(containing time: EpochMillis) {
-        self.init(LedgerChain.day(of: time))!   // day(of:) always writes a valid date
+        let day: EpochMillis = 86_400_000
+        let offset: EpochMillis = 8 * 3_600_000
+        var q = time / day
+        var r = time % day
+        if r < 0 { q -= 1; r += day }
+        number = r >= day - offset ? q + 1 : q
     }
 
     public var description: String { LedgerChain.day(of: number * 86_400_000 - 8 * 3_600_000) }

@@ -122,6 +122,7 @@ public struct MorningCheckDesk: Sendable {
     public func record(_ input: MorningCheckInput, site: SiteID, source: String,
                        corrects: Int64? = nil, deviceEvent: String? = nil) throws -> (entry: ChainEntry, record: MorningCheckRecord) {
         if let problem = rules.problem(input) { throw problem }
+        try LedgerFields.time(input.at, book: book)
         guard let worker = try StaffDesk(book: book).roster(site).active(input.worker) else {
             throw LedgerRefusal("unknown-worker", "'\(input.worker.prefix(64))' is not on the staff of \(site)")
         }

@@ -22,6 +22,8 @@ public struct DailyLedgerSheet: Sendable {
     public let head: LedgerDayHead?
     /// 留样: the day's planned dishes and samples (nil when the site has no meal plan).
     public var samples: SampleDay? = nil
+    /// 陪餐, 进货查验, 令60's records and what is due (DailyLedgerSheet+Records.swift).
+    public var records = DayRecords.empty
 
     public var checked: Int { lines.filter { $0.check != nil }.count }
     public var missing: [Worker] { lines.filter { $0.check == nil }.map(\.worker) }
@@ -35,8 +37,10 @@ public struct DailyLedgerSheet: Sendable {
             return Line(worker: worker, check: own.last, checks: own.count, certificate: worker.certificate(on: day))
         }
         let head = try book.store.ledgerHeads(site: site.id).first { $0.day == day.description }
-        return DailyLedgerSheet(site: site, day: day, lines: lines, head: head,
-                                samples: try sampleDay(site: site.id, day: day, book: book))
+        var sheet = DailyLedgerSheet(site: site, day: day, lines: lines, head: head,
+                                     samples: try sampleDay(site: site.id, day: day, book: book))
+        sheet.records = try DayRecords.build(site: site, day: day, store: book.store, now: book.now)
+        return sheet
     }
 
     /// The text of the head's QR code: `bk-ledger-head:<site>:<day>:<seq>:<hash>:<key>:<sig>`.
@@ -59,7 +63,8 @@ public struct DailyLedgerSheet: Sendable {
                        head.map { "key \($0.keyID)" } ?? "", head?.signature ?? ""] + Array(repeating: "", count: 11)
         return CSV.document(header: ["site", "date", "worker", "name", "role", "cert_no", "cert_expiry", "certificate",
                                      "checked_at", "temperature_c", "uniform", "hygiene", "symptoms", "checker", "result",
-                                     "reasons", "recheck_after_exclusion", "remark"], rows: rows + [headRow] + sampleRows(calendar: calendar))
+                                     "reasons", "recheck_after_exclusion", "remark"],
+                            rows: rows + recordRows(calendar: calendar) + [headRow] + sampleRows(calendar: calendar))
     }
 
     /// A printable page (A4, black on white) to sign and file.
@@ -94,6 +99,7 @@ public struct DailyLedgerSheet: Sendable {
             <table><thead><tr><th>姓名</th><th>岗位</th><th>健康证号</th><th>健康证</th><th>晨检时间</th><th>体温 °C</th>\
             <th>工作衣帽</th><th>个人卫生</th><th>异常</th><th>结果</th><th>晨检人</th></tr></thead>
             <tbody>\(rows.isEmpty ? "<tr><td colspan=11>无在岗人员记录</td></tr>" : rows)</tbody></table>
+            \(recordsHTML(calendar: calendar))
             \(samplesHTML(calendar: calendar))
             \(headBlock)
             <p class="sign">食品安全管理员：＿＿＿＿＿＿　　负责人：＿＿＿＿＿＿</p>

@@ -45,6 +45,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     GradeRoutes(dependencies: dependencies).add(to: protected)
     MarketRoutes(dependencies: dependencies).add(to: protected)
     SampleRoutes(dependencies: dependencies).add(to: protected)
+    LedgerCheckRoutes(dependencies: dependencies).add(to: protected)
     routes.load(from: router)
     return router
 }

@@ -114,7 +114,7 @@ struct CodableTests {
 
     @Test("alarm kinds have stable names, a category and titles")
     func kinds() {
-        #expect(AlarmKind.allCases.count == 23)
+        #expect(AlarmKind.allCases.count == 26)
         #expect(CameraFaultMessages.kinds.allSatisfy { $0.category == .equipment && $0.rawValue.hasPrefix("camera_") })
         #expect(AlarmKind.allCases.filter { $0.category == .violation } == [.violation])
         #expect(AlarmKind.allCases.allSatisfy { !$0.titleZH.isEmpty && !$0.titleEN.isEmpty })

@@ -51,8 +51,10 @@ private func json(_ buffer: ByteBuffer) -> [String: Any] {
             try await client.execute(uri: "/api/v1/sites/canteen-01/ledger/sheet?date=2026-11-22&format=csv", method: .get,
                                      headers: site) { response in
                 let rows = String(buffer: response.body).split(separator: "\r\n")
-                #expect(rows.count == 4 && rows[1].contains(",w-001,王芳,cook,") && rows[1].contains(",fit,,yes,"), "\(rows)")
-                #expect(rows[3].contains(",chain-head,#5,"))
+                #expect(rows.count == 5 && rows[1].contains(",w-001,王芳,cook,") && rows[1].contains(",fit,,yes,"), "\(rows)")
+                // A Sunday without the week's 周排查: the sheet reminds (docs/ledgers.md "Reminders and alarms").
+                #expect(rows[3].hasPrefix("canteen-01,2026-11-22,reminder,weekly-review,2026-11-16/2026-11-22"), "\(rows)")
+                #expect(rows[4].contains(",chain-head,#5,"))
             }
             try await client.execute(uri: "/api/v1/sites/canteen-01/ledger/verify", method: .get, headers: site) { response in
                 let answer = json(response.body)

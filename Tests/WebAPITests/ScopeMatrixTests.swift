@@ -4,6 +4,7 @@ import HummingbirdTesting
 import TestSupport
 import Testing
 import KitchenModel
+import Ledgers
 import WebAPI
 
 /// One protected route with a resource inside and one outside a `4201` (Wuhan) regulator's scope.
@@ -53,6 +54,10 @@ private func pageMatrix(_ f: WebFixture) -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/dashboard/evidence/{id}/thumbnail.jpg",
                     inScope: "/dashboard/evidence/\(ein)/thumbnail.jpg", outOfScope: "/dashboard/evidence/\(eout)/thumbnail.jpg"),
     ]
+    // The manual 晨检 form; the in-scope walk records worker w-001 first (PageScopeMatrixTests).
+    routes.append(ScopedRoute(method: .post, pattern: "/dashboard/sites/{id}/morning-checks",
+                              inScope: "/dashboard/sites/canteen-01/morning-checks", outOfScope: "/dashboard/sites/canteen-02/morning-checks",
+                              body: "worker=w-001&temperature_c=36.6&uniform_ok=1&hygiene_ok=1&checker=x"))
     for action in ["ack", "rectify", "close"] {
         routes.append(ScopedRoute(method: .post, pattern: "/dashboard/alarms/{id}/\(action)", inScope: "/dashboard/alarms/al_v/\(action)",
                                   outOfScope: "/dashboard/alarms/al_cs/\(action)", body: "by=x&action=fixed&note=seen"))
@@ -178,11 +183,31 @@ private func ledgerMatrix() -> [ScopedRoute] {
         ScopedRoute(method: .post, pattern: "/api/v1/sites/{id}/morning-checks", inScope: "/api/v1/sites/canteen-01/morning-checks",
                     outOfScope: "/api/v1/sites/canteen-02/morning-checks", body: check),
     ]
-    for path in ["staff", "ledger/entries", "ledger/sheet", "ledger/export", "ledger/verify"] {
+    routes += ledgerCheckMatrix()
+    for path in ["staff", "ledger/entries", "ledger/sheet", "ledger/export", "ledger/verify", "checklist", "ledger/duties"] {
         routes.append(ScopedRoute(method: .get, pattern: "/api/v1/sites/{id}/\(path)", inScope: "/api/v1/sites/canteen-01/\(path)",
                                   outOfScope: "/api/v1/sites/canteen-02/\(path)"))
     }
     return routes
+}
+
+/// 陪餐, 进货查验 and 令60's records: a food-safety officer is recorded first for the checks that need one.
+private func ledgerCheckMatrix() -> [ScopedRoute] {
+    let officer = #"{"worker":"w-009","name":"赵敏","role":"food-safety-officer","cert_no":"420106-0009","cert_expiry":"2027-12-31"}"#
+    let items = SafetyChecklist.for(.canteen).items.map { #"{"item":"\#($0.id)","ok":true}"# }.joined(separator: ",")
+    let bodies: [(String, String)] = [
+        ("meal-escorts", #"{"meal":"lunch","escort":"李校长","escort_role":"leader"}"#),
+        ("purchases", #"{"item":"大米","quantity":50,"unit":"kg","batch":"B-1","supplier":{"name":"粮油公司","address":"武汉市","contact":"027-1"},"voucher":{"type":"licence","number":"JY1"},"inspector":"w-001"}"#),
+        ("daily-checks", #"{"officer":"w-009","items":[\#(items)]}"#),
+        ("weekly-reviews", #"{"officer":"w-009","summary":"本周无隐患"}"#),
+        ("monthly-meetings", #"{"chair":"w-009","attendees":["w-001","w-009"],"minutes":"月度调度"}"#),
+    ]
+    return [ScopedRoute(method: .post, pattern: "/api/v1/sites/{id}/staff", inScope: "/api/v1/sites/canteen-01/staff",
+                        outOfScope: "/api/v1/sites/canteen-02/staff", body: officer)]
+        + bodies.map { path, body in
+            ScopedRoute(method: .post, pattern: "/api/v1/sites/{id}/\(path)", inScope: "/api/v1/sites/canteen-01/\(path)",
+                        outOfScope: "/api/v1/sites/canteen-02/\(path)", body: body)
+        }
 }
 
 private func errorCode(_ buffer: ByteBuffer) -> String? {
@@ -308,6 +333,8 @@ private func errorCode(_ buffer: ByteBuffer) -> String? {
         let f = try WebFixture(backend)
         let wuhan = try Self.session(f, .regulator, "4201")
         let routes = pageMatrix(f)
+        try StaffDesk(book: f.dependencies.ledgers).record(Worker(id: "w-001", name: "王芳", role: "cook", certificateNumber: "420106-0001",
+                                                                  certificateExpiry: "2027-12-31"), site: SiteID("canteen-01")!, source: "test")
         try await f.test { client in
             for route in routes {
                 guard let uri = route.inScope else { continue }

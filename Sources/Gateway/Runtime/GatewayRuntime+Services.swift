@@ -125,6 +125,7 @@ extension GatewayRuntime {
         LatencyProbe.record("tick-alarms", LatencyProbe.ms(tickStart.duration(to: .now)))
         if p.ticks.count % 60 == 1 { surveyMorningChecks(p, now: now) }
         if p.ticks.count % 60 == 1 { surveySamples(p, now: now) }
+        if p.ticks.count % 60 == 1 { surveyLedgerDuties(p, now: now) }
         p.pipeline.persistUnmapped()
         p.camera.tick(now: now)
         #if os(Linux)

@@ -43,7 +43,9 @@ public struct SiteRecordFacts: Sendable, Hashable, Codable {
 extension SiteRecordFacts {
     /// Alarm kinds that mean a required ledger was not kept that day. Ledger kinds that raise
     /// their own "missing" alarm add their kind here.
-    public static let missedLedgerKinds: Set<String> = [AlarmKind.morningCheckMissed.rawValue]
+    public static let missedLedgerKinds: Set<String> = Set([
+        AlarmKind.morningCheckMissed, .sampleMissing, .dailyCheckMissed, .weeklyReviewMissed, .monthlyMeetingMissed,
+    ].map(\.rawValue))
 
     public static let temperatureKinds: Set<String> = [AlarmKind.tooWarm.rawValue, AlarmKind.tooCold.rawValue]
 }

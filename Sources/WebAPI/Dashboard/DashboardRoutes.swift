@@ -63,6 +63,7 @@ struct DashboardRoutes {
                 return PageResponse.redirect(PageKit(request).link("/dashboard/alarms/\(row.id)"))
             }
         }
+        MorningCheckForm.add(to: group, dependencies: dependencies)
         for picture in [EvidencePicture.original, .thumbnail] {
             group.get("/dashboard/evidence/{id}/\(picture.rawValue).jpg") { _, context in
                 try EvidenceRoutes.picture(picture, id: context.parameters.require("id"), for: context.requirePrincipal(),
@@ -138,6 +139,8 @@ struct DashboardRoutes {
         if let config = dependencies.sites.site(id) {
             let sheet = try DailyLedgerSheet.build(site: config, day: CivilDay(containing: now), book: dependencies.ledgers)
             body += LedgerCard.render(sheet, kit: kit)
+            body += MorningCheckForm.render(sheet, recorded: try MorningCheckForm.recorded(request, site: id, book: dependencies.ledgers),
+                                            kit: kit)
             body += SampleCard.render(sheet, kit: kit)
             let weekAgo = CivilDate(dayNumber: CivilDay(containing: now).number - 7).description
             let latest = try dependencies.store.grades(site: id, fromDay: weekAgo, toDay: "9999-12-31").last

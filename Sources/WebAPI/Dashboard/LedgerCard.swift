@@ -34,6 +34,7 @@ enum LedgerCard {
                 body += "<p><b>\(HTML.escape(line.worker.name)) \(kit.t("健康证已过期，不得上岗", "health certificate expired: barred"))</b></p>"
             }
         }
+        body += records(sheet, kit: kit)
         if let head = sheet.head {
             body += "<p class=\"muted\">\(kit.t("签名链头", "Signed chain head")) #\(head.seq) · \(HTML.escape(String(head.hash.prefix(16))))…</p>"
         }

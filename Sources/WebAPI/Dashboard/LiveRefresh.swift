@@ -1,6 +1,6 @@
 /// The dashboard's only script: every 15 s it asks the server for the page's `<main>` content
 /// (header `X-BK-Fragment`) and swaps it in when its stamp changed. It skips a hidden tab and a
-/// half-filled form, and reloads when the session has ended (the fetch lands on the login page).
+/// half-filled form (text typed or an option chosen), and reloads when the session has ended (the fetch lands on the login page).
 /// One request at a time per open page, no server state: nothing grows with viewers or time.
 enum LiveRefresh {
     static let intervalMillis = 15_000
@@ -15,7 +15,7 @@ enum LiveRefresh {
           if (!main) return;
           var busy = false;
           function typing() {
-            var fields = main.querySelectorAll('input[type=text], textarea');
+            var fields = main.querySelectorAll('input[type=text], textarea, select');
             for (var i = 0; i < fields.length; i++) if (fields[i].value !== '' || fields[i] === document.activeElement) return true;
             return false;
           }

@@ -47,6 +47,9 @@ enum RegionPage {
         if f.openAlarms.class1 > 0 { out += " (\(kit.t("一类", "class 1")) \(f.openAlarms.class1))" }
         out += "</li>"
         if f.overdueAlarms > 0 { out += "<li class=\"overdue\">\(kit.t("逾期", "Overdue")) \(f.overdueAlarms)</li>" }
+        if f.sitesMissingLedgers > 0 {
+            out += "<li class=\"overdue\">\(kit.t("缺台账站点", "Sites missing ledgers")) \(f.sitesMissingLedgers)</li>"
+        }
         if f.cards.yellow + f.cards.red > 0 {
             out += "<li class=\"fail\">\(kit.t("黄牌", "Yellow cards")) \(f.cards.yellow) · \(kit.t("红牌", "red")) \(f.cards.red)</li>"
         }

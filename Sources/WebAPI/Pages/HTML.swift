@@ -79,6 +79,7 @@ enum PageStyle {
         input[type=text],input[type=password]{flex:1 1 12rem;min-width:0;padding:.5rem;border:1px solid var(--line);border-radius:8px;font:inherit}
         button{font:inherit;padding:.45rem .9rem;border-radius:8px;border:1px solid var(--line);background:#fff;cursor:pointer}
         button.primary{background:var(--ink);color:#fff;border-color:var(--ink)}
+        form.check{display:grid;gap:.6rem}form.check label{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}form.check select,form.check input[type=text]{flex:1 1 10rem;min-width:0;min-height:2.75rem;padding:.5rem;border:1px solid var(--line);border-radius:8px;font:inherit;background:#fff}form.check input[type=checkbox]{width:1.4rem;height:1.4rem}form.check fieldset{border:1px solid var(--line);border-radius:8px;display:flex;flex-wrap:wrap;gap:.25rem 1rem}form.check button{min-height:2.75rem}
         ol.timeline{list-style:none;padding:0 0 0 1rem;margin:0;border-left:2px solid var(--line)}ol.timeline li{padding:0 0 .75rem}
         .muted{color:var(--mute)}.overdue{color:var(--bad);font-weight:700}
         .photos{display:grid;grid-template-columns:1fr;gap:.75rem}.photos img{width:100%;height:auto;border-radius:8px;background:#eaeef2}@media(min-width:40rem){.photos{grid-template-columns:1fr 1fr}}

@@ -35,10 +35,14 @@ struct RegionFigures: Encodable {
     var overdueAlarms = 0
     var cards = CardCounts()
     var ticketsToday = 0
+    /// Sites with a ledger alarm whose condition holds (RegionFigures+Ledgers.swift).
+    var sitesMissingLedgers = 0
+    var missingLedgerSites: Set<String> = []
 
     enum CodingKeys: String, CodingKey {
         case code, name, level, status, sites, devices, cards
         case openAlarms = "open_alarms", overdueAlarms = "overdue_alarms", ticketsToday = "tickets_today"
+        case sitesMissingLedgers = "sites_missing_ledgers"
     }
 
     init(_ node: RegionNode) {

@@ -47,8 +47,10 @@ struct RegionSummary: Encodable {
             guard let region = RegionCode(alarm.region), node.contains(region) else { continue }
             let overdue = AlarmDeadlines.isOverdue(alarm.record, now: now)
             total.add(openAlarm: alarm.record, overdue: overdue)
+            total.countMissingLedger(alarm.record)
             if let child = node.child(containing: region) {
                 children[child, default: RegionFigures(child)].add(openAlarm: alarm.record, overdue: overdue)
+                children[child]?.countMissingLedger(alarm.record)
             }
         }
         return RegionSummary(region: total, children: children.keys.sorted().map { children[$0]! },
