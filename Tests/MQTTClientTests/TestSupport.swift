@@ -40,7 +40,13 @@ func uniqueID(_ prefix: String) -> String {
 
 func makeClient(_ broker: MosquittoBroker, id: String = uniqueID("c"), version: MQTTProtocolVersion = .v311,
                 cleanSession: Bool = true, configure: (inout MQTTConfiguration) -> Void = { _ in }) throws -> MQTTClient {
-    var configuration = MQTTConfiguration(port: broker.port, clientID: id, cleanSession: cleanSession,
+    try makeClient(port: broker.port, id: id, version: version, cleanSession: cleanSession, configure: configure)
+}
+
+/// A client of any broker on loopback `port` (a cluster's proxy or one of its nodes).
+func makeClient(port: Int, id: String = uniqueID("c"), version: MQTTProtocolVersion = .v311,
+                cleanSession: Bool = true, configure: (inout MQTTConfiguration) -> Void = { _ in }) throws -> MQTTClient {
+    var configuration = MQTTConfiguration(port: port, clientID: id, cleanSession: cleanSession,
                                           protocolVersion: version, reconnectDelayMin: 0, reconnectDelayMax: 1,
                                           sessionExpirySeconds: 60)
     configure(&configuration)
@@ -49,8 +55,8 @@ func makeClient(_ broker: MosquittoBroker, id: String = uniqueID("c"), version: 
 
 /// Publishes throwaway QoS 0 messages on `topic` until the subscriber's inbox shows one: proof
 /// that its SUBSCRIBE has reached the broker, which `isConnected` alone does not give.
-func awaitSubscriptionActive(publisher: MQTTClient, inbox: Inbox, topic: String) async throws {
-    for _ in 0..<100 {
+func awaitSubscriptionActive(publisher: MQTTClient, inbox: Inbox, topic: String, attempts: Int = 100) async throws {
+    for _ in 0..<attempts {
         if publisher.isConnected {
             try publisher.publish(topic: topic, payload: Array("sync".utf8), qos: 0, retain: false)
         }
