@@ -151,6 +151,7 @@ private func gradeMatrix() -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/api/v1/regions/{code}/lists", inScope: "/api/v1/regions/4201/lists?month=2026-11",
                     outOfScope: "/api/v1/regions/4301/lists?month=2026-11"),
     ]
+}
 
 /// 留样 (docs/ledgers.md): the meal plan first, so that the sample finds its dish; the removal
 /// takes that sample's box out of the fixture's fridge.
