@@ -49,6 +49,9 @@ private func pageMatrix(_ f: WebFixture) -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/dashboard/evidence/{id}/thumbnail.jpg",
                     inScope: "/dashboard/evidence/\(ein)/thumbnail.jpg", outOfScope: "/dashboard/evidence/\(eout)/thumbnail.jpg"),
     ]
+    // Before the actions: al_v must still be open to be warned about.
+    routes.append(ScopedRoute(method: .post, pattern: "/dashboard/alarms/{id}/voice", inScope: "/dashboard/alarms/al_v/voice",
+                              outOfScope: "/dashboard/alarms/al_cs/voice", body: "by=x"))
     for action in ["ack", "rectify", "close"] {
         routes.append(ScopedRoute(method: .post, pattern: "/dashboard/alarms/{id}/\(action)", inScope: "/dashboard/alarms/al_v/\(action)",
                                   outOfScope: "/dashboard/alarms/al_cs/\(action)", body: "by=x&action=fixed&note=seen"))
@@ -70,6 +73,9 @@ private func matrix(_ f: WebFixture) -> [ScopedRoute] {
                     outOfScope: "/api/v1/alarms?region=43"),
         ScopedRoute(method: .get, pattern: "/api/v1/alarms/{id}", inScope: "/api/v1/alarms/al_in",
                     outOfScope: "/api/v1/alarms/al_cs"),
+        // Before ack, rectify and close: al_v must still be open to be warned about.
+        ScopedRoute(method: .post, pattern: "/api/v1/alarms/{id}/voice", inScope: "/api/v1/alarms/al_v/voice",
+                    outOfScope: "/api/v1/alarms/al_cs/voice", body: #"{"by":"王主管"}"#),
         ScopedRoute(method: .post, pattern: "/api/v1/alarms/{id}/ack", inScope: "/api/v1/alarms/al_v/ack",
                     outOfScope: "/api/v1/alarms/al_cs/ack", body: action),
         ScopedRoute(method: .post, pattern: "/api/v1/alarms/{id}/rectify", inScope: "/api/v1/alarms/al_v/rectify",

@@ -58,6 +58,8 @@ public struct GatewayConfiguration: Sendable {
     public var publicURL: String?
     /// How often the registry file is checked for changes (SIGHUP reloads at once).
     public var registryPollInterval: Duration = .seconds(2)
+    /// Voice-warning clips, `<label>.ulaw` / `.wav` (`scripts/make-voice-clips`; operators may replace them).
+    public var voiceClipsDirectory = "voice/clips"
 
     public init(registryPath: String, brokerURL: String? = nil, database: String = "./data/brightkitchen.sqlite",
                 dataDirectory: String = "./data") {

@@ -20,6 +20,7 @@ public enum StageName {
     public static let registry = "registry"
     public static let webhooks = "webhooks"
     public static let outboxGauge = "outbox-gauge"
+    public static let snapshotPoll = "snapshot-poll"
 }
 
 /// Counts maintenance ticks (tests see the tick run without retention).
@@ -49,6 +50,8 @@ struct StageParts: Sendable {
     let model: StateModel
     let ticks: TickCounter
     let logger: Logger
+    let snapshots: SnapshotPoller
+    let cameraHTTP: CameraHTTPClient
 }
 
 extension GatewayRuntime {
@@ -99,6 +102,11 @@ extension GatewayRuntime {
         stages.append(StageDefinition(name: StageName.webhooks, body: { await p.webhooks.run() }))
         stages.append(StageDefinition(name: StageName.outboxGauge, body: periodically(every: .seconds(1)) {
             if let pending = try? p.store.pendingOutboxCount() { p.metrics.outboxPending.set(Double(pending)) }
+        }))
+        // Polled cameras' frames take the ingest path: started after it, stopped before it.
+        stages.append(StageDefinition(name: StageName.snapshotPoll, body: {
+            await p.snapshots.run()
+            await p.cameraHTTP.shutdown()
         }))
         return stages
     }
