@@ -47,10 +47,32 @@ func cpuSeconds(_ pid: Int32) -> Double {
     return (Double(fields[11]) ?? 0) / 100 + (Double(fields[12]) ?? 0) / 100
 }
 
-func metric(_ port: Int, _ prefix: String) -> Double {
-    guard let data = try? Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return 0 }
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(prefix + " ") }
+/// A sample of `/metrics`, which only admin tokens may read.
+func metric(_ port: Int, _ token: String, _ prefix: String) -> Double {
+    let done = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var body = Data()
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+    request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+    URLSession.shared.dataTask(with: request) { data, _, _ in
+        body = data ?? Data()
+        done.signal()
+    }.resume()
+    done.wait()
+    return String(decoding: body, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix(prefix + " ") }
         .flatMap { Double($0.split(separator: " ").last!) } ?? 0
+}
+
+/// Runs the gateway's CLI and returns what it printed.
+func command(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 func loadAverage() -> String {
@@ -70,6 +92,7 @@ func run(hours: String, label: String) throws {
             + "{url: \"\(camera.baseURL)/ISAPI/Streaming/channels/101/picture\", username: admin, password: bench-pass, interval_s: 10}}\n"
     }
     try yaml.write(toFile: dir + "/registry.yaml", atomically: true, encoding: .utf8)
+    let token = try command(["tokens", "create", "--role", "admin", "--database", dir + "/brightkitchen.sqlite"])
     let port = freePort()
     let gateway = Process()
     gateway.executableURL = URL(fileURLWithPath: binary)
@@ -85,16 +108,16 @@ func run(hours: String, label: String) throws {
     // Every camera comes due within its first 10 s; then measure a steady window.
     Thread.sleep(forTimeInterval: 12)
     let pid = gateway.processIdentifier
-    let (cpu0, ok0, frames0, served0) = (cpuSeconds(pid), metric(port, #"bk_camera_polls_total{outcome="ok"}"#),
-                                         metric(port, "bk_camera_frames_analyzed_total"), served.load(ordering: .relaxed))
+    let (cpu0, ok0, frames0, served0) = (cpuSeconds(pid), metric(port, token, #"bk_camera_polls_total{outcome="ok"}"#),
+                                         metric(port, token, "bk_camera_frames_analyzed_total"), served.load(ordering: .relaxed))
     let start = Date()
     Thread.sleep(forTimeInterval: Double(window))
     let elapsed = Date().timeIntervalSince(start)
     let cores = (cpuSeconds(pid) - cpu0) / elapsed
-    let polls = (metric(port, #"bk_camera_polls_total{outcome="ok"}"#) - ok0) / elapsed
-    let frames = (metric(port, "bk_camera_frames_analyzed_total") - frames0) / elapsed
-    let skipped = metric(port, #"bk_camera_polls_total{outcome="skipped_busy"}"#)
-        + metric(port, #"bk_camera_polls_total{outcome="skipped_overloaded"}"#)
+    let polls = (metric(port, token, #"bk_camera_polls_total{outcome="ok"}"#) - ok0) / elapsed
+    let frames = (metric(port, token, "bk_camera_frames_analyzed_total") - frames0) / elapsed
+    let skipped = metric(port, token, #"bk_camera_polls_total{outcome="skipped_busy"}"#)
+        + metric(port, token, #"bk_camera_polls_total{outcome="skipped_overloaded"}"#)
     let perCore = polls / max(cores, 0.001)
     print(String(format: "%@: %d cameras, %.1f polls/s ok (stand-in served %.1f/s), %.1f frames/s analysed, "
                  + "gateway CPU %.2f cores, %.0f polls/s per core = %.0f cameras per core at one snapshot every 10 s, "

@@ -25,8 +25,11 @@ import FoundationNetworking
         """
     }
 
-    static func metric(_ port: Int, _ line: String) async -> Double {
-        guard let (data, _) = try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!) else { return 0 }
+    /// One sample of `/metrics` (admin tokens only).
+    static func metric(_ port: Int, _ token: String, _ line: String) async -> Double {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        guard let (data, _) = try? await URLSession.shared.data(for: request) else { return 0 }
         let text = String(decoding: data, as: UTF8.self)
         return text.split(separator: "\n").first { $0.hasPrefix(line + " ") }.flatMap { Double($0.split(separator: " ").last!) } ?? 0
     }
@@ -50,12 +53,14 @@ import FoundationNetworking
         defer { gateway.terminate() }
         try await bench.waitUntilHealthy(gateway)
         let port = bench.httpPort
+        let store = try bench.openStore()
+        let (admin, _) = try store.createToken(role: .admin, scope: nil, now: SystemClock().now())
 
         // Polled about once a second, the digest answered once and its nonce reused after.
         #expect(await eventually(timeout: .seconds(20)) {
-            await Self.metric(port, #"bk_camera_polls_total{outcome="ok"}"#) >= 3
+            await Self.metric(port, admin, #"bk_camera_polls_total{outcome="ok"}"#) >= 3
         })
-        #expect(await Self.metric(port, "bk_camera_frames_analyzed_total") >= 3, "polled pictures are analysed like pushed frames")
+        #expect(await Self.metric(port, admin, "bk_camera_frames_analyzed_total") >= 3, "polled pictures are analysed like pushed frames")
         let gets = camera.received.filter { $0.method == "GET" }
         #expect(gets.allSatisfy { $0.uri == "/ISAPI/Streaming/channels/101/picture" })
         #expect(gets.filter { !$0.authorized }.count == 1, "one challenge, then the nonce is reused: \(gets.map(\.authorized))")
@@ -63,7 +68,6 @@ import FoundationNetworking
 
         // The camera's password is changed behind the gateway's back: 401s, then "no frames" naming them.
         camera.state.withLock { $0.password = "Changed-pass-2" }
-        let store = try bench.openStore()
         func noFrames() -> [AlarmRow] {
             ((try? store.alarms(AlarmQuery())) ?? []).filter { $0.kind.rawValue == "camera_no_frames" && $0.state == .raised }
         }
@@ -71,12 +75,12 @@ import FoundationNetworking
         let alarm = try #require(noFrames().first)
         #expect(alarm.device == "cam-poll")
         #expect(alarm.recordJSON.contains("http_401"), "\(alarm.recordJSON)")
-        #expect(await Self.metric(port, #"bk_camera_polls_total{outcome="http_401"}"#) >= 1)
+        #expect(await Self.metric(port, admin, #"bk_camera_polls_total{outcome="http_401"}"#) >= 1)
 
         // A camera answering HTML instead of a picture is counted as such; the password fixed, frames come back.
         camera.state.withLock { $0.password = "Cam-pass-1"; $0.picture = .html }
         #expect(await eventually(timeout: .seconds(10)) {
-            await Self.metric(port, #"bk_camera_polls_total{outcome="not_jpeg"}"#) >= 1
+            await Self.metric(port, admin, #"bk_camera_polls_total{outcome="not_jpeg"}"#) >= 1
         })
         camera.state.withLock { $0.picture = .jpeg(picture) }
         #expect(await eventually(timeout: .seconds(20)) { () async in

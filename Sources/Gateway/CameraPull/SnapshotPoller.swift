@@ -55,13 +55,13 @@ public final class SnapshotPoller: Sendable {
     /// Polls until cancelled.
     public func run() async {
         var schedule = SnapshotSchedule(jitterFraction: limits.jitterFraction)
-        var refreshedAt: EpochMillis = .min
+        var refreshedAt: EpochMillis?
         let refreshMillis = Int64(limits.refresh.inSeconds * 1_000)
         let random: (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let now = clock.now()
-                if now - refreshedAt >= refreshMillis {
+                if refreshedAt.map({ now - $0 >= refreshMillis }) ?? true {
                     schedule.update(Self.polledCameras(model.registry), now: now, random: random)
                     metrics.cameras.set(Double(schedule.count))
                     refreshedAt = now
