@@ -69,6 +69,7 @@ func command(_ arguments: [String]) throws -> String {
     process.arguments = arguments
     let out = Pipe()
     process.standardOutput = out
+    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
     try process.run()
     let data = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -116,14 +117,15 @@ func run(hours: String, label: String) throws {
     let cores = (cpuSeconds(pid) - cpu0) / elapsed
     let polls = (metric(port, token, #"bk_camera_polls_total{outcome="ok"}"#) - ok0) / elapsed
     let frames = (metric(port, token, "bk_camera_frames_analyzed_total") - frames0) / elapsed
+    let dropped = metric(port, token, #"bk_camera_jobs_dropped_total{job="frame"}"#)
     let skipped = metric(port, token, #"bk_camera_polls_total{outcome="skipped_busy"}"#)
         + metric(port, token, #"bk_camera_polls_total{outcome="skipped_overloaded"}"#)
     let perCore = polls / max(cores, 0.001)
     print(String(format: "%@: %d cameras, %.1f polls/s ok (stand-in served %.1f/s), %.1f frames/s analysed, "
                  + "gateway CPU %.2f cores, %.0f polls/s per core = %.0f cameras per core at one snapshot every 10 s, "
-                 + "%.0f skipped, load average %@",
+                 + "%.0f polls skipped, %.0f frames dropped by the full analysis queue (whole run), load average %@",
                  label, cameras, polls, Double(served.load(ordering: .relaxed) - served0) / elapsed, frames, cores, perCore,
-                 perCore * 10, skipped, loadAverage()))
+                 perCore * 10, skipped, dropped, loadAverage()))
 }
 
 print("bench-poll: \(picture.count / 1024) KiB JPEG 1280×720, \(cameras) cameras every 10 s, \(window) s window")
