@@ -66,6 +66,8 @@ import FoundationNetworking
         let rodentClip = (0..<9_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 0x55) }
         try Data(rodentClip).write(to: URL(fileURLWithPath: clips + "/rodent.ulaw"))
         try Data([UInt8](repeating: 0xFF, count: 1_600)).write(to: URL(fileURLWithPath: clips + "/default.ulaw"))
+        // 3 s: sent no faster than it plays, so a second warning meanwhile finds the speaker busy.
+        try Data([UInt8](repeating: 0x5A, count: 24_000)).write(to: URL(fileURLWithPath: clips + "/smoking.ulaw"))
         let gateway = try bench.startGateway(extraArguments: ["--voice-clips", clips])
         defer { gateway.terminate() }
         try await bench.waitUntilHealthy(gateway)
@@ -109,6 +111,17 @@ import FoundationNetworking
         #expect(speaker.state.withLock { $0.played } == rodentClip, "the clip's samples, unchanged, in order")
         #expect(speaker.state.withLock { $0.session } == nil, "the session is closed afterwards")
 
+        // One warning at a time per camera: a second one while the first plays is refused, not queued.
+        let body = Array(#"{"clip":"smoking"}"#.utf8)
+        async let first = post("\(host)/api/v1/alarms/\(hikAlarm.id)/voice", token: siteToken, body: body, contentType: "application/json")
+        try await Task.sleep(for: .milliseconds(300))
+        let second = try await post("\(host)/api/v1/alarms/\(hikAlarm.id)/voice", token: siteToken, body: body,
+                                    contentType: "application/json")
+        #expect(try await first.status == 200)
+        #expect(second.status == 409, "\(second.json)")
+        #expect(second.json["error"] as? String == "speaker_busy")
+        #expect(speaker.state.withLock { $0.sessions } == 2, "the refused warning never reached the camera")
+
         // Native: an uploaded µ-law WAV goes out as a speak command on the camera's cmd topic.
         let recording = (0..<2_400).map { UInt8(truncatingIfNeeded: $0 &* 13) }
         let uploaded = try await post("\(host)/api/v1/alarms/\(nativeAlarm.id)/voice?by=%E6%9D%8E%E5%8E%A8", token: siteToken,
@@ -144,7 +157,7 @@ import FoundationNetworking
         #expect(failed.json["error"] as? String == "camera_failed")
 
         let hikTrail = try store.transitions(ofAlarm: hikAlarm.id).filter { $0.kind == "voice_warning" }
-        #expect(hikTrail.count == 2)
+        #expect(hikTrail.count == 3, "played, played, failed; the busy refusal never reached the camera")
         #expect(hikTrail.first?.actor?.contains("王主管") == true, "\(hikTrail.map(\.actor))")
         #expect(hikTrail.first?.note?.contains("clip rodent") == true)
         #expect(hikTrail.last?.note?.contains("喊话失败") == true, "\(hikTrail.map(\.note))")
