@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "bench-trace", targets: ["bench-trace"]),
         .executable(name: "bench-stages", targets: ["bench-stages"]),
         .executable(name: "bench-camera", targets: ["bench-camera"]),
+        .executable(name: "bench-poll", targets: ["bench-poll"]),
         .executable(name: "camera-eval", targets: ["camera-eval"]),
         .executable(name: "bench-ledger", targets: ["bench-ledger"]),
         .executable(name: "bench-grading", targets: ["bench-grading"]),
@@ -160,6 +161,8 @@ let package = Package(
         .target(name: "CameraVision", dependencies: ["CJPEGShim"],
                 linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .executableTarget(name: "bench-camera", dependencies: ["CameraVision"]),
+        // Snapshot polling's cost: `brightkitchen serve` polling a loopback camera stand-in (docs/benchmarks.md).
+        .executableTarget(name: "bench-poll", dependencies: ["CameraVision", "LoopbackTools"]),
         .executableTarget(name: "camera-eval", dependencies: ["CameraVision"]),
 
         // Each fuzz harness's per-input body (Fuzz/README.md): always built, so `swift test`

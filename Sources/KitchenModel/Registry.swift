@@ -73,31 +73,37 @@ public struct DeviceConfig: Hashable, Sendable {
     /// Disinfection controllers only: when runs are due.
     public var schedule: ScheduleSpec? {
         get { extras?.schedule }
-        set { extras = Extras(schedule: newValue, stall: stall, source: source) }
+        set { extras = Extras(schedule: newValue, stall: stall, source: source, cameraHTTP: cameraHTTP) }
     }
 
     /// Scales only: the stall the scale stands at; its weighings must name it.
     public var stall: String? {
         get { extras?.stall }
-        set { extras = Extras(schedule: schedule, stall: newValue, source: source) }
+        set { extras = Extras(schedule: schedule, stall: newValue, source: source, cameraHTTP: cameraHTTP) }
     }
 
     /// A third-party device (Tasmota, zigbee2mqtt, Shelly, Frigate) this registry entry is fed by;
     /// nil for devices speaking protocol v1. The gateway never sends such a device commands.
     public var source: DeviceSource? {
         get { extras?.source }
-        set { extras = Extras(schedule: schedule, stall: stall, source: newValue) }
+        set { extras = Extras(schedule: schedule, stall: stall, source: newValue, cameraHTTP: cameraHTTP) }
+    }
+
+    /// Cameras only: the snapshot URL the gateway polls and the ISAPI speaker it talks through.
+    public var cameraHTTP: CameraHTTPAccess? {
+        get { extras?.cameraHTTP }
+        set { extras = Extras(schedule: schedule, stall: stall, source: source, cameraHTTP: newValue) }
     }
 
     public init(key: DeviceKey, kind: DeviceKind, zone: Zone = .ambient, intervalSeconds: Int = 60,
                 provisioned: Bool = false, schedule: ScheduleSpec? = nil, stall: String? = nil,
-                source: DeviceSource? = nil) {
+                source: DeviceSource? = nil, cameraHTTP: CameraHTTPAccess? = nil) {
         self.key = key
         self.kind = kind
         self.zone = zone
         self.intervalSeconds = intervalSeconds
         self.provisioned = provisioned
-        self.extras = Extras(schedule: schedule, stall: stall, source: source)
+        self.extras = Extras(schedule: schedule, stall: stall, source: source, cameraHTTP: cameraHTTP)
     }
 
     /// Immutable, so sharing one between copies of a config is safe; nil when all are nil.
@@ -105,22 +111,25 @@ public struct DeviceConfig: Hashable, Sendable {
         let schedule: ScheduleSpec?
         let stall: String?
         let source: DeviceSource?
+        let cameraHTTP: CameraHTTPAccess?
 
-        init?(schedule: ScheduleSpec?, stall: String?, source: DeviceSource?) {
-            guard schedule != nil || stall != nil || source != nil else { return nil }
+        init?(schedule: ScheduleSpec?, stall: String?, source: DeviceSource?, cameraHTTP: CameraHTTPAccess?) {
+            guard schedule != nil || stall != nil || source != nil || cameraHTTP != nil else { return nil }
             self.schedule = schedule
             self.stall = stall
             self.source = source
+            self.cameraHTTP = cameraHTTP
         }
 
         static func == (a: Extras, b: Extras) -> Bool {
-            a.schedule == b.schedule && a.stall == b.stall && a.source == b.source
+            a.schedule == b.schedule && a.stall == b.stall && a.source == b.source && a.cameraHTTP == b.cameraHTTP
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(schedule)
             hasher.combine(stall)
             hasher.combine(source)
+            hasher.combine(cameraHTTP)
         }
     }
 }

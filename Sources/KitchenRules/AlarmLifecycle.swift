@@ -233,6 +233,15 @@ public struct AlarmLifecycle: Sendable {
 
     private func days(_ n: Int) -> EpochMillis { EpochMillis(n) * Millis.day }
 
+    /// A voice warning played (or tried) on the alarm's camera: a trail step that changes nothing
+    /// else. Closed alarms refuse it: the incident is over.
+    public func voiceWarning(_ record: AlarmRecord, by actor: String, note: String, at time: EpochMillis)
+        throws(LifecycleError) -> LifecycleStep {
+        let actor = try checkActor(actor, record)
+        guard record.isOpen else { throw .alarmClosed(alarmID: record.id, closedAt: record.closedAt) }
+        return LifecycleStep(record: record, transitions: [transition(record, .voiceWarning, at: time, by: actor, note: note)])
+    }
+
     private func checkActor(_ actor: String, _ record: AlarmRecord) throws(LifecycleError) -> String {
         let actor = actor.trimmingWhitespace
         guard !actor.isEmpty else { throw .actorRequired(alarmID: record.id) }

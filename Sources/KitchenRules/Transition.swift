@@ -18,6 +18,8 @@ public struct Transition: Sendable, Hashable, Codable {
         case renotified
         /// A class-2 rectification deadline passed.
         case overdue
+        /// A person played a warning on the camera's speaker (一键喊话); the note says what and how it went.
+        case voiceWarning = "voice_warning"
     }
 
     public var alarmID: String

@@ -37,6 +37,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     SiteRoutes(dependencies: dependencies).add(to: protected)
     AlarmRoutes(dependencies: dependencies).add(to: protected)
     EvidenceRoutes(dependencies: dependencies).add(to: protected)
+    VoiceRoutes(dependencies: dependencies).add(to: protected)
     BatchRoutes(dependencies: dependencies).add(to: protected)
     ReceiptRoutes(dependencies: dependencies).add(to: protected)
     RegionRoutes(dependencies: dependencies).add(to: protected)

@@ -123,6 +123,9 @@ struct GatewayOptions: ParsableArguments {
         }
     }
 
+    @Option(help: "Folder of voice-warning clips, <label>.ulaw or .wav (env BK_VOICE_CLIPS). Default: voice/clips.")
+    var voiceClips: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (env BK_LOG_LEVEL).")
     var logLevel: String?
 
@@ -160,6 +163,7 @@ struct GatewayOptions: ParsableArguments {
             throw ValidationError("--broker-tls-port and --broker-tls-host need --broker-tls-cert and --broker-tls-key")
         }
         c.gatewayID = gatewayId ?? env["BK_GATEWAY_ID"] ?? c.gatewayID
+        c.voiceClipsDirectory = voiceClips ?? env["BK_VOICE_CLIPS"] ?? c.voiceClipsDirectory
         c.provisioning = provisioning
         if let days = retentionDays ?? env["BK_RETENTION_DAYS"].flatMap(Int.init) {
             guard days >= 1 else { throw ValidationError("--retention-days must be at least 1") }

@@ -69,6 +69,7 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     dependencies.publicPictures = runtime.camera.pictures
     dependencies.cameraPush = CameraPushIntake(pipeline: runtime.pipeline, metrics: runtime.metrics, clock: runtime.clock,
                                                logger: logger)
+    dependencies.voice = runtime.voice
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [
         "http": "\(c.httpTLS == nil ? "http" : "https")://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)",

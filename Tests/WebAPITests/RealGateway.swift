@@ -15,7 +15,8 @@ extension APIDependencies {
     /// so it holds the alarms already recorded there), the traceability service and metrics.
     /// Whatever the engine publishes goes nowhere.
     static func gateway(model: StateModel, store: any GatewayStore, clock: any WallClock, service: TraceabilityService? = nil,
-                        rules: RuleConfig = RuleConfig(), ledgerKeyring: TicketKeyring = .generate()) throws -> APIDependencies {
+                        rules: RuleConfig = RuleConfig(), ledgerKeyring: TicketKeyring = .generate(),
+                        voiceClips: String? = nil) throws -> APIDependencies {
         let alarms = try AlarmEngine(config: rules, store: store, model: model, clock: clock, logger: Logger(label: "test"),
                                      webhookTargets: [], publish: { _, _ in })
         let traceability = service ?? TraceabilityService(
@@ -26,6 +27,12 @@ extension APIDependencies {
                                            ledgers: LedgerBook(store: store, keyring: ledgerKeyring, clock: { clock.now() }),
                                            health: { HealthReport(mqttConnected: true, writeQueue: 0) })
         dependencies.rules = rules
+        if let voiceClips {
+            // Native cameras' speak commands go where the engine's messages go: nowhere.
+            dependencies.voice = VoiceWarningService(alarms: alarms, model: model, clips: VoiceClips(directory: voiceClips),
+                                                     client: CameraHTTPClient(), metrics: GatewayMetrics(), clock: clock,
+                                                     logger: Logger(label: "test"), publish: { _, _ in })
+        }
         return dependencies
     }
 }

@@ -58,6 +58,9 @@ private func pageMatrix(_ f: WebFixture) -> [ScopedRoute] {
     routes.append(ScopedRoute(method: .post, pattern: "/dashboard/sites/{id}/morning-checks",
                               inScope: "/dashboard/sites/canteen-01/morning-checks", outOfScope: "/dashboard/sites/canteen-02/morning-checks",
                               body: "worker=w-001&temperature_c=36.6&uniform_ok=1&hygiene_ok=1&checker=x"))
+    // Before the actions: al_v must still be open to be warned about.
+    routes.append(ScopedRoute(method: .post, pattern: "/dashboard/alarms/{id}/voice", inScope: "/dashboard/alarms/al_v/voice",
+                              outOfScope: "/dashboard/alarms/al_cs/voice", body: "by=x"))
     for action in ["ack", "rectify", "close"] {
         routes.append(ScopedRoute(method: .post, pattern: "/dashboard/alarms/{id}/\(action)", inScope: "/dashboard/alarms/al_v/\(action)",
                                   outOfScope: "/dashboard/alarms/al_cs/\(action)", body: "by=x&action=fixed&note=seen"))
@@ -79,6 +82,9 @@ private func matrix(_ f: WebFixture) -> [ScopedRoute] {
                     outOfScope: "/api/v1/alarms?region=43"),
         ScopedRoute(method: .get, pattern: "/api/v1/alarms/{id}", inScope: "/api/v1/alarms/al_in",
                     outOfScope: "/api/v1/alarms/al_cs"),
+        // Before ack, rectify and close: al_v must still be open to be warned about.
+        ScopedRoute(method: .post, pattern: "/api/v1/alarms/{id}/voice", inScope: "/api/v1/alarms/al_v/voice",
+                    outOfScope: "/api/v1/alarms/al_cs/voice", body: #"{"by":"王主管"}"#),
         ScopedRoute(method: .post, pattern: "/api/v1/alarms/{id}/ack", inScope: "/api/v1/alarms/al_v/ack",
                     outOfScope: "/api/v1/alarms/al_cs/ack", body: action),
         ScopedRoute(method: .post, pattern: "/api/v1/alarms/{id}/rectify", inScope: "/api/v1/alarms/al_v/rectify",

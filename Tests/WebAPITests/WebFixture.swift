@@ -48,6 +48,7 @@ struct WebFixture {
             devices:
               - {id: fridge-1, site: canteen-01, kind: thermo, zone: cold}
               - {id: fridge-1, site: canteen-02, kind: thermo, zone: cold}
+              - {id: cam-1, site: canteen-03, kind: camera}
             """)
         model = StateModel(registry: registry, restoring: [], startedAt: webT0 - 86_400_000)
         _ = model.apply(DeviceMessage(key: Self.fridge, receivedAt: webT0,
@@ -82,13 +83,16 @@ struct WebFixture {
         try store.recordLedger(LedgerRow(key: DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("dis-1")!),
                                          start: webT0 - 3_600_000, end: webT0 - 3_000_000, mode: "heat", passed: false,
                                          scheduledFor: webT0 - 3_600_000, entryJSON: "{}"))
-        dependencies = try .gateway(model: model, store: store, clock: clock, service: service)
+        // The voice-warning clips (VoiceRoutes): the default one plays for every label.
+        try FileManager.default.createDirectory(atPath: dir.file("voice"), withIntermediateDirectories: true)
+        try Data([UInt8](repeating: 0xFF, count: 1_600)).write(to: URL(fileURLWithPath: dir.file("voice/default.ulaw")))
+        dependencies = try .gateway(model: model, store: store, clock: clock, service: service, voiceClips: dir.file("voice"))
     }
 
     /// The same gateway as after a restart: a new alarm engine restored from what the store holds
     /// now (alarms a test recorded straight into the store after the fixture was made).
     func restarted() throws -> APIDependencies {
-        try .gateway(model: model, store: store, clock: clock, service: service)
+        try .gateway(model: model, store: store, clock: clock, service: service, voiceClips: dir.file("voice"))
     }
 
     func token(_ role: Role, _ scope: String? = nil) throws -> HTTPFields {

@@ -7,7 +7,9 @@ import KitchenModel
 /// The readers of camera HTTP pushes (issue 18). The first byte picks what the rest is:
 /// `I` an ISAPI body (`<content type>\n<body>`) through `ISAPIPush.parse` and `CameraPushAdapter`,
 /// `G` a GA/T 1400 notification list, `R` a GA/T 1400 register body, `J` any JSON (`PushJSON`),
-/// `X` any XML (`StrictXML`), `B` base64 (`Base64Picture`), `D` an `Authorization` header.
+/// `X` any XML (`StrictXML`), `B` base64 (`Base64Picture`), `D` an `Authorization` header,
+/// `W` a voice-warning upload as a WAV file (`VoiceAudio`: samples within the length bounds and
+/// no more than the file holds after its headers).
 /// Invariants: adapted messages name only the bound camera, carry canonical labels and JPEGs, and
 /// every detection's snapshot id comes with its picture; JSON that parses round-trips; base64 that
 /// decodes re-encodes to the same bytes; parsed XML stays within the depth bound; and no header
@@ -71,6 +73,11 @@ public enum CameraPushTarget {
                 "Kitchen-2026!"
             }
             if case .accepted = outcome { throw FuzzFailure(description: "invariant broken: a forged header was accepted: \(header)") }
+        case UInt8(ascii: "W"):
+            guard let samples = try? VoiceAudio.samples(rest, contentType: "audio/wav") else { return }
+            try require((VoiceAudio.minSamples...VoiceAudio.maxSamples).contains(samples.count), "samples outside the bounds")
+            // RIFF header, a 16-byte format chunk and the data chunk's header come before the samples.
+            try require(rest.count >= samples.count + 44, "more samples than the file can hold")
         default:
             return
         }

@@ -25,6 +25,13 @@ extension AlarmEngine {
         }
     }
 
+    /// Records a voice warning (一键喊话) as a step of the alarm's trail (`VoiceWarningService`).
+    public func voiceWarning(id: String, by actor: String, note: String) throws(AlarmActionError) -> AlarmRecord {
+        try act(on: id) { record, now throws(LifecycleError) in
+            try lifecycle.voiceWarning(record, by: actor, note: note, at: now)
+        }
+    }
+
     /// Applies a person's action to an open alarm (or explains why a closed one refuses it).
     /// Decided under the engine lock, then committed by the committer after whatever was decided
     /// before it; the caller (an HTTP handler) waits for that commit, the lock is not held meanwhile.

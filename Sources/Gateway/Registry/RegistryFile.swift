@@ -58,6 +58,8 @@ public enum RegistryFile {
         var schedule: RawSchedule?
         var stall: String?
         var source: RawSource?
+        var snapshot: RawCameraHTTP?
+        var speaker: RawCameraHTTP?
     }
 
     private struct RawSchedule: Decodable {
@@ -175,8 +177,15 @@ public enum RegistryFile {
                     throw fail("\(at) (\(idText)): kind is \(kind.rawValue), but \(what) feeds a \(source.kind.rawValue)")
                 }
             }
+            let cameraHTTP: CameraHTTPAccess?
+            do {
+                cameraHTTP = try CameraHTTPFields.parse(snapshot: d.snapshot, speaker: d.speaker, kind: kind)
+            } catch {
+                throw fail("\(at) (\(idText)).\(error.field): \(error.problem)")
+            }
             devices.append(DeviceConfig(key: DeviceKey(site: site, device: id), kind: kind, zone: zone,
-                                        intervalSeconds: interval, schedule: schedule, stall: d.stall, source: source))
+                                        intervalSeconds: interval, schedule: schedule, stall: d.stall, source: source,
+                                        cameraHTTP: cameraHTTP))
         }
         let registry: Registry
         do {

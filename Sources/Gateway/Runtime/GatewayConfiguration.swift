@@ -60,6 +60,8 @@ public struct GatewayConfiguration: Sendable {
     public var registryPollInterval: Duration = .seconds(2)
     /// How often the grading stage looks whether last night's grades are due (docs/rules.md, "Grades").
     public var gradingCheckInterval: Duration = .seconds(300)
+    /// Voice-warning clips, `<label>.ulaw` / `.wav` (`scripts/make-voice-clips`; operators may replace them).
+    public var voiceClipsDirectory = "voice/clips"
 
     public init(registryPath: String, brokerURL: String? = nil, database: String = "./data/brightkitchen.sqlite",
                 dataDirectory: String = "./data") {

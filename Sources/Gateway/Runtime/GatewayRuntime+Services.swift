@@ -22,6 +22,7 @@ public enum StageName {
     public static let webhooks = "webhooks"
     public static let outboxGauge = "outbox-gauge"
     public static let grading = "grading"
+    public static let snapshotPoll = "snapshot-poll"
 }
 
 /// Counts maintenance ticks (tests see the tick run without retention).
@@ -53,6 +54,8 @@ struct StageParts: Sendable {
     /// Ratings and complaints for the grades, where the open-kitchen feedback is kept.
     let feedback: (any FeedbackFacts)?
     let logger: Logger
+    let snapshots: SnapshotPoller
+    let cameraHTTP: CameraHTTPClient
 }
 
 extension GatewayRuntime {
@@ -109,6 +112,11 @@ extension GatewayRuntime {
                 NightlyGrading.runIfDue(sites: Array(p.model.registry.sites.values), store: p.store, feedback: p.feedback,
                                         now: p.clock.now(), metrics: p.metrics, logger: p.logger)
             }))
+        // Polled cameras' frames take the ingest path: started after it, stopped before it.
+        stages.append(StageDefinition(name: StageName.snapshotPoll, body: {
+            await p.snapshots.run()
+            await p.cameraHTTP.shutdown()
+        }))
         return stages
     }
 

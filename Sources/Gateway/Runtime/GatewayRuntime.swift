@@ -34,6 +34,10 @@ public final class GatewayRuntime: Sendable {
     let checkpointer: Checkpointer?
     /// Frames and snapshots: video-quality faults, night motion, evidence.
     public let camera: CameraService
+    /// Cameras the gateway calls itself: snapshot polling and ISAPI voice warnings (issue 18).
+    public let cameraHTTP: CameraHTTPClient
+    public let snapshotPoller: SnapshotPoller
+    public let voice: VoiceWarningService
     public let traceability: TraceabilityService
     public let tickets: TicketDesk
     /// The kitchen ledgers' chain (docs/ledgers.md), its heads signed with the ticket keyring.
@@ -150,6 +154,14 @@ public final class GatewayRuntime: Sendable {
         camera = CameraService(config: configuration.camera, model: model, alarms: alarms, store: store, writer: writer,
                                registry: metrics.registry, clock: clock, logger: logger)
 
+        cameraHTTP = CameraHTTPClient()
+        snapshotPoller = SnapshotPoller(pipeline: pipeline, camera: camera, model: model, client: cameraHTTP, metrics: metrics,
+                                        clock: clock, logger: logger)
+        voice = VoiceWarningService(alarms: alarms, model: model, clips: VoiceClips(directory: configuration.voiceClipsDirectory),
+                                    client: cameraHTTP, metrics: metrics, clock: clock, logger: logger) { topic, payload in
+            _ = try client.publish(topic: topic, payload: payload, qos: 1, retain: false)
+        }
+
         let batches = BatchCache(store: store, logger: logger)
         let issuer = TicketIssuer(keyring: keyring,
                                   publicURL: configuration.resolvedPublicURL)
@@ -176,7 +188,7 @@ public final class GatewayRuntime: Sendable {
             configuration: configuration, clock: clock, store: store, metrics: metrics, writer: writer, pipeline: pipeline,
             client: client, broker: broker, alarms: alarms, checkpointer: checkpointer, camera: camera, webhooks: webhooks,
             watcher: watcher, thirdPartyTopics: thirdPartyTopics, delayProbe: delayProbe, model: model, ticks: ticks,
-            feedback: nil, logger: logger)), journal: lifecycle)
+            feedback: nil, logger: logger, snapshots: snapshotPoller, cameraHTTP: cameraHTTP)), journal: lifecycle)
         wire()
     }
 

@@ -14,8 +14,10 @@ enum CameraJob: Sendable {
     case telemetry(DeviceKey, at: EpochMillis)
     /// Periodic check for cameras that stopped sending frames.
     case tick(now: EpochMillis)
+    /// The gateway could not fetch a polled camera's snapshot: `reason` feeds "no frames".
+    case pollFailed(DeviceKey, reason: String, detail: String, at: EpochMillis)
 
-    static let names = ["frame", "snapshot", "evidence", "telemetry", "tick"]
+    static let names = ["frame", "snapshot", "evidence", "telemetry", "tick", "poll_failed"]
 
     var name: String {
         switch self {
@@ -24,6 +26,7 @@ enum CameraJob: Sendable {
         case .evidence: "evidence"
         case .telemetry: "telemetry"
         case .tick: "tick"
+        case .pollFailed: "poll_failed"
         }
     }
 
@@ -32,7 +35,7 @@ enum CameraJob: Sendable {
         switch self {
         case .frame(_, let jpeg, _, _), .snapshot(_, _, let jpeg, _, _): jpeg.count
         case .evidence(let pair): pair.jpeg.count
-        case .telemetry, .tick: 0
+        case .telemetry, .tick, .pollFailed: 0
         }
     }
 }

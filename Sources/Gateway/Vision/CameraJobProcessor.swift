@@ -16,6 +16,8 @@ final class CameraJobProcessor {
     private var cameras: [DeviceKey: Camera] = [:]
     private var thumbnailMakers: [(ThumbnailConfig, JPEGLimits, ThumbnailMaker)] = []
     private var lastLogged: [String: EpochMillis] = [:]
+    /// Polled cameras whose snapshots fail, since their last good frame (`SnapshotPoller`).
+    private var pollFailures: [DeviceKey: PollFailures] = [:]
 
     init(context: CameraContext) {
         self.context = context
@@ -35,6 +37,9 @@ final class CameraJobProcessor {
         case let .tick(now):
             tick(now: now)
             return
+        case let .pollFailed(camera, reason, detail, at):
+            notePollFailure(camera, reason: reason, detail: detail, at: at)
+            return
         }
         context.metrics.analysisSeconds.record(started.duration(to: .now).inSeconds)
     }
@@ -52,6 +57,7 @@ final class CameraJobProcessor {
             return
         }
         context.metrics.framesAnalyzed.increment()
+        pollFailures[key] = nil
         if analysis.recalibrated { context.metrics.recalibrations.increment() }
         for change in analysis.faultChanges { report(change, camera: key) }
         camera.frames += 1
@@ -75,13 +81,18 @@ final class CameraJobProcessor {
         context.pictures.keep(jpeg, camera: key, at: time)
     }
 
-    private func startWatching(_ key: DeviceKey, at time: EpochMillis) -> Camera? {
-        guard let analyzer = CameraFrameAnalyzer(config: context.config.vision(for: key)) else {
+    private func startWatching(_ key: DeviceKey, at time: EpochMillis, clearNoFrames: Bool = true) -> Camera? {
+        var vision = context.config.vision(for: key)
+        if let polling = context.model.registry.device(key)?.cameraHTTP?.snapshot {
+            // A polled camera's frames come once per poll interval, however the defaults are set.
+            vision.quality.frameIntervalMillis = max(vision.quality.frameIntervalMillis, Int64(polling.intervalSeconds) * 1_000)
+        }
+        guard let analyzer = CameraFrameAnalyzer(config: vision) else {
             context.logger.error("cannot create a frame analyzer (libjpeg out of memory)", metadata: ["camera": "\(key)"])
             return nil
         }
         // A frame is proof that frames arrive, whatever was raised before a restart.
-        if context.alarms.raisedConditions(device: key, among: [.cameraNoFrames]).contains(.cameraNoFrames) {
+        if clearNoFrames, context.alarms.raisedConditions(device: key, among: [.cameraNoFrames]).contains(.cameraNoFrames) {
             report(VideoDiagnosisChange(fault: .noFrames, transition: .cleared, at: time, detail: "frames arrive again"),
                    camera: key)
         }
@@ -109,9 +120,21 @@ final class CameraJobProcessor {
     private func report(_ change: VideoDiagnosisChange, camera: DeviceKey) {
         let kind = change.fault.alarmKind
         let active = change.transition == .raised
+        var measured = change.detail
+        if active, change.fault == .noFrames, let failures = pollFailures[camera] { measured += "; " + failures.summary }
         context.alarms.reportCondition(kind, device: camera, active: active, at: change.at,
                                        detail: CameraFaultMessages.detail(kind, camera: camera, active: active,
-                                                                          measured: change.detail))
+                                                                          measured: measured))
+    }
+
+    // MARK: - Snapshot polling
+
+    /// A failed poll starts the camera's analyzer if it has none (a camera polled but never
+    /// answering must still be reported) and is remembered for the "no frames" detail.
+    private func notePollFailure(_ key: DeviceKey, reason: String, detail: String, at time: EpochMillis) {
+        guard context.model.registry.device(key) != nil else { return }
+        if cameras[key] == nil, let camera = startWatching(key, at: time, clearNoFrames: false) { cameras[key] = camera }
+        pollFailures[key, default: PollFailures(since: time)].add(reason, detail: detail)
     }
 
     private func tick(now: EpochMillis) {
@@ -119,6 +142,7 @@ final class CameraJobProcessor {
         for key in Array(cameras.keys) {
             guard registry.device(key) != nil else {
                 cameras[key] = nil  // removed from the registry: its analyzer and buffers go too
+                pollFailures[key] = nil
                 continue
             }
             for change in cameras[key]!.analyzer.tick(now: now) { report(change, camera: key) }
@@ -248,5 +272,26 @@ final class CameraJobProcessor {
 
     private static func snapshotTopic(_ camera: DeviceKey, _ id: String) -> String {
         Topic.device(camera, .snapshot(id: id)).description
+    }
+}
+
+/// A polled camera's failures since its last good frame, by reason, for the "no frames" detail.
+struct PollFailures {
+    let since: EpochMillis
+    var counts: [String: Int] = [:]
+    var lastDetail = ""
+
+    init(since: EpochMillis) { self.since = since }
+
+    mutating func add(_ reason: String, detail: String) {
+        counts[reason, default: 0] += 1
+        lastDetail = detail
+    }
+
+    /// `snapshot polls failing: http_401 ×3, timeout ×1 (last: the camera refused the credentials (401))`
+    var summary: String {
+        let list = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        return "snapshot polls failing: \(list) (last: \(lastDetail))"
     }
 }

@@ -64,6 +64,12 @@ public final class CameraService: Sendable {
         }
     }
 
+    /// A polled camera's snapshot could not be fetched (`SnapshotPoller`): the camera is
+    /// watched for "no frames" from now on, and that alarm's detail names the failures.
+    public func notePollFailure(_ camera: DeviceKey, reason: String, detail: String, at time: EpochMillis) {
+        submit(.pollFailed(camera, reason: reason, detail: detail, at: time), for: camera)
+    }
+
     /// Maintenance: ends waits past the join window, asks every thread to look for silent cameras.
     public func tick(now: EpochMillis) {
         context.counted(context.join.withLock { $0.expire(now: now) })

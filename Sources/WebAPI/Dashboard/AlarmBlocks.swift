@@ -37,6 +37,10 @@ enum AlarmBlocks {
             out += form("rectify", fields: name + "<input type=\"text\" name=\"action\" required maxlength=\"500\" placeholder=\"\(kit.t("整改措施", "Corrective action"))\" aria-label=\"\(kit.t("整改措施", "Corrective action"))\">",
                         button: kit.t("整改", "Rectify"))
         }
+        if r.isOpen, r.kind.category == .violation {
+            // 一键喊话: the label's prerecorded warning on the camera's speaker (VoiceRoutes).
+            out += form("voice", fields: name, button: kit.t("一键喊话", "Voice warning"))
+        }
         if r.state == .rectified, r.kind.category == .violation, AlarmPermissions.mayClose(principal) {
             out += form("close", fields: name + "<input type=\"text\" name=\"note\" maxlength=\"500\" placeholder=\"\(kit.t("备注", "Note"))\" aria-label=\"\(kit.t("备注", "Note"))\">",
                         button: kit.t("关闭", "Close"))

@@ -40,6 +40,7 @@ enum AlarmPage {
         case "escalated_red": kit.t("升级为红牌", "red card")
         case "renotified": kit.t("再次提醒", "reminder")
         case "overdue": kit.t("逾期", "overdue")
+        case "voice_warning": kit.t("喊话", "voice warning")
         default: HTML.escape(kind)
         }
     }

@@ -64,6 +64,20 @@ struct DashboardRoutes {
             }
         }
         MorningCheckForm.add(to: group, dependencies: dependencies)
+        group.post("/dashboard/alarms/{id}/voice") { request, context in
+            let principal = try context.requirePrincipal()
+            let form = try await DashboardForm.decode(ActionForm.self, from: request, context: context)
+            guard let session = DashboardSession.id(from: request), DashboardSession.csrfMatches(form.csrf, session: session) else {
+                throw APIError.forbidden("this form is not from this session's page; reload the page and try again")
+            }
+            let row = try AlarmRoutes(dependencies: dependencies).visibleAlarm(context.parameters.require("id"), principal)
+            guard let voice = dependencies.voice else {
+                throw APIError(.serviceUnavailable, "voice_unavailable", "voice warnings are not running on this gateway")
+            }
+            _ = try TypedText.optional(form.by, field: "by", characters: AlarmRoutes.maxNameLength)
+            _ = try await VoiceRoutes.warn(voice, row: row, by: AlarmRoutes.actor(principal, named: form.by), audio: .clip(nil))
+            return PageResponse.redirect(PageKit(request).link("/dashboard/alarms/\(row.id)"))
+        }
         for picture in [EvidencePicture.original, .thumbnail] {
             group.get("/dashboard/evidence/{id}/\(picture.rawValue).jpg") { _, context in
                 try EvidenceRoutes.picture(picture, id: context.parameters.require("id"), for: context.requirePrincipal(),
