@@ -371,6 +371,9 @@ enum Migrations {
                 BEGIN SELECT RAISE(ABORT, 'ledger day heads are never deleted'); END
                 """)
         }
+        migrator.registerMigration("v13-complaints") { db in
+            try FeedbackSchema.create(db)
+        }
         return migrator
     }
 }

@@ -42,6 +42,8 @@ public struct APIDependencies: Sendable {
     public var publicPictures = PublicPictures()
     /// Cameras pushing over HTTP (ISAPI, GA/T 1400); nil answers their routes 503.
     public var cameraPush: (any CameraPushPort)?
+    /// Public ratings and complaints: their feed, holiday calendar, limits and counters.
+    public var feedback = FeedbackSettings()
 
     public init(sites: any SiteStateViews, store: any GatewayStore, metrics: any MetricsExposition, clock: any WallClock,
                 alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk, ledgers: LedgerBook,
