@@ -21,6 +21,11 @@ public struct HolidayCalendar: Sendable, Equatable {
         public let line: Int
         public let message: String
         public var description: String { "line \(line): \(message)" }
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
     }
 
     /// Reads the calendar file: one entry a line, `#` starts a comment.

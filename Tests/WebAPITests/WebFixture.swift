@@ -82,6 +82,7 @@ struct WebFixture {
         try store.recordLedger(LedgerRow(key: DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("dis-1")!),
                                          start: webT0 - 3_600_000, end: webT0 - 3_000_000, mode: "heat", passed: false,
                                          scheduledFor: webT0 - 3_600_000, entryJSON: "{}"))
+        try Self.seedComplaints(store)
         dependencies = try .gateway(model: model, store: store, clock: clock, service: service)
     }
 
