@@ -22,7 +22,8 @@ private func received(_ c: ComplaintRecord) -> ComplaintStep {
 
 @Suite struct FeedbackStoreTests {
     @Test(arguments: StoreBackend.allCases) func oneRatingPerClientSiteAndDay(_ backend: StoreBackend) throws {
-        let store = try TestStore(backend).store
+        let opened = try TestStore(backend)
+        let store = opened.store
         let rating = RatingRecord(site: canteen, at: t0, day: "2026-11-22", food: 3, hygiene: 2, source: "kitchen", client: "c1")
         #expect(try store.insertRating(rating))
         #expect(try !store.insertRating(rating), "the same client, site and day")
@@ -45,11 +46,13 @@ private func received(_ c: ComplaintRecord) -> ComplaintStep {
         // PostgreSQL averages in numeric, then casts: equal to a few ulps.
         #expect(abs((here.foodAverage ?? 0) - 7.0 / 3) < 1e-9)
         #expect(abs((here.hygieneAverage ?? 0) - 7.0 / 3) < 1e-9)
-        #expect(try store.feedbackSummary(from: t0 + 1, until: t0 + 86_400_000).first { $0.site == canteen }?.ratings == 1)
+        #expect(try store.feedbackSummary(from: t0, until: t0 + 1).first { $0.site == canteen }?.ratings == 2)
+        #expect(try store.feedbackSummary(from: t0 + 1, until: t0 + 86_400_000).first { $0.site == canteen } == nil)
     }
 
     @Test(arguments: StoreBackend.allCases) func aComplaintIsStoredWithPhotosTrailAndOutboxTogether(_ backend: StoreBackend) throws {
-        let store = try TestStore(backend).store
+        let opened = try TestStore(backend)
+        let store = opened.store
         let c = complaint("cp_1")
         try store.insertComplaint(c, photos: [ComplaintPhoto(jpeg: [0xFF, 0xD8, 7, 0xFF, 0xD9], width: 4, height: 3)],
                                   step: received(c), outboxTargets: ["city"], message: Array(#"{"step":"received"}"#.utf8), now: t0)
@@ -66,7 +69,8 @@ private func received(_ c: ComplaintRecord) -> ComplaintStep {
     }
 
     @Test(arguments: StoreBackend.allCases) func aStepIsStoredOnlyOverTheVersionItWasDecidedOn(_ backend: StoreBackend) throws {
-        let store = try TestStore(backend).store
+        let opened = try TestStore(backend)
+        let store = opened.store
         let c = complaint("cp_1")
         try store.insertComplaint(c, photos: [], step: received(c), outboxTargets: [], message: [], now: t0)
         var accepted = c
@@ -101,7 +105,8 @@ private func received(_ c: ComplaintRecord) -> ComplaintStep {
     }
 
     @Test(arguments: StoreBackend.allCases) func listsByScopeStateAndClock(_ backend: StoreBackend) throws {
-        let store = try TestStore(backend).store
+        let opened = try TestStore(backend)
+        let store = opened.store
         let rows = [complaint("cp_a", at: t0), complaint("cp_b", region: "420107-01", kind: .tipoff, at: t0 + 10),
                     complaint("cp_c", site: other, region: "430102", at: t0 + 20)]
         for c in rows { try store.insertComplaint(c, photos: [], step: received(c), outboxTargets: [], message: [], now: c.receivedAt) }

@@ -258,11 +258,12 @@ private func complaintForm(_ text: String, kind: String = "complaint", contact: 
         #expect(complaint.decideBy == webT0 - 8 * 3_600_000 + 10 * day)
         #expect(tipoff.closeBy == webT0 - 8 * 3_600_000 + 20 * day)
         #expect(feed.messages.map(\.topic) == ["bk/v1/canteen-01/_gateway/complaints", "bk/v1/_regulator/42/4201/420106/complaints",
-                                               "bk/v1/_regulator/42/4201/420107-01/complaints"],
+                                               "bk/v1/_regulator/42/4201/420107/complaints"],
                 "a tip-off is not announced to the kitchen it reports")
 
         f.clock.advance(byMillis: 10 * day - 8 * 3_600_000 - 1)
-        #expect(try desk.sweep() == 0, "the last millisecond of 1 December is still in time")
+        _ = try desk.sweep()  // the fixture's own complaints, due a day after webT0
+        #expect(try f.store.complaint(id: complaint.id)?.escalated == nil, "the last millisecond of 1 December is still in time")
         f.clock.advance(byMillis: 2)
         #expect(try desk.sweep() == 1)
         #expect(try desk.sweep() == 0, "escalated once")
