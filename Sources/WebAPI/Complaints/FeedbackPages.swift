@@ -13,9 +13,9 @@ enum FeedbackPages {
         let base = "/k/\(site.rawValue)"
         let hidden = ticket.map { "<input type=\"hidden\" name=\"ticket\" value=\"\(HTML.escape($0))\">" } ?? ""
         func faces(_ name: String, _ legend: String) -> String {
-            let choices = [("3", "😄", zh ? "满意" : "Good"), ("2", "🙂", zh ? "一般" : "OK"), ("1", "🙁", zh ? "不满意" : "Poor")]
-            return "<fieldset class=\"faces\"><legend>\(legend)</legend>" + choices.map { value, face, label in
-                "<label><input type=\"radio\" name=\"\(name)\" value=\"\(value)\" required><span aria-hidden=\"true\">\(face)</span>\(label)</label>"
+            let choices = [("3", zh ? "满意" : "Good"), ("2", zh ? "一般" : "OK"), ("1", zh ? "不满意" : "Poor")]
+            return "<fieldset class=\"faces\"><legend>\(legend)</legend>" + choices.map { value, label in
+                "<label><input type=\"radio\" name=\"\(name)\" value=\"\(value)\" required>\(face(value))\(label)</label>"
             }.joined() + "</fieldset>"
         }
         var html = "<style>\(css)</style>"
@@ -43,14 +43,29 @@ enum FeedbackPages {
         return html
     }
 
+    /// A smiley drawn inline (phones' emoji fonts differ, and some lack these faces): a smile,
+    /// a flat mouth or a frown for 3, 2, 1.
+    static func face(_ value: String) -> String {
+        let mouth = switch value {
+        case "3": "M11 20q7 7 14 0"
+        case "2": "M12 22h12"
+        default: "M11 25q7-7 14 0"
+        }
+        return "<svg class=\"face\" viewBox=\"0 0 36 36\" width=\"40\" height=\"40\" aria-hidden=\"true\">"
+            + "<circle cx=\"18\" cy=\"18\" r=\"16\" fill=\"#ffd766\" stroke=\"#b58400\" stroke-width=\"1.5\"/>"
+            + "<circle cx=\"12.5\" cy=\"14\" r=\"2\" fill=\"#3d2c00\"/><circle cx=\"23.5\" cy=\"14\" r=\"2\" fill=\"#3d2c00\"/>"
+            + "<path d=\"\(mouth)\" fill=\"none\" stroke=\"#3d2c00\" stroke-width=\"2\" stroke-linecap=\"round\"/></svg>"
+    }
+
     static let css = """
         form.feedback{display:grid;gap:.6rem}form.feedback fieldset{border:0;margin:0;padding:0}form.feedback legend{font-weight:600;margin-bottom:.3rem}
         .faces{display:grid;grid-template-columns:repeat(3,1fr);gap:.4rem}.faces label{display:flex;flex-direction:column;align-items:center;border:1px solid var(--line);border-radius:10px;padding:.4rem 0;cursor:pointer}
-        .faces span{font-size:2rem;line-height:1.2}.faces input{margin:0 0 .2rem}
+        .faces svg{margin:.15rem 0}.faces input{margin:0 0 .2rem}.faces label:has(input:checked){border-color:var(--ink);background:#fff8c5}
+        form.feedback fieldset:not(.faces) label{display:block;padding:.25rem 0}
         form.feedback textarea,form.feedback input[type=tel],form.follow input[type=text]{width:100%;padding:.5rem;border:1px solid var(--line);border-radius:8px;font:inherit}
         form.feedback input[type=file]{max-width:100%}form.feedback button{justify-self:start;min-height:2.75rem}
         form.follow{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}form.follow label{width:100%;font-weight:600}form.follow input{flex:1 1 10rem}
-        .receipt{font:700 1.6rem/1.3 ui-monospace,monospace;letter-spacing:.05em}
+        p.receipt{font:700 1.6rem/1.3 ui-monospace,monospace;letter-spacing:.05em;margin:0 0 .75rem}
         """
 
     // MARK: answers
@@ -75,11 +90,12 @@ enum FeedbackPages {
                        now: EpochMillis) -> String {
         let zh = language == .zh
         let what = c.kind == .complaint ? (zh ? "投诉" : "Complaint") : (zh ? "举报" : "Tip-off")
-        var body = "<h1>\(zh ? "投诉举报进度" : "Case progress")</h1>"
+        var body = "<style>\(css)</style><h1>\(zh ? "投诉举报进度" : "Case progress")</h1>"
         if isNew {
             body += "<p class=\"pass\">\(zh ? "已收到。请保存受理编号（可截图），凭编号查询进度。" : "Received. Keep this receipt code (a screenshot will do) to follow the case.")</p>"
         }
-        body += "<section class=\"card\"><p class=\"receipt\">\(FeedbackDesk.display(receipt: c.receipt))</p><dl>"
+        body += "<section class=\"card\"><p class=\"muted\">\(zh ? "受理编号" : "Receipt code")</p>"
+            + "<p class=\"receipt\">\(FeedbackDesk.display(receipt: c.receipt))</p><dl>"
         body += row(zh ? "类型" : "Kind", what)
         body += row(zh ? "厨房" : "Kitchen", siteName)
         body += row(zh ? "提交时间" : "Received", TicketPage.localTime(c.receivedAt))
