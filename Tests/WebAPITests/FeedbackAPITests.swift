@@ -290,4 +290,58 @@ private func complaintForm(_ text: String, kind: String = "complaint", contact: 
             }
         }
     }
+
+    @Test func theHolidayFileIsCheckedAtStartAndReloadedWhenItChanges() throws {
+        let dir = TemporaryDirectory("bk-holidays")
+        let path = dir.file("holidays.txt")
+        let monday = CivilDate(year: 2026, month: 11, day: 23)!
+        try "year 2026\n2026-11-23 holiday 测试\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let file = try HolidayCalendarFile(path: path)
+        #expect(!file.calendar.isWorkingDay(monday))
+        #expect(file.reloadIfChanged() == nil)
+
+        try "year 2026\nyear 2027\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: path)
+        #expect(file.reloadIfChanged() == nil)
+        #expect(file.calendar.isWorkingDay(monday) && file.calendar.covers(2027))
+
+        try "year 2026\n2026-13-01 holiday x\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(120)], ofItemAtPath: path)
+        #expect(file.reloadIfChanged()?.contains("line 2") == true)
+        #expect(file.calendar.covers(2027), "a file that no longer parses keeps the last good calendar")
+        #expect(throws: (any Error).self) { try HolidayCalendarFile(path: dir.file("missing.txt")) }
+        #expect(HolidayCalendarFile.bundled.calendar.covers(2026))
+        #expect(HolidayCalendarFile.bundled.calendar.sources.count == 1)
+    }
+
+    @Test func theDashboardListsCasesLiveAndShowsASiteNoForms() async throws {
+        let f = try WebFixture()
+        let regulator = try DashboardPageTests.login(f, .regulator, "4201")
+        let site = try DashboardPageTests.login(f, .site, "canteen-01")
+        var asked = regulator.headers
+        asked[PageResponse.fragmentHeader] = "1"
+        let fragment = asked
+        try await f.test { client in
+            try await client.execute(uri: "/dashboard/complaints", method: .get, headers: regulator.headers) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("/dashboard/complaints/cp_acc") && page.contains("/dashboard/complaints/cp_tip"))
+                #expect(!page.contains("cp_out"), "Changsha's is not Wuhan's")
+            }
+            try await client.execute(uri: "/dashboard/complaints", method: .get,
+                                     headers: fragment) { response in
+                #expect(response.headers[PageResponse.stampHeader] != nil)
+                #expect(!String(buffer: response.body).contains("<html"))
+            }
+            try await client.execute(uri: "/dashboard/complaints/cp_acc", method: .get, headers: regulator.headers) { response in
+                #expect(String(buffer: response.body).contains("/dashboard/complaints/cp_acc/accept"))
+            }
+            try await client.execute(uri: "/dashboard/complaints/cp_acc", method: .get, headers: site.headers) { response in
+                #expect(response.status == .ok)
+                #expect(!String(buffer: response.body).contains("<form class=\"action\""), "a site does not decide")
+            }
+            try await client.execute(uri: "/dashboard/complaints/cp_tip", method: .get, headers: site.headers) { response in
+                #expect(response.status == .forbidden, "another site's tip-off")
+            }
+        }
+    }
 }

@@ -23,14 +23,14 @@ struct ComplaintDashboard {
             let rows = try dependencies.store.complaints(try ComplaintRoutes.query(request.uri.queryParameters, principal: principal))
                 .filter { ComplaintRoutes.visible($0, to: principal) }
             let kit = PageKit(request)
-            return respond(kit, title: kit.t("投诉举报", "Complaints"), body: list(rows, kit: kit))
+            return respond(request, kit, title: kit.t("投诉举报", "Complaints"), body: list(rows, kit: kit))
         }
         group.get("/dashboard/complaints/{id}") { request, context in
             let principal = try context.requirePrincipal()
             let complaint = try routes.visibleComplaint(context.parameters.require("id"), principal)
             let kit = PageKit(request)
             let body = detail(complaint, steps: try dependencies.store.complaintSteps(of: complaint.id), principal: principal, kit: kit)
-            return respond(kit, title: kit.t("投诉举报", "Complaint"), body: body)
+            return respond(request, kit, title: kit.t("投诉举报", "Complaint"), body: body)
         }
         group.get("/dashboard/complaints/{id}/photos/{n}") { _, context in
             try routes.photo(context.parameters.require("id"), context.parameters.require("n"), context.requirePrincipal())
@@ -51,9 +51,16 @@ struct ComplaintDashboard {
         }
     }
 
-    private func respond(_ kit: PageKit, title: String, body: String) -> Response {
-        PageResponse.html(kit.document(title: title, crumbs: [(kit.t("投诉举报", "Complaints"), "/dashboard/complaints")],
-                                       body: body, signedIn: true))
+    /// The whole page, or only its `<main>` for the live refresh script (a new complaint appears
+    /// on an open list without a reload).
+    private func respond(_ request: Request, _ kit: PageKit, title: String, body: String) -> Response {
+        guard request.headers[PageResponse.fragmentHeader] == nil else {
+            var response = PageResponse.html(body)
+            response.headers[PageResponse.stampHeader] = PageKit.stamp(body)
+            return response
+        }
+        return PageResponse.html(kit.document(title: title, crumbs: [(kit.t("投诉举报", "Complaints"), "/dashboard/complaints")],
+                                              body: body, signedIn: true))
     }
 
     private func list(_ rows: [ComplaintRecord], kit: PageKit) -> String {
