@@ -344,4 +344,16 @@ private func complaintForm(_ text: String, kind: String = "complaint", contact: 
             }
         }
     }
+
+    @Test func onlyTheSameAddressGetsItsReceiptBack() throws {
+        let f = try WebFixture()
+        let desk = FeedbackDesk(dependencies(f, feed: RecordingComplaintFeed()))
+        let site = try #require(desk.dependencies.sites.site(SiteID("canteen-01")!))
+        let form = FeedbackForm(fields: ["kind": "complaint", "text": "餐具没有消毒"])
+        let first = try desk.file(site, form: form, client: "10.0.0.1")
+        let again = try desk.file(site, form: form, client: "10.0.0.1")
+        let other = try desk.file(site, form: form, client: "10.0.0.2")
+        #expect(!first.duplicate && again.duplicate && again.0.receipt == first.0.receipt)
+        #expect(!other.duplicate && other.0.receipt != first.0.receipt, "the same words from elsewhere are a case of their own")
+    }
 }

@@ -47,7 +47,8 @@ public struct ComplaintRecord: Sendable, Equatable {
     public var reply: String?
     public var closedAt: EpochMillis?
     public var photoCount: Int
-    /// Site and text (normalised) and photos, hashed: a second identical filing within a day is the same case.
+    /// Site, kind, sender (keyed hash), text (normalised) and photos, hashed: the same sender's
+    /// second identical filing within a day is the same case.
     public var fingerprint: String
     /// Bumped by every step: a step is stored only over the version it was decided on.
     public var version: Int64

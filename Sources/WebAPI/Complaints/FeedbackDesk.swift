@@ -23,7 +23,7 @@ final class FeedbackDesk: Sendable {
     static let maxTextCharacters = 1000
     static let minTextCharacters = 5
     static let maxContactCharacters = 40
-    /// A second identical complaint (site, kind, text, photos) within this long is the same case.
+    /// A second identical complaint (site, kind, text, photos, address) within this long is the same case.
     static let duplicateWindow: EpochMillis = 24 * 3_600_000
     static let inspector = JPEGInspector(limits: JPEGLimits(maxBytes: maxPhotoBytes), maxTrailingBytes: 64 * 1024)
 
@@ -77,7 +77,7 @@ final class FeedbackDesk: Sendable {
 
     // MARK: complaints
 
-    /// Files a complaint or tip-off; a repeat of one filed within a day returns that case.
+    /// Files a complaint or tip-off; a repeat of one the same address filed within a day returns that case.
     func file(_ site: SiteConfig, form: FeedbackForm, client: String) throws -> (ComplaintRecord, duplicate: Bool) {
         guard let kind = form.fields["kind"].flatMap(FeedbackKind.init(rawValue:)) else {
             throw FeedbackRefusal.bad("bad_kind", "请选择“投诉”或“举报”。", "Choose complaint or tip-off.")
@@ -103,7 +103,9 @@ final class FeedbackDesk: Sendable {
             }
         }
         let now = dependencies.clock.now()
-        let fingerprint = Self.fingerprint(site: site.id, kind: kind, text: text, photos: form.photos)
+        // The sender is part of it: a repeat gets back its own receipt, never someone else's.
+        let fingerprint = Self.fingerprint(site: site.id, kind: kind, text: text, photos: form.photos,
+                                           sender: try clientHash(client))
         if let earlier = try dependencies.store.complaint(fingerprint: fingerprint, since: now - Self.duplicateWindow) {
             metrics.refused("duplicate")
             return (earlier, true)
@@ -203,10 +205,10 @@ final class FeedbackDesk: Sendable {
         return SymmetricKey(data: data)
     }
 
-    static func fingerprint(site: SiteID, kind: FeedbackKind, text: String, photos: [[UInt8]]) -> String {
+    static func fingerprint(site: SiteID, kind: FeedbackKind, text: String, photos: [[UInt8]], sender: String) -> String {
         var hash = SHA256()
         let normalised = text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        hash.update(data: Array("\(site.rawValue)\n\(kind.rawValue)\n\(normalised)\n".utf8))
+        hash.update(data: Array("\(site.rawValue)\n\(kind.rawValue)\n\(sender)\n\(normalised)\n".utf8))
         for photo in photos { hash.update(data: Array(SHA256.hash(data: photo))) }
         return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
