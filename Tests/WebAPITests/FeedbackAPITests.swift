@@ -185,6 +185,15 @@ private func complaintForm(_ text: String, kind: String = "complaint", contact: 
             }
             try await client.execute(uri: "/k/canteen-01/ratings", method: .post, headers: FeedbackFixtures.formHeaders,
                                      body: ByteBuffer(string: "food=5&hygiene=2")) { #expect($0.status == .badRequest) }
+            // Another site making its visitors' browsers post.
+            var fromElsewhere = FeedbackFixtures.formHeaders
+            fromElsewhere[.origin] = "https://ratings-farm.example"
+            var crossSite = FeedbackFixtures.formHeaders
+            crossSite[.secFetchSite] = "cross-site"
+            for headers in [fromElsewhere, crossSite] {
+                try await client.execute(uri: "/k/canteen-01/ratings", method: .post, headers: headers,
+                                         body: ByteBuffer(string: "food=1&hygiene=1")) { #expect($0.status == .badRequest) }
+            }
             try await client.execute(uri: "/k/no-such-site/ratings", method: .post, headers: FeedbackFixtures.formHeaders,
                                      body: ByteBuffer(string: "food=3&hygiene=2")) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/c/2345-6789-ABCD", method: .get) { #expect($0.status == .notFound) }
@@ -208,6 +217,7 @@ private func complaintForm(_ text: String, kind: String = "complaint", contact: 
         #expect(try f.store.complaints(ComplaintQuery(site: SiteID("market-01")!)).count == 1)
         #expect(d.feedback.metrics.count(of: "refused/duplicate") == 1)
         #expect(d.feedback.metrics.count(of: "refused/bad_rating") == 1)
+        #expect(d.feedback.metrics.count(of: "refused/cross_site") == 2)
         #expect(d.feedback.metrics.count(of: "refused/unknown_site") == 1)
         #expect(d.feedback.metrics.count(of: "refused/unknown_receipt") == 2)
         #expect(feed.messages.count == 2, "one case: one message for the site, one for its regulator")

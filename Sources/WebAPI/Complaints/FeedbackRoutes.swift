@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import KitchenModel
 import StorageModel
@@ -54,6 +55,7 @@ struct FeedbackRoutes {
         }
         let client = dependencies.trustedProxies.client(request, peer: context.remoteAddress)
         do {
+            try Self.refuseCrossSite(request)
             return try await body(site, client)
         } catch let refusal as FeedbackRefusal {
             desk.metrics.refused(refusal.reason)
@@ -62,6 +64,23 @@ struct FeedbackRoutes {
             if let seconds = refusal.retryAfter { response.headers[.retryAfter] = "\(seconds)" }
             return response
         }
+    }
+
+    /// A form another web site makes its visitors' browsers post (one rating a day from each of
+    /// thousands of addresses) is refused. Browsers say where a post comes from in
+    /// `Sec-Fetch-Site`; without it, an `Origin` naming another host gives it away. (`Origin: null`
+    /// proves nothing: the pages' `Referrer-Policy: no-referrer` makes browsers send it for their
+    /// own forms.) A post with neither (an old browser, a script) is left to the limits.
+    static func refuseCrossSite(_ request: Request) throws(FeedbackRefusal) {
+        let refusal = FeedbackRefusal.bad("cross_site", "请在本站页面上提交。", "Send the form from this site's own page.")
+        if let site = request.headers[.secFetchSite] {
+            if site == "cross-site" { throw refusal }
+            return
+        }
+        guard let origin = request.headers[.origin], origin != "null" else { return }
+        guard let host = request.head.authority, origin.hasPrefix("http://") || origin.hasPrefix("https://"),
+              origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)?.lowercased()
+                == host.lowercased() else { throw refusal }
     }
 
     private func casePage(_ raw: String, _ request: Request) throws -> Response {
@@ -80,3 +99,8 @@ struct FeedbackRoutes {
         return LookupRoutes.html(ByteBuffer(string: page), status: .ok)
     }
 }
+
+extension HTTPField.Name {
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+}
+
