@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import KitchenModel
+import Logging
 import StorageModel
 import TestSupport
 import Testing
@@ -365,5 +366,22 @@ private func complaintForm(_ text: String, kind: String = "complaint", contact: 
         let other = try desk.file(site, form: form, client: "10.0.0.2")
         #expect(!first.duplicate && again.duplicate && again.0.receipt == first.0.receipt)
         #expect(!other.duplicate && other.0.receipt != first.0.receipt, "the same words from elsewhere are a case of their own")
+    }
+
+    @Test func theClockServiceEscalatesAndWarnsWhileNextYearIsMissing() throws {
+        let f = try WebFixture()
+        let feed = RecordingComplaintFeed()
+        let d = dependencies(f, feed: feed)
+        let service = ComplaintClockService(d, logger: Logger(label: "test"))
+        let desk = FeedbackDesk(d)
+        // 22 November 2026: the bundled calendar has 2026, not yet 2027.
+        #expect(service.tick(desk, warnedOn: nil) == "2026-11-22")
+        #expect(feed.messages.isEmpty, "nothing is due yet")
+        f.clock.advance(byMillis: 2 * 86_400_000)
+        #expect(service.tick(desk, warnedOn: "2026-11-22") == "2026-11-24")
+        // The fixture's four were due a day after webT0, each escalated once: three complaints on
+        // their site's and regulator's topics, the tip-off on its regulator's only.
+        #expect(feed.messages.count == 7)
+        #expect(feed.messages.allSatisfy { $0.json["step"] as? String == "escalated" })
     }
 }
