@@ -117,6 +117,8 @@ let package = Package(
         // No `Gateway`: routes reach the running gateway through `GatewayPorts`' protocols.
         .target(name: "WebAPI", dependencies: [
             "GatewayPorts", "Reports", "StorageModel", "KitchenModel", "KitchenRules", "Traceability", "Ledgers", "RegionNames",
+            // Complaint photos: the camera module's JPEG inspector and the camera push's multipart reader.
+            "CameraVision", "DeviceAdapters",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -125,7 +127,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-        ], resources: [.embedInCode("OpenAPI/openapi.json")]),
+        ], resources: [.embedInCode("OpenAPI/openapi.json"), .embedInCode("Complaints/holidays-cn.txt")]),
         // `brightkitchen store copy` (issue 15): a SQLite store copied into PostgreSQL, verified and resumable.
         .target(name: "StoreCopy", dependencies: [
             "Storage", "StorageModel", "PostgresStorage",

@@ -4,7 +4,7 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     /// `bk/v1/<site>/<device>/<channel>`, `.../snapshot/<id>`; `ticket` and `cmd` are the
     /// gateway's replies and commands to the device.
     case device(DeviceKey, Channel)
-    /// `bk/v1/<site>/_gateway/<feed>`: a site's alarm changes or daily digest.
+    /// `bk/v1/<site>/_gateway/<feed>`: a site's alarm changes, daily digest or complaint steps.
     case siteFeed(SiteID, Feed)
     /// `bk/v1/_regulator/<province>/<city>/<county>/<feed>`, so a regulator subscribes one prefix.
     case regulatorFeed(RegionCode, Feed)
@@ -15,7 +15,7 @@ public enum Topic: Hashable, Sendable, CustomStringConvertible {
     case reserved(String)
 
     public enum Feed: String, Sendable, CaseIterable {
-        case alarms, digest
+        case alarms, digest, complaints
     }
 
     public static let prefix = "bk/v1/"

@@ -19,6 +19,7 @@ public enum PostgresMigrations {
     public static let all: [Migration] = [
         Migration(name: "v1-schema", statements: PostgresSchemaV1.statements),
         Migration(name: "v2-ledgers", statements: PostgresSchemaLedgers.statements),
+        Migration(name: "v5-complaints", statements: PostgresSchemaFeedback.statements),
         Migration(name: "v8-grades", statements: PostgresSchemaGrades.statements),
         Migration(name: "v9-markets", statements: PostgresSchemaGrades.markets),
     ]

@@ -134,6 +134,23 @@ public struct CopyTable: Sendable {
         CopyTable("ledger_head", key: ["site", "day"], [
             ("site", .text), ("day", .text), ("seq", .int), ("hash", .text), ("key_id", .text), ("signature", .text),
         ]),
+        // Ratings and complaints (v13-complaints / v5-complaints): the trail keeps its order by id.
+        CopyTable("feedback_rating", key: ["site", "day", "client"], [
+            ("site", .text), ("day", .text), ("client", .text), ("at_ms", .int), ("food", .int), ("hygiene", .int),
+            ("source", .text),
+        ]),
+        CopyTable("complaint", key: ["id"], [
+            ("id", .text), ("receipt", .text), ("site", .text), ("region", .text), ("kind", .text), ("text", .text),
+            ("contact", .text), ("source", .text), ("ticket", .text), ("state", .text), ("received_ms", .int),
+            ("decide_by_ms", .int), ("close_by_ms", .int), ("escalated", .text), ("upheld", .bool), ("reply", .text),
+            ("closed_ms", .int), ("photo_count", .int), ("fingerprint", .text), ("version", .int), ("updated_ms", .int),
+        ]),
+        CopyTable("complaint_photo", key: ["complaint_id", "idx"], [
+            ("complaint_id", .text), ("idx", .int), ("jpeg", .blob), ("width", .int), ("height", .int),
+        ]),
+        CopyTable("complaint_step", key: ["id"], identity: "id", autoincrement: true, [
+            ("id", .int), ("complaint_id", .text), ("at_ms", .int), ("kind", .text), ("actor", .text), ("note", .text),
+        ]),
         // Nightly grades (v15-grades / v8-grades): the history the red and black lists are read from.
         CopyTable("site_grade", key: ["site", "day"], [
             ("site", .text), ("day", .text), ("region", .text), ("score", .int), ("smiley", .text), ("risk", .text),

@@ -28,10 +28,17 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     KitchenRoutes(lookup: lookup).add(to: lookupGroup)
     OpenGradeData(dependencies).add(to: lookupGroup)
     MarketPages(dependencies: dependencies).add(to: lookupGroup)
+    // Ratings and complaints (docs/web.md): posts limited per address and per site by the desk,
+    // the case page behind the lookup's limit.
+    let feedback = FeedbackDesk(dependencies)
+    FeedbackRoutes(desk: feedback).addPosts(to: router)
+    FeedbackRoutes(desk: feedback).addCasePages(to: lookupGroup)
     let pages = router.group().add(middleware: PageErrorMiddleware())
     LoginRoutes(dependencies: dependencies, failures: failures).add(to: pages)
     DashboardRoutes(dependencies: dependencies).addOpen(to: pages)
     DashboardRoutes(dependencies: dependencies).add(to: pages.group().add(middleware: CookieAuthMiddleware(dependencies: dependencies)))
+    ComplaintDashboard(routes: ComplaintRoutes(desk: feedback))
+        .add(to: pages.group().add(middleware: CookieAuthMiddleware(dependencies: dependencies)))
     let protected = router.group().add(middleware: BearerAuthMiddleware(store: dependencies.store, failures: failures))
     OperationsRoutes(dependencies: dependencies).addProtected(to: protected)
     SiteRoutes(dependencies: dependencies).add(to: protected)
@@ -47,6 +54,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     MarketRoutes(dependencies: dependencies).add(to: protected)
     SampleRoutes(dependencies: dependencies).add(to: protected)
     LedgerCheckRoutes(dependencies: dependencies).add(to: protected)
+    ComplaintRoutes(desk: feedback).add(to: protected)
     routes.load(from: router)
     return router
 }

@@ -99,6 +99,9 @@ struct GatewayOptions: ParsableArguments {
         return limit
     }
 
+    @Option(help: "Holiday calendar for the complaint clocks (env BK_HOLIDAYS); docs/rules.md gives the format. Default: the one bundled.")
+    var holidays: String?
+
     @Option(name: .customLong("trusted-proxy"), help: """
         Address of a reverse proxy whose X-Forwarded-Proto and X-Forwarded-For are believed; repeatable \
         (env BK_TRUSTED_PROXIES, comma-separated). Default: none.

@@ -34,7 +34,8 @@ struct GradesCommand: ParsableCommand {
             }
             let sites = registry.sites.values.sorted { $0.id < $1.id }.map(GradedSite.init)
             let start = ContinuousClock.now
-            let outcome = try NightlyGrades.run(day: graded, sites: sites, store: store.open(), feedback: nil, now: now)
+            let opened = try store.open()
+            let outcome = try NightlyGrades.run(day: graded, sites: sites, store: opened, feedback: StoredFeedbackFacts(opened), now: now)
             let elapsed = start.duration(to: .now)
             var smileys: [SmileyGrade: Int] = [:]
             var risks: [RiskGrade: Int] = [:]

@@ -48,14 +48,14 @@ struct Serve: AsyncParsableCommand {
         }
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
         try await runGateway(runtime, lookupRateLimit: try options.lookupLimit(), trustedProxies: try options.trustedProxies(),
-                             logger: logger)
+                             holidays: try options.holidayCalendar(), logger: logger)
     }
 }
 
 /// Serves HTTP with the gateway's services in one group until SIGINT/SIGTERM (or until a
 /// `DeadlineService` among `extraServices` ends, which shuts the group down gracefully).
 func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lookupRateLimit: RateLimit?,
-                trustedProxies: TrustedProxies = .none, logger: Logger) async throws {
+                trustedProxies: TrustedProxies = .none, holidays: HolidayCalendarFile? = nil, logger: Logger) async throws {
     for problem in runtime.store.permissionWarnings() {
         logger.warning("database files are open to other users", metadata: ["problem": "\(problem)"])
     }
@@ -70,6 +70,10 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     dependencies.cameraPush = CameraPushIntake(pipeline: runtime.pipeline, metrics: runtime.metrics, clock: runtime.clock,
                                                logger: logger)
     dependencies.voice = runtime.voice
+    // Ratings and complaints: steps published like alarms, counted in the gateway's /metrics.
+    dependencies.feedback.feed = runtime.complaintFeed
+    dependencies.feedback.metrics = FeedbackMetrics(registry: runtime.metrics.registry)
+    if let holidays { dependencies.feedback.calendar = holidays }
     let c = runtime.configuration
     logger.notice("gateway starting", metadata: [
         "http": "\(c.httpTLS == nil ? "http" : "https")://\(c.httpHost):\(c.httpPort)", "broker": "\(runtime.brokerURL)",
@@ -82,6 +86,7 @@ func runGateway(_ runtime: GatewayRuntime, extraServices: [any Service] = [], lo
     // gateway's MQTT client, the batch writer and the broker last.
     let services: [ServiceGroupConfiguration.ServiceConfiguration] =
         runtime.services().map { .init(service: $0) } + [.init(service: AfterGatewayStarted(runtime, app))]
+        + [.init(service: ComplaintClockService(dependencies, logger: logger))]
         + extraServices.map { service in
             .init(service: service, successTerminationBehavior: service is DeadlineService ? .gracefullyShutdownGroup : .cancelGroup)
         }

@@ -44,7 +44,7 @@ import Testing
         try raise(store, "after", site: canteen, at: until)
         var licensed = restaurant
         licensed.licensedOn = CivilDate(year: 2026, month: 10, day: 1)
-        let feedback = Feedback(answer: [restaurant.id: SiteFeedback(ratings: 20, satisfied: 2, upheldComplaints: 1)])
+        let feedback = Feedback(answer: [restaurant.id: SiteFeedback(ratings: 20, satisfaction: 0.1, upheldComplaints: 1)])
         let outcome = try NightlyGrades.run(day: day, sites: [GradedSite(canteen), GradedSite(licensed)], store: store,
                                             feedback: feedback, now: until + 3_600_000)
         #expect(outcome.stored == 2)

@@ -72,6 +72,10 @@ struct CopyFixture {
                 "INSERT INTO ledger_head (site, day, seq, hash, key_id, signature) VALUES ('canteen-01', '1970-01-01', 1, 'ab', '0', 'cd')",
                 "INSERT INTO site_grade (site, day, region, score, smiley, risk, body, computed_ms) VALUES ('canteen-01', '2026-12-04', '420106', 86, 'good', 'B', '{}', 5)",
                 "INSERT INTO market_record (site, kind, key, body, updated_ms) VALUES ('market-01', 'stall_holder', 'h-1', '{\"name\":\"王建国\"}', 6)",
+                "INSERT INTO feedback_rating (site, day, client, at_ms, food, hygiene, source) VALUES ('canteen-01', '2026-11-22', 'c1', 1, 3, 2, 'kitchen')",
+                "INSERT INTO complaint (id, receipt, site, region, kind, text, contact, source, ticket, state, received_ms, decide_by_ms, close_by_ms, escalated, upheld, reply, closed_ms, photo_count, fingerprint, version, updated_ms) VALUES ('cp_1', 'ABCDEFGHJKMN', 'canteen-01', '420106', 'complaint', '饭菜有头发\n孩子不敢吃', NULL, 'kitchen', NULL, 'closed', 1, 2, NULL, 'decide', 1, '已整改', 3, 1, 'f', 3, 3)",
+                "INSERT INTO complaint_photo (complaint_id, idx, jpeg, width, height) VALUES ('cp_1', 0, x'ffd8ffd9', 1, 1)",
+                "INSERT INTO complaint_step (complaint_id, at_ms, kind, actor, note) VALUES ('cp_1', 1, 'received', NULL, NULL)",
                 // Reals that a text rendering could change: negative zero and a subnormal.
                 "INSERT INTO reading (device_id, boot, seq, ts_ms, received_ms, t, rh, bat, data) VALUES (2, 9, 1, 1796428800000, 1796428800000, -0.0, 4.9e-324, NULL, '{\"x\":1}')",
             ] {

@@ -25,6 +25,8 @@ private let openRoutes: Set<String> = [
     "GET /api/v1/tickets/{code}",
     "GET /01/{gtin}/10/{lot}",
     "GET /k/{site}", "GET /K/{site}", "GET /k/{site}/poster", "GET /k/{site}/cameras/{n}",
+    // Ratings, complaints and the case page by receipt (limited per address and site): FeedbackAPITests.
+    "POST /k/{site}/ratings", "POST /k/{site}/complaints", "GET /c/{receipt}", "GET /c",
     // Cameras authenticate with their registry credentials (HTTP Digest), not tokens: CameraPushLoopTests.
     "POST /isapi/{camera}", "POST /isapi/{camera}/{secret}", "POST /VIID/System/Register", "POST /VIID/System/Keepalive",
     "POST /VIID/System/UnRegister", "POST /VIID/SubscribeNotifications",
@@ -65,6 +67,20 @@ private func pageMatrix(_ f: WebFixture) -> [ScopedRoute] {
         routes.append(ScopedRoute(method: .post, pattern: "/dashboard/alarms/{id}/\(action)", inScope: "/dashboard/alarms/al_v/\(action)",
                                   outOfScope: "/dashboard/alarms/al_cs/\(action)", body: "by=x&action=fixed&note=seen"))
     }
+    routes += [
+        ScopedRoute(method: .get, pattern: "/dashboard/complaints", inScope: "/dashboard/complaints?region=4201",
+                    outOfScope: "/dashboard/complaints?region=43"),
+        ScopedRoute(method: .get, pattern: "/dashboard/complaints/{id}", inScope: "/dashboard/complaints/cp_acc",
+                    outOfScope: "/dashboard/complaints/cp_out"),
+        ScopedRoute(method: .get, pattern: "/dashboard/complaints/{id}/photos/{n}", inScope: "/dashboard/complaints/cp_acc/photos/1",
+                    outOfScope: "/dashboard/complaints/cp_out/photos/1"),
+        ScopedRoute(method: .post, pattern: "/dashboard/complaints/{id}/accept", inScope: "/dashboard/complaints/cp_acc/accept",
+                    outOfScope: "/dashboard/complaints/cp_out/accept", body: "by=x&reply=ok"),
+        ScopedRoute(method: .post, pattern: "/dashboard/complaints/{id}/refuse", inScope: "/dashboard/complaints/cp_ref/refuse",
+                    outOfScope: "/dashboard/complaints/cp_out/refuse", body: "by=x&reply=no"),
+        ScopedRoute(method: .post, pattern: "/dashboard/complaints/{id}/close", inScope: "/dashboard/complaints/cp_tip/close",
+                    outOfScope: "/dashboard/complaints/cp_out/close", body: "by=x&reply=done&upheld=true"),
+    ]
     return routes
 }
 
@@ -124,7 +140,7 @@ private func matrix(_ f: WebFixture) -> [ScopedRoute] {
         ScopedRoute(method: .get, pattern: "/api/v1/reports/alarms",
                     inScope: "/api/v1/reports/alarms?region=4201&from=2026-11-01&to=2026-11-30",
                     outOfScope: "/api/v1/reports/alarms?region=43&from=2026-11-01&to=2026-11-30"),
-    ] + ledgerMatrix() + sampleMatrix() + gradeMatrix() + marketMatrix()
+    ] + ledgerMatrix() + sampleMatrix() + gradeMatrix() + marketMatrix() + complaintMatrix()
 }
 
 /// A market's 令81 records (docs/markets.md).
@@ -178,6 +194,24 @@ private func sampleMatrix() -> [ScopedRoute] {
                                   outOfScope: "/api/v1/sites/canteen-02/\(path)"))
     }
     return routes
+}
+
+/// Complaints (WebFixture.seedComplaints): each action on a complaint it can take in Wuhan.
+private func complaintMatrix() -> [ScopedRoute] {
+    [
+        ScopedRoute(method: .get, pattern: "/api/v1/complaints", inScope: "/api/v1/complaints?region=420106",
+                    outOfScope: "/api/v1/complaints?region=43"),
+        ScopedRoute(method: .get, pattern: "/api/v1/complaints/{id}", inScope: "/api/v1/complaints/cp_acc",
+                    outOfScope: "/api/v1/complaints/cp_out"),
+        ScopedRoute(method: .get, pattern: "/api/v1/complaints/{id}/photos/{n}", inScope: "/api/v1/complaints/cp_acc/photos/1",
+                    outOfScope: "/api/v1/complaints/cp_out/photos/1"),
+        ScopedRoute(method: .post, pattern: "/api/v1/complaints/{id}/accept", inScope: "/api/v1/complaints/cp_acc/accept",
+                    outOfScope: "/api/v1/complaints/cp_out/accept", body: #"{"reply":"受理"}"#),
+        ScopedRoute(method: .post, pattern: "/api/v1/complaints/{id}/refuse", inScope: "/api/v1/complaints/cp_ref/refuse",
+                    outOfScope: "/api/v1/complaints/cp_out/refuse", body: #"{"reply":"不属于本部门职责"}"#),
+        ScopedRoute(method: .post, pattern: "/api/v1/complaints/{id}/close", inScope: "/api/v1/complaints/cp_tip/close",
+                    outOfScope: "/api/v1/complaints/cp_out/close", body: #"{"reply":"已核查","upheld":true}"#),
+    ]
 }
 
 /// Kitchen ledgers (docs/ledgers.md): the staff record comes first so the morning check finds its worker.

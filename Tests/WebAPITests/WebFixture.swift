@@ -83,6 +83,7 @@ struct WebFixture {
         try store.recordLedger(LedgerRow(key: DeviceKey(site: SiteID("canteen-01")!, device: DeviceID("dis-1")!),
                                          start: webT0 - 3_600_000, end: webT0 - 3_000_000, mode: "heat", passed: false,
                                          scheduledFor: webT0 - 3_600_000, entryJSON: "{}"))
+        try Self.seedComplaints(store)
         // The voice-warning clips (VoiceRoutes): the default one plays for every label.
         try FileManager.default.createDirectory(atPath: dir.file("voice"), withIntermediateDirectories: true)
         try Data([UInt8](repeating: 0xFF, count: 1_600)).write(to: URL(fileURLWithPath: dir.file("voice/default.ulaw")))

@@ -5,6 +5,7 @@ import KitchenModel
 import Ledgers
 import Logging
 import MQTTClient
+import Reports
 import ServiceLifecycle
 import Storage
 import StorageModel
@@ -188,7 +189,7 @@ public final class GatewayRuntime: Sendable {
             configuration: configuration, clock: clock, store: store, metrics: metrics, writer: writer, pipeline: pipeline,
             client: client, broker: broker, alarms: alarms, checkpointer: checkpointer, camera: camera, webhooks: webhooks,
             watcher: watcher, thirdPartyTopics: thirdPartyTopics, delayProbe: delayProbe, model: model, ticks: ticks,
-            feedback: nil, logger: logger, snapshots: snapshotPoller, cameraHTTP: cameraHTTP)), journal: lifecycle)
+            feedback: StoredFeedbackFacts(store), logger: logger, snapshots: snapshotPoller, cameraHTTP: cameraHTTP)), journal: lifecycle)
         wire()
     }
 

@@ -16,7 +16,7 @@ public struct SiteRecordFacts: Sendable, Hashable, Codable {
     public var temperatureExcursions = 0
     /// Days a required ledger was missing (one per missed-ledger alarm, e.g. no 晨检 by opening).
     public var ledgerMissedDays = 0
-    /// Consumer ratings in the window and the share of them that were satisfied (😊), 0...1.
+    /// Consumer ratings in the window and how satisfied they were, 0 (all 😞) to 1 (all 😊).
     public var ratings = 0
     public var satisfiedShare: Double?
     /// Complaints the regulator upheld in the window.

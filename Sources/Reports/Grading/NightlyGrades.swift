@@ -28,14 +28,34 @@ public protocol FeedbackFacts: Sendable {
 
 public struct SiteFeedback: Sendable, Hashable {
     public var ratings: Int
-    /// Ratings that were satisfied (😊) on both counts.
-    public var satisfied: Int
+    /// How satisfied the ratings were, 0 (all 😞) to 1 (all 😊); nil without ratings.
+    public var satisfaction: Double?
     public var upheldComplaints: Int
 
-    public init(ratings: Int, satisfied: Int, upheldComplaints: Int) {
+    public init(ratings: Int, satisfaction: Double?, upheldComplaints: Int) {
         self.ratings = ratings
-        self.satisfied = satisfied
+        self.satisfaction = satisfaction
         self.upheldComplaints = upheldComplaints
+    }
+}
+
+/// The open-kitchen feedback store as grading reads it: each rating scores 菜品质量 and 环境卫生
+/// from 1 (😞) to 3 (😊); satisfaction is their mean mapped onto 0...1.
+public struct StoredFeedbackFacts: FeedbackFacts {
+    let store: any FeedbackStore
+
+    public init(_ store: any FeedbackStore) {
+        self.store = store
+    }
+
+    public func feedback(since: EpochMillis, until: EpochMillis) throws -> [SiteID: SiteFeedback] {
+        var out: [SiteID: SiteFeedback] = [:]
+        for s in try store.feedbackSummary(from: since, until: until) {
+            let means = [s.foodAverage, s.hygieneAverage].compactMap { $0 }
+            let satisfaction = means.isEmpty ? nil : min(1, max(0, (means.reduce(0, +) / Double(means.count) - 1) / 2))
+            out[s.site] = SiteFeedback(ratings: s.ratings, satisfaction: satisfaction, upheldComplaints: s.upheldComplaints)
+        }
+        return out
     }
 }
 
@@ -74,7 +94,7 @@ public enum NightlyGrades {
             var f = facts[site.id] ?? SiteRecordFacts(windowDays: rules.windowDays)
             if let o = opinions[site.id] {
                 f.ratings = o.ratings
-                f.satisfiedShare = o.ratings > 0 ? Double(o.satisfied) / Double(o.ratings) : nil
+                f.satisfiedShare = o.satisfaction
                 f.upheldComplaints = o.upheldComplaints
             }
             f.daysSinceLicensed = site.licensedOn.map { Int(day.dayNumber - $0.dayNumber) }

@@ -371,6 +371,9 @@ enum Migrations {
                 BEGIN SELECT RAISE(ABORT, 'ledger day heads are never deleted'); END
                 """)
         }
+        migrator.registerMigration("v13-complaints") { db in
+            try FeedbackSchema.create(db)
+        }
         migrator.registerMigration("v15-grades") { db in
             // Nightly grades (docs/rules.md, "Grades"): one row per site and day, replaced when a
             // night is graded again; the whole grade and its facts as JSON.

@@ -76,6 +76,7 @@ struct PageKit {
         }.joined(separator: " › ")
         var tools = zh ? "<a href=\"?lang=en\" hreflang=\"en\">English</a>" : "<a href=\"?lang=zh\" hreflang=\"zh\">中文</a>"
         if signedIn {
+            tools += "<a href=\"\(HTML.escape(link("/dashboard/complaints")))\">\(t("投诉举报", "Complaints"))</a>"
             tools += "<form method=\"post\" action=\"/logout\">\(csrfField)<button type=\"submit\">\(t("退出", "Log out"))</button></form>"
         }
         return """

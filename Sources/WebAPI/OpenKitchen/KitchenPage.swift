@@ -82,6 +82,7 @@ enum KitchenPage {
             body += "</dl>"
         }
         body += "</section>"
+        body += FeedbackPages.section(site: site.id, ticket: nil, language: language)
         body += "<footer>\(zh ? "本页每分钟更新。发现问题可拨打 12315 投诉举报。" : "This page updates every minute. To report a problem, call 12315.")"
             + " · \(HTML.escape(TicketPage.localTime(f.builtAt)))</footer>"
         return PageStyle.page(title: zh ? "明厨亮灶 · \(site.name)" : "Open kitchen · \(site.name)", language: language,

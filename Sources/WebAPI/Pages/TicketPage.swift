@@ -56,6 +56,7 @@ enum TicketPage {
             body += row(zh ? "结果" : "Result", zh ? "无检验记录" : "No inspection on record")
         }
         body += "</dl></section>"
+        if let site = t.siteID { body += FeedbackPages.section(site: site, ticket: t.code, language: language) }
         body += "<footer>\(zh ? "如对快检结果有异议，可在购买后 4 小时内向市场管理处申请复检。" : "You may contest a rapid-test result at the market office within 4 hours of purchase.")</footer>"
         return PageStyle.page(title: zh ? "食品追溯 · \(t.item)" : "Traceability · \(t.item)", language: language, body: body)
     }

@@ -44,6 +44,8 @@ public struct APIDependencies: Sendable {
     public var cameraPush: (any CameraPushPort)?
     /// One-click voice warnings on alarm cameras (`POST /api/v1/alarms/{id}/voice`); nil answers 503.
     public var voice: (any VoiceWarningPort)?
+    /// Public ratings and complaints: their feed, holiday calendar, limits and counters.
+    public var feedback = FeedbackSettings()
 
     public init(sites: any SiteStateViews, store: any GatewayStore, metrics: any MetricsExposition, clock: any WallClock,
                 alarms: any AlarmActions & OpenAlarms, traceability: any TraceabilityDesk, ledgers: LedgerBook,
