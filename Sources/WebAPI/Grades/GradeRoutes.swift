@@ -26,19 +26,12 @@ struct GradeRoutes {
             return JSONBody.response(GradePage(day: day, grades: listings))
         }
         group.get("/api/v1/sites/{id}/grades") { request, context in
-            let principal = try context.requirePrincipal()
-            let raw = try context.parameters.require("id")
-            guard let id = SiteID(raw), let site = dependencies.sites.site(id) else {
-                throw APIError.notFound("no site '\(raw.prefix(64))'")
-            }
-            guard principal.canSee(site: site.id, region: site.region) else {
-                throw APIError.forbidden("this token may not see site '\(id)'")
-            }
+            let site = try LedgerRoutes(dependencies: dependencies).visibleSite(context)
             let query = request.uri.queryParameters
             let to = try query.get("to").map(Self.day) ?? "9999-12-31"
             let from = try query.get("from").map(Self.day) ?? "0000-01-01"
             guard from <= to else { throw APIError.badRequest("from must not be after to") }
-            let listings = try dependencies.store.grades(site: id, fromDay: from, toDay: to)
+            let listings = try dependencies.store.grades(site: site.id, fromDay: from, toDay: to)
                 .compactMap { GradeListing($0, site: site, withFacts: true) }
             return JSONBody.response(["grades": listings])
         }
