@@ -11,9 +11,12 @@ public struct SiteConfig: Hashable, Sendable {
     /// Cameras whose latest picture the public kitchen page shows while the site is open, in
     /// the page's order (the page numbers them; it never shows their ids).
     public var publicCameras: [DeviceID]
+    /// The ingest shard this site belongs to when set in the registry (`shard:`); nil means its
+    /// county code (docs/scale-out.md, "Shards and leases").
+    public var shard: String?
 
     public init(id: SiteID, name: String, kind: SiteKind, region: RegionCode, hours: OperatingHours = .always,
-                stalls: [Stall] = [], licence: String? = nil, publicCameras: [DeviceID] = []) {
+                stalls: [Stall] = [], licence: String? = nil, publicCameras: [DeviceID] = [], shard: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -22,6 +25,7 @@ public struct SiteConfig: Hashable, Sendable {
         self.stalls = stalls
         self.licence = licence
         self.publicCameras = publicCameras
+        self.shard = shard
     }
 
     public func stall(_ id: String) -> Stall? { stalls.first { $0.id == id } }

@@ -19,6 +19,7 @@ public enum PostgresMigrations {
     public static let all: [Migration] = [
         Migration(name: "v1-schema", statements: PostgresSchemaV1.statements),
         Migration(name: "v2-ledgers", statements: PostgresSchemaLedgers.statements),
+        Migration(name: "v7-shard-leases", statements: PostgresSchemaShardLeases.statements),
     ]
 
     /// pg_advisory_xact_lock key: "bkmigrat" as an integer, any constant unlikely to collide.

@@ -37,6 +37,7 @@ public enum RegistryFile {
         var stalls: [RawStall]?
         var licence: String?
         var public_cameras: [String]?
+        var shard: String?
     }
 
     private struct RawStall: Decodable {
@@ -107,8 +108,9 @@ public enum RegistryFile {
             let stalls = try parseStalls(s.stalls ?? [], at: "\(at) (\(id))", kind: kind, fail: fail)
             let (licence, publicCameras) = try OpenKitchenFields.parse(licence: s.licence, publicCameras: s.public_cameras,
                                                                        at: "\(at) (\(id))", fail: fail)
+            let shard = try ShardMap.parseOverride(s.shard, at: "\(at) (\(id))", fail: fail)
             sites.append(SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours,
-                                    stalls: stalls, licence: licence, publicCameras: publicCameras))
+                                    stalls: stalls, licence: licence, publicCameras: publicCameras, shard: shard))
         }
         var devices: [DeviceConfig] = []
         for (i, d) in (raw.devices ?? []).enumerated() {

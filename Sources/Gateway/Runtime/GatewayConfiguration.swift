@@ -58,6 +58,8 @@ public struct GatewayConfiguration: Sendable {
     public var publicURL: String?
     /// How often the registry file is checked for changes (SIGHUP reloads at once).
     public var registryPollInterval: Duration = .seconds(2)
+    /// Set by `serve --role ingest` for each shard it owns; nil: the whole registry (every other start).
+    public var shard: ShardScope?
 
     public init(registryPath: String, brokerURL: String? = nil, database: String = "./data/brightkitchen.sqlite",
                 dataDirectory: String = "./data") {

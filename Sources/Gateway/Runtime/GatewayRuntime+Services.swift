@@ -49,6 +49,8 @@ struct StageParts: Sendable {
     let model: StateModel
     let ticks: TickCounter
     let logger: Logger
+    /// A shard's runtime: its sites' topic filters, in place of `bk/v1/#`.
+    let siteTopics: ThirdPartySubscriptions?
 }
 
 extension GatewayRuntime {
@@ -78,7 +80,11 @@ extension GatewayRuntime {
         // Stops after the MQTT client and before the writer: its last rejections and evidence get stored.
         stages.append(StageDefinition(name: StageName.camera, start: { p.camera.start() }, stop: { p.camera.stop() }))
         stages.append(StageDefinition(name: StageName.mqtt, start: {
-            try p.client.subscribe(TopicFilter.all, qos: 1)
+            if let siteTopics = p.siteTopics {
+                siteTopics.update(to: p.model.registry.sites.keys.map(ShardMap.topicFilter(of:)))
+            } else {
+                try p.client.subscribe(TopicFilter.all, qos: 1)
+            }
             p.thirdPartyTopics.update(to: p.pipeline.thirdPartyTopicFilters)
             try p.client.start()
             checkBrokerDelay(client: p.client, probe: p.delayProbe, embedded: p.broker != nil, logger: p.logger)
@@ -86,20 +92,24 @@ extension GatewayRuntime {
         stages.append(StageDefinition(name: StageName.maintenance, body: periodically(every: .seconds(1)) {
             maintenanceTick(p)
         }))
-        stages.append(StageDefinition(name: StageName.retention, body: periodically(
+        // A shard's runtime runs the instance-wide work only if its shard is the one chosen for it.
+        let sharedDuties = p.configuration.shard?.runsSharedDuties ?? true
+        if sharedDuties { stages.append(StageDefinition(name: StageName.retention, body: periodically(
             first: p.configuration.retentionFirstRun, every: p.configuration.retentionInterval) {
                 _ = runRetention(p)
-            }))
+            })) }
         stages.append(StageDefinition(name: StageName.registry, start: { p.watcher.listenForSIGHUP() },
                                       body: periodically(every: p.configuration.registryPollInterval) {
                                           p.watcher.checkForChange()
                                       },
                                       stop: { p.watcher.stop() }))
         // One delivery loop per webhook, so a receiver that hangs holds back only its own messages.
-        stages.append(StageDefinition(name: StageName.webhooks, body: { await p.webhooks.run() }))
-        stages.append(StageDefinition(name: StageName.outboxGauge, body: periodically(every: .seconds(1)) {
-            if let pending = try? p.store.pendingOutboxCount() { p.metrics.outboxPending.set(Double(pending)) }
-        }))
+        if sharedDuties {
+            stages.append(StageDefinition(name: StageName.webhooks, body: { await p.webhooks.run() }))
+            stages.append(StageDefinition(name: StageName.outboxGauge, body: periodically(every: .seconds(1)) {
+                if let pending = try? p.store.pendingOutboxCount() { p.metrics.outboxPending.set(Double(pending)) }
+            }))
+        }
         return stages
     }
 

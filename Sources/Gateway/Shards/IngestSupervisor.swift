@@ -1,0 +1,196 @@
+import Foundation
+import KitchenModel
+import Logging
+import PostgresStorage
+import ServiceLifecycle
+import Synchronization
+
+/// `serve --role ingest` (docs/scale-out.md, "Shards and leases"): takes shards through leases in
+/// PostgreSQL and runs one `GatewayRuntime` per shard it holds, each with the shard's persistent MQTT
+/// session and a store fenced by the lease's epoch. Renewals run on their own loop, so starting a
+/// shard (restoring its state) never delays another shard's renewal. Each instance takes at most its
+/// fair share (shards / live instances, rounded up) and gives one shard back per round while it holds
+/// more, so a newcomer gets work. A lease renewal refused, or not confirmed in time, stops the shard
+/// at once (its MQTT connection cut first); a clean stop releases every lease.
+public final class IngestSupervisor: Service, Sendable {
+    public struct Options: Sendable {
+        public var lease: Duration = .seconds(10)
+        public var renewEvery: Duration = .seconds(3)
+        /// How often free shards are looked for: takeover comes at most this long after expiry.
+        public var acquireEvery: Duration = .seconds(1)
+        /// The lease is trusted until the start of its last successful renewal plus `lease - margin`.
+        public var margin: Duration = .seconds(2)
+        public init() {}
+    }
+
+    /// One held shard, as the supervisor and the renewal loop see it.
+    struct Held: Sendable {
+        let runtime: GatewayRuntime
+        let fence: ShardFence
+        let group: ServiceGroup
+        let task: Task<Void, Never>
+    }
+
+    let base: GatewayConfiguration
+    let leases: ShardLeases
+    let options: Options
+    let logger: Logger
+    let held = Mutex<[String: Held]>([:])
+
+    public init(configuration: GatewayConfiguration, leases: ShardLeases, options: Options = Options(), logger: Logger) {
+        self.base = configuration
+        self.leases = leases
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Opens the lease pool on `configuration.database` (PostgreSQL only), applying migrations first.
+    public static func open(configuration: GatewayConfiguration, options: Options = Options(),
+                            logger: Logger) throws -> IngestSupervisor {
+        let opened = try StoreOpener.open(configuration.database, passwordFile: configuration.databasePasswordFile,
+                                          logger: logger)
+        guard let store = opened.store as? PostgresStore else {
+            throw StoreOpener.Failure(description: "--role ingest needs a postgres:// --database: shards are leased in PostgreSQL")
+        }
+        let leases = ShardLeases(database: store.database, owner: ShardLeases.makeOwner(), duration: options.lease)
+        return IngestSupervisor(configuration: configuration, leases: leases, options: options, logger: logger)
+    }
+
+    public var owner: String { leases.owner }
+
+    /// The shards held now, by name.
+    public var shards: [String] { held.withLock { Array($0.keys) }.sorted() }
+
+    public func run() async throws {
+        logger.notice("ingest instance starting", metadata: ["owner": "\(leases.owner)"])
+        let renewals = Task { await renewLoop() }
+        await cancelWhenGracefulShutdown {
+            var registry: Registry?
+            while !Task.isCancelled {
+                await self.round(&registry)
+                try? await Task.sleep(for: self.options.acquireEvery)
+            }
+        }
+        renewals.cancel()
+        await renewals.value
+        for name in shards { await stop(name, release: true) }
+        do { try leases.leave() } catch { logger.warning("cannot leave the ingest membership", metadata: ["error": "\(error)"]) }
+        logger.notice("ingest instance stopped", metadata: ["owner": "\(leases.owner)"])
+    }
+
+    /// Renews every held lease every `renewEvery`; a refusal, or a failure past the trusted time,
+    /// marks the fence lost (which cuts the shard's MQTT connection); `round` then stops the shard.
+    private func renewLoop() async {
+        while !Task.isCancelled {
+            let fences = held.withLock { $0.map { (name: $0.key, fence: $0.value.fence) } }
+            for (name, fence) in fences where !fence.isLost {
+                let start = ContinuousClock.now
+                do {
+                    if try leases.renew(name, epoch: fence.epoch) {
+                        fence.renewed(startedAt: start, lease: options.lease, margin: options.margin)
+                    } else {
+                        logger.error("shard lease taken by another instance", metadata: ["shard": "\(name)"])
+                        fence.markLost()
+                    }
+                } catch {
+                    logger.warning("cannot renew shard lease", metadata: ["shard": "\(name)", "error": "\(error)"])
+                }
+                if !fence.isTrusted { fence.markLost() }
+            }
+            try? await Task.sleep(for: options.renewEvery)
+        }
+    }
+
+    /// One round: stop shards found lost, heartbeat, then give one shard back or take free ones.
+    private func round(_ registry: inout Registry?) async {
+        let current = held.withLock { $0.map { (name: $0.key, fence: $0.value.fence) } }
+        for (name, fence) in current where fence.isLost || !fence.isTrusted {
+            fence.markLost()
+            await stop(name, release: false)
+        }
+        do {
+            registry = try RegistryFile.load(path: base.registryPath)
+        } catch {
+            logger.error("cannot read the registry; keeping the last one", metadata: ["error": "\(error)"])
+        }
+        guard let registry else { return }
+        let all = ShardMap.shards(of: registry).keys.sorted()
+        for name in shards where !all.contains(name) { await stop(name, release: true) }
+        let live: Int
+        let free: [String]
+        do {
+            live = try leases.heartbeat()
+            free = try leases.available(among: all)
+        } catch {
+            logger.warning("cannot reach the shard leases", metadata: ["error": "\(error)"])
+            return
+        }
+        let share = (all.count + live - 1) / live
+        let mine = shards
+        if mine.count > share, let extra = mine.last {
+            logger.notice("giving a shard back to balance", metadata: ["shard": "\(extra)", "share": "\(share)"])
+            await stop(extra, release: true)
+            return
+        }
+        for name in free where shards.count < share && !shards.contains(name) {
+            await take(name, firstShard: name == all.first)
+        }
+    }
+
+    private func take(_ name: String, firstShard: Bool) async {
+        let start = ContinuousClock.now
+        let epoch: Int64
+        do {
+            guard let acquired = try leases.acquire(name) else { return }
+            epoch = acquired
+        } catch {
+            logger.warning("cannot acquire shard lease", metadata: ["shard": "\(name)", "error": "\(error)"])
+            return
+        }
+        let fence = ShardFence(shard: name, owner: leases.owner, epoch: epoch,
+                               trustedUntil: start + options.lease - options.margin)
+        var configuration = base
+        configuration.gatewayID = "shard-\(name)"
+        configuration.shard = ShardScope(name: name, fence: fence, runsSharedDuties: firstShard)
+        var shardLogger = logger
+        shardLogger[metadataKey: "shard"] = "\(name)"
+        do {
+            let runtime = try GatewayRuntime(configuration: configuration, logger: shardLogger)
+            let group = ServiceGroup(configuration: .init(services: runtime.services().map { .init(service: $0) },
+                                                          gracefulShutdownSignals: [], logger: shardLogger))
+            let task = Task {
+                do { try await group.run() } catch {
+                    shardLogger.error("shard runtime ended", metadata: ["error": "\(error)"])
+                }
+            }
+            held.withLock { $0[name] = Held(runtime: runtime, fence: fence, group: group, task: task) }
+            let started = await runtime.waitUntilStarted()
+            let ms = Int(start.duration(to: .now) / .milliseconds(1))
+            shardLogger.notice("shard taken", metadata: [
+                "epoch": "\(epoch)", "started": "\(started)", "start_ms": "\(ms)",
+                "sites": "\(runtime.model.registry.sites.count)", "client_id": "\(configuration.mqttClientID)",
+            ])
+            if !started { fence.markLost() }
+        } catch {
+            shardLogger.error("cannot start the shard; giving its lease back", metadata: ["error": "\(error)"])
+            try? leases.release(name, epoch: epoch)
+        }
+    }
+
+    /// Stops a shard's runtime (its MQTT session left to the broker, its writer drained while the
+    /// lease holds) and, on a clean stop, releases the lease so another instance need not wait.
+    private func stop(_ name: String, release: Bool) async {
+        guard let entry = held.withLock({ $0.removeValue(forKey: name) }) else { return }
+        await entry.group.triggerGracefulShutdown()
+        await entry.task.value
+        if release && !entry.fence.isLost {
+            do { try leases.release(name, epoch: entry.fence.epoch) } catch {
+                logger.warning("cannot release shard lease", metadata: ["shard": "\(name)", "error": "\(error)"])
+            }
+        }
+        try? entry.runtime.store.closeCleanly()
+        logger.notice("shard stopped", metadata: [
+            "shard": "\(name)", "epoch": "\(entry.fence.epoch)", "lease_lost": "\(entry.fence.isLost)",
+        ])
+    }
+}
