@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: """
         all: the whole gateway in one process (default). ingest: MQTT ingest only, for the shards this \
-        instance leases in PostgreSQL (needs a postgres:// --database and --broker-url; docs/scale-out.md).
+        instance leases in PostgreSQL (needs a postgres:// --database and --broker; docs/scale-out.md).
         """)
     var role: ServeRole = .all
 

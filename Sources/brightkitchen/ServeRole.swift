@@ -20,7 +20,7 @@ extension Serve {
             throw ValidationError("--role ingest needs --database postgres://...: shards are leased in PostgreSQL")
         }
         guard configuration.brokerURL != nil else {
-            throw ValidationError("--role ingest needs --broker-url: every ingest instance must reach the same broker")
+            throw ValidationError("--role ingest needs --broker mqtt://...: every ingest instance must reach the same broker")
         }
         let supervisor = try IngestSupervisor.open(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: supervisor)],
