@@ -66,12 +66,19 @@ public final class ShardFence: Sendable {
         handler.withLock { $0 }?.call()
     }
 
-    /// The check a fenced transaction runs right after BEGIN.
+    /// How long a fenced transaction may sit idle waiting for its client before the server ends it:
+    /// a process paused or cut off in the middle of one would otherwise hold the lease row, and so
+    /// the takeover, until the server noticed the dead connection (hours, with default keepalives).
+    /// The gateway's transactions send their statements back to back, so a live one never waits this long.
+    public static let idleTimeout: Duration = .seconds(2)
+
+    /// The check a fenced transaction runs right after BEGIN, in one statement with the idle timeout.
     func check(_ session: PostgresSession) throws {
         guard !isLost else { throw LeaseLostError(shard: shard, epoch: epoch) }
         let held = try session.query("""
-            SELECT 1 FROM shard_leases WHERE shard = $1 AND owner = $2 AND epoch = $3 FOR SHARE
-            """, [.text(shard), .text(owner), .int(epoch)])
+            SELECT set_config('idle_in_transaction_session_timeout', $4, true) FROM shard_leases
+            WHERE shard = $1 AND owner = $2 AND epoch = $3 FOR SHARE
+            """, [.text(shard), .text(owner), .int(epoch), .text("\(Self.idleTimeout.components.seconds * 1000)")])
         guard held.isEmpty else { return }
         markLost()
         throw LeaseLostError(shard: shard, epoch: epoch)

@@ -26,20 +26,29 @@ public struct ShardLeases: Sendable {
         return "\(host)-\(getpid())-\(UInt32.random(in: 0 ... .max))"
     }
 
-    private var milliseconds: Int64 {
+    private var milliseconds: Int64 { Self.milliseconds(duration) }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     /// Takes `shard` if its lease has expired (or was released, or never existed), with the epoch
     /// raised by one; nil while another instance holds it.
-    public func acquire(_ shard: String) throws -> Int64? {
-        try database.execute("INSERT INTO shard_leases (shard) VALUES ($1) ON CONFLICT DO NOTHING", [.text(shard)])
-        return try database.query("""
-            UPDATE shard_leases SET owner = $2, epoch = epoch + 1, acquired_at = now(),
-                expires_at = now() + $3::bigint * interval '1 millisecond'
-            WHERE shard = $1 AND (expires_at < now() OR owner = $2) RETURNING epoch
-            """, [.text(shard), .text(owner), .int(milliseconds)]).first.map(decode(Int64.self))
+    ///
+    /// The UPDATE waits for the old owner's write transactions in flight (they hold the row shared,
+    /// `ShardFence`), for at most `lockTimeout`: one left open by a paused or cut-off process ends by
+    /// itself (`ShardFence.idleTimeout`), and the next round tries again.
+    public func acquire(_ shard: String, lockTimeout: Duration = .seconds(3)) throws -> Int64? {
+        try database.transaction { session in
+            try session.execute("SELECT set_config('lock_timeout', $1, true)", [.text("\(Self.milliseconds(lockTimeout))")])
+            try session.execute("INSERT INTO shard_leases (shard) VALUES ($1) ON CONFLICT DO NOTHING", [.text(shard)])
+            return try session.query("""
+                UPDATE shard_leases SET owner = $2, epoch = epoch + 1, acquired_at = now(),
+                    expires_at = now() + $3::bigint * interval '1 millisecond'
+                WHERE shard = $1 AND (expires_at < now() OR owner = $2) RETURNING epoch
+                """, [.text(shard), .text(owner), .int(milliseconds)]).first.map(decode(Int64.self))
+        }
     }
 
     /// Which of `shards` nobody holds now (no row yet, released, or expired): the ones worth an
@@ -49,6 +58,15 @@ public struct ShardLeases: Sendable {
             SELECT shard FROM shard_leases WHERE shard = ANY($1) AND expires_at >= now()
             """, [.texts(shards)]).map(decode(String.self)))
         return shards.filter { !held.contains($0) }
+    }
+
+    /// Which of `shards` were left by an owner that stopped renewing (expired, not released): a dead,
+    /// paused or cut-off instance's. Any instance takes these at once, whatever its fair share, so a
+    /// takeover does not wait for the dead instance's membership to expire as well.
+    public func orphaned(among shards: [String]) throws -> Set<String> {
+        Set(try database.query("""
+            SELECT shard FROM shard_leases WHERE shard = ANY($1) AND owner IS NOT NULL AND expires_at < now()
+            """, [.texts(shards)]).map(decode(String.self)))
     }
 
     /// Extends the lease held at `epoch`; false when it is no longer ours (taken at a later epoch).
@@ -69,15 +87,19 @@ public struct ShardLeases: Sendable {
     }
 
     /// Says this instance is alive for one more lease, and returns how many instances are (itself
-    /// included): the basis of each one's fair share.
-    public func heartbeat() throws -> Int {
+    /// included): the basis of each one's fair share. `freshWithin`: count only those that beat that
+    /// recently (nil: within a lease), so a dead instance stops counting well before its leases
+    /// expire and the survivors' share already covers its shards when they take them over.
+    public func heartbeat(freshWithin: Duration? = nil) throws -> Int {
         try database.execute("""
             INSERT INTO ingest_member (owner, expires_at) VALUES ($1, now() + $2::bigint * interval '1 millisecond')
             ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at
             """, [.text(owner), .int(milliseconds)])
         try database.execute("DELETE FROM ingest_member WHERE expires_at < now() - interval '1 hour'")
-        let live = try database.query("SELECT count(*) FROM ingest_member WHERE expires_at >= now()")
-            .first.map(decode(Int64.self)) ?? 1
+        let staleness = freshWithin.map { Self.milliseconds(duration - $0) } ?? 0
+        let live = try database.query("""
+            SELECT count(*) FROM ingest_member WHERE expires_at >= now() + $1::bigint * interval '1 millisecond'
+            """, [.int(staleness)]).first.map(decode(Int64.self)) ?? 1
         return max(1, Int(live))
     }
 

@@ -24,22 +24,8 @@ struct ShardFailoverTests {
     @Test func aKilledInstancesShardsAreTakenOverWithin15sAndNoReadingIsLost() async throws {
         let bench = try GatewayBench(registry: Self.registry, backend: .postgres)
         defer { bench.tearDown() }
-        let server = try ThrowawayPostgres.shared()
-        let name = try #require(bench.database.split(separator: "/").last?.split(separator: "?").first).description
-        /// Live leases: shard → owner.
-        func holders() -> [String: String] {
-            let rows = (try? server.psql("SELECT shard || ' ' || owner FROM shard_leases WHERE expires_at >= now()",
-                                         database: name)) ?? ""
-            var result: [String: String] = [:]
-            for line in rows.split(separator: "\n") {
-                let parts = line.split(separator: " ", maxSplits: 1)
-                if parts.count == 2 { result[String(parts[0])] = String(parts[1]) }
-            }
-            return result
-        }
-        func shards(of process: ChildProcess) -> Set<String> {
-            Set(holders().filter { $0.value.contains("-\(process.process.processIdentifier)-") }.keys)
-        }
+        let leases = try Leases(bench: bench)
+        func shards(of process: ChildProcess) -> Set<String> { leases.shards(of: process) }
         func start() throws -> ChildProcess { try bench.startGateway(extraArguments: ["--role", "ingest"]) }
 
         let a = try start()
@@ -63,6 +49,7 @@ struct ShardFailoverTests {
         let lostSites = Self.counties.indices.filter { lost.contains(Self.counties[$0]) }
         #expect(lostSites.count == 2)
         let sentAtKill = fleet.sent
+        let remaining = leases.remaining(of: lost)
         let killed = ContinuousClock.now
         kill(a.process.processIdentifier, SIGKILL)
         let tookOver = eventually(timeout: .seconds(30), every: .milliseconds(50)) { shards(of: b).isSuperset(of: lost) }
@@ -77,7 +64,8 @@ struct ShardFailoverTests {
         let resumed = killed.duration(to: .now)
         #expect(updating, "a's sites are stored again after the kill")
         print("shard takeover: SIGKILL → every lease of the killed instance held by the survivor \(takeover); "
-            + "SIGKILL → each of its sites stored again \(resumed) (lease 10 s, renewed every 3 s)")
+            + "SIGKILL → each of its sites stored again \(resumed) (lease 10 s, renewed every 3 s; "
+            + "the killed leases had \(remaining) s left at the kill)")
         #expect(takeover < .seconds(15), "takeover took \(takeover)")
         #expect(resumed < .seconds(15), "sites stored again after \(resumed)")
 
@@ -99,8 +87,109 @@ struct ShardFailoverTests {
         #expect(complete, "every reading stored once: \(summary)\n\(b.stderr.suffix(3_000))")
         print("shard failover audit: \(sent.reduce(0, +)) readings sent across 4 sites, all stored once; "
             + "\(fleet.replays) replay requests answered")
+        for line in b.stderr.split(separator: "\n") where line.contains("shard taken") { print("survivor: \(line)") }
         #expect(b.isRunning)
         #expect(b.stderr.contains("shard taken"))
+    }
+
+    /// A paused instance (SIGSTOP: a stalled VM, a long GC, a frozen container) loses its shards to
+    /// the other one; woken up (SIGCONT) it finds its leases gone before it acts on anything, cuts
+    /// its shards' MQTT sessions, writes nothing of theirs, and later takes its fair share back at
+    /// new epochs. Every reading is still stored once.
+    @Test func aPausedInstanceWakesUpFencedAndGetsItsShareBack() async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: .postgres)
+        defer { bench.tearDown() }
+        let leases = try Leases(bench: bench)
+        let a = try bench.startGateway(extraArguments: ["--role", "ingest"])
+        defer { a.kill() }
+        #expect(eventually(timeout: .seconds(60), every: .milliseconds(100)) { leases.shards(of: a).count == 4 })
+        let b = try bench.startGateway(extraArguments: ["--role", "ingest"])
+        defer { b.terminate() }
+        #expect(eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+            leases.shards(of: a).count == 2 && leases.shards(of: b).count == 2
+        }, "\(b.stderr.suffix(2_000))")
+        let fleet = try Fleet(bench: bench, sites: Self.counties.count)
+        defer { fleet.stop() }
+        let load = Thread { fleet.publishUntilStopped() }
+        load.start()
+        try await Task.sleep(for: .seconds(2))
+
+        let paused = leases.shards(of: a)
+        let epochs = leases.epochs()
+        let pid = a.process.processIdentifier
+        kill(pid, SIGSTOP)
+        let stopped = ContinuousClock.now
+        let tookOver = eventually(timeout: .seconds(30), every: .milliseconds(50)) { leases.shards(of: b).count == 4 }
+        print("shard takeover from a paused instance: \(stopped.duration(to: .now))")
+        #expect(tookOver, "\(b.stderr.suffix(3_000))")
+        try await Task.sleep(for: .seconds(1))
+        kill(pid, SIGCONT)
+
+        #expect(eventually(timeout: .seconds(15), every: .milliseconds(100)) {
+            a.stderr.contains("shard lease lost: MQTT session abandoned")
+        }, "the woken instance found its leases gone:\n\(a.stderr.suffix(3_000))")
+        // Rebalanced: each holds two again, every shard at an epoch above the one before the pause.
+        #expect(eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            leases.shards(of: a).count == 2 && leases.shards(of: b).count == 2
+        }, "a: \(leases.shards(of: a)), b: \(leases.shards(of: b))")
+        let after = leases.epochs()
+        for shard in paused { #expect((after[shard] ?? 0) > (epochs[shard] ?? 0), "shard \(shard) moved at a new epoch") }
+
+        try await Task.sleep(for: .seconds(2))
+        fleet.stopPublishing()
+        while load.isExecuting { try await Task.sleep(for: .milliseconds(50)) }
+        let sent = fleet.sent
+        let store = try bench.openStore()
+        func seqs(_ site: Int) -> [Int64] { ((try? store.storedSequenceNumbers(of: fleet.keys[site])) ?? []).map(\.seq) }
+        let complete = eventually(timeout: .seconds(60), every: .milliseconds(200)) {
+            Self.counties.indices.allSatisfy { seqs($0) == Array(1...Int64(sent[$0])) }
+        }
+        #expect(complete, "every reading stored once: \(Self.counties.indices.map { (sent[$0], seqs($0).count) })")
+        print("paused-instance audit: \(sent.reduce(0, +)) readings stored once; \(fleet.replays) replay requests answered")
+        #expect(a.isRunning && b.isRunning)
+    }
+}
+
+/// The `shard_leases` table as the test sees it, through psql.
+private struct Leases {
+    let server: ThrowawayPostgres
+    let name: String
+
+    init(bench: GatewayBench) throws {
+        server = try ThrowawayPostgres.shared()
+        name = try #require(bench.database.split(separator: "/").last?.split(separator: "?").first).description
+    }
+
+    private func rows(_ sql: String) -> [[String]] {
+        let text = (try? server.psql(sql, database: name)) ?? ""
+        return text.split(separator: "\n").map { $0.split(separator: "|").map(String.init) }
+    }
+
+    /// Live leases: shard → owner.
+    func holders() -> [String: String] {
+        var result: [String: String] = [:]
+        for row in rows("SELECT shard, owner FROM shard_leases WHERE expires_at >= now()") where row.count == 2 {
+            result[row[0]] = row[1]
+        }
+        return result
+    }
+
+    /// Seconds until the leases of `shards` expire, by the database's clock.
+    func remaining(of shards: Set<String>) -> [Double] {
+        rows("SELECT shard, extract(epoch FROM expires_at - now()) FROM shard_leases").filter {
+            $0.count == 2 && shards.contains($0[0])
+        }.compactMap { Double($0[1]) }
+    }
+
+    func epochs() -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for row in rows("SELECT shard, epoch FROM shard_leases") where row.count == 2 { result[row[0]] = Int64(row[1]) }
+        return result
+    }
+
+    /// An owner is `<host>-<pid>-<random>`.
+    func shards(of process: ChildProcess) -> Set<String> {
+        Set(holders().filter { $0.value.contains("-\(process.process.processIdentifier)-") }.keys)
     }
 }
 

@@ -69,7 +69,10 @@ private func reading(_ seq: Int64) -> WriteItem {
         try b.leave()
         #expect(try a.heartbeat() == 1)
         _ = try b.heartbeat()
-        Thread.sleep(forTimeInterval: 0.7)  // b stopped beating
+        Thread.sleep(forTimeInterval: 0.25)  // b stopped beating
+        #expect(try a.heartbeat() == 2)
+        #expect(try a.heartbeat(freshWithin: .milliseconds(150)) == 1)  // not recently enough
+        Thread.sleep(forTimeInterval: 0.45)
         #expect(try a.heartbeat() == 1)
     }
 
@@ -153,6 +156,45 @@ private func reading(_ seq: Int64) -> WriteItem {
         #expect(outcome.withLock { $0 } == "committed")
         #expect(try PostgresStore(database: f.database).meta("in-flight") == "a")
         #expect(throws: LeaseLostError.self) { try poolA.execute("SELECT 1") }
+    }
+
+    /// A process paused (or cut off) in the middle of a fenced transaction would hold the lease row
+    /// until the server noticed its connection was dead: the server ends such a transaction after
+    /// `ShardFence.idleTimeout`, so the takeover goes ahead, and the paused owner's write is not kept.
+    @Test func aTransactionLeftOpenByAPausedOwnerDoesNotHoldTheTakeoverBack() throws {
+        let f = try PostgresFixture()
+        let a = try leases(f, "a", lease: .milliseconds(300))
+        let b = try leases(f, "b", lease: .milliseconds(300))
+        let epochA = try #require(try a.acquire("420106"))
+        let (poolA, _) = try fenced(f, "a", epoch: epochA)
+        let inTransaction = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<String>("")
+        Thread {
+            do {
+                try poolA.transaction { session in
+                    try session.execute("INSERT INTO gateway_meta (key, value) VALUES ('paused', 'a')")
+                    inTransaction.signal()
+                    Thread.sleep(forTimeInterval: 6)  // the process is stopped mid-transaction
+                    try session.execute("INSERT INTO gateway_meta (key, value) VALUES ('woken', 'a')")
+                }
+                outcome.withLock { $0 = "committed" }
+            } catch {
+                outcome.withLock { $0 = "refused" }
+            }
+            done.signal()
+        }.start()
+        inTransaction.wait()
+        Thread.sleep(forTimeInterval: 0.4)  // the lease expires
+        let started = ContinuousClock.now
+        let epochB = try b.acquire("420106")
+        let waited = started.duration(to: .now)
+        #expect(epochB == epochA + 1)
+        #expect(waited < .seconds(3), "the takeover waited \(waited)")
+        done.wait()
+        #expect(outcome.withLock { $0 } == "refused")
+        #expect(try PostgresStore(database: f.database).meta("paused") == nil)
+        #expect(try PostgresStore(database: f.database).meta("woken") == nil)
     }
 
     /// The batch writer on a store whose lease was lost: the refused batch and the queue are dropped,

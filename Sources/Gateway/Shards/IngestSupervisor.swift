@@ -11,7 +11,9 @@ import Synchronization
 /// shard (restoring its state) never delays another shard's renewal. Each instance takes at most its
 /// fair share (shards / live instances, rounded up) and gives one shard back per round while it holds
 /// more, so a newcomer gets work. A lease renewal refused, or not confirmed in time, stops the shard
-/// at once (its MQTT connection cut first); a clean stop releases every lease.
+/// at once (its MQTT connection cut first); a clean stop releases every lease. Shards whose owner
+/// stopped renewing are taken at once by whoever sees them first, beyond its share if need be (the
+/// dead owner still counts as live until its own membership expires); balance follows later.
 public final class IngestSupervisor: Service, Sendable {
     public struct Options: Sendable {
         public var lease: Duration = .seconds(10)
@@ -20,6 +22,8 @@ public final class IngestSupervisor: Service, Sendable {
         public var acquireEvery: Duration = .seconds(1)
         /// The lease is trusted until the start of its last successful renewal plus `lease - margin`.
         public var margin: Duration = .seconds(2)
+        /// An instance counts towards the fair share while it beat within this (it beats every round).
+        public var memberFreshness: Duration = .seconds(3)
         public init() {}
     }
 
@@ -63,7 +67,11 @@ public final class IngestSupervisor: Service, Sendable {
 
     public func run() async throws {
         logger.notice("ingest instance starting", metadata: ["owner": "\(leases.owner)"])
-        let renewals = Task { await renewLoop() }
+        // Its own thread: starting a shard blocks on the database, and renewals must never wait for it.
+        let renewals = StopSignal()
+        let thread = Thread { [self] in renewLoop(until: renewals) }
+        thread.name = "bk-shard-leases"
+        thread.start()
         await cancelWhenGracefulShutdown {
             var registry: Registry?
             while !Task.isCancelled {
@@ -71,17 +79,16 @@ public final class IngestSupervisor: Service, Sendable {
                 try? await Task.sleep(for: self.options.acquireEvery)
             }
         }
-        renewals.cancel()
-        await renewals.value
         for name in shards { await stop(name, release: true) }
+        renewals.set()
         do { try leases.leave() } catch { logger.warning("cannot leave the ingest membership", metadata: ["error": "\(error)"]) }
         logger.notice("ingest instance stopped", metadata: ["owner": "\(leases.owner)"])
     }
 
     /// Renews every held lease every `renewEvery`; a refusal, or a failure past the trusted time,
     /// marks the fence lost (which cuts the shard's MQTT connection); `round` then stops the shard.
-    private func renewLoop() async {
-        while !Task.isCancelled {
+    private func renewLoop(until stop: StopSignal) {
+        while !stop.isSet {
             let fences = held.withLock { $0.map { (name: $0.key, fence: $0.value.fence) } }
             for (name, fence) in fences where !fence.isLost {
                 let start = ContinuousClock.now
@@ -97,7 +104,7 @@ public final class IngestSupervisor: Service, Sendable {
                 }
                 if !fence.isTrusted { fence.markLost() }
             }
-            try? await Task.sleep(for: options.renewEvery)
+            stop.wait(options.renewEvery)
         }
     }
 
@@ -118,21 +125,24 @@ public final class IngestSupervisor: Service, Sendable {
         for name in shards where !all.contains(name) { await stop(name, release: true) }
         let live: Int
         let free: [String]
+        let orphaned: Set<String>
         do {
-            live = try leases.heartbeat()
+            live = try leases.heartbeat(freshWithin: options.memberFreshness)
             free = try leases.available(among: all)
+            orphaned = try leases.orphaned(among: free)
         } catch {
             logger.warning("cannot reach the shard leases", metadata: ["error": "\(error)"])
             return
         }
         let share = (all.count + live - 1) / live
         let mine = shards
-        if mine.count > share, let extra = mine.last {
+        if mine.count > share, orphaned.isEmpty, let extra = mine.last {
             logger.notice("giving a shard back to balance", metadata: ["shard": "\(extra)", "share": "\(share)"])
             await stop(extra, release: true)
             return
         }
-        for name in free where shards.count < share && !shards.contains(name) {
+        // A dead instance's shards are taken at once; released or new ones up to the fair share.
+        for name in free where (shards.count < share || orphaned.contains(name)) && !shards.contains(name) {
             await take(name, firstShard: name == all.first)
         }
     }
@@ -192,5 +202,22 @@ public final class IngestSupervisor: Service, Sendable {
         logger.notice("shard stopped", metadata: [
             "shard": "\(name)", "epoch": "\(entry.fence.epoch)", "lease_lost": "\(entry.fence.isLost)",
         ])
+    }
+}
+
+/// Ends the renewal thread's loop, waking it from its wait.
+final class StopSignal: Sendable {
+    private let flag = Atomic<Bool>(false)
+    private let semaphore = DispatchSemaphore(value: 0)
+
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    func set() {
+        flag.store(true, ordering: .releasing)
+        semaphore.signal()
+    }
+
+    func wait(_ duration: Duration) {
+        _ = semaphore.wait(timeout: .now() + .milliseconds(Int(duration / .milliseconds(1))))
     }
 }
