@@ -168,10 +168,13 @@ public final class IngestSupervisor: Service, Sendable {
             let runtime = try GatewayRuntime(configuration: configuration, logger: shardLogger)
             let group = ServiceGroup(configuration: .init(services: runtime.services().map { .init(service: $0) },
                                                           gracefulShutdownSignals: [], logger: shardLogger))
-            let task = Task {
+            let task = Task { [self] in
                 do { try await group.run() } catch {
                     shardLogger.error("shard runtime ended", metadata: ["error": "\(error)"])
                 }
+                // Ended on its own (a stage failed), not by `stop`: give the shard up without
+                // writing more, and let the next round stop it (its lease then expires for another).
+                if self.held.withLock({ $0[name]?.fence === fence }) { fence.markLost() }
             }
             held.withLock { $0[name] = Held(runtime: runtime, fence: fence, group: group, task: task) }
             let started = await runtime.waitUntilStarted()
