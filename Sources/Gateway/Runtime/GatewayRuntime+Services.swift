@@ -85,7 +85,8 @@ extension GatewayRuntime {
             } else {
                 try p.client.subscribe(TopicFilter.all, qos: 1)
             }
-            p.thirdPartyTopics.update(to: p.pipeline.thirdPartyTopicFilters)
+            p.thirdPartyTopics.update(to: thirdPartyFilters(p.pipeline.thirdPartyTopicFilters, registry: p.model.registry,
+                                                            shard: p.configuration.shard))
             try p.client.start()
             checkBrokerDelay(client: p.client, probe: p.delayProbe, embedded: p.broker != nil, logger: p.logger)
         }, stop: { p.client.stop() }))

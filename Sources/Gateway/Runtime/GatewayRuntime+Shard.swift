@@ -23,6 +23,13 @@ extension GatewayRuntime {
         }
     }
 
+    /// Third-party topics name no site, so a shard's runtime subscribed to them receives every
+    /// site's: it listens only when its own sites bind such devices (`source:`), keeping those.
+    static func thirdPartyFilters(_ filters: [String], registry: Registry, shard: ShardScope?) -> [String] {
+        guard shard != nil else { return filters }
+        return registry.devices.values.contains { $0.source != nil } ? filters : []
+    }
+
     /// Whether this runtime's shard lease was lost (always false outside `--role ingest`).
     public var shardLeaseLost: Bool { configuration.shard?.fence.isLost ?? false }
 }

@@ -170,7 +170,7 @@ public final class GatewayRuntime: Sendable {
             let registry = try Self.scoped(RegistryFile.load(path: path), to: shard)
             model.replaceRegistry(registry)
             siteTopics?.update(to: registry.sites.keys.map(ShardMap.topicFilter(of:)))
-            thirdPartyTopics.update(to: pipeline.rebind(registry))
+            thirdPartyTopics.update(to: Self.thirdPartyFilters(pipeline.rebind(registry), registry: registry, shard: shard))
             return registry.devices.count
         }
         let lifecycle = LifecycleJournal(logger: logger)
