@@ -148,6 +148,76 @@ struct ShardFailoverTests {
         print("paused-instance audit: \(sent.reduce(0, +)) readings stored once; \(fleet.replays) replay requests answered")
         #expect(a.isRunning && b.isRunning)
     }
+
+    /// Delays shortened so a warm fridge raises its alarm within seconds and updates it every second.
+    static let rules = """
+        zones:
+          cold: {zone: cold, minCelsius: 0, maxCelsius: 8, alarmDelaySeconds: 1, recoverySeconds: 1, updateEverySeconds: 1}
+        """
+
+    /// An alarm the killed instance raised is the new owner's to carry on (restored from
+    /// PostgreSQL with its rule state), not raised a second time: every transition published for
+    /// the site after the takeover names the alarm raised before it, down to its clearing.
+    @Test func anOpenAlarmIsCarriedOnByTheNewOwner() async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: .postgres)
+        defer { bench.tearDown() }
+        try Self.rules.write(toFile: bench.dir.file("rules.yaml"), atomically: true, encoding: .utf8)
+        let arguments = ["--role", "ingest", "--rules", bench.dir.file("rules.yaml")]
+        let leases = try Leases(bench: bench)
+        let a = try bench.startGateway(extraArguments: arguments)
+        defer { a.kill() }
+        #expect(eventually(timeout: .seconds(60), every: .milliseconds(100)) { leases.shards(of: a).count == 4 })
+
+        let watcher = try bench.deviceClient("watcher")
+        defer { watcher.stop() }
+        let published = Mutex<[(at: ContinuousClock.Instant, id: String, transition: String)]>([])
+        watcher.onMessage { m in
+            guard let json = try? JSONSerialization.jsonObject(with: Data(m.payload)) as? [String: Any],
+                  let id = json["alarm_id"] as? String else { return }
+            published.withLock { $0.append((.now, id, json["transition"] as? String ?? "?")) }
+        }
+        try watcher.subscribe("bk/v1/site-0/_gateway/alarms", qos: 1)
+        let fridge = try bench.deviceClient("site-0-fridge-1")
+        defer { fridge.stop() }
+        let origin = SystemClock().now()
+        let warm = Atomic<Bool>(true)
+        let stopped = Atomic<Bool>(false)
+        let seq = Atomic<Int>(0)
+        let load = Thread {
+            while !stopped.load(ordering: .relaxed) {
+                let n = seq.add(1, ordering: .relaxed).newValue
+                let t = warm.load(ordering: .relaxed) ? "9.5" : "4.0"
+                _ = try? fridge.publish(topic: "bk/v1/site-0/fridge-1/telemetry",
+                                        payload: Array(#"{"seq":\#(n),"ts":\#(origin + Int64(n) * 200),"t":\#(t),"rh":60}"#.utf8),
+                                        qos: 1)
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        load.start()
+        defer { stopped.store(true, ordering: .relaxed) }
+        #expect(eventually(timeout: .seconds(30), every: .milliseconds(50)) { !published.withLock { $0 }.isEmpty },
+                "the warm fridge raised an alarm:\n\(a.stderr.suffix(2_000))")
+        try await Task.sleep(for: .seconds(1))
+        let before = Set(published.withLock { $0 }.map(\.id))
+
+        kill(a.process.processIdentifier, SIGKILL)
+        let killed = ContinuousClock.now
+        let b = try bench.startGateway(extraArguments: arguments)
+        defer { b.terminate() }
+        #expect(eventually(timeout: .seconds(30), every: .milliseconds(100)) { leases.shards(of: b).count == 4 },
+                "\(b.stderr.suffix(2_000))")
+        try await Task.sleep(for: .seconds(3))  // still warm: the new owner updates the alarm
+        warm.store(false, ordering: .relaxed)
+        let cleared = eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            published.withLock { $0 }.contains { $0.at > killed && $0.transition == "cleared" }
+        }
+        let after = published.withLock { $0 }.filter { $0.at > killed }
+        #expect(cleared, "the new owner ended the alarm: \(after.map { "\($0.transition) \($0.id)" })")
+        #expect(!after.isEmpty && after.allSatisfy { before.contains($0.id) },
+                "after the takeover only the alarm raised before it (\(before)): \(after.map { "\($0.transition) \($0.id)" })")
+        #expect(!after.contains { $0.transition == "raised" }, "raised again: \(after.map(\.transition))")
+        #expect(b.stderr.contains("open=1"), "the new owner restored the open alarm")
+    }
 }
 
 /// The `shard_leases` table as the test sees it, through psql.
