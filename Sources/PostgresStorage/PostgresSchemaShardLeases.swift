@@ -1,7 +1,8 @@
 /// Migration "v7-shard-leases" (PostgreSQL only: shards exist only for `serve --role ingest` on a
 /// shared PostgreSQL). One row per shard: who holds it, until when by the database's clock, and the
 /// fencing epoch, raised at every change of owner. `ingest_member` is each running ingest instance's
-/// heartbeat, from which an instance computes its fair share of the shards.
+/// heartbeat, from which an instance computes its fair share of the shards, and whether its MQTT
+/// sessions are up (an instance cut off from the broker hands its shards only to one that is not).
 enum PostgresSchemaShardLeases {
     static let statements: [String] = [
         """
@@ -16,7 +17,8 @@ enum PostgresSchemaShardLeases {
         """
         CREATE TABLE ingest_member (
             owner text PRIMARY KEY,
-            expires_at timestamptz NOT NULL
+            expires_at timestamptz NOT NULL,
+            reaches_broker boolean NOT NULL DEFAULT true
         )
         """,
     ]

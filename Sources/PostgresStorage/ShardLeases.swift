@@ -90,17 +90,27 @@ public struct ShardLeases: Sendable {
     /// included): the basis of each one's fair share. `freshWithin`: count only those that beat that
     /// recently (nil: within a lease), so a dead instance stops counting well before its leases
     /// expire and the survivors' share already covers its shards when they take them over.
-    public func heartbeat(freshWithin: Duration? = nil) throws -> Int {
+    public func heartbeat(freshWithin: Duration? = nil, reachesBroker: Bool = true) throws -> Int {
         try database.execute("""
-            INSERT INTO ingest_member (owner, expires_at) VALUES ($1, now() + $2::bigint * interval '1 millisecond')
-            ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at
-            """, [.text(owner), .int(milliseconds)])
+            INSERT INTO ingest_member (owner, expires_at, reaches_broker)
+            VALUES ($1, now() + $2::bigint * interval '1 millisecond', $3)
+            ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at, reaches_broker = excluded.reaches_broker
+            """, [.text(owner), .int(milliseconds), .bool(reachesBroker)])
         try database.execute("DELETE FROM ingest_member WHERE expires_at < now() - interval '1 hour'")
         let staleness = freshWithin.map { Self.milliseconds(duration - $0) } ?? 0
         let live = try database.query("""
             SELECT count(*) FROM ingest_member WHERE expires_at >= now() + $1::bigint * interval '1 millisecond'
             """, [.int(staleness)]).first.map(decode(Int64.self)) ?? 1
         return max(1, Int(live))
+    }
+
+    /// How many other instances beat within `freshWithin` saying their MQTT sessions are up: whom
+    /// a shard given up for want of the broker would go to.
+    public func othersReachingBroker(freshWithin: Duration) throws -> Int {
+        Int(try database.query("""
+            SELECT count(*) FROM ingest_member
+            WHERE owner <> $1 AND reaches_broker AND expires_at >= now() + $2::bigint * interval '1 millisecond'
+            """, [.text(owner), .int(Self.milliseconds(duration - freshWithin))]).first.map(decode(Int64.self)) ?? 0)
     }
 
     /// Leaves the membership (a clean stop).

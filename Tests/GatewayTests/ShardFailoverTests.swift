@@ -149,6 +149,50 @@ struct ShardFailoverTests {
         #expect(a.isRunning && b.isRunning)
     }
 
+    /// An instance that reaches PostgreSQL but no longer the broker gives its shards up once their
+    /// sessions have been down 5 s, and stays out of the share for a while, so an instance that
+    /// reaches the broker takes them. Here the first instance's broker is a second mosquitto, stopped.
+    @Test func anInstanceCutOffFromTheBrokerHandsItsShardsOn() async throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: .postgres)
+        defer { bench.tearDown() }
+        var options = MosquittoBroker.Options()
+        options.dataDirectory = bench.dir.file("other-broker")
+        let other = try MosquittoBroker.start(options: options, logger: bench.logger)
+        defer { other.stop() }
+        let leases = try Leases(bench: bench)
+        let a = try ChildProcess(executable: bench.binary, arguments: [
+            "serve", "--role", "ingest", "--allow-loopback-public-url", "--config", bench.registryPath,
+            "--broker", other.url,
+        ] + bench.storeArguments + ["--data-dir", bench.dir.path, "--log-level", "info"], logDirectory: bench.dir.path)
+        defer { a.kill() }
+        #expect(eventually(timeout: .seconds(60), every: .milliseconds(100)) { leases.shards(of: a).count == 4 })
+        let b = try bench.startGateway(extraArguments: ["--role", "ingest"])
+        defer { b.terminate() }
+        #expect(eventually(timeout: .seconds(60), every: .milliseconds(100)) {
+            leases.shards(of: a).count == 2 && leases.shards(of: b).count == 2
+        })
+
+        other.stop()
+        let cut = ContinuousClock.now
+        let handed = eventually(timeout: .seconds(30), every: .milliseconds(100)) { leases.shards(of: b).count == 4 }
+        print("shard takeover from an instance cut off from the broker: \(cut.duration(to: .now))")
+        #expect(handed, "a: \(leases.shards(of: a))\n\(a.stderr.suffix(2_000))")
+        #expect(a.stderr.contains("the shard's broker session is down; giving the shard up"))
+
+        // Every site is served by the instance that reaches the broker.
+        let fleet = try Fleet(bench: bench, sites: Self.counties.count)
+        defer { fleet.stop() }
+        for _ in 0..<10 {
+            fleet.nudge()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let store = try bench.openStore()
+        #expect(eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+            fleet.keys.allSatisfy { ((try? store.storedSequenceNumbers(of: $0))?.count ?? 0) == 10 }
+        })
+        #expect(leases.shards(of: a).isEmpty, "the cut-off instance took nothing back meanwhile")
+    }
+
     /// Delays shortened so a warm fridge raises its alarm within seconds and updates it every second.
     static let rules = """
         zones:

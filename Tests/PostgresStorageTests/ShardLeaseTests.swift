@@ -65,7 +65,11 @@ private func reading(_ seq: Int64) -> WriteItem {
         let a = try leases(f, "a", lease: .milliseconds(500))
         let b = try leases(f, "b", lease: .milliseconds(500))
         #expect(try a.heartbeat() == 1)
+        #expect(try b.heartbeat(reachesBroker: false) == 2)
+        #expect(try a.othersReachingBroker(freshWithin: .milliseconds(400)) == 0)  // b is cut off
+        #expect(try b.othersReachingBroker(freshWithin: .milliseconds(400)) == 1)
         #expect(try b.heartbeat() == 2)
+        #expect(try a.othersReachingBroker(freshWithin: .milliseconds(400)) == 1)
         try b.leave()
         #expect(try a.heartbeat() == 1)
         _ = try b.heartbeat()

@@ -24,6 +24,11 @@ public final class IngestSupervisor: Service, Sendable {
         public var margin: Duration = .seconds(2)
         /// An instance counts towards the fair share while it beat within this (it beats every round).
         public var memberFreshness: Duration = .seconds(3)
+        /// A shard whose MQTT session has been down this long is given up: this instance is cut off
+        /// from the broker, another may not be.
+        public var brokerGrace: Duration = .seconds(5)
+        /// After giving a shard up so, the instance leaves the membership and takes nothing this long.
+        public var cutOffPause: Duration = .seconds(15)
         public init() {}
     }
 
@@ -73,9 +78,9 @@ public final class IngestSupervisor: Service, Sendable {
         thread.name = "bk-shard-leases"
         thread.start()
         await cancelWhenGracefulShutdown {
-            var registry: Registry?
+            var state = RoundState()
             while !Task.isCancelled {
-                await self.round(&registry)
+                await self.round(&state)
                 try? await Task.sleep(for: self.options.acquireEvery)
             }
         }
@@ -109,25 +114,40 @@ public final class IngestSupervisor: Service, Sendable {
     }
 
     /// One round: stop shards found lost, heartbeat, then give one shard back or take free ones.
-    private func round(_ registry: inout Registry?) async {
+    /// What one round leaves the next.
+    struct RoundState {
+        var registry: Registry?
+        /// Since when each held shard's MQTT session has been down, as rounds saw it.
+        var down: [String: ContinuousClock.Instant] = [:]
+        /// Cut off from the broker: take nothing, and count for no share, until then.
+        var idleUntil: ContinuousClock.Instant?
+    }
+
+    private func round(_ state: inout RoundState) async {
         let current = held.withLock { $0.map { (name: $0.key, fence: $0.value.fence) } }
         for (name, fence) in current where fence.isLost || !fence.isTrusted {
             fence.markLost()
             await stop(name, release: false)
         }
+        await giveUpUnreachable(&state)
+        if let until = state.idleUntil, ContinuousClock.now < until {
+            try? leases.leave()
+            return
+        }
         do {
-            registry = try RegistryFile.load(path: base.registryPath)
+            state.registry = try RegistryFile.load(path: base.registryPath)
         } catch {
             logger.error("cannot read the registry; keeping the last one", metadata: ["error": "\(error)"])
         }
-        guard let registry else { return }
+        guard let registry = state.registry else { return }
         let all = ShardMap.shards(of: registry).keys.sorted()
         for name in shards where !all.contains(name) { await stop(name, release: true) }
         let live: Int
         let free: [String]
         let orphaned: Set<String>
         do {
-            live = try leases.heartbeat(freshWithin: options.memberFreshness)
+            let reachesBroker = held.withLock { $0.values.allSatisfy { $0.runtime.client.isConnected } }
+            live = try leases.heartbeat(freshWithin: options.memberFreshness, reachesBroker: reachesBroker)
             free = try leases.available(among: all)
             orphaned = try leases.orphaned(among: free)
         } catch {
@@ -144,6 +164,31 @@ public final class IngestSupervisor: Service, Sendable {
         // A dead instance's shards are taken at once; released or new ones up to the fair share.
         for name in free where (shards.count < share || orphaned.contains(name)) && !shards.contains(name) {
             await take(name, firstShard: name == all.first)
+        }
+    }
+
+    /// Gives up the shards whose MQTT session has been down past `brokerGrace`, if another live
+    /// instance says it reaches the broker (released, so it takes them at once), then idles for
+    /// `cutOffPause`. When nobody reaches the broker (it is down), shards stay where they are.
+    private func giveUpUnreachable(_ state: inout RoundState) async {
+        let now = ContinuousClock.now
+        let clients = held.withLock { $0.map { (name: $0.key, connected: $0.value.runtime.client.isConnected) } }
+        state.down = state.down.filter { entry in clients.contains { $0.name == entry.key } }
+        for (name, connected) in clients {
+            if connected {
+                state.down[name] = nil
+                continue
+            }
+            let since = state.down[name] ?? now
+            state.down[name] = since
+            guard since.duration(to: now) > options.brokerGrace,
+                  (try? leases.othersReachingBroker(freshWithin: options.memberFreshness)) ?? 0 > 0 else { continue }
+            logger.error("the shard's broker session is down; giving the shard up", metadata: [
+                "shard": "\(name)", "down_s": "\(since.duration(to: now).inSeconds)",
+            ])
+            state.down[name] = nil
+            await stop(name, release: true)
+            state.idleUntil = now + options.cutOffPause
         }
     }
 
