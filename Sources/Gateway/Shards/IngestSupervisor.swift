@@ -1,6 +1,7 @@
 import Foundation
 import KitchenModel
 import Logging
+import MQTTClient
 import PostgresStorage
 import ServiceLifecycle
 import Synchronization
@@ -27,8 +28,7 @@ public final class IngestSupervisor: Service, Sendable {
         /// A shard whose MQTT session has been down this long is given up: this instance is cut off
         /// from the broker, another may not be.
         public var brokerGrace: Duration = .seconds(5)
-        /// After giving a shard up so, the instance leaves the membership and takes nothing this long.
-        public var cutOffPause: Duration = .seconds(15)
+
         public init() {}
     }
 
@@ -78,7 +78,8 @@ public final class IngestSupervisor: Service, Sendable {
         thread.name = "bk-shard-leases"
         thread.start()
         await cancelWhenGracefulShutdown {
-            var state = RoundState()
+            var state = RoundState(probe: self.makeProbe())
+            defer { state.probe?.stop() }
             while !Task.isCancelled {
                 await self.round(&state)
                 try? await Task.sleep(for: self.options.acquireEvery)
@@ -119,8 +120,24 @@ public final class IngestSupervisor: Service, Sendable {
         var registry: Registry?
         /// Since when each held shard's MQTT session has been down, as rounds saw it.
         var down: [String: ContinuousClock.Instant] = [:]
-        /// Cut off from the broker: take nothing, and count for no share, until then.
-        var idleUntil: ContinuousClock.Instant?
+        /// A plain session of this instance's own: whether it reaches the broker even while it
+        /// holds no shard (nil if the broker URL could not be used, as the shards' then fail too).
+        var probe: MQTTClient?
+    }
+
+    /// Connects a clean session `brightkitchen-ingest-<pid>-<n>` to the shards' broker.
+    private func makeProbe() -> MQTTClient? {
+        guard let url = base.brokerURL else { return nil }
+        do {
+            let configuration = try MQTTConfiguration.parse(
+                url: url, clientID: "brightkitchen-ingest-\(getpid())-\(UInt32.random(in: 0 ... .max))")
+            let probe = try MQTTClient(configuration: configuration, logger: logger)
+            try probe.start()
+            return probe
+        } catch {
+            logger.error("cannot start the broker probe", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     private func round(_ state: inout RoundState) async {
@@ -130,7 +147,8 @@ public final class IngestSupervisor: Service, Sendable {
             await stop(name, release: false)
         }
         await giveUpUnreachable(&state)
-        if let until = state.idleUntil, ContinuousClock.now < until {
+        // Cut off from the broker: take nothing, and count for no share, until it is back.
+        if let probe = state.probe, !probe.isConnected {
             try? leases.leave()
             return
         }
@@ -168,8 +186,8 @@ public final class IngestSupervisor: Service, Sendable {
     }
 
     /// Gives up the shards whose MQTT session has been down past `brokerGrace`, if another live
-    /// instance says it reaches the broker (released, so it takes them at once), then idles for
-    /// `cutOffPause`. When nobody reaches the broker (it is down), shards stay where they are.
+    /// instance says it reaches the broker (released, so it takes them at once). When nobody
+    /// reaches the broker (it is down), shards stay where they are.
     private func giveUpUnreachable(_ state: inout RoundState) async {
         let now = ContinuousClock.now
         let clients = held.withLock { $0.map { (name: $0.key, connected: $0.value.runtime.client.isConnected) } }
@@ -188,7 +206,6 @@ public final class IngestSupervisor: Service, Sendable {
             ])
             state.down[name] = nil
             await stop(name, release: true)
-            state.idleUntil = now + options.cutOffPause
         }
     }
 
