@@ -19,9 +19,12 @@ public struct SiteConfig: Hashable, Sendable {
     public var complaintsPhone: String?
     public var managers: [String] = []
     public var notice: String?
+    /// The ingest shard this site belongs to when set in the registry (`shard:`); nil means its
+    /// county code (docs/scale-out.md, "Shards and leases").
+    public var shard: String?
 
     public init(id: SiteID, name: String, kind: SiteKind, region: RegionCode, hours: OperatingHours = .always,
-                stalls: [Stall] = [], licence: String? = nil, publicCameras: [DeviceID] = []) {
+                stalls: [Stall] = [], licence: String? = nil, publicCameras: [DeviceID] = [], shard: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -30,6 +33,7 @@ public struct SiteConfig: Hashable, Sendable {
         self.stalls = stalls
         self.licence = licence
         self.publicCameras = publicCameras
+        self.shard = shard
     }
 
     public func stall(_ id: String) -> Stall? { stalls.first { $0.id == id } }

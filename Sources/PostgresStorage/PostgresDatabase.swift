@@ -20,6 +20,9 @@ public final class PostgresDatabase: @unchecked Sendable {
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let tls: PostgresConnection.Configuration.TLS
+    /// Set for a shard owner's pool: every transaction checks the lease first, and statements
+    /// outside a transaction run in one (`ShardFence`).
+    public let fence: ShardFence?
 
     // Guarded by `condition`; no I/O is ever done while holding it.
     private let condition = NSCondition()
@@ -36,7 +39,7 @@ public final class PostgresDatabase: @unchecked Sendable {
     ///     closed and the call fails (a hung server or a silently dropped network).
     public init(url: PostgresURL, password: String?, maxConnections: Int = 4,
                 checkoutTimeout: Duration = .seconds(30), statementTimeout: Duration = .seconds(60),
-                logger: Logger = Logger(label: "bk.postgres")) throws {
+                logger: Logger = Logger(label: "bk.postgres"), fence: ShardFence? = nil) throws {
         precondition(maxConnections > 0, "a pool needs at least one connection")
         self.url = url
         self.password = password
@@ -44,6 +47,7 @@ public final class PostgresDatabase: @unchecked Sendable {
         self.checkoutTimeout = checkoutTimeout
         self.statementTimeout = statementTimeout
         self.logger = logger
+        self.fence = fence
         tls = try Self.tls(for: url.sslMode)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
@@ -65,11 +69,13 @@ public final class PostgresDatabase: @unchecked Sendable {
     /// Runs `body` inside BEGIN ... COMMIT on one connection; any error thrown by `body` or by a
     /// statement rolls it back, and is rethrown. When the connection is lost during COMMIT the
     /// outcome is unknown to us: the error says so, and writes must be idempotent to be retried.
+    /// With a `fence`, the lease is checked (and its row held shared) before `body` runs.
     public func transaction<T>(_ body: (PostgresSession) throws -> T) throws -> T {
-        try withSession { session in
+        try lend { session in
             try session.execute("BEGIN")
             let result: T
             do {
+                try fence?.check(session)
                 result = try body(session)
             } catch {
                 // A lost connection rolls back by itself: no ROLLBACK is sent on it.
@@ -94,8 +100,14 @@ public final class PostgresDatabase: @unchecked Sendable {
     }
 
     /// Lends one connection for several statements outside a transaction (e.g. DDL that must not
-    /// run in one, or a session-level setting).
+    /// run in one, or a session-level setting). A fenced pool runs them in a transaction instead,
+    /// so no write escapes the lease check.
     public func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        if fence != nil { return try transaction(body) }
+        return try lend(body)
+    }
+
+    private func lend<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         let connection = try checkOut()
         do {
             let result = try body(PostgresSession(connection: connection, logger: logger, timeout: statementTimeout))

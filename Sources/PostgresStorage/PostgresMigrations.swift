@@ -20,6 +20,7 @@ public enum PostgresMigrations {
         Migration(name: "v1-schema", statements: PostgresSchemaV1.statements),
         Migration(name: "v2-ledgers", statements: PostgresSchemaLedgers.statements),
         Migration(name: "v5-complaints", statements: PostgresSchemaFeedback.statements),
+        Migration(name: "v7-shard-leases", statements: PostgresSchemaShardLeases.statements),
         Migration(name: "v8-grades", statements: PostgresSchemaGrades.statements),
         Migration(name: "v9-markets", statements: PostgresSchemaGrades.markets),
     ]

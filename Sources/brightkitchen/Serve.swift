@@ -24,6 +24,12 @@ struct Serve: AsyncParsableCommand {
         """)
     var allowLoopbackPublicUrl = false
 
+    @Option(help: """
+        all: the whole gateway in one process (default). ingest: MQTT ingest only, for the shards this \
+        instance leases in PostgreSQL (needs a postgres:// --database and --broker; docs/scale-out.md).
+        """)
+    var role: ServeRole = .all
+
     func run() async throws {
         let logger = options.makeLogger(label: "brightkitchen")
         var configuration = try options.configuration(defaultConfig: "brightkitchen.yaml", defaultDataDir: "./data")
@@ -46,6 +52,7 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data(PublicURLReach.warning(configuration.resolvedPublicURL).utf8))
             logger.warning("ticket QR codes carry a loopback URL", metadata: ["public_url": "\(configuration.resolvedPublicURL)"])
         }
+        if role == .ingest { return try await runIngest(configuration, logger: logger) }
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
         try await runGateway(runtime, lookupRateLimit: try options.lookupLimit(), trustedProxies: try options.trustedProxies(),
                              holidays: try options.holidayCalendar(), logger: logger)

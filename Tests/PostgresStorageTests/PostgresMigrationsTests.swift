@@ -82,8 +82,11 @@ import Testing
         })
         #expect(sqliteColumns.count > 100)
         #expect(sqliteColumns.subtracting(postgresColumns) == [])
-        // SQLite's implicit rowid, made explicit where a query orders by it.
-        #expect(postgresColumns.subtracting(sqliteColumns) == ["batch_history.id not null"])
+        // SQLite's implicit rowid, made explicit where a query orders by it; PostgreSQL-only tables
+        // (shard leases: docs/scale-out.md) have no twin.
+        let postgresOnly: Set<String> = ["shard_leases", "ingest_member"]
+        #expect(postgresColumns.subtracting(sqliteColumns).filter { !postgresOnly.contains(String($0.prefix { $0 != "." })) }
+            == ["batch_history.id not null"])
     }
 
     @Test func indexesMatchSQLitesByName() throws {

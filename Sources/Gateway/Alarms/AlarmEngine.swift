@@ -53,7 +53,7 @@ public final class AlarmEngine: Sendable {
     static let violationsDevice = DeviceID("_violations")!
 
     public init(config: RuleConfig, store: any GatewayStore, model: StateModel, clock: any WallClock, logger: Logger,
-                webhookTargets: [String], metrics: GatewayMetrics? = nil,
+                webhookTargets: [String], metrics: GatewayMetrics? = nil, restoringSites: Set<SiteID>? = nil,
                 publish: @escaping @Sendable (String, [UInt8]) -> Void) throws {
         self.config = config
         self.lifecycle = AlarmLifecycle(config: config.lifecycle)
@@ -64,14 +64,15 @@ public final class AlarmEngine: Sendable {
         self.webhookTargets = webhookTargets
         self.publish = publish
         self.metrics = metrics
-        try restore()
+        try restore(sites: restoringSites)
     }
 
     /// Reloads open alarms and rule state; readings from before this start count as stale.
-    private func restore() throws {
+    /// `sites`: only theirs (a shard's runtime restores its own sites, not another shard's).
+    private func restore(sites: Set<SiteID>?) throws {
         let startedAt = model.startedAt
-        let open = try store.openAlarms().compactMap(AlarmRecord.decode)
-        let saved = try store.ruleStates()
+        let open = try store.openAlarms().filter { sites?.contains($0.site) ?? true }.compactMap(AlarmRecord.decode)
+        let saved = try store.ruleStates().filter { sites?.contains($0.key.site) ?? true }
         let decoder = JSONDecoder()
         state.withLock { s in
             for record in open { s.open[record.identity] = record }

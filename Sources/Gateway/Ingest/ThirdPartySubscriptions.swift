@@ -10,10 +10,13 @@ final class ThirdPartySubscriptions: Sendable {
     private let client: MQTTClient
     private let logger: Logger
     private let current = Mutex<Set<String>>([])
+    private let label: String
 
-    init(client: MQTTClient, logger: Logger) {
+    /// `label` names the filters in the log (a shard's site topics use this class too).
+    init(client: MQTTClient, logger: Logger, label: String = "third-party topics") {
         self.client = client
         self.logger = logger
+        self.label = label
     }
 
     /// QoS 1 like the native subscription; a filter the client refuses is logged and retried
@@ -37,7 +40,7 @@ final class ThirdPartySubscriptions: Sendable {
                     logger.error("cannot subscribe", metadata: ["filter": "\(filter)", "error": "\(error)"])
                 }
             }
-            logger.info("third-party topics", metadata: ["filters": "\(current.sorted().joined(separator: " "))"])
+            logger.info("\(label)", metadata: ["filters": "\(current.sorted().joined(separator: " "))"])
         }
     }
 }

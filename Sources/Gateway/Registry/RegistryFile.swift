@@ -42,6 +42,7 @@ public enum RegistryFile {
         var complaints_phone: String?
         var managers: [String]?
         var notice: String?
+        var shard: String?
     }
 
     private struct RawStall: Decodable {
@@ -126,6 +127,9 @@ public enum RegistryFile {
             site.notice = try OpenKitchenFields.text(s.notice, field: "notice", max: 2_000, multiline: true, at: "\(at) (\(id))",
                                                      fail: fail)
             sites.append(site)
+            let shard = try ShardMap.parseOverride(s.shard, at: "\(at) (\(id))", fail: fail)
+            sites.append(SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours,
+                                    stalls: stalls, licence: licence, publicCameras: publicCameras, shard: shard))
         }
         var devices: [DeviceConfig] = []
         for (i, d) in (raw.devices ?? []).enumerated() {

@@ -62,6 +62,8 @@ public struct GatewayConfiguration: Sendable {
     public var gradingCheckInterval: Duration = .seconds(300)
     /// Voice-warning clips, `<label>.ulaw` / `.wav` (`scripts/make-voice-clips`; operators may replace them).
     public var voiceClipsDirectory = "voice/clips"
+    /// Set by `serve --role ingest` for each shard it owns; nil: the whole registry (every other start).
+    public var shard: ShardScope?
 
     public init(registryPath: String, brokerURL: String? = nil, database: String = "./data/brightkitchen.sqlite",
                 dataDirectory: String = "./data") {

@@ -56,6 +56,8 @@ struct StageParts: Sendable {
     let logger: Logger
     let snapshots: SnapshotPoller
     let cameraHTTP: CameraHTTPClient
+    /// A shard's runtime: its sites' topic filters, in place of `bk/v1/#`.
+    let siteTopics: ThirdPartySubscriptions?
 }
 
 extension GatewayRuntime {
@@ -85,33 +87,46 @@ extension GatewayRuntime {
         // Stops after the MQTT client and before the writer: its last rejections and evidence get stored.
         stages.append(StageDefinition(name: StageName.camera, start: { p.camera.start() }, stop: { p.camera.stop() }))
         stages.append(StageDefinition(name: StageName.mqtt, start: {
-            try p.client.subscribe(TopicFilter.all, qos: 1)
-            p.thirdPartyTopics.update(to: p.pipeline.thirdPartyTopicFilters)
+            if let siteTopics = p.siteTopics {
+                siteTopics.update(to: p.model.registry.sites.keys.map(ShardMap.topicFilter(of:)))
+            } else {
+                try p.client.subscribe(TopicFilter.all, qos: 1)
+            }
+            p.thirdPartyTopics.update(to: thirdPartyFilters(p.pipeline.thirdPartyTopicFilters, registry: p.model.registry,
+                                                            shard: p.configuration.shard))
             try p.client.start()
             checkBrokerDelay(client: p.client, probe: p.delayProbe, embedded: p.broker != nil, logger: p.logger)
         }, stop: { p.client.stop() }))
         stages.append(StageDefinition(name: StageName.maintenance, body: periodically(every: .seconds(1)) {
             maintenanceTick(p)
         }))
-        stages.append(StageDefinition(name: StageName.retention, body: periodically(
+        // A shard's runtime runs the instance-wide work only if its shard is the one chosen for it.
+        let sharedDuties = p.configuration.shard?.runsSharedDuties ?? true
+        if sharedDuties { stages.append(StageDefinition(name: StageName.retention, body: periodically(
             first: p.configuration.retentionFirstRun, every: p.configuration.retentionInterval) {
                 _ = runRetention(p)
-            }))
+            })) }
         stages.append(StageDefinition(name: StageName.registry, start: { p.watcher.listenForSIGHUP() },
                                       body: periodically(every: p.configuration.registryPollInterval) {
                                           p.watcher.checkForChange()
                                       },
                                       stop: { p.watcher.stop() }))
         // One delivery loop per webhook, so a receiver that hangs holds back only its own messages.
-        stages.append(StageDefinition(name: StageName.webhooks, body: { await p.webhooks.run() }))
-        stages.append(StageDefinition(name: StageName.outboxGauge, body: periodically(every: .seconds(1)) {
-            if let pending = try? p.store.pendingOutboxCount() { p.metrics.outboxPending.set(Double(pending)) }
-        }))
-        stages.append(StageDefinition(name: StageName.grading, body: periodically(
-            first: .seconds(30), every: p.configuration.gradingCheckInterval) {
-                NightlyGrading.runIfDue(sites: Array(p.model.registry.sites.values), store: p.store, feedback: p.feedback,
-                                        now: p.clock.now(), metrics: p.metrics, logger: p.logger)
+        if sharedDuties {
+            stages.append(StageDefinition(name: StageName.webhooks, body: { await p.webhooks.run() }))
+            stages.append(StageDefinition(name: StageName.outboxGauge, body: periodically(every: .seconds(1)) {
+                if let pending = try? p.store.pendingOutboxCount() { p.metrics.outboxPending.set(Double(pending)) }
             }))
+            // Grades are the province's, not a shard's: graded once, by the runtime that runs the shared duties.
+            stages.append(StageDefinition(name: StageName.grading, body: periodically(
+                first: .seconds(30), every: p.configuration.gradingCheckInterval) {
+                    // A shard's model holds its own sites only; the province's are in the registry file.
+                    let sites = p.configuration.shard == nil ? Array(p.model.registry.sites.values)
+                        : (try? RegistryFile.load(path: p.configuration.registryPath)).map { Array($0.sites.values) } ?? []
+                    NightlyGrading.runIfDue(sites: sites, store: p.store, feedback: p.feedback,
+                                            now: p.clock.now(), metrics: p.metrics, logger: p.logger)
+                }))
+        }
         // Polled cameras' frames take the ingest path: started after it, stopped before it.
         stages.append(StageDefinition(name: StageName.snapshotPoll, body: {
             await p.snapshots.run()

@@ -76,21 +76,24 @@ public final class GatewayRuntime: Sendable {
                 keyring this database's tickets were signed with
                 """)
         }
+        let shard = configuration.shard
         let opened = try StoreOpener.open(configuration.database, passwordFile: configuration.databasePasswordFile,
-                                          automaticCheckpoints: false, now: startedAt, logger: logger)
+                                          automaticCheckpoints: false, now: startedAt, logger: logger,
+                                          fence: shard?.fence)
         store = opened.store
         // Before anything else writes: a keyring that does not match the store refuses the start.
         let keyring = try TicketKeyCheck.open(path: keysPath, store: store, now: startedAt)
         checkpointer = opened.sqlitePath.map { Checkpointer(path: $0, logger: logger) }
-        let fileRegistry = try RegistryFile.load(path: configuration.registryPath)
+        let fileRegistry = try Self.scoped(RegistryFile.load(path: configuration.registryPath), to: shard)
+        let shardSites = shard.map { _ in Set(fileRegistry.sites.keys) }
         let ledgerClock = clock
         ledgers = LedgerBook(store: store, keyring: keyring, clock: { ledgerClock.now() })
         try Self.syncStaff(registryPath: configuration.registryPath, ledgers: ledgers, logger: logger)
         try Self.syncMealPlans(registryPath: configuration.registryPath, ledgers: ledgers, logger: logger)
-        let provisioned = try store.provisionedDevices().map {
+        let provisioned = try store.provisionedDevices().filter { shardSites?.contains($0.key.site) ?? true }.map {
             DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true)
         }
-        let snapshots = try store.loadDeviceSnapshots()
+        let snapshots = try store.loadDeviceSnapshots().filter { shardSites?.contains($0.key.site) ?? true }
         #if os(Linux)
         // Parsing a province-sized registry leaves tens of MB of freed heap; hand it back.
         _ = releaseFreedHeap(0)
@@ -144,7 +147,8 @@ public final class GatewayRuntime: Sendable {
         let client = client
         webhooks = WebhookDelivery(store: store, webhooks: configuration.webhooks, clock: clock, logger: logger)
         alarms = try AlarmEngine(config: configuration.rules, store: store, model: model, clock: clock, logger: logger,
-                                 webhookTargets: webhooks.targets, metrics: metrics) { topic, payload in
+                                 webhookTargets: webhooks.targets, metrics: metrics,
+                                 restoringSites: shardSites) { topic, payload in
             do {
                 _ = try client.publish(topic: topic, payload: payload, qos: 1, retain: false)
             } catch {
@@ -175,10 +179,12 @@ public final class GatewayRuntime: Sendable {
         let pipeline = pipeline
         let thirdPartyTopics = ThirdPartySubscriptions(client: client, logger: logger)
         self.thirdPartyTopics = thirdPartyTopics
+        let siteTopics = shard.map { _ in ThirdPartySubscriptions(client: client, logger: logger, label: "shard site topics") }
         watcher = RegistryWatcher(path: configuration.registryPath, logger: logger) { path in
-            let registry = try RegistryFile.load(path: path)
+            let registry = try Self.scoped(RegistryFile.load(path: path), to: shard)
             model.replaceRegistry(registry)
-            thirdPartyTopics.update(to: pipeline.rebind(registry))
+            siteTopics?.update(to: registry.sites.keys.map(ShardMap.topicFilter(of:)))
+            thirdPartyTopics.update(to: Self.thirdPartyFilters(pipeline.rebind(registry), registry: registry, shard: shard))
             return registry.devices.count
         }
         let lifecycle = LifecycleJournal(logger: logger)
@@ -189,8 +195,10 @@ public final class GatewayRuntime: Sendable {
             configuration: configuration, clock: clock, store: store, metrics: metrics, writer: writer, pipeline: pipeline,
             client: client, broker: broker, alarms: alarms, checkpointer: checkpointer, camera: camera, webhooks: webhooks,
             watcher: watcher, thirdPartyTopics: thirdPartyTopics, delayProbe: delayProbe, model: model, ticks: ticks,
-            feedback: StoredFeedbackFacts(store), logger: logger, snapshots: snapshotPoller, cameraHTTP: cameraHTTP)), journal: lifecycle)
+            feedback: StoredFeedbackFacts(store), logger: logger, snapshots: snapshotPoller, cameraHTTP: cameraHTTP,
+            siteTopics: siteTopics)), journal: lifecycle)
         wire()
+        if let fence = shard?.fence { Self.fence(client, by: fence, logger: logger) }
     }
 
     private func wire() {
@@ -200,7 +208,10 @@ public final class GatewayRuntime: Sendable {
         let logger = logger
         let stateTopic = configuration.gatewayStateTopic
         let delayProbe = delayProbe
+        let fence = configuration.shard?.fence
         client.onMessage { message in
+            // A shard owner whose lease may have passed takes nothing more (`fence(_:by:)`).
+            if let fence, !fence.isTrusted { return fence.markLost() }
             if delayProbe.receive(message) { return }
             pipeline.handle(topic: message.topic, payload: message.payload)
         }

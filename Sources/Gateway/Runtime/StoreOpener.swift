@@ -22,18 +22,26 @@ public enum StoreOpener {
     /// the command line's short-lived opens leave it to SQLite.
     public static func open(_ text: String, passwordFile: String? = nil, automaticCheckpoints: Bool = true,
                             now: EpochMillis = EpochMillis(Date().timeIntervalSince1970 * 1000),
-                            logger: Logger = Logger(label: "bk.store")) throws -> Opened {
+                            logger: Logger = Logger(label: "bk.store"), fence: ShardFence? = nil) throws -> Opened {
         let location: StoreLocation
         do { location = try StoreLocation(text) } catch { throw Failure(description: "\(error)") }
         switch location {
         case .sqlite(let path):
+            if fence != nil {
+                throw Failure(description: "shards and leases need a postgres:// database, not the SQLite file \(path)")
+            }
             if passwordFile != nil {
                 throw Failure(description: "--database-password-file is for a postgres:// database, not the SQLite file \(path)")
             }
             return Opened(store: try Store(path: path, automaticCheckpoints: automaticCheckpoints), sqlitePath: path)
         case .postgres(let url):
             do {
-                let store = try PostgresStore.open(url: url, passwordFile: passwordFile, now: now, logger: logger)
+                let store: PostgresStore
+                if let fence {
+                    store = try PostgresStore.open(url: url, passwordFile: passwordFile, fence: fence, logger: logger)
+                } else {
+                    store = try PostgresStore.open(url: url, passwordFile: passwordFile, now: now, logger: logger)
+                }
                 return Opened(store: store, sqlitePath: nil)
             } catch {
                 throw Failure(description: "cannot open the database \(location): \(error)")

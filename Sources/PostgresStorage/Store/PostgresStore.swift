@@ -38,6 +38,19 @@ public final class PostgresStore: Sendable {
         try PostgresPartitions.ensureReadingPartitions(database, now: now)
         return PostgresStore(database: database)
     }
+
+    /// A shard owner's store: every write checks `fence` (`ShardFence`). Migrations and partitions
+    /// are not touched: the ingest instance did both, unfenced, before it took any shard.
+    public static func open(url text: String, passwordFile: String? = nil,
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            fence: ShardFence, logger: Logger = Logger(label: "bk.postgres")) throws -> PostgresStore {
+        let url = try PostgresURL(text)
+        let password = try PostgresPassword.resolve(url: url, passwordFile: passwordFile, environment: environment)
+        // The two writer lanes, the alarm committer, rule-state saving and the maintenance tick's
+        // reads: no HTTP handlers run on a shard's store.
+        return PostgresStore(database: try PostgresDatabase(url: url, password: password, maxConnections: 5,
+                                                            logger: logger, fence: fence))
+    }
 }
 
 extension PostgresStore: MetaStore {

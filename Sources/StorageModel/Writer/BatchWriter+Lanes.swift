@@ -120,6 +120,10 @@ extension BatchWriter {
                 for (_, completion) in due { completion(stats) }
                 onCommit(stats)
                 return
+            } catch let error as LeaseLostError {
+                transaction.resetAfterFailure()
+                abandon(after: error, batch: batch.count)
+                return
             } catch {
                 transaction.resetAfterFailure()
                 attempt += 1
@@ -135,6 +139,30 @@ extension BatchWriter {
                 Thread.sleep(forTimeInterval: delay)
             }
         }
+    }
+}
+
+extension BatchWriter {
+    /// The shard lease this writer wrote under has passed to another instance: nothing it holds
+    /// may be written any more, by this instance. The queue is dropped and the lanes stop, so every
+    /// waiting or later submitter gets `StoppedError` (the message in hand is then not acknowledged:
+    /// the shard's MQTT connection was cut when the lease was found lost). What was dropped is the
+    /// new owner's to receive again: unacknowledged messages from the broker, acknowledged telemetry
+    /// by device replay.
+    func abandon(after error: LeaseLostError, batch: Int) {
+        state.condition.lock()
+        state.stopping = true
+        var dropped = batch
+        for lane in state.lanes.indices {
+            dropped += state.lanes[lane].queue.count
+            state.lanes[lane].queue = []
+            state.lanes[lane].completions = []
+        }
+        state.condition.broadcast()
+        state.condition.unlock()
+        logger.error("shard lease lost: writes dropped, the writer stops", metadata: [
+            "shard": "\(error.shard)", "epoch": "\(error.epoch)", "dropped_items": "\(dropped)",
+        ])
     }
 }
 
