@@ -34,7 +34,7 @@ struct NightMotionTests {
         #expect(evidence.detection.label.riskClass == 1)
         #expect(evidence.detection.box.overlaps(truth))
         #expect(evidence.detection.box.width < 0.03)
-        #expect(evidence.thumbnail?.width == 320)
+        #expect(try feed.analyzer.thumbnail(for: evidence).width == 320)
         #expect(try JPEGInspector().inspect(evidence.snapshot).width == Self.width)
     }
 

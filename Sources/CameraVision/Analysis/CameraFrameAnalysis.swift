@@ -15,8 +15,8 @@ public struct CameraFrameAnalysis: Sendable {
 /// A night-motion detection with the frame that shows it.
 public struct MotionEvidence: Sendable {
     public var detection: MotionDetection
-    /// The frame's JPEG as the camera sent it: the evidence snapshot kept with the alarm.
+    /// The frame's JPEG as the camera sent it: the evidence snapshot kept with the alarm. Its
+    /// thumbnail is made only when an alarm keeps it (`CameraFrameAnalyzer.thumbnail(for:)`):
+    /// a second, colour decode per detection would cost more than analysing the frame.
     public var snapshot: [UInt8]
-    /// The frame at thumbnail size with the box drawn, nil if it could not be made.
-    public var thumbnail: Thumbnail?
 }

@@ -28,13 +28,16 @@ public final class CameraFrameAnalyzer {
         let frame = try decoder.decodeGray(jpeg, options: .init(scale: scale, strict: true, fast: true))
         let faultChanges = quality.observe(frame, at: time, operating: operating)
         let night = motion.observe(frame, at: time, operating: operating)
-        let evidence = night.detections.map { detection in
-            MotionEvidence(detection: detection, snapshot: jpeg,
-                           thumbnail: try? thumbnails.make(from: jpeg, box: detection.box))
-        }
+        let evidence = night.detections.map { MotionEvidence(detection: $0, snapshot: jpeg) }
         return CameraFrameAnalysis(header: header, scale: scale, measurements: quality.lastMeasurements,
                                    faultChanges: faultChanges, detections: evidence,
                                    recalibrated: night.recalibrated)
+    }
+
+    /// The evidence thumbnail of a detection (its frame at thumbnail size with the box drawn),
+    /// made when an alarm keeps the evidence rather than for every detection.
+    public func thumbnail(for evidence: MotionEvidence) throws(EvidenceFailure) -> Thumbnail {
+        try thumbnails.make(from: evidence.snapshot, box: evidence.detection.box)
     }
 
     /// The camera's telemetry arrived (see `VideoQualityMonitor.noteTelemetry`).

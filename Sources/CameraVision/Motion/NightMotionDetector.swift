@@ -59,8 +59,12 @@ public struct NightMotionDetector: Sendable {
         if abs(fit.gain - 1) > config.globalGainTolerance || abs(fit.offset) > config.globalOffsetTolerance {
             return recalibrate(on: frame)
         }
-        _ = background.foreground(frame, fit: fit, minDifference: config.minDifference,
-                                  noiseMultiplier: config.noiseMultiplier, histogram: &histogram, mask: &mask)
+        let threshold = background.threshold(frame, fit: fit, minDifference: config.minDifference,
+                                             noiseMultiplier: config.noiseMultiplier, histogram: &histogram)
+        // Learns in the same pass; a recalibration below resets the model anyway.
+        background.segmentAndLearn(frame, fit: fit, threshold: threshold, mask: &mask,
+                                   backgroundRate: config.backgroundLearningRate,
+                                   foregroundRate: config.foregroundLearningRate)
         if changedCellFraction(width: frame.width, height: frame.height) >= config.globalCellFraction {
             return recalibrate(on: frame)
         }
@@ -71,8 +75,6 @@ public struct NightMotionDetector: Sendable {
         }
         let detections = tracker.update(labeler.blobs, width: frame.width, height: frame.height, at: time,
                                         config: config)
-        background.update(frame, mask: mask, backgroundRate: config.backgroundLearningRate,
-                          foregroundRate: config.foregroundLearningRate)
         return NightMotionResult(detections: detections, recalibrated: false, blobCount: labeler.blobs.count)
     }
 
@@ -89,20 +91,42 @@ public struct NightMotionDetector: Sendable {
     private func changedCellFraction(width: Int, height: Int) -> Double {
         let columns = Self.gridColumns, rows = Self.gridRows
         var changedCells = 0
-        mask.withUnsafeBufferPointer { marks in
+        mask.withUnsafeBufferPointer { buffer in
+            guard let marks = buffer.baseAddress else { return }
             for row in 0..<rows {
                 let top = row * height / rows, bottom = (row + 1) * height / rows
                 for column in 0..<columns {
                     let left = column * width / columns, right = (column + 1) * width / columns
                     var foreground = 0
                     for y in top..<bottom {
-                        let base = y * width
-                        for x in left..<right { foreground += Int(marks[base + x]) }
+                        foreground += Self.countMarks(marks + y * width + left, count: right - left)
                     }
                     if foreground * 4 > (bottom - top) * (right - left) { changedCells += 1 }
                 }
             }
         }
         return Double(changedCells) / Double(columns * rows)
+    }
+
+    /// Sum of `count` mask bytes (each 0 or 1), eight at a time: the bytes of 8-byte words add
+    /// up lane by lane, and one multiplication adds the lanes (flushed before any lane or the
+    /// total could pass 255).
+    static func countMarks(_ marks: UnsafePointer<UInt8>, count: Int) -> Int {
+        var total = 0, index = 0
+        while index + 8 <= count {
+            var lanes: UInt64 = 0
+            var words = 0
+            while words < 31, index + 8 <= count {
+                lanes &+= UnsafeRawPointer(marks + index).loadUnaligned(as: UInt64.self)
+                index += 8
+                words += 1
+            }
+            total += Int((lanes &* 0x0101_0101_0101_0101) >> 56)
+        }
+        while index < count {
+            total += Int(marks[index])
+            index += 1
+        }
+        return total
     }
 }

@@ -165,16 +165,11 @@ final class CameraJobProcessor {
             context.metrics.evidence(.noAlarm)
             return
         }
-        let thumbnail: Thumbnail
-        if let made = evidence.thumbnail {
-            thumbnail = made
-        } else {
-            guard let maker = thumbnailMaker(for: camera), let made = try? maker.make(from: evidence.snapshot, box: found.box)
-            else {
-                context.metrics.evidence(.failed)
-                return
-            }
-            thumbnail = made
+        // Made only now that an alarm keeps the evidence (the analysis leaves it out).
+        guard let maker = thumbnailMaker(for: camera), let thumbnail = try? maker.make(from: evidence.snapshot, box: found.box)
+        else {
+            context.metrics.evidence(.failed)
+            return
         }
         store(EvidenceRecord(alarmID: alarm.id, camera: camera, snapshot: detection.snapshot!, source: .gateway,
                              label: detection.label, score: found.score, box: found.box.fractions, at: found.at,
