@@ -116,7 +116,8 @@ public enum RegistryFile {
             let (licence, publicCameras) = try OpenKitchenFields.parse(licence: s.licence, publicCameras: s.public_cameras,
                                                                        at: "\(at) (\(id))", fail: fail)
             var site = SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours,
-                                  stalls: stalls, licence: licence, publicCameras: publicCameras)
+                                  stalls: stalls, licence: licence, publicCameras: publicCameras,
+                                  shard: try ShardMap.parseOverride(s.shard, at: "\(at) (\(id))", fail: fail))
             site.licensedOn = try OpenKitchenFields.date(s.licensed_on, field: "licensed_on", at: "\(at) (\(id))", fail: fail)
             site.incidentOn = try OpenKitchenFields.date(s.incident_on, field: "incident_on", at: "\(at) (\(id))", fail: fail)
             site.complaintsPhone = try OpenKitchenFields.text(s.complaints_phone, field: "complaints_phone", max: 32,
@@ -127,9 +128,6 @@ public enum RegistryFile {
             site.notice = try OpenKitchenFields.text(s.notice, field: "notice", max: 2_000, multiline: true, at: "\(at) (\(id))",
                                                      fail: fail)
             sites.append(site)
-            let shard = try ShardMap.parseOverride(s.shard, at: "\(at) (\(id))", fail: fail)
-            sites.append(SiteConfig(id: id, name: s.name ?? idText, kind: kind, region: region, hours: hours,
-                                    stalls: stalls, licence: licence, publicCameras: publicCameras, shard: shard))
         }
         var devices: [DeviceConfig] = []
         for (i, d) in (raw.devices ?? []).enumerated() {
