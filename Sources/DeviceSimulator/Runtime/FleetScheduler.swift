@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import KitchenModel
 import Synchronization
 
 /// One thread drives every device of the fleet: a queue of due times, each job returning when
@@ -43,10 +44,10 @@ final class FleetScheduler: Sendable {
 
     private func run() {
         defer { finished.signal() }
-        var queue = DueQueue()
+        var queue = DueHeap<ContinuousClock.Instant, Int>()
         let start = ContinuousClock.now
         for (index, job) in jobs.enumerated() {
-            queue.push(DueQueue.Entry(due: start + job.firstDelay, job: index))
+            queue.push(due: start + job.firstDelay, index)
         }
         while !stopping {
             guard let next = queue.peek else {
@@ -60,53 +61,13 @@ final class FleetScheduler: Sendable {
                 _ = wake.wait(timeout: .now() + .nanoseconds(Int(max(nanos, 0))))
                 continue
             }
-            _ = queue.pop()
-            guard let delay = jobs[next.job].run() else { continue }
+            queue.pop()
+            guard let delay = jobs[next.value].run() else { continue }
             // Keep the cadence, but after a stall start afresh rather than firing a backlog.
             var due = next.due + delay
             let after = ContinuousClock.now
             if due < after - delay { due = after + delay }
-            queue.push(DueQueue.Entry(due: due, job: next.job))
+            queue.push(due: due, next.value)
         }
-    }
-}
-
-/// A binary min-heap of due times.
-struct DueQueue {
-    struct Entry {
-        let due: ContinuousClock.Instant
-        let job: Int
-    }
-
-    private var heap: [Entry] = []
-
-    var peek: Entry? { heap.first }
-
-    mutating func push(_ entry: Entry) {
-        heap.append(entry)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].due < heap[parent].due else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> Entry? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < heap.count, heap[left].due < heap[smallest].due { smallest = left }
-            if right < heap.count, heap[right].due < heap[smallest].due { smallest = right }
-            guard smallest != parent else { break }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
-        return top
     }
 }

@@ -24,14 +24,13 @@ struct SnapshotSchedule {
     }
 
     private struct Item {
-        var due: EpochMillis
         var key: DeviceKey
         var generation: Int
     }
 
     let jitterFraction: Double
     private var entries: [DeviceKey: Entry] = [:]
-    private var heap: [Item] = []
+    private var heap = DueHeap<EpochMillis, Item>()
     private var generation = 0
 
     init(jitterFraction: Double = 0.1) {
@@ -87,8 +86,9 @@ struct SnapshotSchedule {
     /// the gateway was busy is skipped, not caught up in a burst).
     mutating func popDue(now: EpochMillis, random: (ClosedRange<Int64>) -> Int64) -> [Due] {
         var due: [Due] = []
-        while let top = peekValid(), top.due <= now {
-            popTop()
+        while let next = peekValid(), next.due <= now {
+            heap.pop()
+            let top = next.value
             guard let entry = entries[top.key] else { continue }
             due.append(Due(key: top.key, polling: entry.polling, slot: entry.slot))
             let interval = Int64(entry.polling.intervalSeconds) * 1_000
@@ -104,49 +104,20 @@ struct SnapshotSchedule {
         generation += 1
         entries[key] = Entry(polling: polling, slot: slot, generation: generation)
         let bound = jitterBound(Int64(polling.intervalSeconds) * 1_000)
-        push(Item(due: slot + (bound > 0 ? random(0...bound - 1) : 0), key: key, generation: generation))
+        heap.push(due: slot + (bound > 0 ? random(0...bound - 1) : 0), Item(key: key, generation: generation))
     }
 
     // MARK: Heap (stale items, from rescheduled or removed cameras, are skipped lazily)
 
-    private mutating func peekValid() -> Item? {
-        while let top = heap.first {
-            if entries[top.key]?.generation == top.generation { return top }
-            popTop()
+    private mutating func peekValid() -> DueHeap<EpochMillis, Item>.Entry? {
+        while let top = heap.peek {
+            if entries[top.value.key]?.generation == top.value.generation { return top }
+            heap.pop()
         }
         return nil
     }
 
     private mutating func rebuildHeap() {
-        let live = heap.filter { entries[$0.key]?.generation == $0.generation }
-        heap = []
-        for item in live { push(item) }
-    }
-
-    private mutating func push(_ item: Item) {
-        heap.append(item)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].due < heap[parent].due else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func popTop() {
-        guard !heap.isEmpty else { return }
-        heap.swapAt(0, heap.count - 1)
-        heap.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < heap.count, heap[left].due < heap[smallest].due { smallest = left }
-            if right < heap.count, heap[right].due < heap[smallest].due { smallest = right }
-            guard smallest != parent else { return }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
+        heap.retain { entries[$0.value.key]?.generation == $0.value.generation }
     }
 }
