@@ -60,7 +60,10 @@ import FoundationNetworking
         #expect(await eventually(timeout: .seconds(20)) {
             await Self.metric(port, admin, #"bk_camera_polls_total{outcome="ok"}"#) >= 3
         })
-        #expect(await Self.metric(port, admin, "bk_camera_frames_analyzed_total") >= 3, "polled pictures are analysed like pushed frames")
+        // Analysis runs on the camera workers after the poll: under load it trails the polls a little.
+        #expect(await eventually(timeout: .seconds(20)) {
+            await Self.metric(port, admin, "bk_camera_frames_analyzed_total") >= 3
+        }, "polled pictures are analysed like pushed frames")
         let gets = camera.received.filter { $0.method == "GET" }
         #expect(gets.allSatisfy { $0.uri == "/ISAPI/Streaming/channels/101/picture" })
         #expect(gets.filter { !$0.authorized }.count == 1, "one challenge, then the nonce is reused: \(gets.map(\.authorized))")
