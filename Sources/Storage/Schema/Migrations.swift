@@ -374,37 +374,8 @@ enum Migrations {
         migrator.registerMigration("v13-complaints") { db in
             try FeedbackSchema.create(db)
         }
-        migrator.registerMigration("v15-grades") { db in
-            // Nightly grades (docs/rules.md, "Grades"): one row per site and day, replaced when a
-            // night is graded again; the whole grade and its facts as JSON.
-            try db.execute(sql: """
-                CREATE TABLE site_grade (
-                    site TEXT NOT NULL,
-                    day TEXT NOT NULL,
-                    region TEXT NOT NULL,
-                    score INTEGER NOT NULL,
-                    smiley TEXT NOT NULL,
-                    risk TEXT NOT NULL,
-                    body TEXT NOT NULL,
-                    computed_ms INTEGER NOT NULL,
-                    PRIMARY KEY (site, day)
-                ) WITHOUT ROWID
-                """)
-            try db.execute(sql: "CREATE INDEX site_grade_by_day ON site_grade (day, region)")
-        }
-        migrator.registerMigration("v16-markets") { db in
-            // A market's stall-holder files and rapid-test plans (docs/markets.md), never deleted.
-            try db.execute(sql: """
-                CREATE TABLE market_record (
-                    site TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    body TEXT NOT NULL,
-                    updated_ms INTEGER NOT NULL,
-                    PRIMARY KEY (site, kind, key)
-                ) WITHOUT ROWID
-                """)
-        }
+        migrator.registerMigration("v15-grades") { db in try OpenKitchenSchema.createGrades(db) }
+        migrator.registerMigration("v16-markets") { db in try OpenKitchenSchema.createMarketRecords(db) }
         return migrator
     }
 }
