@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The router the gateway serves; tests build exactly this one.
@@ -27,7 +28,7 @@ func buildRouter(_ dependencies: APIDependencies, lookup: PublicLookup) -> Route
     LookupRoutes(lookup: lookup).add(to: lookupGroup)
     KitchenRoutes(lookup: lookup).add(to: lookupGroup)
     OpenGradeData(dependencies).add(to: lookupGroup)
-    MarketPages(dependencies: dependencies).add(to: lookupGroup)
+    MarketPages(dependencies: dependencies, screens: lookup.screens).add(to: lookupGroup)
     // Ratings and complaints (docs/web.md): posts limited per address and per site by the desk,
     // the case page behind the lookup's limit.
     let feedback = FeedbackDesk(dependencies)
@@ -79,12 +80,20 @@ func buildApplication(_ dependencies: APIDependencies, lookup: PublicLookup, hos
     let serverName = "BrightKitchen"
     let counter = ConnectionCounter(limits: limits, exempt: dependencies.trustedProxies)
     let servesHTTPS = dependencies.servesHTTPS
+    let heads = FastPageHeads(serverName: serverName, servesHTTPS: servesHTTPS)
     let http1 = HTTPServerBuilder.http1(configuration: .init(
-        additionalChannelHandlers: [ConnectionGuard(counter: counter),
-                                    LookupFastPath(lookup: lookup, serverName: serverName, servesHTTPS: servesHTTPS)]))
+        additionalChannelHandlers: connectionHandlers(counter: counter, lookup: lookup, heads: heads)))
     var server = http1
     if let tls { server = try .tls(http1, tlsConfiguration: try HTTPSConfiguration.load(tls)) }
     return Application(router: buildRouter(dependencies, lookup: lookup), server: server,
                        configuration: .init(address: .hostname(host, port: port), serverName: serverName),
                        services: services, logger: logger)
+}
+
+/// Each connection's own handlers after HTTP's codec: its guard, and the fast path that tells it of
+/// the answers it sends before the codec.
+private func connectionHandlers(counter: ConnectionCounter, lookup: PublicLookup,
+                                heads: FastPageHeads) -> [any RemovableChannelHandler] {
+    let connectionGuard = ConnectionGuard(counter: counter)
+    return [connectionGuard, LookupFastPath(lookup: lookup, heads: heads, connectionGuard: connectionGuard)]
 }

@@ -110,6 +110,10 @@ struct TicketBench {
         // Issue 19: the open-kitchen page a door poster's QR opens, the same way.
         print("\n## Open-kitchen page under load (wrk, 10 s, 2 threads, 32 connections)")
         try await compare(path: "/k/market-01", label: "/k/{site}", httpPort: httpPort, gatewayPID: gatewayPID, dir: dir)
+        // A stall's screen (一户一屏), as a market's screens load it.
+        print("\n## Stall screen under load (wrk, 10 s, 2 threads, 32 connections)")
+        try await compare(path: "/m/market-01/A12", label: "/m/{market}/{stall}", httpPort: httpPort, gatewayPID: gatewayPID,
+                          dir: dir)
     }
 
     /// `path` on the gateway under wrk, then the same page as a static file on nginx.

@@ -160,6 +160,94 @@ import Testing
         }
     }
 
+    @Test func plainGetsAreAnsweredFromTheirBytesWithTheRoutersHeaders() async throws {
+        try await serve { client, lookup, fixture in
+            let port = try #require(client.port)
+            let page = "GET /t/\(fixture.ticketInScope) HTTP/1.1\r\nHost: x\r\nAccept-Language: en-GB,en;q=0.8\r\n\r\n"
+            // The first scan is rendered by the router: its answer is the reference.
+            let rendered = try await RawHTTP.converse(port: port, [[page]])[0]
+            #expect(Self.raw(lookup) == 0)
+            let answers = try await RawHTTP.converse(port: port, [[page], [page], [page]])
+            #expect(Self.raw(lookup) == 3, "each plain GET of the cached page answered before HTTP's decoder")
+            for answer in answers {
+                #expect(answer.status == 200)
+                #expect(answer.body == rendered.body)
+                #expect(answer.body.contains("Genuine"))
+                #expect(answer.headers.sorted() == rendered.headers.sorted(), "the same headers, Date aside")
+            }
+        }
+    }
+
+    @Test func aRequestInPiecesGoesToTheDecoderAndTheConnectionStaysRight() async throws {
+        try await serve { client, lookup, fixture in
+            let port = try #require(client.port)
+            let page = "GET /t/\(fixture.ticketInScope) HTTP/1.1\r\nHost: x\r\n\r\n"
+            _ = try await RawHTTP.converse(port: port, [[page]])
+            let (fastBefore, rawBefore) = (Self.fast(lookup), Self.raw(lookup))
+            // Split inside a header line: the first read is no whole request, so it and all that
+            // follows on this connection go through HTTP's decoder.
+            let split = page.index(page.startIndex, offsetBy: 20)
+            let answers = try await RawHTTP.converse(port: port, [
+                [page], [String(page[..<split]), String(page[split...])], [page],
+                ["GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"], [page],
+            ])
+            #expect(answers.map(\.status) == [200, 200, 200, 200, 200])
+            #expect(answers[3].body.contains("mqtt_connected"))
+            #expect([0, 1, 2, 4].allSatisfy { answers[$0].body == answers[0].body })
+            #expect(Self.raw(lookup) - rawBefore == 1, "only the request before the split one was answered from bytes")
+            #expect(Self.fast(lookup) - fastBefore == 4, "the rest of the pages from the parsed heads")
+        }
+    }
+
+    @Test func unusualRequestsAreNeverAnsweredFromTheirBytes() async throws {
+        try await serve { client, lookup, fixture in
+            let port = try #require(client.port)
+            let target = "/t/\(fixture.ticketInScope)"
+            _ = try await RawHTTP.converse(port: port, [["GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n"]])
+            let unusual = [
+                "GET \(target) HTTP/1.0\r\nHost: x\r\n\r\n",
+                "GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET \(target) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+                "GET \(target)?from=poster HTTP/1.1\r\nHost: x\r\n\r\n",
+            ]
+            for request in unusual {
+                let answer = try await RawHTTP.converse(port: port, [[request]])
+                #expect(answer.first?.status == 200, "\(request.prefix(40)): the router's answer")
+            }
+            #expect(Self.raw(lookup) == 0)
+        }
+    }
+
+    @Test func aStallScreenIsKeptTenSecondsAndAnsweredBeforeTheRouter() async throws {
+        try await serve { client, lookup, fixture in
+            let port = try #require(client.port)
+            let screen = "GET /m/market-01/A12 HTTP/1.1\r\nHost: x\r\n\r\n"
+            let rendered = try await RawHTTP.converse(port: port, [[screen]])[0]
+            #expect(rendered.status == 200 && rendered.body.contains("青菜"))
+            #expect(Self.fast(lookup) == 0, "a first load renders through the router")
+            // A batch arriving now shows once the screen's entry has expired.
+            let body = #"{"id":"b-new","item":"白菜","category":"蔬菜","quantity":20,"unit":"kg","supplier":{"name":"绿源","licence":"L-1"},"origin":{"place":"黄陂"},"arrival_date":"2026-11-22","stall":"A12","inspection":{"method":"voucher","passed":true,"voucher_number":"HG-002"}}"#
+            let created = try await client.execute(uri: "/api/v1/sites/market-01/batches", method: .post,
+                                                   headers: try fixture.token(.admin), body: ByteBuffer(string: body))
+            #expect(created.status == .created)
+            let cached = try await RawHTTP.converse(port: port, [[screen], [screen]])
+            #expect(Self.raw(lookup) == 2)
+            for answer in cached {
+                #expect(answer.body == rendered.body && !answer.body.contains("白菜"))
+                #expect(answer.headers.sorted() == rendered.headers.sorted())
+            }
+            #expect(rendered.headers.contains { $0.hasPrefix("content-security-policy:") && $0.contains("script-src 'self'") })
+            fixture.clock.advance(byMillis: StallScreens.lifetime)
+            let fresh = try await RawHTTP.converse(port: port, [[screen]])[0]
+            #expect(Self.raw(lookup) == 2, "an expired screen is rendered again by the router")
+            #expect(fresh.body.contains("白菜"))
+            let feed = try await client.execute(uri: "/m/market-01/A12/feed.json", method: .get)
+            #expect(String(buffer: feed.body).contains("白菜"), "the feed is the same read as the page")
+        }
+    }
+
+    private static func raw(_ lookup: PublicLookup) -> Int { lookup.rawAnswers.load(ordering: .relaxed) }
+
     @Test func theDateHeaderIsAnIMFFixdate() {
         #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.format(1_795_339_840) == "Sun, 22 Nov 2026 09:30:40 GMT")
@@ -184,6 +272,46 @@ enum RawHTTP {
         var status: Int
         var contentType: String
         var body: String
+        /// Every header but `date`, as `name: value` lines.
+        var headers: [String] = []
+    }
+
+    /// One request at a time on one connection, each answer read before the next request is
+    /// sent; a request given as several pieces is sent piece by piece, 50 ms apart, so the
+    /// server reads them separately.
+    static func converse(port: Int, _ requests: [[String]]) async throws -> [Answer] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    guard let fd = loopbackSocket(port: port, timeoutSeconds: 10) else { throw POSIXError(.ECONNREFUSED) }
+                    defer { close(fd) }
+                    var buffer: [UInt8] = []
+                    return try requests.map { pieces in
+                        for (i, piece) in pieces.enumerated() {
+                            if i > 0 { usleep(50_000) }
+                            let bytes = Array(piece.utf8)
+                            guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else {
+                                throw POSIXError(.EIO)
+                            }
+                        }
+                        return try read(fd, buffer: &buffer)
+                    }
+                })
+            }.start()
+        }
+    }
+
+    private static func read(_ fd: Int32, buffer: inout [UInt8]) throws -> Answer {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            if let (answer, used) = parse(buffer) {
+                buffer.removeFirst(used)
+                return answer
+            }
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw RawHTTPError(description: "recv \(n) errno \(errno)") }
+            buffer += chunk[0..<n]
+        }
     }
 
     /// Writes all requests at once on one connection and reads `expecting` responses; with
@@ -240,14 +368,17 @@ enum RawHTTP {
         }
         let head = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
         var fields: [String: String] = [:]
+        var lines: [String] = []
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].lowercased()
+            fields[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            if name != "date" { lines.append("\(name): \(fields[name]!)") }
         }
         let length = Int(fields["content-length"] ?? "0") ?? 0
         guard bytes.count >= end + 4 + length else { return nil }
         let status = Int(head[0].split(separator: " ")[1]) ?? 0
         let body = String(decoding: bytes[(end + 4)..<(end + 4 + length)], as: UTF8.self)
-        return (Answer(status: status, contentType: fields["content-type"] ?? "", body: body), end + 4 + length)
+        return (Answer(status: status, contentType: fields["content-type"] ?? "", body: body, headers: lines), end + 4 + length)
     }
 }

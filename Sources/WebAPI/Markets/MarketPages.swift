@@ -9,6 +9,8 @@ import StorageModel
 /// and each stall's screen `/m/{site}/{stall}` with its feed `/m/{site}/{stall}/feed.json`.
 struct MarketPages {
     let dependencies: APIDependencies
+    /// Screens and feeds, kept a few seconds; the screen page is also answered by the fast paths.
+    let screens: StallScreens
 
     func add(to router: some RouterMethods<GatewayRequestContext>) {
         router.get("/m/screen.js") { _, _ in
@@ -19,17 +21,18 @@ struct MarketPages {
         }
         router.get("/m/{site}") { _, context in
             let site = try market(context)
-            return Self.page(NoticeBoard.render(try NoticeBoard.build(site, dependencies: dependencies)))
+            return Self.page(ByteBuffer(string: NoticeBoard.render(try NoticeBoard.build(site, dependencies: dependencies))))
         }
         router.get("/m/{site}/{stall}") { _, context in
             let (site, stall) = try stall(context)
-            let feed = try StallFeed.build(site: site, stall: stall, store: dependencies.store, now: dependencies.clock.now())
-            return Self.page(StallScreenPage.render(feed, feedPath: "/m/\(site.id)/\(stall.id)/feed.json"))
+            return Self.page(try screens.entry(site, stall).page)
         }
         router.get("/m/{site}/{stall}/feed.json") { _, context in
             let (site, stall) = try stall(context)
-            let feed = try StallFeed.build(site: site, stall: stall, store: dependencies.store, now: dependencies.clock.now())
-            return JSONBody.response(feed, cacheControl: "no-store")
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: try screens.entry(site, stall).feed))
         }
     }
 
@@ -37,11 +40,16 @@ struct MarketPages {
     static let policy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
         + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-    static func page(_ html: String) -> Response {
+    /// The HTML headers of the market's pages (the fast paths send the same, `FastPageHeads`).
+    static let htmlHeaders: HTTPFields = {
         var headers = LookupRoutes.htmlHeaders
         headers[.contentSecurityPolicy] = policy
         headers[.vary] = nil
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return headers
+    }()
+
+    static func page(_ html: ByteBuffer) -> Response {
+        Response(status: .ok, headers: htmlHeaders, body: .init(byteBuffer: html))
     }
 
     private func market(_ context: GatewayRequestContext) throws -> SiteConfig {

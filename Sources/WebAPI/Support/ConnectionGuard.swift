@@ -116,6 +116,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// `RawPageAnswerer` answered a request before HTTP's decoder saw it: the connection is idle
+    /// again, as after any answer.
+    func answeredBeforeDecoding() {
+        guard inFlight == 0 else { return }
+        armIdle()
+    }
+
     fileprivate func closed() {
         cancelDeadlines()
         if admitted {

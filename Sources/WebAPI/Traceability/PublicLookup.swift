@@ -11,14 +11,19 @@ final class PublicLookup: Sendable {
     let cache = LookupCache()
     /// The open-kitchen pages, answered from the same fast path while cached.
     let kitchens: KitchenPages
+    /// The markets' stall screens and feeds; the screen is answered from the fast paths too.
+    let screens: StallScreens
     /// Per client address; nil when switched off (`--lookup-rate-limit off`).
     let limiter: ClientRateLimiter?
-    /// Answers `LookupFastPath` sent without the router (tests read it).
+    /// Answers the fast paths sent without the router (tests read it).
     let fastAnswers = Atomic<Int>(0)
+    /// Of those, the ones sent from the request's bytes, before HTTP's decoder (`RawPageAnswerer`).
+    let rawAnswers = Atomic<Int>(0)
 
     init(_ dependencies: APIDependencies) {
         self.dependencies = dependencies
         kitchens = KitchenPages(dependencies)
+        screens = StallScreens(dependencies)
         limiter = dependencies.lookupRateLimit.map { ClientRateLimiter(limit: $0) }
     }
 
