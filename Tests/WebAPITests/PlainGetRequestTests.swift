@@ -47,4 +47,27 @@ import Testing
         let long = "GET /t/ABC HTTP/1.1\r\nX: " + String(repeating: "a", count: PlainGetRequest.maxBytes) + "\r\n\r\n"
         #expect(parse(long) == nil)
     }
+
+    /// Mutated requests (bytes changed, inserted, cut) never trap (debug builds check every
+    /// subscript), and whatever is accepted has a clean target.
+    @Test func mutatedRequestsAreReadOrRefusedNeverMisread() {
+        let seed = Array("GET /k/canteen-01 HTTP/1.1\r\nHost: x\r\nAccept-Language: zh-CN\r\nConnection: keep-alive\r\n\r\n".utf8)
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array(" \t\r\n:/?%aAzZ09-\u{7F}".utf8) + [0x00, 0x80, 0xFF]
+        for _ in 0..<20_000 {
+            var bytes = seed
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let at = Int.random(in: 0..<bytes.count, using: &generator)
+                let byte = alphabet.randomElement(using: &generator)!
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[at] = byte
+                case 1: bytes.insert(byte, at: at)
+                default: if bytes.count > 1 { bytes.remove(at: at) }
+                }
+            }
+            guard let request = PlainGetRequest.parse(ByteBuffer(bytes: bytes)) else { continue }
+            #expect(request.target.hasPrefix("/") && request.target.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F })
+            #expect(bytes.starts(with: Array("GET ".utf8)) && bytes.suffix(4) == [13, 10, 13, 10])
+        }
+    }
 }
