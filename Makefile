@@ -1,7 +1,7 @@
 # Every target installs missing system packages first, so a fresh Debian machine needs only these.
 SWIFT ?= swift
 
-.PHONY: setup build demo test bench fuzz chaos clean
+.PHONY: setup build demo test bench fuzz chaos province clean
 
 setup:
 	@scripts/setup
@@ -31,6 +31,13 @@ fuzz: setup
 # it needs minutes of load and a machine to itself for its timings.
 chaos: setup
 	scripts/chaos
+
+# A province on one machine (issue 16, docs/scale-out.md): PostgreSQL, the 3-node broker cluster,
+# 3 ingest instances, 2 web replicas behind nginx, a vision worker, 2,000 simulated sites (release
+# build). Prints the dashboard's URL and an admin token; Ctrl-C stops everything it started.
+province: setup
+	@scripts/setup nginx-light >/dev/null
+	scripts/province
 
 clean:
 	rm -rf .build .build-fuzz data
