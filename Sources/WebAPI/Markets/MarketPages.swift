@@ -25,14 +25,14 @@ struct MarketPages {
         }
         router.get("/m/{site}/{stall}") { _, context in
             let (site, stall) = try stall(context)
-            return Self.page(try screens.entry(site, stall).page)
+            return Self.page(try screens.screen(site, stall).page)
         }
         router.get("/m/{site}/{stall}/feed.json") { _, context in
             let (site, stall) = try stall(context)
             var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
             headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: try screens.entry(site, stall).feed))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: try screens.screen(site, stall).feed))
         }
     }
 
