@@ -128,10 +128,11 @@ extension GatewayRuntime {
                 }))
         }
         // Polled cameras' frames take the ingest path: started after it, stopped before it.
-        stages.append(StageDefinition(name: StageName.snapshotPoll, body: {
+        // With `--vision external`, the vision workers poll.
+        if !p.configuration.visionExternal { stages.append(StageDefinition(name: StageName.snapshotPoll, body: {
             await p.snapshots.run()
             await p.cameraHTTP.shutdown()
-        }))
+        })) }
         return stages
     }
 
