@@ -1,5 +1,7 @@
 import CameraVision
 import Foundation
+@testable import Gateway
+import KitchenRules
 import KitchenModel
 import MQTTClient
 import StorageModel
@@ -173,6 +175,27 @@ struct VisionWorkerTests {
         }
         let evidenceIDs = (try? store.evidence(ofAlarm: violation.id).map(\.snapshot)) ?? []
         #expect(evidenceIDs.count == Set(evidenceIDs).count, "each picture kept once: \(evidenceIDs)")
+
+        // A result of an older epoch (a worker that lost the group) changes nothing; the same result
+        // at the holder's epoch is applied.
+        let epoch = try #require(setup.leases.epoch(of: "0-of-1"))
+        let forger = try bench.deviceClient("forger")
+        defer { forger.stop() }
+        func clearCovered(epoch: Int64) throws {
+            let detail = AlarmDetail(message: "镜头恢复", messageEN: "lens clear")
+            let result = VisionResult(group: 0, epoch: epoch, body: .condition(.init(
+                kind: .cameraCovered, active: false, at: SystemClock().now(), detail: detail)))
+            _ = try forger.publish(topic: "bk/v1/canteen-01/_vision/cam-1", payload: [UInt8](try JSONEncoder().encode(result)),
+                                   qos: 1)
+        }
+        try clearCovered(epoch: epoch - 1)
+        try await Task.sleep(for: .seconds(2))
+        #expect(Self.alarms(store, kind: "camera_covered", device: "cam-1").first?.recordJSON.contains(#""conditionCleared":false"#)
+                == true, "a stale epoch's result was applied")
+        try clearCovered(epoch: epoch)
+        #expect(eventually(timeout: .seconds(10)) {
+            Self.alarms(store, kind: "camera_covered", device: "cam-1").first?.recordJSON.contains(#""conditionCleared":true"#) == true
+        }, "the holder's epoch is applied")
         #expect(ingest.isRunning && worker.isRunning)
     }
 
@@ -269,6 +292,12 @@ struct VisionLeases {
     init(bench: GatewayBench) throws {
         server = try ThrowawayPostgres.shared()
         name = try #require(bench.database.split(separator: "/").last?.split(separator: "?").first).description
+    }
+
+    /// A group's lease epoch now.
+    func epoch(of group: String) -> Int64? {
+        let text = (try? server.psql("SELECT epoch FROM vision_leases WHERE shard = '\(group)'", database: name)) ?? ""
+        return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The live groups of a worker (owners are `<host>-<pid>-<random>`).
