@@ -37,6 +37,7 @@ public final class VisionSupervisor: Service, Sendable {
     let model: StateModel
     let camera: CameraService
     let poller: SnapshotPoller
+    let cameraHTTP: CameraHTTPClient
     let writer: BatchWriter
     let store: any GatewayStore
     let registry: PrometheusCollectorRegistry
@@ -61,7 +62,9 @@ public final class VisionSupervisor: Service, Sendable {
         let camera = CameraService(config: configuration.camera, model: model, remote: groups, store: store, writer: writer,
                                    registry: registry, clock: clock, logger: logger)
         self.camera = camera
-        poller = SnapshotPoller(camera: camera, model: model, client: CameraHTTPClient(), registry: registry, clock: clock,
+        let cameraHTTP = CameraHTTPClient()
+        self.cameraHTTP = cameraHTTP
+        poller = SnapshotPoller(camera: camera, model: model, client: cameraHTTP, registry: registry, clock: clock,
                                 logger: logger) { key, jpeg, now in
             camera.observe(DeviceMessage(key: key, receivedAt: now, payload: .frame(jpeg: jpeg)))
         }
@@ -110,6 +113,7 @@ public final class VisionSupervisor: Service, Sendable {
         }
         polling.cancel()
         await polling.value
+        await cameraHTTP.shutdown()
         // The analysis finishes what is queued while the sessions can still carry its results.
         camera.stop()
         for group in held { stop(group, release: true) }
