@@ -13,11 +13,26 @@ public struct ShardLeases: Sendable {
     public let owner: String
     /// How long a lease lasts past its last renewal.
     public let duration: Duration
+    /// Which leases: the ingest shards' or the vision workers' camera groups (same shape, own tables).
+    public let tables: Tables
 
-    public init(database: PostgresDatabase, owner: String, duration: Duration = .seconds(10)) {
+    /// A lease table and the membership its holders beat in. Each kind of holder has its own pair, so
+    /// vision workers never count towards the ingest instances' fair share, nor the reverse.
+    public struct Tables: Sendable {
+        public let leases: String
+        public let members: String
+
+        /// `shard_leases`, `ingest_member` (migration "v7-shard-leases"): `serve --role ingest`.
+        public static let shards = Tables(leases: "shard_leases", members: "ingest_member")
+        /// `vision_leases`, `vision_member` (migration "v11-vision-leases"): `serve --role vision`.
+        public static let vision = Tables(leases: "vision_leases", members: "vision_member")
+    }
+
+    public init(database: PostgresDatabase, owner: String, duration: Duration = .seconds(10), tables: Tables = .shards) {
         self.database = database
         self.owner = owner
         self.duration = duration
+        self.tables = tables
     }
 
     /// `<host>-<pid>-<random>`: a restarted process is a new owner, so nothing it held survives it.
@@ -42,9 +57,9 @@ public struct ShardLeases: Sendable {
     public func acquire(_ shard: String, lockTimeout: Duration = .seconds(3)) throws -> Int64? {
         try database.transaction { session in
             try session.execute("SELECT set_config('lock_timeout', $1, true)", [.text("\(Self.milliseconds(lockTimeout))")])
-            try session.execute("INSERT INTO shard_leases (shard) VALUES ($1) ON CONFLICT DO NOTHING", [.text(shard)])
+            try session.execute("INSERT INTO \(tables.leases) (shard) VALUES ($1) ON CONFLICT DO NOTHING", [.text(shard)])
             return try session.query("""
-                UPDATE shard_leases SET owner = $2, epoch = epoch + 1, acquired_at = now(),
+                UPDATE \(tables.leases) SET owner = $2, epoch = epoch + 1, acquired_at = now(),
                     expires_at = now() + $3::bigint * interval '1 millisecond'
                 WHERE shard = $1 AND (expires_at < now() OR owner = $2) RETURNING epoch
                 """, [.text(shard), .text(owner), .int(milliseconds)]).first.map(decode(Int64.self))
@@ -55,7 +70,7 @@ public struct ShardLeases: Sendable {
     /// `acquire`, found in one statement rather than one UPDATE per shard.
     public func available(among shards: [String]) throws -> [String] {
         let held = Set(try database.query("""
-            SELECT shard FROM shard_leases WHERE shard = ANY($1) AND expires_at >= now()
+            SELECT shard FROM \(tables.leases) WHERE shard = ANY($1) AND expires_at >= now()
             """, [.texts(shards)]).map(decode(String.self)))
         return shards.filter { !held.contains($0) }
     }
@@ -65,7 +80,7 @@ public struct ShardLeases: Sendable {
     /// takeover does not wait for the dead instance's membership to expire as well.
     public func orphaned(among shards: [String]) throws -> Set<String> {
         Set(try database.query("""
-            SELECT shard FROM shard_leases WHERE shard = ANY($1) AND owner IS NOT NULL AND expires_at < now()
+            SELECT shard FROM \(tables.leases) WHERE shard = ANY($1) AND owner IS NOT NULL AND expires_at < now()
             """, [.texts(shards)]).map(decode(String.self)))
     }
 
@@ -73,7 +88,7 @@ public struct ShardLeases: Sendable {
     /// A lease that expired but that nobody took is renewed: no other writer can have written meanwhile.
     public func renew(_ shard: String, epoch: Int64) throws -> Bool {
         try !database.query("""
-            UPDATE shard_leases SET expires_at = now() + $4::bigint * interval '1 millisecond'
+            UPDATE \(tables.leases) SET expires_at = now() + $4::bigint * interval '1 millisecond'
             WHERE shard = $1 AND owner = $2 AND epoch = $3 RETURNING epoch
             """, [.text(shard), .text(owner), .int(epoch), .int(milliseconds)]).isEmpty
     }
@@ -81,7 +96,7 @@ public struct ShardLeases: Sendable {
     /// Gives the shard up at once (a clean stop), so another instance need not wait for expiry.
     public func release(_ shard: String, epoch: Int64) throws {
         try database.execute("""
-            UPDATE shard_leases SET owner = NULL, expires_at = '-infinity'
+            UPDATE \(tables.leases) SET owner = NULL, expires_at = '-infinity'
             WHERE shard = $1 AND owner = $2 AND epoch = $3
             """, [.text(shard), .text(owner), .int(epoch)])
     }
@@ -92,14 +107,14 @@ public struct ShardLeases: Sendable {
     /// expire and the survivors' share already covers its shards when they take them over.
     public func heartbeat(freshWithin: Duration? = nil, reachesBroker: Bool = true) throws -> Int {
         try database.execute("""
-            INSERT INTO ingest_member (owner, expires_at, reaches_broker)
+            INSERT INTO \(tables.members) (owner, expires_at, reaches_broker)
             VALUES ($1, now() + $2::bigint * interval '1 millisecond', $3)
             ON CONFLICT (owner) DO UPDATE SET expires_at = excluded.expires_at, reaches_broker = excluded.reaches_broker
             """, [.text(owner), .int(milliseconds), .bool(reachesBroker)])
-        try database.execute("DELETE FROM ingest_member WHERE expires_at < now() - interval '1 hour'")
+        try database.execute("DELETE FROM \(tables.members) WHERE expires_at < now() - interval '1 hour'")
         let staleness = freshWithin.map { Self.milliseconds(duration - $0) } ?? 0
         let live = try database.query("""
-            SELECT count(*) FROM ingest_member WHERE expires_at >= now() + $1::bigint * interval '1 millisecond'
+            SELECT count(*) FROM \(tables.members) WHERE expires_at >= now() + $1::bigint * interval '1 millisecond'
             """, [.int(staleness)]).first.map(decode(Int64.self)) ?? 1
         return max(1, Int(live))
     }
@@ -108,17 +123,17 @@ public struct ShardLeases: Sendable {
     /// a shard given up for want of the broker would go to.
     public func othersReachingBroker(freshWithin: Duration) throws -> Int {
         Int(try database.query("""
-            SELECT count(*) FROM ingest_member
+            SELECT count(*) FROM \(tables.members)
             WHERE owner <> $1 AND reaches_broker AND expires_at >= now() + $2::bigint * interval '1 millisecond'
             """, [.text(owner), .int(Self.milliseconds(duration - freshWithin))]).first.map(decode(Int64.self)) ?? 0)
     }
 
     /// Leaves the membership (a clean stop).
     public func leave() throws {
-        try database.execute("DELETE FROM ingest_member WHERE owner = $1", [.text(owner)])
+        try database.execute("DELETE FROM \(tables.members) WHERE owner = $1", [.text(owner)])
     }
 
-    /// One row of `shard_leases`, as the database sees it now.
+    /// One row of the lease table, as the database sees it now.
     public struct Holder: Sendable, Hashable {
         public let shard: String
         public let owner: String?
@@ -129,7 +144,7 @@ public struct ShardLeases: Sendable {
     /// Every shard's holder, by shard name (status, tests).
     public func holders() throws -> [String: Holder] {
         var result: [String: Holder] = [:]
-        for row in try database.query("SELECT shard, owner, epoch, expires_at >= now() FROM shard_leases") {
+        for row in try database.query("SELECT shard, owner, epoch, expires_at >= now() FROM \(tables.leases)") {
             let (shard, owner, epoch, live) = try row.decode((String, String?, Int64, Bool).self)
             result[shard] = Holder(shard: shard, owner: owner, epoch: epoch, live: live)
         }

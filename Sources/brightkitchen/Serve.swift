@@ -26,9 +26,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: """
         all: the whole gateway in one process (default). ingest: MQTT ingest only, for the shards this \
-        instance leases in PostgreSQL (needs a postgres:// --database and --broker; docs/scale-out.md).
+        instance leases in PostgreSQL (needs a postgres:// --database and --broker; docs/scale-out.md). \
+        vision: camera analysis only, for the camera groups this instance leases (same needs).
         """)
     var role: ServeRole = .all
+
+    @OptionGroup var visionOptions: VisionOptions
 
     func run() async throws {
         let logger = options.makeLogger(label: "brightkitchen")
@@ -52,6 +55,9 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data(PublicURLReach.warning(configuration.resolvedPublicURL).utf8))
             logger.warning("ticket QR codes carry a loopback URL", metadata: ["public_url": "\(configuration.resolvedPublicURL)"])
         }
+        try checkVisionPlacement()
+        configuration.visionExternal = visionOptions.vision == .external
+        if role == .vision { return try await runVision(configuration, logger: logger) }
         if role == .ingest { return try await runIngest(configuration, logger: logger) }
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
         try await runGateway(runtime, lookupRateLimit: try options.lookupLimit(), trustedProxies: try options.trustedProxies(),

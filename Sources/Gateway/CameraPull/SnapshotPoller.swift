@@ -1,6 +1,7 @@
 import DeviceAdapters
 import KitchenModel
 import Logging
+import Prometheus
 import Synchronization
 
 /// Fetches the picture of every camera with a registry `snapshot:` URL on its schedule
@@ -25,7 +26,8 @@ public final class SnapshotPoller: Sendable {
     }
 
     public let metrics: SnapshotPollMetrics
-    private let pipeline: IngestPipeline
+    /// Where a fetched picture goes: the ingest path (`serve`), or a vision worker's analysis.
+    private let deliver: @Sendable (DeviceKey, [UInt8], EpochMillis) -> Void
     private let camera: CameraService
     private let model: StateModel
     private let client: CameraHTTPClient
@@ -35,13 +37,24 @@ public final class SnapshotPoller: Sendable {
     private let inFlight = Mutex<Set<DeviceKey>>([])
     private let lastLogged = Mutex<[String: EpochMillis]>([:])
 
-    public init(pipeline: IngestPipeline, camera: CameraService, model: StateModel, client: CameraHTTPClient,
-                metrics: GatewayMetrics, clock: any WallClock, logger: Logger, limits: Limits = Limits()) {
-        self.pipeline = pipeline
+    public convenience init(pipeline: IngestPipeline, camera: CameraService, model: StateModel, client: CameraHTTPClient,
+                            metrics: GatewayMetrics, clock: any WallClock, logger: Logger, limits: Limits = Limits()) {
+        self.init(camera: camera, model: model, client: client, registry: metrics.registry, clock: clock, logger: logger,
+                  limits: limits) { key, jpeg, now in
+            let frame = DeviceMessage(key: key, receivedAt: now, payload: .frame(jpeg: jpeg))
+            pipeline.applyPushed([AdaptedMessage(frame)], topic: "poll/\(key.site)/\(key.device)")
+        }
+    }
+
+    /// `deliver` takes each fetched picture (a vision worker hands it straight to its analysis).
+    init(camera: CameraService, model: StateModel, client: CameraHTTPClient, registry: PrometheusCollectorRegistry,
+         clock: any WallClock, logger: Logger, limits: Limits = Limits(),
+         deliver: @escaping @Sendable (DeviceKey, [UInt8], EpochMillis) -> Void) {
+        self.deliver = deliver
         self.camera = camera
         self.model = model
         self.client = client
-        self.metrics = SnapshotPollMetrics(registry: metrics.registry)
+        self.metrics = SnapshotPollMetrics(registry: registry)
         self.clock = clock
         self.logger = logger
         self.limits = limits
@@ -110,8 +123,7 @@ public final class SnapshotPoller: Sendable {
         switch outcome {
         case .success(let jpeg):
             metrics.polled("ok")
-            let frame = DeviceMessage(key: key, receivedAt: now, payload: .frame(jpeg: jpeg))
-            pipeline.applyPushed([AdaptedMessage(frame)], topic: "poll/\(key.site)/\(key.device)")
+            deliver(key, jpeg, now)
         case .failure(let failure):
             metrics.polled(failure.code)
             camera.notePollFailure(key, reason: failure.code, detail: failure.detail, at: now)

@@ -64,6 +64,9 @@ public struct GatewayConfiguration: Sendable {
     public var voiceClipsDirectory = "voice/clips"
     /// Set by `serve --role ingest` for each shard it owns; nil: the whole registry (every other start).
     public var shard: ShardScope?
+    /// `serve --role ingest --vision external`: `serve --role vision` workers analyse frames and poll
+    /// snapshots; this runtime applies their results (`VisionResultIntake`) and decodes no frame.
+    public var visionExternal = false
 
     public init(registryPath: String, brokerURL: String? = nil, database: String = "./data/brightkitchen.sqlite",
                 dataDirectory: String = "./data") {

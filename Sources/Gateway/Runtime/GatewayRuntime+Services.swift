@@ -129,7 +129,12 @@ extension GatewayRuntime {
         }
         // Polled cameras' frames take the ingest path: started after it, stopped before it.
         stages.append(StageDefinition(name: StageName.snapshotPoll, body: {
-            await p.snapshots.run()
+            if p.configuration.visionExternal {
+                // The vision workers poll; the HTTP client (voice warnings) is still shut down at the end.
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3_600)) }
+            } else {
+                await p.snapshots.run()
+            }
             await p.cameraHTTP.shutdown()
         }))
         return stages

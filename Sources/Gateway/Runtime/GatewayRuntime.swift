@@ -38,6 +38,8 @@ public final class GatewayRuntime: Sendable {
     /// Cameras the gateway calls itself: snapshot polling and ISAPI voice warnings (issue 18).
     public let cameraHTTP: CameraHTTPClient
     public let snapshotPoller: SnapshotPoller
+    /// Results of `serve --role vision` workers, with `--vision external` only.
+    let visionResults: VisionResultIntake?
     public let voice: VoiceWarningService
     public let traceability: TraceabilityService
     public let tickets: TicketDesk
@@ -157,7 +159,12 @@ public final class GatewayRuntime: Sendable {
         }
 
         camera = CameraService(config: configuration.camera, model: model, alarms: alarms, store: store, writer: writer,
-                               registry: metrics.registry, clock: clock, logger: logger)
+                               registry: metrics.registry, clock: clock, logger: logger,
+                               framesAnalysedElsewhere: configuration.visionExternal)
+        visionResults = configuration.visionExternal ? VisionResultIntake(
+            alarms: alarms, model: model, store: store, camera: camera.metrics,
+            maxEvidencePerAlarm: configuration.camera.maxEvidencePerAlarm, registry: metrics.registry, clock: clock,
+            logger: logger) : nil
 
         cameraHTTP = CameraHTTPClient()
         snapshotPoller = SnapshotPoller(pipeline: pipeline, camera: camera, model: model, client: cameraHTTP, metrics: metrics,
@@ -208,11 +215,13 @@ public final class GatewayRuntime: Sendable {
         let logger = logger
         let stateTopic = configuration.gatewayStateTopic
         let delayProbe = delayProbe
+        let visionResults = visionResults
         let fence = configuration.shard?.fence
         client.onMessage { message in
             // A shard owner whose lease may have passed takes nothing more (`fence(_:by:)`).
             if let fence, !fence.isTrusted { return fence.markLost() }
             if delayProbe.receive(message) { return }
+            if let visionResults, visionResults.handle(topic: message.topic, payload: message.payload) { return }
             pipeline.handle(topic: message.topic, payload: message.payload)
         }
         let alarms = alarms

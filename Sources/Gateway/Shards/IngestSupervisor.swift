@@ -94,24 +94,9 @@ public final class IngestSupervisor: Service, Sendable {
     /// Renews every held lease every `renewEvery`; a refusal, or a failure past the trusted time,
     /// marks the fence lost (which cuts the shard's MQTT connection); `round` then stops the shard.
     private func renewLoop(until stop: StopSignal) {
-        while !stop.isSet {
-            let fences = held.withLock { $0.map { (name: $0.key, fence: $0.value.fence) } }
-            for (name, fence) in fences where !fence.isLost {
-                let start = ContinuousClock.now
-                do {
-                    if try leases.renew(name, epoch: fence.epoch) {
-                        fence.renewed(startedAt: start, lease: options.lease, margin: options.margin)
-                    } else {
-                        logger.error("shard lease taken by another instance", metadata: ["shard": "\(name)"])
-                        fence.markLost()
-                    }
-                } catch {
-                    logger.warning("cannot renew shard lease", metadata: ["shard": "\(name)", "error": "\(error)"])
-                }
-                if !fence.isTrusted { fence.markLost() }
-            }
-            stop.wait(options.renewEvery)
-        }
+        LeaseRenewals(leases: leases, lease: options.lease, renewEvery: options.renewEvery, margin: options.margin,
+                      label: "shard", logger: logger)
+            .run(fences: { held.withLock { $0.map { (name: $0.key, fence: $0.value.fence) } } }, until: stop)
     }
 
     /// One round: stop shards found lost, heartbeat, then give one shard back or take free ones.

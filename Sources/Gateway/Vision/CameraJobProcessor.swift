@@ -1,4 +1,5 @@
 import CameraVision
+import Foundation
 import KitchenModel
 import KitchenRules
 import StorageModel
@@ -72,9 +73,10 @@ final class CameraJobProcessor {
     /// show an open alarm's evidence. A frame that raised something takes the picture down.
     private func offerToPublic(_ jpeg: [UInt8], camera key: DeviceKey, site: SiteConfig, at time: EpochMillis,
                                raisedSomething: Bool) {
-        guard site.publicCameras.contains(key.device) else { return }
+        // A vision worker keeps no public pictures: the open-kitchen page is served elsewhere.
+        guard site.publicCameras.contains(key.device), let alarms = context.alarms else { return }
         guard !raisedSomething, site.hours.isOpen(at: time),
-              !context.alarms.openAlarms(site: key.site).contains(where: { $0.device == key }) else {
+              !alarms.openAlarms(site: key.site).contains(where: { $0.device == key }) else {
             context.pictures.forget(key)
             return
         }
@@ -92,7 +94,7 @@ final class CameraJobProcessor {
             return nil
         }
         // A frame is proof that frames arrive, whatever was raised before a restart.
-        if clearNoFrames, context.alarms.raisedConditions(device: key, among: [.cameraNoFrames]).contains(.cameraNoFrames) {
+        if clearNoFrames, context.findings.raisedConditions(device: key, among: [.cameraNoFrames]).contains(.cameraNoFrames) {
             report(VideoDiagnosisChange(fault: .noFrames, transition: .cleared, at: time, detail: "frames arrive again"),
                    camera: key)
         }
@@ -109,11 +111,11 @@ final class CameraJobProcessor {
     /// has seen enough frames, the faults it does not find again are cleared.
     private func reconcile(_ key: DeviceKey, _ camera: Camera, at time: EpochMillis) {
         let active = Set(camera.analyzer.quality.activeFaults.map(\.alarmKind))
-        let raised = context.alarms.raisedConditions(device: key, among: CameraFaultMessages.kinds)
+        let raised = context.findings.raisedConditions(device: key, among: CameraFaultMessages.kinds)
         for kind in raised.subtracting(active) {
             let detail = CameraFaultMessages.detail(kind, camera: key, active: false,
                                                     measured: "not found again after a gateway restart")
-            context.alarms.reportCondition(kind, device: key, active: false, at: time, detail: detail)
+            context.findings.reportCondition(kind, device: key, active: false, at: time, detail: detail)
         }
     }
 
@@ -122,7 +124,7 @@ final class CameraJobProcessor {
         let active = change.transition == .raised
         var measured = change.detail
         if active, change.fault == .noFrames, let failures = pollFailures[camera] { measured += "; " + failures.summary }
-        context.alarms.reportCondition(kind, device: camera, active: active, at: change.at,
+        context.findings.reportCondition(kind, device: camera, active: active, at: change.at,
                                        detail: CameraFaultMessages.detail(kind, camera: camera, active: active,
                                                                           measured: measured))
     }
@@ -160,8 +162,9 @@ final class CameraJobProcessor {
                                             height: found.box.height)
         let detection = Detection(label: found.label.rawValue, score: found.score, box: box,
                                   snapshot: "motion-\(found.at)-\(found.trackID)")
-        context.alarms.observe(DeviceMessage(key: camera, receivedAt: found.at, payload: .event(.detection(detection))))
-        guard let alarm = context.alarms.openViolation(for: detection, camera: camera, at: found.at) else {
+        guard let alarms = context.alarms else { return send(evidence, detection: detection, camera: camera) }
+        alarms.observe(DeviceMessage(key: camera, receivedAt: found.at, payload: .event(.detection(detection))))
+        guard let alarm = alarms.openViolation(for: detection, camera: camera, at: found.at) else {
             context.metrics.evidence(.noAlarm)
             return
         }
@@ -176,6 +179,21 @@ final class CameraJobProcessor {
                              storedAt: context.clock.now(), original: evidence.snapshot,
                              originalWidth: thumbnail.sourceHeader.width, originalHeight: thumbnail.sourceHeader.height,
                              thumbnail: thumbnail.jpeg, thumbnailWidth: thumbnail.width, thumbnailHeight: thumbnail.height))
+    }
+
+    /// A vision worker's detection: the owner of the camera's shard raises or joins the alarm and
+    /// keeps the evidence, so the thumbnail is made here, before anyone knows whether it is needed.
+    private func send(_ evidence: MotionEvidence, detection: Detection, camera: DeviceKey) {
+        guard let remote = context.remote, let maker = thumbnailMaker(for: camera),
+              let thumbnail = try? maker.make(from: evidence.snapshot, box: evidence.detection.box) else {
+            context.metrics.evidence(.failed)
+            return
+        }
+        remote.publish(.motion(.init(label: detection.label, score: detection.score, box: evidence.detection.box.fractions,
+                                     snapshot: detection.snapshot!, at: evidence.detection.at,
+                                     original: Data(evidence.snapshot), originalWidth: thumbnail.sourceHeader.width,
+                                     originalHeight: thumbnail.sourceHeader.height, thumbnail: Data(thumbnail.jpeg),
+                                     thumbnailWidth: thumbnail.width, thumbnailHeight: thumbnail.height)), camera: camera)
     }
 
     // MARK: - Snapshots
@@ -195,7 +213,7 @@ final class CameraJobProcessor {
 
     /// Makes the thumbnail of a joined snapshot and keeps both with the detection's open alarm.
     private func keep(_ pair: EvidenceJoin.Pair) {
-        guard let alarm = context.alarms.openViolation(for: pair.detection, camera: pair.camera, at: pair.detectedAt) else {
+        guard let alarm = context.alarms?.openViolation(for: pair.detection, camera: pair.camera, at: pair.detectedAt) else {
             context.metrics.evidence(.noAlarm)
             return
         }

@@ -15,12 +15,28 @@ public final class CameraService: Sendable {
     public let pictures = PublicPictures()
     private let context: CameraContext
     private let workers: [CameraWorker]
+    /// `serve --role ingest --vision external`: frames (and camera telemetry, which only feeds their
+    /// analysis) are the vision workers'; detections and snapshots still join here.
+    private let framesAnalysedElsewhere: Bool
 
     public init(config: CameraServiceConfig, model: StateModel, alarms: AlarmEngine, store: any GatewayStore, writer: BatchWriter,
-                registry: PrometheusCollectorRegistry, clock: any WallClock, logger: Logger) {
+                registry: PrometheusCollectorRegistry, clock: any WallClock, logger: Logger,
+                framesAnalysedElsewhere: Bool = false) {
         metrics = CameraMetrics(registry: registry)
         context = CameraContext(config: config, model: model, alarms: alarms, store: store, writer: writer,
                                 metrics: metrics, clock: clock, logger: logger, pictures: pictures)
+        self.framesAnalysedElsewhere = framesAnalysedElsewhere
+        let limits = CameraWorker.Limits(maxJobs: config.queueMaxJobs, maxBytes: config.queueMaxBytes)
+        workers = (0..<max(1, config.workers)).map { CameraWorker(name: "bk-camera-\($0)", limits: limits) }
+    }
+
+    /// A vision worker's (`serve --role vision`): fault changes and detections go to `remote`.
+    init(config: CameraServiceConfig, model: StateModel, remote: any VisionResultPublisher, store: any GatewayStore,
+         writer: BatchWriter, registry: PrometheusCollectorRegistry, clock: any WallClock, logger: Logger) {
+        metrics = CameraMetrics(registry: registry)
+        context = CameraContext(config: config, model: model, remote: remote, store: store, writer: writer,
+                                metrics: metrics, clock: clock, logger: logger)
+        framesAnalysedElsewhere = false
         let limits = CameraWorker.Limits(maxJobs: config.queueMaxJobs, maxBytes: config.queueMaxBytes)
         workers = (0..<max(1, config.workers)).map { CameraWorker(name: "bk-camera-\($0)", limits: limits) }
     }
@@ -46,6 +62,8 @@ public final class CameraService: Sendable {
     public func observe(_ message: DeviceMessage, topic: String? = nil) {
         let camera = message.key
         switch message.payload {
+        case .frame where framesAnalysedElsewhere, .telemetry(.camera) where framesAnalysedElsewhere:
+            break
         case let .frame(jpeg):
             submit(.frame(camera, jpeg: jpeg, at: message.receivedAt, topic: topic), for: camera)
         case let .snapshot(id, jpeg):
@@ -62,6 +80,11 @@ public final class CameraService: Sendable {
         default:
             break
         }
+    }
+
+    /// Camera telemetry reached a vision worker: the camera is alive even if its frames are not.
+    func noteAlive(_ camera: DeviceKey, at time: EpochMillis) {
+        submit(.telemetry(camera, at: time), for: camera)
     }
 
     /// A polled camera's snapshot could not be fetched (`SnapshotPoller`): the camera is
