@@ -23,6 +23,7 @@ public enum PostgresMigrations {
         Migration(name: "v7-shard-leases", statements: PostgresSchemaShardLeases.statements),
         Migration(name: "v8-grades", statements: PostgresSchemaGrades.statements),
         Migration(name: "v9-markets", statements: PostgresSchemaGrades.markets),
+        Migration(name: "v10-change-notify", statements: PostgresSchemaChangeNotify.statements),
     ]
 
     /// pg_advisory_xact_lock key: "bkmigrat" as an integer, any constant unlikely to collide.

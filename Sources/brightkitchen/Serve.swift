@@ -26,7 +26,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: """
         all: the whole gateway in one process (default). ingest: MQTT ingest only, for the shards this \
-        instance leases in PostgreSQL (needs a postgres:// --database and --broker; docs/scale-out.md).
+        instance leases in PostgreSQL (needs a postgres:// --database and --broker; docs/scale-out.md). \
+        web: HTTP only, served from a postgres:// --database (no MQTT subscription).
         """)
     var role: ServeRole = .all
 
@@ -53,6 +54,7 @@ struct Serve: AsyncParsableCommand {
             logger.warning("ticket QR codes carry a loopback URL", metadata: ["public_url": "\(configuration.resolvedPublicURL)"])
         }
         if role == .ingest { return try await runIngest(configuration, logger: logger) }
+        if role == .web { return try await runWeb(configuration, logger: logger) }
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
         try await runGateway(runtime, lookupRateLimit: try options.lookupLimit(), trustedProxies: try options.trustedProxies(),
                              holidays: try options.holidayCalendar(), logger: logger)
