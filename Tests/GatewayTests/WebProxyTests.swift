@@ -14,9 +14,9 @@ struct WebProxyTests {
     static func curl(_ urls: [String], headers: [String] = []) throws -> (statuses: [Int], lastHeaders: String) {
         let dir = TemporaryDirectory("bk-curl")
         let headerFile = dir.file("headers")
-        var arguments = ["-sk", "--max-time", "10", "-D", headerFile, "-o", "/dev/null", "-w", "%{http_code}\\n"]
+        var arguments = ["-sk", "--max-time", "10", "-D", headerFile, "-w", "%{http_code}\\n"]
         for header in headers { arguments += ["-H", header] }
-        for url in urls { arguments += [url] }
+        for url in urls { arguments += ["-o", "/dev/null", url] }  // each URL its own -o
         let output = try runTool("/usr/bin/curl", arguments).output
         let statuses = output.split(separator: "\n").compactMap { Int($0) }
         let last = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
