@@ -265,4 +265,13 @@ struct WebReplicaTests {
                                           json: #"{"by":"王师傅"}"#)
         #expect(unknown.status == 404, "\(unknown.body)")
     }
+
+    @Test func aReplicaWithoutPostgreSQLIsRefusedWithAClearMessage() throws {
+        let bench = try GatewayBench(registry: Self.registry, backend: .sqlite)
+        defer { bench.tearDown() }
+        let run = try runTool(bench.binary, ["serve", "--role", "web", "--allow-loopback-public-url", "--config",
+                                             bench.registryPath, "--database", bench.database, "--data-dir", bench.dir.path])
+        #expect(run.status != 0)
+        #expect(run.errors.contains("--role web needs --database postgres://"), "\(run.errors.suffix(500))")
+    }
 }
