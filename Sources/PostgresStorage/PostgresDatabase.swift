@@ -197,7 +197,7 @@ public final class PostgresDatabase: @unchecked Sendable {
     // MARK: - Connecting
 
     /// Tries each host in order; the first that accepts us and suits `target_session_attrs` wins.
-    private func connect(id: Int) throws -> PostgresConnection {
+    func connect(id: Int) throws -> PostgresConnection {
         var failures: [String] = []
         for host in url.hosts {
             let place = "\(host.name):\(host.port)"

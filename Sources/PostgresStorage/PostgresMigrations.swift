@@ -23,6 +23,7 @@ public enum PostgresMigrations {
         Migration(name: "v7-shard-leases", statements: PostgresSchemaShardLeases.statements),
         Migration(name: "v8-grades", statements: PostgresSchemaGrades.statements),
         Migration(name: "v9-markets", statements: PostgresSchemaGrades.markets),
+        Migration(name: "v10-change-notify", statements: PostgresSchemaChangeNotify.statements),
         Migration(name: "v11-vision-leases", statements: PostgresSchemaVisionLeases.statements),
     ]
 

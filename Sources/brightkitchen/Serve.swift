@@ -27,6 +27,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: """
         all: the whole gateway in one process (default). ingest: MQTT ingest only, for the shards this \
         instance leases in PostgreSQL (needs a postgres:// --database and --broker; docs/scale-out.md). \
+        web: HTTP only, served from a postgres:// --database (no MQTT subscription). \
         vision: camera analysis only, for the camera groups this instance leases (same needs).
         """)
     var role: ServeRole = .all
@@ -59,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         configuration.visionExternal = visionOptions.vision == .external
         if role == .vision { return try await runVision(configuration, logger: logger) }
         if role == .ingest { return try await runIngest(configuration, logger: logger) }
+        if role == .web { return try await runWeb(configuration, logger: logger) }
         let runtime = try GatewayRuntime(configuration: configuration, logger: logger)
         try await runGateway(runtime, lookupRateLimit: try options.lookupLimit(), trustedProxies: try options.trustedProxies(),
                              holidays: try options.holidayCalendar(), logger: logger)

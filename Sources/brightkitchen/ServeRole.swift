@@ -10,6 +10,7 @@ import StorageModel
 enum ServeRole: String, ExpressibleByArgument, CaseIterable {
     case all
     case ingest
+    case web
     case vision
 }
 

@@ -84,7 +84,7 @@ import Testing
         #expect(sqliteColumns.subtracting(postgresColumns) == [])
         // SQLite's implicit rowid, made explicit where a query orders by it; PostgreSQL-only tables
         // (shard leases: docs/scale-out.md) have no twin.
-        let postgresOnly: Set<String> = ["shard_leases", "ingest_member", "vision_leases", "vision_member"]
+        let postgresOnly: Set<String> = ["shard_leases", "ingest_member", "alarm_action_request", "vision_leases", "vision_member"]
         #expect(postgresColumns.subtracting(sqliteColumns).filter { !postgresOnly.contains(String($0.prefix { $0 != "." })) }
             == ["batch_history.id not null"])
     }

@@ -77,6 +77,7 @@ public final class IngestSupervisor: Service, Sendable {
         let thread = Thread { [self] in renewLoop(until: renewals) }
         thread.name = "bk-shard-leases"
         thread.start()
+        let stopAlarmRequests = startAlarmRequests()
         await cancelWhenGracefulShutdown {
             var state = RoundState(probe: self.makeProbe())
             defer { state.probe?.stop() }
@@ -85,6 +86,7 @@ public final class IngestSupervisor: Service, Sendable {
                 try? await Task.sleep(for: self.options.acquireEvery)
             }
         }
+        stopAlarmRequests()
         for name in shards { await stop(name, release: true) }
         renewals.set()
         do { try leases.leave() } catch { logger.warning("cannot leave the ingest membership", metadata: ["error": "\(error)"]) }

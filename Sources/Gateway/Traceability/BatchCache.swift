@@ -79,4 +79,15 @@ public final class BatchCache: Sendable {
     func update(_ batch: Batch) {
         state.withLock { _ = $0.put(batch.id, batch) }
     }
+
+    /// Drops a batch another process changed (a web replica's `bk_batch` notification): the next
+    /// read loads it at a new version, so pages made from the old one are made again.
+    public func forget(_ id: BatchID) {
+        _ = state.withLock { $0.entries.removeValue(forKey: id) }
+    }
+
+    /// Drops every batch (notifications may have been missed while not listening).
+    public func forgetAll() {
+        state.withLock { $0.entries.removeAll() }
+    }
 }
