@@ -205,8 +205,8 @@ def stored_count(db):
     return sum(int(db.rows(f"SELECT count(*) FROM {table}")[0][0]) for table in ("reading", "event"))
 
 
-def wait_until_stored(db, expected, timeout=90):
-    """Waits until the store holds `expected` rows and has stopped growing (or stalls for 20 s)."""
+def wait_until_stored(db, expected, timeout=90, stall=20):
+    """Waits until the store holds `expected` rows and has stopped growing (or stalls for `stall` s)."""
     deadline = time.time() + timeout
     last, stable_since = -1, time.time()
     while time.time() < deadline:
@@ -215,7 +215,7 @@ def wait_until_stored(db, expected, timeout=90):
             last, stable_since = n, time.time()
         if n >= expected and time.time() - stable_since > 3:
             break
-        if time.time() - stable_since > 20:
+        if time.time() - stable_since > stall:
             break
         time.sleep(0.5)
 

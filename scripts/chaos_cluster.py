@@ -410,7 +410,8 @@ def run(args, seed, rng, binary, fleet_args, broker_class, gateway_class, seed_b
             raise RuntimeError(f"simulator exited with {simulator.returncode}; see simulator.log")
         expected = sum(1 for line in open(ledger) if line.startswith("sent\t"))
         log(f"fleet recorded {expected} messages; waiting for the ingest instances to store them")
-        wait_until_stored(db, expected, timeout=120)
+        # Longer than the single run: NATS redelivers only after ack_wait, replays follow gaps.
+        wait_until_stored(db, expected, timeout=300, stall=60)
         now_ms = int(time.time() * 1000)
         for instance in instances:
             instance.stop()
@@ -438,6 +439,7 @@ def run(args, seed, rng, binary, fleet_args, broker_class, gateway_class, seed_b
                 ("messages per second (ledger / run)", round(figures.get("messages sent (ledger)", 0) / sent_seconds)),
                 ("alarm snapshots compared", alarm_checks), ("open alarms carried across kills", alarms_carried),
                 *figures.items(), ("violations", len(violations))]
+        rows += diagnostics(workdir)
         print_summary("Cluster chaos run", rows, violations, workdir)
         return 1 if violations else 0
     finally:
@@ -455,6 +457,28 @@ def run(args, seed, rng, binary, fleet_args, broker_class, gateway_class, seed_b
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def diagnostics(workdir):
+    """What the logs say about the broker and the fleet: evidence for a failed audit."""
+    out = []
+    simulator = open(os.path.join(workdir, "simulator.log"), errors="replace").read()
+    last = [l for l in simulator.splitlines() if "ledger written" in l]
+    if last:
+        fields = dict(f.split("=", 1) for f in last[-1].split() if "=" in f and f.split("=", 1)[0] in
+                      ("published", "unsent", "replayed", "tickets"))
+        out.append(("simulator: published / unsent (not on the wire when made) / replayed",
+                    f"{fields.get('published')} / {fields.get('unsent')} / {fields.get('replayed')}"))
+    out.append(("simulator: subscriptions refused by the broker", simulator.count("refused a subscription")))
+    nats = "".join(open(f, errors="replace").read() for f in glob.glob(os.path.join(workdir, "broker", "node*", "nats.log")))
+    out.append(("NATS: [ERR] lines / 'Readloop processing time' warnings / JetStream unavailable",
+                f"{nats.count('[ERR]')} / {nats.count('Readloop processing time')} / "
+                f"{nats.count('JetStream system temporarily unavailable')}"))
+    ingest = "".join(open(f, errors="replace").read() for f in glob.glob(os.path.join(workdir, "ingest-*.log")))
+    out.append(("ingest: shards taken / leases lost / given up for the broker",
+                f"{ingest.count('shard taken')} / {ingest.count('shard lease lost')} / "
+                f"{ingest.count('giving the shard up')}"))
+    return out
 
 
 def rows_of_leases(db):
