@@ -350,11 +350,10 @@ def run(args, seed, rng, binary, fleet_args, broker_class, gateway_class, seed_b
 
         events = ["ingest"] * args.kills + ["node"] * args.node_kills + ["postgres"] * args.pg_kills
         rng.shuffle(events)
-        window = args.seconds - 50
-        while True:  # faults between 15 s and the last 35 s, far enough apart for a takeover each
-            times = sorted(rng.uniform(15, 15 + window) for _ in events)
-            if all(b - a >= args.gap for a, b in zip(times, times[1:])):
-                break
+        # Faults between 15 s and the last 35 s, at least --gap apart (a takeover each): random
+        # moments in the window less the gaps, each then pushed back by the gaps before it.
+        slack = args.seconds - 50 - (len(events) - 1) * args.gap
+        times = [15 + t + i * args.gap for i, t in enumerate(sorted(rng.uniform(0, slack) for _ in events))]
         violations = []
         alarm_checks = alarms_carried = 0
         pg_figures = {}
