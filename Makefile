@@ -1,7 +1,7 @@
 # Every target installs missing system packages first, so a fresh Debian machine needs only these.
 SWIFT ?= swift
 
-.PHONY: setup build demo test bench fuzz chaos province clean
+.PHONY: setup build demo test bench fuzz chaos chaos-cluster province clean
 
 setup:
 	@scripts/setup
@@ -31,6 +31,12 @@ fuzz: setup
 # it needs minutes of load and a machine to itself for its timings.
 chaos: setup
 	scripts/chaos
+
+# Issue 16's cluster chaos test (about 6 minutes, release build; docs/scale-out.md, "Cluster chaos"):
+# PostgreSQL primary + synchronous standby, 3-node NATS cluster, 3 ingest instances, each SIGKILLed.
+# ARGS passes options on, e.g. `make chaos-cluster ARGS="--seed 7 --keep"`.
+chaos-cluster: setup
+	scripts/chaos --cluster $(ARGS)
 
 # A province on one machine (issue 16, docs/scale-out.md): PostgreSQL, the 3-node broker cluster,
 # 3 ingest instances, 2 web replicas behind nginx, a vision worker, 2,000 simulated sites (release

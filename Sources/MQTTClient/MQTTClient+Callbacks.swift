@@ -23,10 +23,10 @@ extension MQTTClient {
         }
         mosquitto_subscribe_callback_set(mosq) { _, userdata, mid, count, grantedQoS in
             guard let grantedQoS else { return }
-            // 0x80 in a SUBACK is the broker refusing that filter, usually an ACL.
-            for index in 0..<Int(count) where grantedQoS[index] >= 0x80 {
-                client(userdata)?.logger.error("MQTT broker refused a subscription", metadata: ["mid": "\(mid)"])
-            }
+            // 0x80 in a SUBACK is the broker refusing that filter (an ACL, or NATS unable to create
+            // the consumer just now); each SUBSCRIBE carries one filter, retried if refused.
+            let refused = (0..<Int(count)).contains { grantedQoS[$0] >= 0x80 }
+            client(userdata)?.handleSuback(mid: mid, refused: refused)
         }
         // libmosquitto formats every debug line when a log callback is set, which costs real
         // time per message at ingest rates, so forward its log only when someone will read it.

@@ -59,6 +59,7 @@ extension MQTTClient {
             }
             let rc = mosquitto_loop(handle.pointer, 100, 1)
             if rc != MosquittoCode.success { return }
+            retryRefusedSubscriptions()
             if let deadline = disconnectDeadline, ContinuousClock.now > deadline { return }
         }
     }

@@ -47,7 +47,7 @@ extension MQTTClient {
             return state.isConnected
         }
         guard connected else { return }
-        let rc = mosquitto_subscribe(handle.pointer, nil, filter, Int32(qos))
+        let rc = sendSubscribe(filter, qos: qos)
         if rc != MosquittoCode.noConnection {
             try check(rc, operation)
         }
@@ -68,8 +68,9 @@ extension MQTTClient {
 
     /// Sends SUBSCRIBE for every remembered filter; runs on the network thread after CONNACK.
     func resubscribeAll(_ subscriptions: [(filter: String, qos: Int)]) {
+        forgetSubscribeRetries()
         for subscription in subscriptions {
-            let rc = mosquitto_subscribe(handle.pointer, nil, subscription.filter, Int32(subscription.qos))
+            let rc = sendSubscribe(subscription.filter, qos: subscription.qos)
             if rc != MosquittoCode.success {
                 logger.error("MQTT re-subscribe failed", metadata: [
                     "filter": .string(subscription.filter),

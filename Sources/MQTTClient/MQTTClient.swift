@@ -24,6 +24,8 @@ public final class MQTTClient: Sendable {
         var connectionHandler: (@Sendable (Bool) -> Void)?
         /// Filters in the order first subscribed, each with its latest QoS.
         var subscriptions: [(filter: String, qos: Int)] = []
+        /// Refused filters to subscribe again (MQTTClient+RefusedSubscriptions.swift).
+        var retries = SubscribeRetries()
         var isConnected = false
         var started = false
         var stopRequested = false

@@ -4,8 +4,8 @@ import Synchronization
 
 /// The writer's side of a shard lease (docs/scale-out.md, "Shards and leases"): a pool opened with
 /// a fence checks, inside every transaction and before its first statement, that the lease row still
-/// names this owner at this epoch, and holds that row `FOR SHARE` until COMMIT. An instance taking
-/// the shard over must update that row, so it waits for such a transaction to end, and every
+/// names this owner at this epoch, and holds that row `FOR KEY SHARE` until COMMIT. An instance taking
+/// the shard over locks that row `FOR UPDATE` first, so it waits for such a transaction to end, and every
 /// transaction after the takeover finds another epoch and is refused (`LeaseLostError`). Hence an
 /// instance that paused or lost its network cannot write once its lease passed to another, whatever
 /// its own clock says.
@@ -77,7 +77,7 @@ public final class ShardFence: Sendable {
         guard !isLost else { throw LeaseLostError(shard: shard, epoch: epoch) }
         let held = try session.query("""
             SELECT set_config('idle_in_transaction_session_timeout', $4, true) FROM shard_leases
-            WHERE shard = $1 AND owner = $2 AND epoch = $3 FOR SHARE
+            WHERE shard = $1 AND owner = $2 AND epoch = $3 FOR KEY SHARE
             """, [.text(shard), .text(owner), .int(epoch), .text("\(Self.idleTimeout.components.seconds * 1000)")])
         guard held.isEmpty else { return }
         markLost()

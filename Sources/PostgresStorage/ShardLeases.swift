@@ -58,6 +58,11 @@ public struct ShardLeases: Sendable {
         try database.transaction { session in
             try session.execute("SELECT set_config('lock_timeout', $1, true)", [.text("\(Self.milliseconds(lockTimeout))")])
             try session.execute("INSERT INTO \(tables.leases) (shard) VALUES ($1) ON CONFLICT DO NOTHING", [.text(shard)])
+            // Waits for the old owner's fenced transactions (FOR KEY SHARE). A plain UPDATE would not
+            // (it changes no key), and renewals must not: a fenced transaction held up for longer than
+            // the lease (a slow restore at a shard's start) would otherwise block its own renewal and
+            // let the lease lapse under it (ShardSlowStartTests).
+            try session.execute("SELECT 1 FROM \(tables.leases) WHERE shard = $1 FOR UPDATE", [.text(shard)])
             return try session.query("""
                 UPDATE \(tables.leases) SET owner = $2, epoch = epoch + 1, acquired_at = now(),
                     expires_at = now() + $3::bigint * interval '1 millisecond'

@@ -45,6 +45,10 @@ public final class IngestSupervisor: Service, Sendable {
     let options: Options
     let logger: Logger
     let held = Mutex<[String: Held]>([:])
+    /// Fences of shards acquired whose runtime is still being built (store opened, state restored):
+    /// renewed like held ones, or a start slower than `lease - margin` (seconds under load) would
+    /// lose the lease before the shard ever ran, again and again (found by scripts/chaos --cluster).
+    let starting = Mutex<[String: ShardFence]>([:])
 
     public init(configuration: GatewayConfiguration, leases: ShardLeases, options: Options = Options(), logger: Logger) {
         self.base = configuration
@@ -96,9 +100,14 @@ public final class IngestSupervisor: Service, Sendable {
     /// Renews every held lease every `renewEvery`; a refusal, or a failure past the trusted time,
     /// marks the fence lost (which cuts the shard's MQTT connection); `round` then stops the shard.
     private func renewLoop(until stop: StopSignal) {
+        // Shards still starting are renewed too: a slow restore must not let the lease lapse under it.
         LeaseRenewals(leases: leases, lease: options.lease, renewEvery: options.renewEvery, margin: options.margin,
                       label: "shard", logger: logger)
-            .run(fences: { held.withLock { $0.map { (name: $0.key, fence: $0.value.fence) } } }, until: stop)
+            .run(fences: {
+                let fences = held.withLock { $0.map { (name: $0.key, fence: $0.value.fence) } }
+                return fences + starting.withLock { $0.filter { s in !fences.contains { $0.name == s.key } } }
+                    .map { (name: $0.key, fence: $0.value) }
+            }, until: stop)
     }
 
     /// One round: stop shards found lost, heartbeat, then give one shard back or take free ones.
@@ -208,6 +217,8 @@ public final class IngestSupervisor: Service, Sendable {
         }
         let fence = ShardFence(shard: name, owner: leases.owner, epoch: epoch,
                                trustedUntil: start + options.lease - options.margin)
+        starting.withLock { $0[name] = fence }
+        defer { starting.withLock { _ = $0.removeValue(forKey: name) } }
         var configuration = base
         configuration.gatewayID = "shard-\(name)"
         configuration.shard = ShardScope(name: name, fence: fence, runsSharedDuties: firstShard)
