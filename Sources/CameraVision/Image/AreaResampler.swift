@@ -38,6 +38,22 @@ public struct AreaResampler: Sendable {
             let row = target + y * width
             var x = 0
             #if _endian(little)
+            // Sixteen output pixels from 32 bytes of each row: read as 16-bit lanes, a lane's low
+            // byte is the even pixel and its high byte the odd one; the rounded sums (at most
+            // 4 × 255 + 2) narrow back to bytes.
+            let low = SIMD8<UInt16>(repeating: 0xFF), two = SIMD8<UInt16>(repeating: 2)
+            while x + 16 <= width {
+                let upper = UnsafeRawPointer(top + 2 * x), lower = UnsafeRawPointer(bottom + 2 * x)
+                let upper0 = upper.loadUnaligned(as: SIMD8<UInt16>.self)
+                let upper1 = upper.loadUnaligned(fromByteOffset: 16, as: SIMD8<UInt16>.self)
+                let lower0 = lower.loadUnaligned(as: SIMD8<UInt16>.self)
+                let lower1 = lower.loadUnaligned(fromByteOffset: 16, as: SIMD8<UInt16>.self)
+                let sum0 = (upper0 & low) &+ (upper0 &>> 8) &+ (lower0 & low) &+ (lower0 &>> 8) &+ two
+                let sum1 = (upper1 & low) &+ (upper1 &>> 8) &+ (lower1 & low) &+ (lower1 &>> 8) &+ two
+                let packed = SIMD16<UInt8>(truncatingIfNeeded: SIMD16<UInt16>(lowHalf: sum0 &>> 2, highHalf: sum1 &>> 2))
+                UnsafeMutableRawPointer(row + x).storeBytes(of: packed, as: SIMD16<UInt8>.self)
+                x += 16
+            }
             // Four output pixels from one 8-byte load of each row: adjacent bytes summed into
             // 16-bit lanes (at most 4 × 255), rounded, and the four low bytes packed together.
             let lanes: UInt64 = 0x00FF_00FF_00FF_00FF

@@ -15,43 +15,47 @@ struct Blob: Sendable, Equatable {
 }
 
 /// Labels connected foreground pixels by flood fill. Neighbours are taken within two pixels, so
-/// a body split by a one-pixel seam of background-coloured clothing stays one blob. Keeps its
-/// label map, stack and blob list between frames.
+/// a body split by a one-pixel seam of background-coloured clothing stays one blob. The fill
+/// clears the mask bytes it takes (no separate visited map to clear each frame). Keeps its stack
+/// and blob list between frames.
 struct ComponentLabeler: Sendable {
     static let reach = 2
-    private var visited: [Bool] = []
     private var stack: [Int32] = []
     private(set) var blobs: [Blob] = []
 
-    /// Finds blobs of at least `minPixels`; stops early and returns false past `maxBlobs`, which
-    /// only a global change (noise storm, flicker) produces.
-    mutating func label(_ mask: [UInt8], width: Int, height: Int, minPixels: Int, maxBlobs: Int) -> Bool {
-        let count = width * height
-        if visited.count != count { visited = [Bool](repeating: false, count: count) }
-        visited.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
+    /// Finds blobs of at least `minPixels`, consuming `mask` (all zeros afterwards when it
+    /// returns true); stops early and returns false past `maxBlobs`, which only a global change
+    /// (noise storm, flicker) produces. `rowCounts`, when given, is each row's number of marks:
+    /// rows without any are not scanned.
+    mutating func label(_ mask: inout [UInt8], rowCounts: [Int32]? = nil, width: Int, height: Int,
+                        minPixels: Int, maxBlobs: Int) -> Bool {
+        precondition(mask.count == width * height, "mask size")
         blobs.removeAll(keepingCapacity: true)
         var found = 0
-        var start = 0
-        while let next = Self.nextMarked(in: mask, from: start) {
-            start = next + 1
-            guard !visited[next] else { continue }
-            let blob = fill(from: next, mask: mask, width: width, height: height)
-            found += 1
-            if found > maxBlobs * 4 { return false }
-            if blob.pixelCount >= minPixels {
-                blobs.append(blob)
-                if blobs.count > maxBlobs { return false }
+        for y in 0..<height {
+            if let rowCounts, rowCounts[y] == 0 { continue }
+            var start = y * width
+            let rowEnd = start + width
+            while let next = Self.nextMarked(in: mask, from: start, to: rowEnd) {
+                start = next + 1
+                let blob = fill(from: next, mask: &mask, width: width, height: height)
+                found += 1
+                if found > maxBlobs * 4 { return false }
+                if blob.pixelCount >= minPixels {
+                    blobs.append(blob)
+                    if blobs.count > maxBlobs { return false }
+                }
             }
         }
         return true
     }
 
-    /// The first non-zero byte of `mask` at or after `start`. The mask is almost all zeros at
+    /// The first non-zero byte of `mask` in `start..<end`. The mask is almost all zeros at
     /// night, so it is skipped eight bytes at a time.
-    static func nextMarked(in mask: [UInt8], from start: Int) -> Int? {
+    static func nextMarked(in mask: [UInt8], from start: Int, to end: Int) -> Int? {
         mask.withUnsafeBytes { raw -> Int? in
             var index = start
-            let count = raw.count
+            let count = min(end, raw.count)
             while index < count, index & 7 != 0 {
                 if raw[index] != 0 { return index }
                 index += 1
@@ -69,12 +73,12 @@ struct ComponentLabeler: Sendable {
         }
     }
 
-    private mutating func fill(from start: Int, mask: [UInt8], width: Int, height: Int) -> Blob {
+    private mutating func fill(from start: Int, mask: inout [UInt8], width: Int, height: Int) -> Blob {
         let reach = Self.reach
         var blob = Blob(minX: width, minY: height, maxX: -1, maxY: -1, pixelCount: 0, sumX: 0, sumY: 0)
         stack.removeAll(keepingCapacity: true)
         stack.append(Int32(start))
-        visited[start] = true
+        mask[start] = 0
         while let top = stack.popLast() {
             let index = Int(top)
             let x = index % width, y = index / width
@@ -88,8 +92,8 @@ struct ComponentLabeler: Sendable {
             for neighbourY in max(0, y - reach)...min(height - 1, y + reach) {
                 for neighbourX in max(0, x - reach)...min(width - 1, x + reach) {
                     let neighbour = neighbourY * width + neighbourX
-                    if mask[neighbour] != 0, !visited[neighbour] {
-                        visited[neighbour] = true
+                    if mask[neighbour] != 0 {
+                        mask[neighbour] = 0
                         stack.append(Int32(neighbour))
                     }
                 }

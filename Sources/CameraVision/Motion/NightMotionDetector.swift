@@ -10,7 +10,10 @@ public struct NightMotionDetector: Sendable {
     private var framesLearnt = 0
     private var settleRemaining = 0
     private var mask: [UInt8] = []
-    private var histogram: [Int] = []
+    /// Foreground pixels in each row of `mask`: rows without any are skipped by the later scans.
+    private var rowCounts: [Int32] = []
+    private var histogram: [Int32] = []
+    private var residualRow: [UInt8] = []
     private var labeler = ComponentLabeler()
     private var tracker = BlobTracker()
 
@@ -60,17 +63,19 @@ public struct NightMotionDetector: Sendable {
             return recalibrate(on: frame)
         }
         let threshold = background.threshold(frame, fit: fit, minDifference: config.minDifference,
-                                             noiseMultiplier: config.noiseMultiplier, histogram: &histogram)
+                                             noiseMultiplier: config.noiseMultiplier, histogram: &histogram,
+                                             scratch: &residualRow)
         // Learns in the same pass; a recalibration below resets the model anyway.
-        background.segmentAndLearn(frame, fit: fit, threshold: threshold, mask: &mask,
+        background.segmentAndLearn(frame, fit: fit, threshold: threshold, mask: &mask, rowCounts: &rowCounts,
                                    backgroundRate: config.backgroundLearningRate,
                                    foregroundRate: config.foregroundLearningRate)
         if changedCellFraction(width: frame.width, height: frame.height) >= config.globalCellFraction {
             return recalibrate(on: frame)
         }
         let minPixels = config.minBlobPixels
-        guard labeler.label(mask, width: frame.width, height: frame.height, minPixels: minPixels,
-                            maxBlobs: Self.maxBlobs) else {
+        // The labeler clears the mask as it goes; nothing reads it afterwards.
+        guard labeler.label(&mask, rowCounts: rowCounts, width: frame.width, height: frame.height,
+                            minPixels: minPixels, maxBlobs: Self.maxBlobs) else {
             return recalibrate(on: frame)
         }
         let detections = tracker.update(labeler.blobs, width: frame.width, height: frame.height, at: time,
@@ -87,7 +92,8 @@ public struct NightMotionDetector: Sendable {
     }
 
     /// Fraction of grid cells with more than a quarter of their pixels in the foreground: a
-    /// person fills a few cells, a light switched on fills them all.
+    /// person fills a few cells, a light switched on fills them all. Rows without foreground
+    /// (most of them on a quiet night) are skipped.
     private func changedCellFraction(width: Int, height: Int) -> Double {
         let columns = Self.gridColumns, rows = Self.gridRows
         var changedCells = 0
@@ -98,7 +104,7 @@ public struct NightMotionDetector: Sendable {
                 for column in 0..<columns {
                     let left = column * width / columns, right = (column + 1) * width / columns
                     var foreground = 0
-                    for y in top..<bottom {
+                    for y in top..<bottom where rowCounts[y] != 0 {
                         foreground += Self.countMarks(marks + y * width + left, count: right - left)
                     }
                     if foreground * 4 > (bottom - top) * (right - left) { changedCells += 1 }
