@@ -90,9 +90,8 @@ public final class AlarmEngine: Sendable {
 
     /// Feeds one accepted message to the rules.
     public func observe(_ message: DeviceMessage) {
-        guard let device = model.deviceState(message.key), let site = model.site(message.key.site) else {
-            return
-        }
+        guard let device = model.ruleSubject(message.key) else { return }
+        let site = device.site
         let lockStart = ContinuousClock.now
         // What a message stored before its PUBACK (birth, state, event) decided is stored before
         // the PUBACK too: the broker will not redeliver it, and a

@@ -77,7 +77,7 @@ public final class StateModel: Sendable {
     /// What the decoder needs to know about a topic's site and device.
     public func lookup(_ key: DeviceKey) -> DeviceLookup {
         contents.withLock { c in
-            if let state = c.devices[key] { return .known(state.config.kind) }
+            if let kind = c.devices[key]?.config.kind { return .known(kind) }
             return c.registry.site(key.site) == nil ? .unknownSite : .unknownDevice
         }
     }
@@ -86,7 +86,7 @@ public final class StateModel: Sendable {
         contents.withLock { c in
             var effects = Self.apply(message, to: &c, options: options)
             // A device bound to a third-party source does not speak `cmd`, whatever reached its topic.
-            if c.devices[message.key]?.config.source != nil { effects.commands.removeAll() }
+            if !effects.commands.isEmpty, c.devices[message.key]?.config.source != nil { effects.commands.removeAll() }
             return effects
         }
     }
@@ -123,7 +123,7 @@ public final class StateModel: Sendable {
         let key = message.key
         let now = message.receivedAt
         var provisioned: DeviceConfig?
-        if c.devices[key] == nil {
+        if c.devices.index(forKey: key) == nil {
             // The decoder only lets an unknown device through with a birth in provisioning mode.
             guard options.provisioning, case .birth(let birth) = message.payload,
                   c.registry.site(key.site) != nil
@@ -135,11 +135,21 @@ public final class StateModel: Sendable {
             c.devices[key] = DeviceState(config: config, restoring: c.dormant.removeValue(forKey: key))
             provisioned = config
         }
-        var device = c.devices[key]!
-        defer {
-            c.devices[key] = device
-            if device.tracker.gaps.isEmpty { c.withGaps.remove(key) } else { c.withGaps.insert(key) }
-        }
+        // In place, through the dictionary's modify accessor: copying the state out and back
+        // hashed the key twice and retained (and copied on write) its fields, for every message.
+        var hasGaps = false
+        let effects = apply(message, to: &c.devices[key]!, provisioned: provisioned, hasGaps: &hasGaps,
+                            options: options)
+        if hasGaps { c.withGaps.insert(key) } else if !c.withGaps.isEmpty { c.withGaps.remove(key) }
+        return effects
+    }
+
+    /// `apply` for a device the model holds; `hasGaps` says afterwards whether it has open gaps.
+    private static func apply(_ message: DeviceMessage, to device: inout DeviceState, provisioned: DeviceConfig?,
+                              hasGaps: inout Bool, options: Options) -> IngestEffects {
+        let key = message.key
+        let now = message.receivedAt
+        defer { hasGaps = !device.tracker.gaps.isEmpty }
 
         var effects: IngestEffects
         switch message.payload {
@@ -188,8 +198,11 @@ public final class StateModel: Sendable {
             device.lastSeen = now
             if !device.online { device.setOnline(true, at: now) }
             device.clockOffsetMillis = now - sequence.deviceTime
-            effects.writes.append(contentsOf: sequencedWrites(message, sequence: sequence, boot: seen.boot,
-                                                              device: &device))
+            // Room for this write and the snapshot below: one allocation per message, not three.
+            effects.writes.reserveCapacity(2)
+            if let write = sequencedWrite(message, sequence: sequence, boot: seen.boot, device: &device) {
+                effects.writes.append(write)
+            }
             // Events must be stored before the broker's ack. A weighing need not: its ticket is
             // committed before the reply, and a scale without a reply retries the same `req`.
             effects.durable = message.payload.isStoredBeforeAcknowledgement
@@ -209,8 +222,8 @@ public final class StateModel: Sendable {
         return effects
     }
 
-    private static func sequencedWrites(_ message: DeviceMessage, sequence: SequenceStamp, boot: Int64,
-                                        device: inout DeviceState) -> [WriteItem] {
+    private static func sequencedWrite(_ message: DeviceMessage, sequence: SequenceStamp, boot: Int64,
+                                       device: inout DeviceState) -> WriteItem? {
         let key = message.key
         switch message.payload {
         case .telemetry(let readings):
@@ -218,16 +231,16 @@ public final class StateModel: Sendable {
                                         receivedAt: message.receivedAt, readings: readings)
             // A replayed old sample is stored but does not replace a newer "last reading".
             if (device.lastReading?.deviceTime ?? .min) <= sequence.deviceTime { device.lastReading = reading }
-            return [.reading(ReadingRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
-                                           receivedAt: message.receivedAt, readings: readings))]
+            return .reading(ReadingRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
+                                          receivedAt: message.receivedAt, readings: readings))
         case .event(let body):
-            return [.event(EventRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
-                                       receivedAt: message.receivedAt, type: body.type, json: EventJSON.encode(body)))]
+            return .event(EventRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
+                                      receivedAt: message.receivedAt, type: body.type, json: EventJSON.encode(body)))
         case .weigh(let request):
-            return [.event(EventRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
-                                       receivedAt: message.receivedAt, type: "weigh", json: EventJSON.encode(request)))]
+            return .event(EventRecord(key: key, boot: boot, seq: sequence.seq, deviceTime: sequence.deviceTime,
+                                      receivedAt: message.receivedAt, type: "weigh", json: EventJSON.encode(request)))
         default:
-            return []
+            return nil
         }
     }
 

@@ -26,6 +26,10 @@ public final class BatchWriter: Sendable {
         /// The durable lane, where the store allows it. `BRIGHTKITCHEN_ONE_WRITER=1` turns it off
         /// (to measure what it changes; docs/operations.md, *Diagnostics*).
         public var durableLane = ProcessInfo.processInfo.environment["BRIGHTKITCHEN_ONE_WRITER"] == nil
+        /// Wake the writer threads on every submission, as before issue 13 item 8, instead of only
+        /// when their lane's wait changes. `BRIGHTKITCHEN_WRITER_WAKE_ALWAYS=1` turns it on, to measure
+        /// what the change saves (docs/benchmarks.md, *CPU per message by stage*).
+        public var wakeOnEverySubmit = ProcessInfo.processInfo.environment["BRIGHTKITCHEN_WRITER_WAKE_ALWAYS"] != nil
         public init() {}
     }
 
@@ -148,8 +152,16 @@ public final class BatchWriter: Sendable {
             guard state.allRunning, !state.stopping else { throw StoppedError() }
             // Chosen after the wait: a lane may have committed what held a device meanwhile.
             if let lane = state.route(items, durable: urgent) {
+                let wasEmpty = state.lanes[lane].queue.isEmpty
                 state.lanes[lane].append(items, urgent: urgent, countDevices: state.lanes.count > 1)
-                state.condition.broadcast()
+                // Wake the writers only when what their lane waits for changed: a lane with items
+                // already queued sleeps until the oldest is `maxDelay` old, which this append does
+                // not move. Waking it for every message cost a futex wake here and a wake-up and
+                // sleep on the writer thread per message (issue 13 item 8, docs/benchmarks.md).
+                // Nobody else waits for a submission.
+                if wasEmpty || urgent || state.lanes[lane].queue.count >= options.maxBatch || options.wakeOnEverySubmit {
+                    state.condition.broadcast()
+                }
                 return (lane, state.lanes[lane].submitted)
             }
             state.condition.wait()
