@@ -60,10 +60,20 @@ final class DeviceLink: Sendable {
         guard let generation else { return }
         client.onMessage { [weak self] message in self?.route(message) }
         client.onConnectionChange { [weak self] up in self?.connectionChanged(up: up, generation: generation) }
-        for device in devices {
-            try client.subscribe(device.topics.cmd, qos: 1)
-            if device.profile.kind == .scale {
-                try client.subscribe(device.topics.ticket, qos: 1)
+        if let site = devices.first?.key.site, devices.count > 1, devices.allSatisfy({ $0.key.site == site }) {
+            // A site's connection: one subscription per channel for all its devices, not one per
+            // device. A clustered broker makes each subscription a replicated consumer (NATS), and
+            // a province's 12,000 devices would otherwise ask for 12,000 of them at start.
+            try client.subscribe("bk/v1/\(site)/+/cmd", qos: 1)
+            if devices.contains(where: { $0.profile.kind == .scale }) {
+                try client.subscribe("bk/v1/\(site)/+/ticket", qos: 1)
+            }
+        } else {
+            for device in devices {
+                try client.subscribe(device.topics.cmd, qos: 1)
+                if device.profile.kind == .scale {
+                    try client.subscribe(device.topics.ticket, qos: 1)
+                }
             }
         }
         try client.start()
