@@ -66,7 +66,8 @@ struct ShardSlowStartTests {
             }
             try await Task.sleep(for: .milliseconds(150))
         }
-        #expect(samples.count > 10, "the lease was taken while the start was held back: \(samples)")
+        // Seen several times while the start waits (each psql takes up to a second on a loaded machine).
+        #expect(samples.count >= 3, "the lease was taken while the start was held back: \(samples)")
         #expect(samples.allSatisfy { $0 == "1|t" }, "the lease lapsed or changed hands during the start: \(samples)")
         #expect(eventually(timeout: .seconds(15)) { supervisor.shards == ["420106"] })
         try await Task.sleep(for: .seconds(2))

@@ -207,16 +207,8 @@ public final class IngestSupervisor: Service, Sendable {
 
     private func take(_ name: String, firstShard: Bool) async {
         let start = ContinuousClock.now
-        let epoch: Int64
-        do {
-            guard let acquired = try leases.acquire(name) else { return }
-            epoch = acquired
-        } catch {
-            logger.warning("cannot acquire shard lease", metadata: ["shard": "\(name)", "error": "\(error)"])
-            return
-        }
-        let fence = ShardFence(shard: name, owner: leases.owner, epoch: epoch,
-                               trustedUntil: start + options.lease - options.margin)
+        guard let fence = leases.takeFence(name, lease: options.lease, margin: options.margin, label: "shard",
+                                           key: "shard", logger: logger) else { return }
         starting.withLock { $0[name] = fence }
         defer { starting.withLock { _ = $0.removeValue(forKey: name) } }
         var configuration = base
@@ -240,13 +232,13 @@ public final class IngestSupervisor: Service, Sendable {
             let started = await runtime.waitUntilStarted()
             let ms = Int(start.duration(to: .now) / .milliseconds(1))
             shardLogger.notice("shard taken", metadata: [
-                "epoch": "\(epoch)", "started": "\(started)", "start_ms": "\(ms)",
+                "epoch": "\(fence.epoch)", "started": "\(started)", "start_ms": "\(ms)",
                 "sites": "\(runtime.model.registry.sites.count)", "client_id": "\(configuration.mqttClientID)",
             ])
             if !started { fence.markLost() }
         } catch {
             shardLogger.error("cannot start the shard; giving its lease back", metadata: ["error": "\(error)"])
-            try? leases.release(name, epoch: epoch)
+            try? leases.release(name, epoch: fence.epoch)
         }
     }
 

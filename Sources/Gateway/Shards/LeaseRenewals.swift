@@ -38,3 +38,20 @@ struct LeaseRenewals: Sendable {
         }
     }
 }
+
+extension ShardLeases {
+    /// Takes `name` when it is free and returns its fence, trusted for the lease less the margin
+    /// from before the acquire was asked; nil when another instance holds it, or when the database
+    /// could not be asked (logged). The same for shards and camera groups.
+    func takeFence(_ name: String, lease: Duration, margin: Duration, label: String, key: String,
+                   logger: Logger) -> ShardFence? {
+        let start = ContinuousClock.now
+        do {
+            guard let epoch = try acquire(name) else { return nil }
+            return ShardFence(shard: name, owner: owner, epoch: epoch, trustedUntil: start + lease - margin)
+        } catch {
+            logger.warning("cannot acquire \(label) lease", metadata: [key: "\(name)", "error": "\(error)"])
+            return nil
+        }
+    }
+}

@@ -185,17 +185,8 @@ public final class VisionSupervisor: Service, Sendable {
 
     private func take(_ group: Int) {
         let name = groups.name(of: group)
-        let start = ContinuousClock.now
-        let epoch: Int64
-        do {
-            guard let acquired = try leases.acquire(name) else { return }
-            epoch = acquired
-        } catch {
-            logger.warning("cannot acquire camera group lease", metadata: ["group": "\(name)", "error": "\(error)"])
-            return
-        }
-        let fence = ShardFence(shard: name, owner: leases.owner, epoch: epoch,
-                               trustedUntil: start + options.lease - options.margin)
+        guard let fence = leases.takeFence(name, lease: options.lease, margin: options.margin, label: "camera group",
+                                           key: "group", logger: logger) else { return }
         do {
             guard let url = base.brokerURL else { throw StoreOpener.Failure(description: "no --broker") }
             var configuration = try MQTTConfiguration.parse(url: url, clientID: VisionGroups.clientID(of: name))
@@ -204,7 +195,7 @@ public final class VisionSupervisor: Service, Sendable {
             let logger = logger
             fence.onLost {
                 logger.error("camera group lease lost: MQTT session abandoned to the next holder", metadata: [
-                    "group": "\(name)", "epoch": "\(epoch)",
+                    "group": "\(name)", "epoch": "\(fence.epoch)",
                 ])
                 client.abandonConnection()
             }
@@ -227,12 +218,12 @@ public final class VisionSupervisor: Service, Sendable {
             groups.held.withLock { $0[group] = VisionGroups.Held(group: group, client: client, fence: fence, topics: topics) }
             try client.start()
             logger.notice("camera group taken", metadata: [
-                "group": "\(name)", "epoch": "\(epoch)", "client_id": "\(configuration.clientID)",
+                "group": "\(name)", "epoch": "\(fence.epoch)", "client_id": "\(configuration.clientID)",
             ])
         } catch {
             logger.error("cannot start the camera group; giving its lease back", metadata: ["group": "\(name)", "error": "\(error)"])
             _ = groups.held.withLock { $0.removeValue(forKey: group) }
-            try? leases.release(name, epoch: epoch)
+            try? leases.release(name, epoch: fence.epoch)
         }
     }
 
