@@ -32,9 +32,11 @@ INGEST_INSTANCES = 3
 
 
 class PostgresPair:
-    """A primary and its synchronous standby, each our child (SIGKILLed by the kernel if we die)."""
+    """A primary and its synchronous standby, each our child (SIGKILLed by the kernel if we die).
+    With `standby=False` the primary alone (scripts/province)."""
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, standby=True):
+        self.with_standby = standby
         versions = sorted((int(v) for v in os.listdir("/usr/lib/postgresql") if v.isdigit()), reverse=True)
         self.bin = os.environ.get("BK_PG_BIN") or next(
             f"/usr/lib/postgresql/{v}/bin" for v in versions if os.path.exists(f"/usr/lib/postgresql/{v}/bin/initdb"))
@@ -72,6 +74,9 @@ class PostgresPair:
                              "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale",
                              "--no-sync", "--no-instructions"])
         self.launch("primary")
+        if not self.with_standby:
+            self.psql("primary", "CREATE DATABASE bk")
+            return
         self.tool("pg_basebackup", ["-D", os.path.join(self.dir, "standby"), "-R", "-X", "stream", "--no-sync",
                                     "-h", self.socket_dir("primary"), "-p", str(self.servers["primary"][0]),
                                     "-U", "postgres"])
@@ -120,7 +125,11 @@ class PostgresPair:
 
     @property
     def ports(self):
-        return [self.servers["primary"][0], self.servers["standby"][0]]
+        return [self.servers[name][0] for name in ("primary", "standby") if name in self.servers]
+
+    @property
+    def password_file(self):
+        return os.path.join(self.dir, "pwfile")
 
     def url(self):
         hosts = ",".join(f"127.0.0.1:{p}" for p in self.ports)
