@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 from chaos_audit import (PostgresDb, audit, compare_alarms, die_with_us, free_port, log, open_alarms, print_summary,
                          wait_until_stored)
@@ -162,6 +163,35 @@ class PostgresPair:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def subscribed_sites(cluster_dir):
+    """The sites whose shard session has its QoS 1 subscription in place, from NATS's monitoring
+    (`/jsz`) of a node that answers. NATS makes each subscription of a persistent session a
+    JetStream consumer, created at about two a second; until a site's exists, what its devices
+    publish is kept for no session and never reaches the gateway. None if no node answers."""
+    try:
+        nodes = json.load(open(os.path.join(cluster_dir, "cluster.json")))["nodes"]
+    except (OSError, ValueError, KeyError):
+        return None
+    prefix = "$MQTT.msgs.bk.v1."
+    sites, answered = set(), False
+    for node in nodes:  # every node's view: one busy electing may list fewer consumers
+        url = (f"http://127.0.0.1:{node['ports']['HTTP_PORT']}/jsz?accounts=true&streams=true&consumers=true"
+               "&config=true&limit=100000")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                state = json.load(response)
+        except (OSError, ValueError):
+            continue
+        answered = True
+        for account in state.get("account_details") or []:
+            for stream in account.get("stream_detail") or []:
+                for consumer in stream.get("consumer_detail") or []:
+                    subject = consumer.get("config", {}).get("filter_subject", "")
+                    if subject.startswith(prefix) and subject.endswith(".*.*"):  # bk/v1/<site>/+/+
+                        sites.add(subject[len(prefix):-4])
+    return sites if answered else None
 
 
 class BrokerCluster:
@@ -348,10 +378,20 @@ def run(args, seed, rng, binary, fleet_args, broker_class, gateway_class, seed_b
         while True:
             rows = db.rows("SELECT count(*) FROM shard_leases WHERE owner IS NOT NULL AND expires_at >= now()")
             if int(rows[0][0]) == len(sites_of):
+                t_subscribe = time.time()
                 break
             if time.time() > deadline:
                 raise RuntimeError("the ingest instances did not lease every shard in 120 s")
             time.sleep(0.5)
+        # Leased is not subscribed: the fleet starts once every site's subscription exists in NATS.
+        wanted = {site for sites in sites_of.values() for site in sites}
+        deadline = time.time() + 300
+        while not wanted <= (subscribed_sites(brokers.dir) or set()):
+            if time.time() > deadline:
+                missing = sorted(wanted - (subscribed_sites(brokers.dir) or set()))
+                raise RuntimeError(f"{len(missing)} sites not subscribed in NATS after 300 s: {', '.join(missing[:10])}")
+            time.sleep(1)
+        log(f"every site's subscription is in place ({len(wanted)} sites, {time.time() - t_subscribe:.1f} s after the leases)")
         ledger = os.path.join(workdir, "sent.tsv")
         simulator = subprocess.Popen([binary, "simulate", "--broker", brokers.url, *fleet_args, "--sent-log", ledger],
                                      cwd=ROOT, stdout=open(os.path.join(workdir, "simulator.log"), "w"),

@@ -14,11 +14,24 @@ extension MQTTClient {
     struct SubscribeRetries {
         /// SUBSCRIBE packets in flight: mid → filter.
         var inFlight: [Int32: String] = [:]
-        /// SUBACKs that refused a mid not recorded yet (the SUBACK beat `record`), to retry then.
-        var refusedEarly: Set<Int32> = []
+        /// SUBACKs for a mid not recorded yet (the SUBACK beat `record`): whether each refused, to
+        /// retry or count as granted then.
+        var earlyAcks: [Int32: Bool] = [:]
         /// Refused filters waiting for their next attempt, and how many times each was refused in a row.
         var due: [String: ContinuousClock.Instant] = [:]
         var refusals: [String: Int] = [:]
+        /// Filters the broker granted on this connection.
+        var granted: Set<String> = []
+    }
+
+    /// Remembered filters, and how many of them the broker has granted on the current connection.
+    /// A clustered broker can take minutes to grant a shard's hundreds of site filters (NATS makes
+    /// each a replicated consumer); until then messages on a filter not granted reach no session.
+    public var subscriptionsGranted: (granted: Int, wanted: Int) {
+        state.withLock { state in
+            guard state.isConnected else { return (0, state.subscriptions.count) }
+            return (state.subscriptions.filter { state.retries.granted.contains($0.filter) }.count, state.subscriptions.count)
+        }
     }
 
     /// Delay before the next SUBSCRIBE of a filter refused `refusals` times in a row: 0.5 s doubling, at most 10 s.
@@ -31,11 +44,11 @@ extension MQTTClient {
         var mid: Int32 = 0
         let rc = mosquitto_subscribe(handle.pointer, &mid, filter, Int32(qos))
         if rc == MosquittoCode.success {
-            let refusedAlready = state.withLock { state -> Bool in
+            let early = state.withLock { state -> Bool? in
                 state.retries.inFlight[mid] = filter
-                return state.retries.refusedEarly.remove(mid) != nil
+                return state.retries.earlyAcks.removeValue(forKey: mid)
             }
-            if refusedAlready { handleSuback(mid: mid, refused: true) }
+            if let refused = early { handleSuback(mid: mid, refused: refused) }
         }
         return rc
     }
@@ -45,11 +58,12 @@ extension MQTTClient {
     func handleSuback(mid: Int32, refused: Bool) {
         let scheduled = state.withLock { state -> (filter: String, delay: Duration, refusals: Int)? in
             guard let filter = state.retries.inFlight.removeValue(forKey: mid) else {
-                if refused { state.retries.refusedEarly.insert(mid) }
+                state.retries.earlyAcks[mid] = refused
                 return nil
             }
             guard refused else {
                 state.retries.refusals[filter] = nil
+                state.retries.granted.insert(filter)
                 return nil
             }
             guard state.subscriptions.contains(where: { $0.filter == filter }) else { return nil }

@@ -33,6 +33,9 @@ struct FleetOptions: ParsableArguments {
     @Flag(help: "One MQTT connection per site instead of per device (needed beyond ~300 devices; no per-device Will).")
     var connectionPerSite = false
 
+    @Option(help: "QoS of the devices' cmd and ticket subscriptions: 1 as the protocol has it; 0 for a NATS cluster, where each QoS 1 subscription is a replicated consumer (docs/scale-out.md).")
+    var subscribeQos: Int = 1
+
     func simulatorOptions(brokerURL: String) throws -> SimulatorOptions {
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
         guard copies >= 1 else { throw ValidationError("--copies must be at least 1") }
@@ -44,6 +47,8 @@ struct FleetOptions: ParsableArguments {
         options.siteCopies = copies
         options.seed = seed
         options.clientPerDevice = !connectionPerSite
+        guard subscribeQos == 0 || subscribeQos == 1 else { throw ValidationError("--subscribe-qos must be 0 or 1") }
+        options.subscribeQoS = subscribeQos
         options.faults.dropRate = dropRate
         options.faults.malformedRate = malformedRate
         options.faults.warmFridge = warmFridge

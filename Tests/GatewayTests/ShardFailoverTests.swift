@@ -37,6 +37,9 @@ struct ShardFailoverTests {
         #expect(eventually(timeout: .seconds(60), every: .milliseconds(100)) {
             shards(of: a).count == 2 && shards(of: b).count == 2
         }, "a second instance gets its share: a \(shards(of: a)), b \(shards(of: b))\n\(b.stderr.suffix(3_000))")
+        // Each shard taken logs once its session has every site filter granted.
+        #expect(eventually(timeout: .seconds(30)) { b.stderr.components(separatedBy: "shard subscribed").count - 1 == 2 },
+                "\(b.stderr.suffix(3_000))")
 
         let fleet = try Fleet(bench: bench, sites: Self.counties.count)
         defer { fleet.stop() }

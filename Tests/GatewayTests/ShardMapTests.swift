@@ -32,7 +32,7 @@ import Testing
         #expect(own.devices.keys.map(\.device) == [DeviceID("cam-1")!])
         #expect(try ShardMap.restrict(registry, to: "nowhere").sites.isEmpty)
         #expect(ShardMap.clientID(of: "420106") == "brightkitchen-shard-420106")
-        #expect(ShardMap.topicFilter(of: SiteID("canteen-01")!) == "bk/v1/canteen-01/#")
+        #expect(ShardMap.topicFilters(of: SiteID("canteen-01")!) == ["bk/v1/canteen-01/+/+": 1, "bk/v1/canteen-01/+/snapshot/+": 0])
     }
 
     @Test func aShardNameThatCannotNameASessionIsRefused() {

@@ -16,16 +16,11 @@ extension BrokerTests {
             let cluster = try BrokerCluster.start()
             defer { cluster.stop() }
             // NATS resends after its ack_wait (5 s in docs/broker/nats-node.conf), not on reconnect;
-            // with its default 30 s this fails. The rest is room for a loaded machine.
-            // Known and open (docs/scale-out.md, "Broker"): in about half the runs of session 7 NATS
-            // did not redeliver within 20 s once the connection died inside the handler and came
-            // back through the proxy. Recorded as an intermittent known issue so it stays visible
-            // in every run without failing it; anything else going wrong still fails.
-            await withKnownIssue("NATS sometimes does not redeliver to a session resumed through the proxy",
-                                 isIntermittent: true) {
-                try await WillAndDelivery.expectRedeliveryWhenConnectionDiesInsideTheHandler(
-                    port: cluster.port, version: .v311, timeout: .seconds(20))
-            }
+            // with its default 30 s this fails. The rest is room for a loaded machine. It failed in
+            // about half the runs while the test waited only for a delivered probe, not for the
+            // SUBACK (docs/scale-out.md, "Broker").
+            try await WillAndDelivery.expectRedeliveryWhenConnectionDiesInsideTheHandler(
+                port: cluster.port, version: .v311, timeout: .seconds(20))
         }
 
         /// The gateway's persistent session lives on the node it connected to; that node is
@@ -45,12 +40,12 @@ extension BrokerTests {
             try first.start()
             let publisher = try makeClient(port: other.port)
             try await publisher.connect(timeout: .seconds(5))
+            // NATS sets `bk/v1/#` up as two JetStream consumers (`bk.v1` and `bk.v1.>`), both made
+            // before the SUBACK; leaving before it leaves a session that gets no QoS 1 message at
+            // all (docs/scale-out.md). The gateway stays connected; this test leaves on purpose.
+            try await awaitSubscriptionsGranted(first)
             try await awaitSubscriptionActive(publisher: publisher, inbox: firstInbox,
                                               topic: "bk/v1/sync/probe/telemetry", attempts: 300)
-            // NATS sets `bk/v1/#` up as two JetStream consumers (`bk.v1` and `bk.v1.>`); leaving
-            // before the second exists leaves a session that gets no QoS 1 message at all
-            // (docs/scale-out.md). The gateway stays connected; this test leaves on purpose.
-            try await Task.sleep(for: .seconds(2))
             publisher.stop()
             first.stop()
 

@@ -22,9 +22,12 @@ extension BrokerTests {
             defer { client.stop() }
             client.onMessage { inbox.append($0) }
             try client.subscribe("bk/v1/site-1/#", qos: 1)
+            #expect(client.subscriptionsGranted == (0, 1), "not connected: nothing granted")
             try await client.connect(timeout: .seconds(5))
+            #expect(client.subscriptionsGranted.granted == 0, "the first SUBSCRIBE is refused")
 
             let received = await inbox.wait(timeout: .seconds(15)) { !$0.isEmpty }
+            #expect(client.subscriptionsGranted == (1, 1), "granted on the third SUBSCRIBE")
             #expect(received, "the filter was never granted: SUBSCRIBEs seen \(broker.subscribes)")
             #expect(broker.subscribes == ["bk/v1/site-1/#", "bk/v1/site-1/#", "bk/v1/site-1/#"],
                     "refused twice, granted on the third SUBSCRIBE, then no more")

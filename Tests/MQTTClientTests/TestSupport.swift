@@ -65,6 +65,17 @@ func awaitSubscriptionActive(publisher: MQTTClient, inbox: Inbox, topic: String,
     Issue.record("subscription to \(topic) never became active")
 }
 
+/// Waits until the broker has granted every filter `client` subscribed, on its current connection.
+func awaitSubscriptionsGranted(_ client: MQTTClient, timeout: Duration = .seconds(30)) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        let state = client.subscriptionsGranted
+        if state.wanted > 0 && state.granted == state.wanted { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("subscriptions not granted within \(timeout): \(client.subscriptionsGranted)")
+}
+
 func temporaryDirectory(_ name: String) -> String {
     let path = NSTemporaryDirectory() + "/\(uniqueID(name))"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

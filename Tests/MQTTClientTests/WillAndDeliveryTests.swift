@@ -65,6 +65,10 @@ extension BrokerTests {
             defer { publisher.stop() }
             try subscriber.start()
             try await publisher.connect(timeout: .seconds(3))
+            // Granted, not only delivering: NATS delivers to a new subscription before its
+            // consumers exist (and then skips the QoS 1 messages published meanwhile), and a
+            // connection that dies before the SUBACK leaves the session without the subscription.
+            try await awaitSubscriptionsGranted(subscriber)
             try await awaitSubscriptionActive(publisher: publisher, inbox: inbox, topic: "dg/sync", attempts: 300)
 
             try publisher.publish(topic: "dg/important", payload: Array("reading".utf8), qos: 1, retain: false)

@@ -27,8 +27,11 @@ final class DeviceLink: Sendable {
         var stopping = false
     }
 
-    init(clientID: String, devices: [SimulatedDevice], template: MQTTConfiguration, logger: Logger) {
+    private let subscribeQoS: Int
+
+    init(clientID: String, devices: [SimulatedDevice], template: MQTTConfiguration, subscribeQoS: Int = 1, logger: Logger) {
         self.clientID = clientID
+        self.subscribeQoS = subscribeQoS
         self.devices = devices
         self.byDeviceID = Dictionary(uniqueKeysWithValues: devices.map { ($0.key.device.rawValue, $0) })
         self.template = template
@@ -64,15 +67,15 @@ final class DeviceLink: Sendable {
             // A site's connection: one subscription per channel for all its devices, not one per
             // device. A clustered broker makes each subscription a replicated consumer (NATS), and
             // a province's 12,000 devices would otherwise ask for 12,000 of them at start.
-            try client.subscribe("bk/v1/\(site)/+/cmd", qos: 1)
+            try client.subscribe("bk/v1/\(site)/+/cmd", qos: subscribeQoS)
             if devices.contains(where: { $0.profile.kind == .scale }) {
-                try client.subscribe("bk/v1/\(site)/+/ticket", qos: 1)
+                try client.subscribe("bk/v1/\(site)/+/ticket", qos: subscribeQoS)
             }
         } else {
             for device in devices {
-                try client.subscribe(device.topics.cmd, qos: 1)
+                try client.subscribe(device.topics.cmd, qos: subscribeQoS)
                 if device.profile.kind == .scale {
-                    try client.subscribe(device.topics.ticket, qos: 1)
+                    try client.subscribe(device.topics.ticket, qos: subscribeQoS)
                 }
             }
         }

@@ -59,12 +59,13 @@ public final class Fleet: Sendable {
                         clientID = credentials.username  // firmware-specs: the client id is the username
                     }
                     linkOfDevice.append(links.count)
-                    links.append(DeviceLink(clientID: clientID, devices: [device], template: login, logger: clientLogger))
+                    links.append(DeviceLink(clientID: clientID, devices: [device], template: login,
+                                            subscribeQoS: options.subscribeQoS, logger: clientLogger))
                 }
             } else {
                 linkOfDevice += Array(repeating: links.count, count: siteDevices.count)
                 links.append(DeviceLink(clientID: "sim-\(site.id)", devices: siteDevices, template: template,
-                                        logger: clientLogger))
+                                        subscribeQoS: options.subscribeQoS, logger: clientLogger))
             }
             devices += siteDevices
         }

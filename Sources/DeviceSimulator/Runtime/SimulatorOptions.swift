@@ -32,6 +32,12 @@ public struct SimulatorOptions: Sendable {
     /// One MQTT connection per device, each with its own Will. False shares one connection per
     /// site: far fewer sockets and threads for load tests, but then no device has a Will.
     public var clientPerDevice: Bool = true
+    /// QoS of the devices' `cmd` and `ticket` subscriptions. 1 as PROTOCOL.md has it. A device's
+    /// session is clean, so QoS 1 only guards a message in flight when its connection drops; on
+    /// NATS it also costs a replicated JetStream consumer per subscription, created at about two
+    /// a second and again at every reconnect, so the cluster runs (`scripts/province`,
+    /// `scripts/chaos --cluster`) use 0 (docs/scale-out.md, *Broker*).
+    public var subscribeQoS: Int = 1
     /// Broker logins by device, for a broker that confines each device to its own topics (the
     /// gateway's secured broker); a device without one connects anonymously. An account speaks
     /// for one device only, so this needs `clientPerDevice`.

@@ -11,20 +11,26 @@ final class ThirdPartySubscriptions: Sendable {
     private let logger: Logger
     private let current = Mutex<Set<String>>([])
     private let label: String
+    private let qos: Int
 
-    /// `label` names the filters in the log (a shard's site topics use this class too).
-    init(client: MQTTClient, logger: Logger, label: String = "third-party topics") {
+    /// `label` names the filters in the log (a shard's site topics use this class too). `qos` 1,
+    /// like the native subscription, has the broker keep what arrives while the session is away.
+    init(client: MQTTClient, logger: Logger, label: String = "third-party topics", qos: Int = 1) {
         self.client = client
         self.logger = logger
         self.label = label
+        self.qos = qos
     }
 
-    /// QoS 1 like the native subscription; a filter the client refuses is logged and retried
-    /// on the next update.
+    /// A filter the client refuses is logged and retried on the next update.
     func update(to filters: [String]) {
+        update(to: Dictionary(filters.map { ($0, qos) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// Filters, each with its own QoS (a shard's site filters: `ShardMap.topicFilters`).
+    func update(to filters: [String: Int]) {
         current.withLock { current in
-            let wanted = Set(filters)
-            for filter in current.subtracting(wanted).sorted() {
+            for filter in Set(current).subtracting(filters.keys).sorted() {
                 do {
                     try client.unsubscribe(filter)
                     current.remove(filter)
@@ -32,9 +38,9 @@ final class ThirdPartySubscriptions: Sendable {
                     logger.error("cannot unsubscribe", metadata: ["filter": "\(filter)", "error": "\(error)"])
                 }
             }
-            for filter in wanted.subtracting(current).sorted() {
+            for (filter, qos) in filters.sorted(by: { $0.key < $1.key }) where !current.contains(filter) {
                 do {
-                    try client.subscribe(filter, qos: 1)
+                    try client.subscribe(filter, qos: qos)
                     current.insert(filter)
                 } catch {
                     logger.error("cannot subscribe", metadata: ["filter": "\(filter)", "error": "\(error)"])

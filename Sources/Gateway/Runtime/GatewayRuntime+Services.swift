@@ -88,7 +88,7 @@ extension GatewayRuntime {
         stages.append(StageDefinition(name: StageName.camera, start: { p.camera.start() }, stop: { p.camera.stop() }))
         stages.append(StageDefinition(name: StageName.mqtt, start: {
             if let siteTopics = p.siteTopics {
-                siteTopics.update(to: p.model.registry.sites.keys.map(ShardMap.topicFilter(of:)))
+                siteTopics.update(to: ShardMap.topicFilters(of: p.model.registry.sites.keys))
             } else {
                 try p.client.subscribe(TopicFilter.all, qos: 1)
             }

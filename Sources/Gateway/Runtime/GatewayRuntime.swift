@@ -90,8 +90,8 @@ public final class GatewayRuntime: Sendable {
         let shardSites = shard.map { _ in Set(fileRegistry.sites.keys) }
         let ledgerClock = clock
         ledgers = LedgerBook(store: store, keyring: keyring, clock: { ledgerClock.now() })
-        try Self.syncStaff(registryPath: configuration.registryPath, ledgers: ledgers, logger: logger)
-        try Self.syncMealPlans(registryPath: configuration.registryPath, ledgers: ledgers, logger: logger)
+        try Self.syncStaff(registryPath: configuration.registryPath, sites: shardSites, ledgers: ledgers, logger: logger)
+        try Self.syncMealPlans(registryPath: configuration.registryPath, sites: shardSites, ledgers: ledgers, logger: logger)
         let provisioned = try store.provisionedDevices().filter { shardSites?.contains($0.key.site) ?? true }.map {
             DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true)
         }
@@ -190,7 +190,7 @@ public final class GatewayRuntime: Sendable {
         watcher = RegistryWatcher(path: configuration.registryPath, logger: logger) { path in
             let registry = try Self.scoped(RegistryFile.load(path: path), to: shard)
             model.replaceRegistry(registry)
-            siteTopics?.update(to: registry.sites.keys.map(ShardMap.topicFilter(of:)))
+            siteTopics?.update(to: ShardMap.topicFilters(of: registry.sites.keys))
             thirdPartyTopics.update(to: Self.thirdPartyFilters(pipeline.rebind(registry), registry: registry, shard: shard))
             return registry.devices.count
         }

@@ -235,10 +235,37 @@ public final class IngestSupervisor: Service, Sendable {
                 "epoch": "\(fence.epoch)", "started": "\(started)", "start_ms": "\(ms)",
                 "sites": "\(runtime.model.registry.sites.count)", "client_id": "\(configuration.mqttClientID)",
             ])
-            if !started { fence.markLost() }
+            if !started { fence.markLost() } else { reportSubscriptions(of: name, runtime: runtime, fence: fence, since: start, logger: shardLogger) }
         } catch {
             shardLogger.error("cannot start the shard; giving its lease back", metadata: ["error": "\(error)"])
             try? leases.release(name, epoch: fence.epoch)
+        }
+    }
+
+    /// Logs once the broker has granted every site filter of the shard's session, and every 30 s
+    /// until then: a clustered broker can take minutes over a new session's hundreds of filters
+    /// (NATS creates a replicated consumer for each), and until a site's is granted its devices'
+    /// messages are kept for no one.
+    private func reportSubscriptions(of name: String, runtime: GatewayRuntime, fence: ShardFence,
+                                     since start: ContinuousClock.Instant, logger: Logger) {
+        let client = runtime.client
+        Task.detached { [self] in
+            var lastReport = ContinuousClock.now
+            while !fence.isLost && held.withLock({ $0[name]?.fence === fence }) {
+                let (granted, wanted) = client.subscriptionsGranted
+                let ms = "\(Int(start.duration(to: .now) / .milliseconds(1)))"
+                if wanted > 0 && granted == wanted {
+                    logger.notice("shard subscribed", metadata: ["filters": "\(wanted)", "since_taken_ms": "\(ms)"])
+                    return
+                }
+                if lastReport.duration(to: .now) >= .seconds(30) {
+                    lastReport = .now
+                    logger.notice("shard subscriptions still being granted", metadata: [
+                        "granted": "\(granted)", "wanted": "\(wanted)", "since_taken_ms": "\(ms)",
+                    ])
+                }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
         }
     }
 

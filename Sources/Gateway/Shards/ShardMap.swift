@@ -25,8 +25,22 @@ public enum ShardMap {
         return try Registry(sites: Array(sites), devices: registry.devices.values.filter { ids.contains($0.key.site) })
     }
 
-    /// The MQTT filter of one site's topics (its devices' channels and the gateway's outputs for it).
-    public static func topicFilter(of site: SiteID) -> String { "\(Topic.prefix)\(site)/#" }
+    /// The MQTT filters of one site's topics, with their QoS: its devices' channels (and the
+    /// gateway's outputs for it) at QoS 1, so the session keeps them while no owner holds it; its
+    /// cameras' `snapshot/<id>` at QoS 0. Not `bk/v1/<site>/#`: NATS makes every QoS 1 filter of a
+    /// persistent session a replicated JetStream consumer (a `#` filter two), created at about two
+    /// a second, so a province's first start would wait for twice as many. A snapshot published
+    /// while the shard changes owner is lost (its event still raises the alarm, without the picture).
+    public static func topicFilters(of site: SiteID) -> [String: Int] {
+        ["\(Topic.prefix)\(site)/+/+": 1, "\(Topic.prefix)\(site)/+/snapshot/+": 0]
+    }
+
+    /// Every filter of `sites`' topics with its QoS.
+    public static func topicFilters(of sites: some Sequence<SiteID>) -> [String: Int] {
+        var filters: [String: Int] = [:]
+        for site in sites { filters.merge(topicFilters(of: site)) { first, _ in first } }
+        return filters
+    }
 
     /// The client id of a shard's persistent session: whoever owns the shard resumes it.
     public static func clientID(of shard: String) -> String { "brightkitchen-shard-\(shard)" }

@@ -4,7 +4,7 @@ import KitchenRules
 
 /// What a `serve --role vision` worker hands the owner of a camera's shard: JSON on
 /// `bk/v1/<site>/_vision/<device>`, QoS 1, published on the worker's session of the camera's group.
-/// The shard owner already subscribes `bk/v1/<site>/#`; a device cannot publish there on the
+/// The shard owner already subscribes `bk/v1/<site>/+/+`; a device cannot publish there on the
 /// embedded broker (its account is confined to its own device's topics), and on an external broker
 /// the ACL must reserve `bk/v1/+/_vision/#` to the vision workers (docs/operations.md).
 struct VisionResult: Codable, Sendable, Equatable {

@@ -11,11 +11,12 @@ import StorageModel
 /// own. Cameras are hashed into a fixed number of groups; workers lease groups in PostgreSQL
 /// (`vision_leases`, the same `ShardLeases` and `ShardFence` as ingest shards) and each takes its
 /// fair share. For every group it holds, a worker keeps the group's persistent MQTT session
-/// (`brightkitchen-vision-<g>-of-<n>`) subscribed to its cameras' `frame` and `telemetry` topics
-/// only, polls the snapshots of its cameras, analyses both, and publishes what it finds to the
-/// camera's shard owner (`VisionResultIntake`) on that session. A lease lost cuts the session at
-/// once; a killed worker's groups are taken by the others once their leases expire, and the
-/// broker hands the new holder what the session queued meanwhile.
+/// (`brightkitchen-vision-<g>-of-<n>`) subscribed at QoS 0 to its cameras' `frame` and
+/// `telemetry` topics only, polls the snapshots of its cameras, analyses both, and publishes what
+/// it finds to the camera's shard owner (`VisionResultIntake`) at QoS 1 on that session. A lease
+/// lost cuts the session at once; a killed worker's groups are taken by the others once their
+/// leases expire, and the new holder analyses the frames that arrive from then on (a frame is
+/// QoS 0 and never queued; the results the old holder published are the broker's to deliver).
 public final class VisionSupervisor: Service, Sendable {
     public struct Options: Sendable {
         public var lease: Duration = .seconds(10)
@@ -214,7 +215,11 @@ public final class VisionSupervisor: Service, Sendable {
                 default: break
                 }
             }
-            let topics = ThirdPartySubscriptions(client: client, logger: logger, label: "camera group topics")
+            // QoS 0: frames are QoS 0 by protocol and a stale one is worth nothing to the next
+            // holder, telemetry only says a camera is alive. A QoS 1 subscription would make a
+            // clustered broker keep a replicated consumer per camera and topic (NATS: a JetStream
+            // consumer each, created at about 2 a second), 102,000 of them for a province's cameras.
+            let topics = ThirdPartySubscriptions(client: client, logger: logger, label: "camera group topics", qos: 0)
             groups.held.withLock { $0[group] = VisionGroups.Held(group: group, client: client, fence: fence, topics: topics) }
             try client.start()
             logger.notice("camera group taken", metadata: [
