@@ -91,7 +91,6 @@ public final class AlarmEngine: Sendable {
     /// Feeds one accepted message to the rules.
     public func observe(_ message: DeviceMessage) {
         guard let device = model.ruleSubject(message.key) else { return }
-        let site = device.site
         let lockStart = ContinuousClock.now
         // What a message stored before its PUBACK (birth, state, event) decided is stored before
         // the PUBACK too: the broker will not redeliver it, and a
@@ -109,7 +108,10 @@ public final class AlarmEngine: Sendable {
                                  signals: &signals, commands: &s.commands, decided: &s.decided,
                                  violations: &s.violations, dirtySites: &s.dirtySites)
             if running { s.urgent.insert(device.key) } else { s.dirty.insert(device.key) }
-            for signal in signals { apply(signal, site: site, in: &s) }
+            if !signals.isEmpty {
+                let site = device.site
+                for signal in signals { apply(signal, site: site, in: &s) }
+            }
             let completion = durable && !s.decided.isEmpty ? CommitCompletion() : nil
             handOff(&s, completion: completion)
             return (takeCommands(&s), completion)
@@ -126,7 +128,6 @@ public final class AlarmEngine: Sendable {
     private func decide(_ message: DeviceMessage, device: RuleSubject, rules: inout DeviceRuleState,
                         signals: inout [AlarmSignal], commands: inout [(String, [UInt8])], decided: inout [Decided],
                         violations: inout [SiteID: ViolationRules], dirtySites: inout Set<SiteID>) -> Bool {
-        let site = device.site
         rules.presence.intervalSeconds = device.intervalSeconds
         let time = message.sequence?.deviceTime ?? message.receivedAt
         switch message.payload {
@@ -136,7 +137,7 @@ public final class AlarmEngine: Sendable {
             signals += rules.presence.heard(at: message.receivedAt, config: config.presence)
         }
         if device.config.kind == .disinfector {
-            ensureSchedule(&rules, device: device.config, site: site, now: message.receivedAt, commands: &commands)
+            ensureSchedule(&rules, device: device.config, site: device.site, now: message.receivedAt, commands: &commands)
         }
         switch message.payload {
         case .birth where rules.disinfection?.schedule != nil:
@@ -155,6 +156,7 @@ public final class AlarmEngine: Sendable {
             decided.append(.ledger(verdict.entry))
             signals += verdict.signals
         case .event(.detection(let detection)):
+            let site = device.site
             var siteRules = violations[site.id] ?? ViolationRules(timeZone: site.hours.timeZone.identifier)
             signals += siteRules.observe(detection, camera: device.key, at: time, hours: site.hours,
                                          config: config.violations)
