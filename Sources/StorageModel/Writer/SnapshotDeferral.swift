@@ -98,6 +98,21 @@ public struct SnapshotDeferral {
         return (write, takeDue(now: now, all: flush))
     }
 
+    /// `plan` for snapshots already keyed by device row id (the SQLite writer's; one hash of an
+    /// Int64 per snapshot instead of a key's two strings).
+    public mutating func plan(byID snapshots: [Int64: DeviceSnapshot], mustWrite: Set<DeviceKey>, interval: Duration,
+                              flush: Bool)
+        -> (write: [(id: Int64, snapshot: DeviceSnapshot)], taken: [(id: Int64, snapshot: DeviceSnapshot)])
+    {
+        let now = ContinuousClock.now
+        var write: [(id: Int64, snapshot: DeviceSnapshot)] = []
+        for (id, snapshot) in snapshots {
+            let must = !mustWrite.isEmpty && mustWrite.contains(snapshot.key)
+            if offer(snapshot, id: id, now: now, interval: interval, mustWrite: must) { write.append((id, snapshot)) }
+        }
+        return (write, takeDue(now: now, all: flush))
+    }
+
     /// Whether `snapshot` must be written now; if not, it waits (replacing an older waiting one).
     /// `mustWrite`: the caller writes it in any case, and a waiting one is dropped.
     public mutating func offer(_ snapshot: DeviceSnapshot, id: Int64, now: ContinuousClock.Instant, interval: Duration,
