@@ -91,7 +91,6 @@ public final class AlarmEngine: Sendable {
     /// Feeds one accepted message to the rules.
     public func observe(_ message: DeviceMessage) {
         guard let device = model.ruleSubject(message.key) else { return }
-        let site = device.site
         let lockStart = ContinuousClock.now
         // What a message stored before its PUBACK (birth, state, event) decided is stored before
         // the PUBACK too: the broker will not redeliver it, and a
@@ -100,48 +99,19 @@ public final class AlarmEngine: Sendable {
         let durable = message.payload.isStoredBeforeAcknowledgement
         let (commands, completion) = state.withLock { s in
             if case .event = message.payload { LatencyProbe.record("alarm-lock-wait", LatencyProbe.ms(lockStart.duration(to: .now))) }
-            var rules = s.devices[device.key]
-                ?? DeviceRuleState(config: device.config, intervalSeconds: device.intervalSeconds, startedAt: model.startedAt)
-            rules.presence.intervalSeconds = device.intervalSeconds
             var signals: [AlarmSignal] = []
-            let time = message.sequence?.deviceTime ?? message.receivedAt
-            switch message.payload {
-            case .state(let presence) where !presence.online:
-                signals += rules.presence.will(at: message.receivedAt, config: config.presence)
-            default:
-                signals += rules.presence.heard(at: message.receivedAt, config: config.presence)
+            // In place, through the dictionary's modify accessor: copying the rules out and back
+            // hashed the key twice and copied them for every message (issue 13 item 8).
+            let running = decide(message, device: device,
+                                 rules: &s.devices[device.key, default: DeviceRuleState(
+                                     config: device.config, intervalSeconds: device.intervalSeconds, startedAt: model.startedAt)],
+                                 signals: &signals, commands: &s.commands, decided: &s.decided,
+                                 violations: &s.violations, dirtySites: &s.dirtySites)
+            if running { s.urgent.insert(device.key) } else { s.dirty.insert(device.key) }
+            if !signals.isEmpty {
+                let site = device.site
+                for signal in signals { apply(signal, site: site, in: &s) }
             }
-            if device.config.kind == .disinfector {
-                ensureSchedule(&rules, device: device.config, site: site, now: message.receivedAt, commands: &s.commands)
-            }
-            switch message.payload {
-            case .birth where rules.disinfection?.schedule != nil:
-                // A (re)connected controller may have lost its schedule: send it again.
-                sendSchedule(rules.disinfection!.scheduleCommandFields(), to: device.key, commands: &s.commands)
-            case .telemetry(.thermo(let reading)):
-                let profile = config.profile(for: device.key, zone: device.config.zone)
-                if rules.thermo == nil { rules.thermo = ThermoRules(device: device.key) }
-                signals += rules.thermo!.observe(reading, at: time, profile: profile, sensor: config.sensor)
-            // Only disinfectors send these (the decoder checks the kind), and ensureSchedule above
-            // has given every disinfector its rules.
-            case .telemetry(.disinfector(let status)):
-                signals += rules.disinfection!.observe(status: status, at: time, config: config.disinfection)
-            case .event(.run(let run)):
-                let verdict = rules.disinfection!.observe(run: run, at: time, config: config.disinfection)
-                s.decided.append(.ledger(verdict.entry))
-                signals += verdict.signals
-            case .event(.detection(let detection)):
-                var violations = s.violations[site.id] ?? ViolationRules(timeZone: site.hours.timeZone.identifier)
-                signals += violations.observe(detection, camera: device.key, at: time, hours: site.hours,
-                                              config: config.violations)
-                s.violations[site.id] = violations
-                s.dirtySites.insert(site.id)
-            default:
-                break
-            }
-            s.devices[device.key] = rules
-            if rules.hasRunningTimer { s.urgent.insert(device.key) } else { s.dirty.insert(device.key) }
-            for signal in signals { apply(signal, site: site, in: &s) }
             let completion = durable && !s.decided.isEmpty ? CommitCompletion() : nil
             handOff(&s, completion: completion)
             return (takeCommands(&s), completion)
@@ -151,6 +121,51 @@ public final class AlarmEngine: Sendable {
             logger.error("an alarm decided from a stored message was not recorded",
                          metadata: ["device": "\(message.key)"])
         }
+    }
+
+    /// The rules' part of `observe`, on one device's rules (under the engine lock). Returns
+    /// whether a delay or recovery timer is running afterwards.
+    private func decide(_ message: DeviceMessage, device: RuleSubject, rules: inout DeviceRuleState,
+                        signals: inout [AlarmSignal], commands: inout [(String, [UInt8])], decided: inout [Decided],
+                        violations: inout [SiteID: ViolationRules], dirtySites: inout Set<SiteID>) -> Bool {
+        rules.presence.intervalSeconds = device.intervalSeconds
+        let time = message.sequence?.deviceTime ?? message.receivedAt
+        switch message.payload {
+        case .state(let presence) where !presence.online:
+            signals += rules.presence.will(at: message.receivedAt, config: config.presence)
+        default:
+            signals += rules.presence.heard(at: message.receivedAt, config: config.presence)
+        }
+        if device.config.kind == .disinfector {
+            ensureSchedule(&rules, device: device.config, site: device.site, now: message.receivedAt, commands: &commands)
+        }
+        switch message.payload {
+        case .birth where rules.disinfection?.schedule != nil:
+            // A (re)connected controller may have lost its schedule: send it again.
+            sendSchedule(rules.disinfection!.scheduleCommandFields(), to: device.key, commands: &commands)
+        case .telemetry(.thermo(let reading)):
+            let profile = config.profile(for: device.key, zone: device.config.zone)
+            if !rules.hasThermo { rules.thermo = ThermoRules(device: device.key) }
+            signals += rules.modifyThermo { $0.observe(reading, at: time, profile: profile, sensor: config.sensor) } ?? []
+        // Only disinfectors send these (the decoder checks the kind), and ensureSchedule above
+        // has given every disinfector its rules.
+        case .telemetry(.disinfector(let status)):
+            signals += rules.modifyDisinfection { $0.observe(status: status, at: time, config: config.disinfection) }!
+        case .event(.run(let run)):
+            let verdict = rules.modifyDisinfection { $0.observe(run: run, at: time, config: config.disinfection) }!
+            decided.append(.ledger(verdict.entry))
+            signals += verdict.signals
+        case .event(.detection(let detection)):
+            let site = device.site
+            var siteRules = violations[site.id] ?? ViolationRules(timeZone: site.hours.timeZone.identifier)
+            signals += siteRules.observe(detection, camera: device.key, at: time, hours: site.hours,
+                                         config: config.violations)
+            violations[site.id] = siteRules
+            dirtySites.insert(site.id)
+        default:
+            break
+        }
+        return rules.hasRunningTimer
     }
 
     /// Time-driven rules: silence, missed runs, incident windows, re-notification and cards.

@@ -77,7 +77,7 @@ public final class StateModel: Sendable {
     /// What the decoder needs to know about a topic's site and device.
     public func lookup(_ key: DeviceKey) -> DeviceLookup {
         contents.withLock { c in
-            if let kind = c.devices[key]?.config.kind { return .known(kind) }
+            if let kind = c.withDevice(key, { $0.config.kind }) { return .known(kind) }
             return c.registry.site(key.site) == nil ? .unknownSite : .unknownDevice
         }
     }
@@ -123,7 +123,8 @@ public final class StateModel: Sendable {
         let key = message.key
         let now = message.receivedAt
         var provisioned: DeviceConfig?
-        if c.devices.index(forKey: key) == nil {
+        var index = c.devices.index(forKey: key)
+        if index == nil {
             // The decoder only lets an unknown device through with a birth in provisioning mode.
             guard options.provisioning, case .birth(let birth) = message.payload,
                   c.registry.site(key.site) != nil
@@ -133,12 +134,14 @@ public final class StateModel: Sendable {
             try? c.registry.add(config)
             c.provisioned[key] = config
             c.devices[key] = DeviceState(config: config, restoring: c.dormant.removeValue(forKey: key))
+            index = c.devices.index(forKey: key)
             provisioned = config
         }
         // In place, through the dictionary's modify accessor: copying the state out and back
         // hashed the key twice and retained (and copied on write) its fields, for every message.
+        // By the index already found: `devices[key]!` hashed the key a second time.
         var hasGaps = false
-        let effects = apply(message, to: &c.devices[key]!, provisioned: provisioned, hasGaps: &hasGaps,
+        let effects = apply(message, to: &c.devices.values[index!], provisioned: provisioned, hasGaps: &hasGaps,
                             options: options)
         if hasGaps { c.withGaps.insert(key) } else if !c.withGaps.isEmpty { c.withGaps.remove(key) }
         return effects
@@ -294,5 +297,15 @@ extension DeviceState {
         replayRequestedAt = now
         replayAttempts += 1
         return starts.map { .replay(fromSeq: $0.fromSeq, boot: $0.boot == tracker.boot ? nil : $0.boot) }
+    }
+}
+
+extension StateModel.Contents {
+    /// Runs `body` on one device's state in place (nil if the model does not hold the device).
+    /// `devices[key]?.field` copied the whole `DeviceState`, retaining and releasing every field,
+    /// to read one of them on every message (issue 13 item 8).
+    mutating func withDevice<T>(_ key: DeviceKey, _ body: (inout DeviceState) -> T) -> T? {
+        guard let index = devices.index(forKey: key) else { return nil }
+        return body(&devices.values[index])
     }
 }

@@ -7,6 +7,9 @@ import StorageModel
 /// why it may cache device row ids and deferred snapshots without locking.
 final class BatchTransaction: BatchCommitter {
     private var deviceIDs: [DeviceKey: Int64] = [:]
+    /// The last device looked up: a message's snapshot follows its reading, so most look-ups ask
+    /// for the same device twice in a row, and hashing its key (two strings) cost ~700 instructions.
+    private var lastDevice: (key: DeviceKey, id: Int64)?
     /// Devices that have rows in `seq_gap` (nil until first read): almost none do, and skipping
     /// their DELETE spares one statement per device per batch.
     private var devicesWithGapRows: Set<Int64>?
@@ -43,7 +46,11 @@ final class BatchTransaction: BatchCommitter {
                                 seconds: 0)
         var rollups = HourlyRollups()
         let foldedFrom = try RollupMaterializer.advance(db, now: EpochMillis(Date().timeIntervalSince1970 * 1000))
-        var snapshots: [DeviceKey: DeviceSnapshot] = [:]
+        // By device row id (hashing an Int64, not a key's two strings); the newest per device wins.
+        var snapshots: [Int64: DeviceSnapshot] = [:]
+        // About one snapshot per two items (a reading and its device's snapshot): grown from
+        // empty, the dictionary was rehashed six times a batch.
+        snapshots.reserveCapacity(min(items.count / 2, 4_096))
         // Devices with an event or ticket here: their snapshot goes in with it, since a restart
         // recovers the last seq from readings only.
         var sequencedOtherwise: Set<DeviceKey> = []
@@ -91,7 +98,7 @@ final class BatchTransaction: BatchCommitter {
                 try insertEvent.execute(arguments: [id, e.boot, e.seq, e.deviceTime, e.receivedAt, e.type, e.json])
                 if db.changesCount == 1 { stats.eventsInserted += 1 } else { stats.duplicatesIgnored += 1 }
             case .device(let snapshot):
-                snapshots[snapshot.key] = snapshot
+                snapshots[try deviceID(snapshot.key, db)] = snapshot
             case .reject(let reject):
                 try db.execute(sql: """
                     INSERT INTO reject (at_ms, reason, topic, message, payload_size, payload)
@@ -130,8 +137,8 @@ final class BatchTransaction: BatchCommitter {
             upsertRollup.bind(7, cell.count)
             try upsertRollup.run()
         }
-        let plan = try deferral.plan(snapshots.values, deviceID: { try deviceID($0, db) },
-                                     mustWrite: sequencedOtherwise, interval: snapshotInterval, flush: flushSnapshots)
+        let plan = deferral.plan(byID: snapshots, mustWrite: sequencedOtherwise, interval: snapshotInterval,
+                                 flush: flushSnapshots)
         takenInTransaction = plan.taken
         for (_, snapshot) in plan.write + plan.taken { try writeSnapshot(snapshot, db) }
         if rejects > 0 {
@@ -183,13 +190,18 @@ final class BatchTransaction: BatchCommitter {
 
     /// The row id of a device, creating the row on first sight.
     func deviceID(_ key: DeviceKey, _ db: Database) throws -> Int64 {
-        if let id = deviceIDs[key] { return id }
+        if let lastDevice, lastDevice.key == key { return lastDevice.id }
+        if let id = deviceIDs[key] {
+            lastDevice = (key, id)
+            return id
+        }
         try db.execute(sql: "INSERT INTO device (site, device) VALUES (?, ?) ON CONFLICT DO NOTHING",
                        arguments: [key.site.rawValue, key.device.rawValue])
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM device WHERE site = ? AND device = ?",
                                           arguments: [key.site.rawValue, key.device.rawValue])
         else { throw DatabaseError(message: "device row for \(key) vanished") }
         deviceIDs[key] = id
+        lastDevice = (key, id)
         return id
     }
 
@@ -197,6 +209,7 @@ final class BatchTransaction: BatchCommitter {
     /// retried whole, and every snapshot it offered is written again as if new.
     func resetAfterFailure() {
         deviceIDs.removeAll()
+        lastDevice = nil
         devicesWithGapRows = nil
         deferral.rollBack(untaking: takenInTransaction, now: ContinuousClock.now)
         takenInTransaction = []

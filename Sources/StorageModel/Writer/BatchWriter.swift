@@ -152,17 +152,18 @@ public final class BatchWriter: Sendable {
             guard state.allRunning, !state.stopping else { throw StoppedError() }
             // Chosen after the wait: a lane may have committed what held a device meanwhile.
             if let lane = state.route(items, durable: urgent) {
-                let wasEmpty = state.lanes[lane].queue.isEmpty
-                state.lanes[lane].append(items, urgent: urgent, countDevices: state.lanes.count > 1)
+                // One in-place call: reading `state.lanes[lane].queue` copied the whole lane (its
+                // queue, held devices and completions retained and released) three times a message.
+                let queued = state.lanes[lane].append(items, urgent: urgent, countDevices: state.lanes.count > 1)
                 // Wake the writers only when what their lane waits for changed: a lane with items
                 // already queued sleeps until the oldest is `maxDelay` old, which this append does
                 // not move. Waking it for every message cost a futex wake here and a wake-up and
                 // sleep on the writer thread per message (issue 13 item 8, docs/benchmarks.md).
                 // Nobody else waits for a submission.
-                if wasEmpty || urgent || state.lanes[lane].queue.count >= options.maxBatch || options.wakeOnEverySubmit {
+                if queued.wasEmpty || urgent || queued.count >= options.maxBatch || options.wakeOnEverySubmit {
                     state.condition.broadcast()
                 }
-                return (lane, state.lanes[lane].submitted)
+                return (lane, queued.submitted)
             }
             state.condition.wait()
         }

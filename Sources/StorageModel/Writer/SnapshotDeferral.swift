@@ -14,6 +14,8 @@ import KitchenModel
 /// readings are committed as before, ``IngestStore.loadDeviceSnapshots`` takes the last seq of the
 /// current boot from the readings themselves, and any hole in that range would have opened a gap,
 /// which is written at once. What a crash can leave behind is up to `interval` of "last seen".
+///
+/// One value per committer, never copied: copies would share their records of what was written.
 public struct SnapshotDeferral {
     public init() {}
 
@@ -46,11 +48,28 @@ public struct SnapshotDeferral {
             previousBoot = s.previousBoot
             previousLastSeq = s.previousLastSeq
         }
+
+        /// `self == Shape(s)`, without building (retaining) a second shape for every snapshot.
+        func matches(_ s: DeviceSnapshot) -> Bool {
+            kind == s.kind && boot == s.boot && online == s.online && lostCount == s.lostCount
+                && onlineChangedAt == s.onlineChangedAt && intervalSeconds == s.intervalSeconds
+                && replayBuffer == s.replayBuffer && previousBoot == s.previousBoot
+                && previousLastSeq == s.previousLastSeq && model == s.model && firmware == s.firmware && gaps == s.gaps
+        }
     }
 
-    private struct Written {
+    /// A class, so the check of every offered snapshot reads it in the dictionary without copying
+    /// its shape out, and a write updates it in place (issue 13 item 8).
+    private final class Written {
         var shape: Shape
         var at: ContinuousClock.Instant
+        init(shape: Shape, at: ContinuousClock.Instant) {
+            self.shape = shape
+            self.at = at
+        }
+
+        /// Compares in place (`last.shape.matches` copied the shape out of the object first).
+        func matches(_ s: DeviceSnapshot) -> Bool { shape.matches(s) }
     }
 
     private var written: [Int64: Written] = [:]
@@ -64,7 +83,7 @@ public struct SnapshotDeferral {
     /// What a batch writes of device rows: the batch's `snapshots` that must go in now (in
     /// `mustWrite`, or changed in shape, or their row due), then the waiting ones that fell due (all
     /// of them with `flush`). `taken` is what a rolled-back transaction gives back (`rollBack`).
-    public mutating func plan(_ snapshots: some Sequence<DeviceSnapshot>, deviceID: (DeviceKey) throws -> Int64,
+    public mutating func plan(_ snapshots: Dictionary<DeviceKey, DeviceSnapshot>.Values, deviceID: (DeviceKey) throws -> Int64,
                               mustWrite: Set<DeviceKey>, interval: Duration, flush: Bool) rethrows
         -> (write: [(id: Int64, snapshot: DeviceSnapshot)], taken: [(id: Int64, snapshot: DeviceSnapshot)])
     {
@@ -79,17 +98,37 @@ public struct SnapshotDeferral {
         return (write, takeDue(now: now, all: flush))
     }
 
+    /// `plan` for snapshots already keyed by device row id (the SQLite writer's; one hash of an
+    /// Int64 per snapshot instead of a key's two strings).
+    public mutating func plan(byID snapshots: [Int64: DeviceSnapshot], mustWrite: Set<DeviceKey>, interval: Duration,
+                              flush: Bool)
+        -> (write: [(id: Int64, snapshot: DeviceSnapshot)], taken: [(id: Int64, snapshot: DeviceSnapshot)])
+    {
+        let now = ContinuousClock.now
+        var write: [(id: Int64, snapshot: DeviceSnapshot)] = []
+        for (id, snapshot) in snapshots {
+            let must = !mustWrite.isEmpty && mustWrite.contains(snapshot.key)
+            if offer(snapshot, id: id, now: now, interval: interval, mustWrite: must) { write.append((id, snapshot)) }
+        }
+        return (write, takeDue(now: now, all: flush))
+    }
+
     /// Whether `snapshot` must be written now; if not, it waits (replacing an older waiting one).
     /// `mustWrite`: the caller writes it in any case, and a waiting one is dropped.
     public mutating func offer(_ snapshot: DeviceSnapshot, id: Int64, now: ContinuousClock.Instant, interval: Duration,
                         mustWrite: Bool = false) -> Bool {
-        let shape = Shape(snapshot)
-        if !mustWrite, let last = written[id], last.shape == shape, now < last.at.advanced(by: interval) {
+        let last = written[id]
+        if !mustWrite, let last, now < last.at.advanced(by: interval), last.matches(snapshot) {
             if pending.updateValue(snapshot, forKey: id) == nil { dueQueue.append((id, now.advanced(by: interval))) }
             return false
         }
-        pending[id] = nil
-        written[id] = Written(shape: shape, at: now)
+        if !pending.isEmpty { pending[id] = nil }
+        if let last {
+            last.shape = Shape(snapshot)
+            last.at = now
+        } else {
+            written[id] = Written(shape: Shape(snapshot), at: now)
+        }
         return true
     }
 
