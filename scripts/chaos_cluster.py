@@ -386,9 +386,9 @@ def run(args, seed, rng, binary, fleet_args, broker_class, gateway_class, seed_b
         # Leased is not subscribed: the fleet starts once every site's subscription exists in NATS.
         wanted = {site for sites in sites_of.values() for site in sites}
         deadline = time.time() + 300
-        while not wanted <= (subscribed_sites(brokers.dir) or set()):
+        while not wanted <= (subscribed := subscribed_sites(brokers.dir) or set()):
             if time.time() > deadline:
-                missing = sorted(wanted - (subscribed_sites(brokers.dir) or set()))
+                missing = sorted(wanted - subscribed)
                 raise RuntimeError(f"{len(missing)} sites not subscribed in NATS after 300 s: {', '.join(missing[:10])}")
             time.sleep(1)
         log(f"every site's subscription is in place ({len(wanted)} sites, {time.time() - t_subscribe:.1f} s after the leases)")

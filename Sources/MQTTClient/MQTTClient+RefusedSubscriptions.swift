@@ -66,6 +66,7 @@ extension MQTTClient {
                 state.retries.granted.insert(filter)
                 return nil
             }
+            state.retries.granted.remove(filter)
             guard state.subscriptions.contains(where: { $0.filter == filter }) else { return nil }
             let refusals = (state.retries.refusals[filter] ?? 0) + 1
             state.retries.refusals[filter] = refusals

@@ -30,7 +30,7 @@ final class ThirdPartySubscriptions: Sendable {
     /// Filters, each with its own QoS (a shard's site filters: `ShardMap.topicFilters`).
     func update(to filters: [String: Int]) {
         current.withLock { current in
-            for filter in Set(current).subtracting(filters.keys).sorted() {
+            for filter in current.subtracting(filters.keys).sorted() {
                 do {
                     try client.unsubscribe(filter)
                     current.remove(filter)
