@@ -59,4 +59,19 @@ import Testing
         let gaps = try #require(restarted.deviceState(fridge)?.tracker.gaps)
         #expect(gaps.contains { $0.boot == 2 && $0.first == 6 && $0.last == 8 })
     }
+
+    /// Cluster chaos run 6, through the state model: boot 2's connection died before its birth got
+    /// through, its Will arrived, then boot 3's birth. Every boot the lost range may carry is asked.
+    @Test func aWillOfABootWithoutBirthStillLetsTheNextBirthAskForTheLoss() throws {
+        let model = StateModel(registry: try registry(), restoring: [], startedAt: t0)
+        _ = model.apply(birth(boot: 1, nextSeq: 1, at: t0))
+        for seq: Int64 in 1...5 { _ = model.apply(telemetry(seq, at: t0 + seq)) }
+        _ = model.apply(DeviceMessage(key: fridge, receivedAt: t0 + 100, payload: .state(Presence(online: false, boot: 2))))
+        let effects = model.apply(birth(boot: 3, nextSeq: 12, at: t0 + 200))
+        #expect(effects.commands.map(\.1) == [.replay(fromSeq: 6, boot: 1), .replay(fromSeq: 6, boot: 2), .replay(fromSeq: 6, boot: nil)],
+                "\(effects.commands)")
+        let replayed = DeviceMessage(key: fridge, receivedAt: t0 + 300, sequence: SequenceStamp(seq: 9, deviceTime: t0 + 90, boot: 2),
+                                     payload: .telemetry(.thermo(ThermoReading(celsius: 3))))
+        #expect(model.apply(replayed).outcome == .accepted, "a message of boot 2 fills the gap")
+    }
 }

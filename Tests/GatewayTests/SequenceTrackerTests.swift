@@ -164,6 +164,51 @@ private final class Harness {
         #expect(h.tracker.gaps.isEmpty)
     }
 
+    /// Found by cluster chaos run 6: a device whose first reconnection attempt got a connection
+    /// but not its birth through (a broker node died under it) recorded messages under that boot
+    /// too, and that connection's Will reached the gateway. The Will began boot 2 with nothing
+    /// delivered, so boot 3's birth had nothing to compare with: the tail of boot 1 and all of
+    /// boot 2 were never asked for.
+    @Test func aBootWhoseBirthNeverCameDoesNotHideTheLossBehindIt() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        for seq: Int64 in 1...739 { _ = h.see(seq, boot: 1) }
+        h.tracker.begin(boot: 2)  // the Will {"online": false, "boot": 2}
+        let birth = try #require(h.announce(boot: 3, nextSeq: 798, now: 5))
+        #expect(birth.openedGap == SeqGap(boot: 1, first: 740, last: 797, openedAt: 5))
+        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 740], [2, 740], [3, 740]])
+        #expect(h.see(798, boot: 3).verdict == .fresh)
+        // Replayed as recorded: 740...768 under boot 1, 769...797 under boot 2 (its birth never came).
+        for seq: Int64 in 740...768 { #expect(h.see(seq, boot: 1).verdict == .fillsGap) }
+        for seq: Int64 in 769...797 { #expect(h.see(seq, boot: 2).verdict == .fillsGap) }
+        #expect(h.tracker.gaps.isEmpty)
+        #expect(h.see(770, boot: 3).verdict == .duplicate)
+    }
+
+    @Test func theSameHoldsWhenTheNewBootsStateCameFirst() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        for seq: Int64 in 1...10 { _ = h.see(seq, boot: 1) }
+        h.tracker.begin(boot: 2)  // Will of the attempt whose birth never came
+        h.tracker.begin(boot: 3)  // retained state {"online": true, "boot": 3}
+        _ = try #require(h.announce(boot: 3, nextSeq: 16, now: 5))
+        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 11], [2, 11], [3, 11]])
+        #expect(h.see(13, boot: 2).verdict == .fillsGap)
+        #expect(h.tracker.gaps.map { [$0.boot, $0.first, $0.last] }
+                == [[1, 11, 12], [1, 14, 15], [2, 11, 12], [2, 14, 15], [3, 11, 12], [3, 14, 15]])
+    }
+
+    @Test func aLongRunOfFailedAttemptsSharesTheGapWithTheNewestBootsOnly() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(1, boot: 1)
+        for attempt: Int64 in 2...19 { h.tracker.begin(boot: attempt) }
+        _ = try #require(h.announce(boot: 20, nextSeq: 5, now: 5))
+        let boots = h.tracker.gaps.map(\.boot)
+        #expect(boots == [1] + Array(Int64(21 - SequenceTracker.maxTwinBoots)...20))
+        #expect(h.tracker.abandonGaps(openedBefore: 6).map(\.count) == [3], "twins are one loss")
+    }
+
     @Test func twinGapsSurviveARestartThroughTheirOpeningTime() {
         // What the gateway reloads from seq_gap: the twins are recognised by their common `openedAt`.
         let h = Harness()

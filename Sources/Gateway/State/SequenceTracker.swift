@@ -81,9 +81,11 @@ public struct SequenceTracker: Sendable, Hashable {
     {
         var previousBoot = boot
         var previousHighest = highest
-        if previousBoot == newBoot, previousHighest == nil, let previous {
-            // A `state` began this boot before its birth (found by scripts/chaos: without this,
-            // what a reconnection cost was never asked for).
+        if previousHighest == nil, let previous {
+            // A `state` began this boot, or an earlier one whose birth never came (a connection
+            // that died before its birth got through: its Will still names its boot), before
+            // this birth. What the last boot that delivered anything delivered is what counts
+            // (found by scripts/chaos: without this, what a reconnection cost was never asked for).
             (previousBoot, previousHighest) = (previous.boot, previous.highest)
         }
         guard begin(boot: newBoot) else { return nil }
@@ -97,12 +99,15 @@ public struct SequenceTracker: Sendable, Hashable {
                                  replayBuffer: replayBuffer, now: now)
             observation.openedGap = opened.gap
             observation.lost = opened.lost
-            // Across a reconnection the missing numbers may also belong to the new boot: a device
-            // increments `boot` before connecting, so what it recorded while connecting carries
-            // the new boot yet comes before its birth. The same range is opened under both boots
-            // (twins: same `openedAt`); whichever boot the replay fills it from closes both.
+            // Across a reconnection the missing numbers may also belong to later boots: a device
+            // increments `boot` before every connection attempt, so what it recorded while
+            // connecting carries the boot of that attempt (the new one, or one that never got its
+            // birth out) yet comes before this birth. The same range is opened under each such
+            // boot (twins: same `openedAt`); whichever boot the replay fills it from closes all.
             if previousBoot != newBoot, let gap = opened.gap {
-                gaps.append(SeqGap(boot: newBoot, first: gap.first, last: gap.last, openedAt: gap.openedAt))
+                for twinBoot in Self.twinBoots(after: previousBoot, upTo: newBoot) {
+                    gaps.append(SeqGap(boot: twinBoot, first: gap.first, last: gap.last, openedAt: gap.openedAt))
+                }
                 observation.lost += trimGaps()
             }
         }
@@ -134,6 +139,17 @@ public struct SequenceTracker: Sendable, Hashable {
         }
         let opened = openGap(boot: messageBoot, from: last + 1, to: seq - 1, replayBuffer: replayBuffer, now: now)
         return Observation(verdict: .fresh, boot: messageBoot, openedGap: opened.gap, lost: opened.lost)
+    }
+
+    /// At most this many boots share one gap across a reconnection: the new boot and the attempts
+    /// just before it. A device that failed more connection attempts than this in a row recorded
+    /// its messages under boots whose replays are no longer asked for.
+    public static let maxTwinBoots = 6
+
+    /// The boots after `previous`, up to and including `newBoot`, a reconnection's messages may
+    /// carry; the newest ``maxTwinBoots`` of them.
+    static func twinBoots(after previous: Int64, upTo newBoot: Int64) -> ClosedRange<Int64> {
+        max(previous + 1, newBoot - Int64(maxTwinBoots) + 1)...newBoot
     }
 
     /// Records `from...to` as missing, keeping only what the device can still replay (its
@@ -189,8 +205,8 @@ public struct SequenceTracker: Sendable, Hashable {
         guard let index = gaps.firstIndex(where: { $0.boot == boot && $0.contains(seq) }) else { return false }
         let openedAt = gaps[index].openedAt
         remove(seq, fromGapAt: index)
-        // The number is no longer missing under the other boot either.
-        if let twin = gaps.firstIndex(where: { $0.boot != boot && $0.openedAt == openedAt && $0.contains(seq) }) {
+        // The number is no longer missing under the other boots either.
+        while let twin = gaps.firstIndex(where: { $0.boot != boot && $0.openedAt == openedAt && $0.contains(seq) }) {
             remove(seq, fromGapAt: twin)
         }
         return true
