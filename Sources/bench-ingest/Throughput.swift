@@ -37,6 +37,8 @@ struct Throughput {
         /// PostgreSQL only: write transactions committed and WAL bytes written during the run.
         var transactions: Int64?
         var walBytes: Int64?
+        /// The gateway only: CPU per message by thread (`ThreadCPU`).
+        var threads: [String] = []
     }
 
     func run() async throws {
@@ -88,6 +90,7 @@ struct Throughput {
                          transactions, Double(f.stored) / Double(transactions), Double(f.stored) / f.rate / Double(transactions) * 1000,
                          Double(wal) / Double(max(1, f.stored))))
         }
+        for line in f.threads { print(line) }
     }
 
     /// `mosquitto_sub -q 1`: the broker's own client, the ceiling a subscriber can reach. It runs
@@ -141,6 +144,7 @@ struct Throughput {
         try await Task.sleep(for: .milliseconds(500))  // subscribed
         let brokerPID = broker.pid ?? 0
         let activity = try kind == .postgres ? postgres?.activity() : nil
+        let threadsBefore = ThreadCPU.now()
         let before = (gateway: ProcessCPU.selfSeconds(), broker: ProcessCPU.seconds(brokerPID),
                       database: kind == .postgres ? postgres?.cpuSeconds() : nil)
         let start = ContinuousClock.now
@@ -154,6 +158,7 @@ struct Throughput {
         }
         let elapsed = seconds(start.duration(to: .now))
         let gatewayCPU = ProcessCPU.selfSeconds() - before.gateway
+        let threads = ThreadCPU.now().lines(since: threadsBefore, messages: messages)
         let brokerCPU = ProcessCPU.seconds(brokerPID) - before.broker
         let databaseCPU = before.database.flatMap { start in postgres.map { $0.cpuSeconds() - start } }
         let activityAfter = try activity == nil ? nil : postgres?.activity()
@@ -161,7 +166,8 @@ struct Throughput {
                        brokerCPU: brokerCPU / Double(messages) * 1e6, stored: stored,
                        databaseCPU: databaseCPU.map { $0 / Double(messages) * 1e6 },
                        transactions: activityAfter.flatMap { a in activity.map { a.transactions - $0.transactions } },
-                       walBytes: activityAfter.flatMap { a in activity.map { a.walBytes - $0.walBytes } })
+                       walBytes: activityAfter.flatMap { a in activity.map { a.walBytes - $0.walBytes } },
+                       threads: threads)
     }
 
     /// This benchmark's own binary in `--publish` mode (`Publisher`): a separate process.
