@@ -56,7 +56,7 @@ let package = Package(
         // Pure food-safety decisions: no I/O, time passed in.
         .target(name: "KitchenRules", dependencies: ["KitchenModel"]),
         .target(name: "MQTTClient", dependencies: [
-            "CMosquitto", "CProcessShim",
+            "CMosquitto", "CProcessShim", "KitchenModel",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

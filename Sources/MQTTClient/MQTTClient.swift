@@ -1,5 +1,6 @@
 import CMosquitto
 import Foundation
+import KitchenModel
 import Logging
 import Synchronization
 
@@ -96,9 +97,8 @@ public final class MQTTClient: Sendable {
             }
             state.started = true
         }
-        let thread = Thread { [self] in runNetworkLoop() }
-        thread.name = "mqtt-\(configuration.clientID)"
-        thread.start()
+        // The id's end names the connection ("…-shard-3"): the kernel keeps 15 bytes of a name.
+        NamedThread.start("mq-" + String(configuration.clientID.suffix(12))) { [self] in runNetworkLoop() }
     }
 
     /// Disconnects cleanly (the broker discards the Will), ends the network thread and waits for it.

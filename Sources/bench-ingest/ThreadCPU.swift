@@ -33,7 +33,7 @@ struct ThreadCPU {
         for (tid, after) in threads {
             let start = before.threads[tid] ?? Sample(name: after.name, nanoseconds: 0, wakeups: 0)
             // Worker threads of the same pool share a name: add them up.
-            let name = after.name.hasPrefix("mqtt-") ? "mqtt network thread" : after.name
+            let name = after.name.hasPrefix("mq-") ? "MQTT network thread" : after.name
             byName[name, default: (0, 0)].ns += after.nanoseconds - start.nanoseconds
             byName[name, default: (0, 0)].wakeups += after.wakeups - start.wakeups
         }

@@ -39,6 +39,9 @@ struct Throughput {
         var walBytes: Int64?
         /// The gateway only: CPU per message by thread (`ThreadCPU`).
         var threads: [String] = []
+        /// SQLite only: the size of the WAL file when the last reading was committed (how far the
+        /// background checkpoints kept up).
+        var walFileBytes: Int?
     }
 
     func run() async throws {
@@ -90,6 +93,7 @@ struct Throughput {
                          transactions, Double(f.stored) / Double(transactions), Double(f.stored) / f.rate / Double(transactions) * 1000,
                          Double(wal) / Double(max(1, f.stored))))
         }
+        if let wal = f.walFileBytes { print(String(format: "      WAL file at the end   %6.1f MiB", Double(wal) / 1_048_576)) }
         for line in f.threads { print(line) }
     }
 
@@ -159,6 +163,8 @@ struct Throughput {
         let elapsed = seconds(start.duration(to: .now))
         let gatewayCPU = ProcessCPU.selfSeconds() - before.gateway
         let threads = ThreadCPU.now().lines(since: threadsBefore, messages: messages)
+        let walFile = kind == .sqlite
+            ? (try? FileManager.default.attributesOfItem(atPath: database.database + "-wal")[.size] as? Int) ?? 0 : nil
         let brokerCPU = ProcessCPU.seconds(brokerPID) - before.broker
         let databaseCPU = before.database.flatMap { start in postgres.map { $0.cpuSeconds() - start } }
         let activityAfter = try activity == nil ? nil : postgres?.activity()
@@ -167,7 +173,7 @@ struct Throughput {
                        databaseCPU: databaseCPU.map { $0 / Double(messages) * 1e6 },
                        transactions: activityAfter.flatMap { a in activity.map { a.transactions - $0.transactions } },
                        walBytes: activityAfter.flatMap { a in activity.map { a.walBytes - $0.walBytes } },
-                       threads: threads)
+                       threads: threads, walFileBytes: walFile)
     }
 
     /// This benchmark's own binary in `--publish` mode (`Publisher`): a separate process.

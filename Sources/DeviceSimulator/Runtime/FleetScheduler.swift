@@ -24,9 +24,7 @@ final class FleetScheduler: Sendable {
             return !control.started
         }
         guard first else { return }
-        let thread = Thread { [self] in run() }
-        thread.name = "sim-scheduler"
-        thread.start()
+        NamedThread.start("sim-scheduler") { [self] in run() }
     }
 
     /// Stops after the job running now (if any) and waits for the thread.

@@ -23,18 +23,14 @@ extension IngestSupervisor {
                 forgetBatch(nil)
                 wake.signal()
             })
-        let listening = Thread { listener.run() }
-        listening.name = "bk-alarm-requests-listen"
-        listening.start()
-        let serving = Thread { [self] in
+        NamedThread.start("bk-alarm-listen") { listener.run() }
+        NamedThread.start("bk-alarm-serve") { [self] in
             while !stop.isSet {
                 _ = wake.wait(timeout: .now() + .seconds(1))
                 if stop.isSet { break }
                 serveAlarmRequests()
             }
         }
-        serving.name = "bk-alarm-requests"
-        serving.start()
         return {
             stop.set()
             wake.signal()

@@ -78,9 +78,7 @@ public final class IngestSupervisor: Service, Sendable {
         logger.notice("ingest instance starting", metadata: ["owner": "\(leases.owner)"])
         // Its own thread: starting a shard blocks on the database, and renewals must never wait for it.
         let renewals = StopSignal()
-        let thread = Thread { [self] in renewLoop(until: renewals) }
-        thread.name = "bk-shard-leases"
-        thread.start()
+        NamedThread.start("bk-shard-leases") { [self] in renewLoop(until: renewals) }
         let stopAlarmRequests = startAlarmRequests()
         await cancelWhenGracefulShutdown {
             var state = RoundState(probe: self.makeProbe())

@@ -1,4 +1,5 @@
 import Foundation
+import KitchenModel
 import Synchronization
 
 /// One analysis thread and its bounded queue. A full queue refuses new jobs (the caller counts
@@ -51,13 +52,11 @@ final class CameraWorker: Sendable {
             defer { q.started = true }
             return !q.started && !q.stopping
         }) else { return }
-        let thread = Thread { [self] in
+        NamedThread.start(name) { [self] in
             let handle = makeHandler()
             while let job = next() { handle(job) }
             finished.signal()
         }
-        thread.name = name
-        thread.start()
     }
 
     /// Queues a job; false when the queue is full or stopping (the job is dropped).

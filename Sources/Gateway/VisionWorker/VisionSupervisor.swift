@@ -95,14 +95,12 @@ public final class VisionSupervisor: Service, Sendable {
         writer.start()
         camera.start()
         let renewals = StopSignal()
-        let thread = Thread { [self] in
+        NamedThread.start("bk-vision-lease") { [self] in
             LeaseRenewals(leases: leases, lease: options.lease, renewEvery: options.renewEvery, margin: options.margin,
                           label: "camera group", logger: logger)
                 .run(fences: { groups.held.withLock { $0.values.map { (name: groups.name(of: $0.group), fence: $0.fence) } } },
                      until: renewals)
         }
-        thread.name = "bk-vision-leases"
-        thread.start()
         let polling = Task { await poller.run() }
         await cancelWhenGracefulShutdown {
             var known: Registry?

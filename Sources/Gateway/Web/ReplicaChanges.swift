@@ -31,9 +31,7 @@ public final class ReplicaChanges: Service, Sendable {
 
     public func run() async throws {
         let listener = listener
-        let thread = Thread { listener.run() }
-        thread.name = "bk-replica-listen"
-        thread.start()
+        NamedThread.start("bk-web-listen") { listener.run() }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }

@@ -68,7 +68,7 @@ public final class ReplicaRefresher: Service, Sendable {
 
     public func run() async throws {
         let stop = StopSignal()
-        let thread = Thread { [self] in
+        NamedThread.start("bk-web-refresh") { [self] in
             while !stop.isSet {
                 do {
                     try refreshNow()
@@ -84,8 +84,6 @@ public final class ReplicaRefresher: Service, Sendable {
                 stop.wait(every)
             }
         }
-        thread.name = "bk-replica-refresh"
-        thread.start()
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }

@@ -9,7 +9,9 @@ import Logging
 /// checkpoint runs in whichever commit crosses the threshold; a durable message waiting behind
 /// that commit waited for the disk (the alarm-latency tail in docs/benchmarks.md).
 ///
-/// PASSIVE checkpoints take no lock a writer needs: commits go on while pages are copied.
+/// PASSIVE checkpoints take no lock a writer needs: commits go on while pages are copied. Under
+/// sustained writes they never copy every frame, so the writer keeps a backstop of its own
+/// (`Store.backstopCheckpointPages`) that lets the WAL start again from its beginning.
 public final class Checkpointer: Sendable {
     private let path: String
     private let interval: Duration
@@ -28,9 +30,7 @@ public final class Checkpointer: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         let connection = try DatabaseQueue(path: path, configuration: configuration)
-        let thread = Thread { [self] in run(connection) }
-        thread.name = "bk-checkpoint"
-        thread.start()
+        NamedThread.start("bk-checkpoint") { [self] in run(connection) }
     }
 
     public func stop() { state.stop() }
@@ -43,6 +43,10 @@ public final class Checkpointer: Sendable {
             guard walSize >= minimumWALBytes else { continue }
             do {
                 try connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                // The writer's backstop checkpoint is running (`Store.backstopCheckpointPages`);
+                // one at a time, and this one will come round again.
+                logger.debug("background checkpoint skipped: another is running")
             } catch {
                 logger.warning("background checkpoint failed", metadata: ["error": "\(error)"])
             }

@@ -60,9 +60,7 @@ public final class BatchWriter: Sendable {
         for lane in state.lanes.indices { state.lanes[lane].running = true }
         state.condition.unlock()
         for lane in state.lanes.indices {
-            let thread = Thread { [self] in self.run(lane: lane) }
-            thread.name = lane == WriterState.bulk ? "bk-batch-writer" : "bk-durable-writer"
-            thread.start()
+            NamedThread.start(lane == WriterState.bulk ? "bk-batch-writer" : "bk-durable-lane") { [self] in self.run(lane: lane) }
         }
     }
 
