@@ -36,6 +36,9 @@ struct FleetOptions: ParsableArguments {
     @Option(help: "QoS of the devices' cmd and ticket subscriptions: 1 as the protocol has it; 0 for a NATS cluster, where each QoS 1 subscription is a replicated consumer (docs/scale-out.md).")
     var subscribeQos: Int = 1
 
+    @Option(help: "Open this many connections a second at start instead of all at once (a province on one machine).")
+    var connectRate: Double?
+
     func simulatorOptions(brokerURL: String) throws -> SimulatorOptions {
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
         guard copies >= 1 else { throw ValidationError("--copies must be at least 1") }
@@ -49,6 +52,7 @@ struct FleetOptions: ParsableArguments {
         options.clientPerDevice = !connectionPerSite
         guard subscribeQos == 0 || subscribeQos == 1 else { throw ValidationError("--subscribe-qos must be 0 or 1") }
         options.subscribeQoS = subscribeQos
+        options.connectionsPerSecond = connectRate
         options.faults.dropRate = dropRate
         options.faults.malformedRate = malformedRate
         options.faults.warmFridge = warmFridge

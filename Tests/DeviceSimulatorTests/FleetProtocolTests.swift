@@ -104,6 +104,27 @@ struct FleetOverMQTTTests {
         }
     }
 
+    @Test("connections open at the rate asked for, not all at once")
+    func connectRate() async throws {
+        let broker = try MosquittoBroker.start(logger: quietLogger)
+        defer { broker.stop() }
+        var options = SimulatorOptions(brokerURL: broker.url)
+        options.connectionsPerSecond = 2  // two devices, a connection each: the second after 0.5 s
+        let fleet = try Fleet(profile: FleetProfile.parse(yaml: quietThermoProfile, path: "test.yaml"), options: options,
+                              logger: quietLogger)
+        let start = ContinuousClock.now
+        try fleet.start()
+        defer { fleet.stop() }
+        #expect(await fleet.waitUntilOnline(timeout: .seconds(5)))
+        #expect(start.duration(to: .now) >= .milliseconds(450), "both connected after \(start.duration(to: .now))")
+
+        var bad = SimulatorOptions(brokerURL: broker.url)
+        bad.connectionsPerSecond = 0
+        #expect(throws: SimulatorOptionsError.self) {
+            try Fleet(profile: FleetProfile.parse(yaml: quietThermoProfile, path: "test.yaml"), options: bad, logger: quietLogger)
+        }
+    }
+
     @Test("a benchmark burst hands every message over in order")
     func burst() async throws {
         try await withFleet(quietThermoProfile) { fleet, recorder, _ in

@@ -185,6 +185,36 @@ private final class Harness {
         #expect(h.see(770, boot: 3).verdict == .duplicate)
     }
 
+    /// Found by cluster chaos run 7: NATS delivered boot 3's birth only after `ack_wait` (the shard's
+    /// session had dropped with it unacknowledged), and boot 3's first messages before it. The first
+    /// of them began the boot; the birth, when it came, had nothing to compare with.
+    @Test func aNewBootsMessagesBeforeItsBirthRevealTheLossThemselves() throws {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        for seq: Int64 in 1...432 { _ = h.see(seq, boot: 1) }
+        let first = h.see(503, boot: 3)
+        #expect(first.verdict == .fresh)
+        #expect(first.openedGap == SeqGap(boot: 1, first: 433, last: 502, openedAt: 1_000))
+        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 433], [2, 433], [3, 433]])
+        #expect(h.see(504, boot: 3).verdict == .fresh)
+        // The birth, late: nothing new is missing.
+        let birth = try #require(h.announce(boot: 3, nextSeq: 503, now: 2_000))
+        #expect(birth.openedGap == nil)
+        for seq: Int64 in 433...459 { #expect(h.see(seq, boot: 1).verdict == .fillsGap) }
+        for seq: Int64 in 460...500 { #expect(h.see(seq, boot: 2).verdict == .fillsGap) }
+        for seq: Int64 in 501...502 { #expect(h.see(seq, boot: 3).verdict == .fillsGap) }
+        #expect(h.tracker.gaps.isEmpty)
+    }
+
+    @Test func aNewBootThatRestartsNumberingOpensNothingBeforeItsBirth() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        for seq: Int64 in 1...500 { _ = h.see(seq, boot: 1) }
+        #expect(h.see(0, boot: 2).openedGap == nil)
+        #expect(h.see(1, boot: 2).verdict == .fresh)
+        #expect(h.tracker.gaps.isEmpty)
+    }
+
     @Test func theSameHoldsWhenTheNewBootsStateCameFirst() throws {
         let h = Harness()
         h.tracker.begin(boot: 1)

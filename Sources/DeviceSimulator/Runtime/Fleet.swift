@@ -129,8 +129,31 @@ public final class Fleet: Sendable {
                 "fix": "set clientPerDevice = false (one connection per site) or run several simulators",
             ])
         }
-        for link in links { try link.connect() }
+        if let rate = options.connectionsPerSecond {
+            connectGradually(rate: rate)
+        } else {
+            for link in links { try link.connect() }
+        }
         scheduler.start()
+    }
+
+    /// Opens the connections `rate` a second from a thread of its own; a link stopped meanwhile
+    /// is not connected (`DeviceLink.connect` checks).
+    private func connectGradually(rate: Double) {
+        let (links, logger) = (self.links, self.logger)
+        NamedThread.start("sim-connect") {
+            let start = ContinuousClock.now
+            for (index, link) in links.enumerated() {
+                let wait = ContinuousClock.now.duration(to: start + .seconds(Double(index) / rate))
+                if wait > .zero { Thread.sleep(forTimeInterval: wait.inSeconds) }
+                do {
+                    try link.connect()
+                } catch {
+                    logger.error("simulated connection not started", metadata: ["error": "\(error)"])
+                }
+            }
+            logger.info("every simulated connection started", metadata: ["connections": "\(links.count)"])
+        }
     }
 
     /// Stops reporting, marks every device offline (retained) and disconnects cleanly. Idempotent.

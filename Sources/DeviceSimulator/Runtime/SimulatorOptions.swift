@@ -38,6 +38,10 @@ public struct SimulatorOptions: Sendable {
     /// a second and again at every reconnect, so the cluster runs (`scripts/province`,
     /// `scripts/chaos --cluster`) use 0 (docs/scale-out.md, *Broker*).
     public var subscribeQoS: Int = 1
+    /// Connections opened per second at start; nil opens them all at once. A province's 2,000
+    /// site connections arriving in the same second, each with its births and retained states,
+    /// is a reconnection storm a clustered broker must survive, but not the way to start a demo.
+    public var connectionsPerSecond: Double?
     /// Broker logins by device, for a broker that confines each device to its own topics (the
     /// gateway's secured broker); a device without one connects anonymously. An account speaks
     /// for one device only, so this needs `clientPerDevice`.
@@ -74,6 +78,9 @@ extension SimulatorOptions {
         guard speed.isFinite, speed > 0, speed <= 100_000 else { throw fail("speed \(speed) must be > 0 and ≤ 100000") }
         guard (1...10_000).contains(siteCopies) else { throw fail("siteCopies \(siteCopies) must be 1...10000") }
         guard (0...1_000_000).contains(replayBuffer) else { throw fail("replayBuffer \(replayBuffer) must be 0...1000000") }
+        if let rate = connectionsPerSecond, !(rate.isFinite && rate > 0 && rate <= 100_000) {
+            throw fail("connectionsPerSecond \(rate) must be > 0 and ≤ 100000")
+        }
         guard (0...1).contains(faults.dropRate) else { throw fail("dropRate \(faults.dropRate) must be between 0 and 1") }
         guard (0...1).contains(faults.malformedRate) else {
             throw fail("malformedRate \(faults.malformedRate) must be between 0 and 1")

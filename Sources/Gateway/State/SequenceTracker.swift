@@ -95,21 +95,10 @@ public struct SequenceTracker: Sendable, Hashable {
         if let previousBoot, let previousHighest, announcedLast > previousHighest,
            previousBoot == newBoot || nextSeq > 0 {
             // Numbering went on past what we received: the tail of that boot is missing.
-            let opened = openGap(boot: previousBoot, from: previousHighest + 1, to: announcedLast,
-                                 replayBuffer: replayBuffer, now: now)
+            let opened = openReconnectionGap(from: previousBoot, after: previousHighest, to: announcedLast,
+                                             newBoot: newBoot, replayBuffer: replayBuffer, now: now)
             observation.openedGap = opened.gap
             observation.lost = opened.lost
-            // Across a reconnection the missing numbers may also belong to later boots: a device
-            // increments `boot` before every connection attempt, so what it recorded while
-            // connecting carries the boot of that attempt (the new one, or one that never got its
-            // birth out) yet comes before this birth. The same range is opened under each such
-            // boot (twins: same `openedAt`); whichever boot the replay fills it from closes all.
-            if previousBoot != newBoot, let gap = opened.gap {
-                for twinBoot in Self.twinBoots(after: previousBoot, upTo: newBoot) {
-                    gaps.append(SeqGap(boot: twinBoot, first: gap.first, last: gap.last, openedAt: gap.openedAt))
-                }
-                observation.lost += trimGaps()
-            }
         }
         if highest.map({ $0 < announcedLast }) ?? true { highest = announcedLast }
         return observation
@@ -120,8 +109,18 @@ public struct SequenceTracker: Sendable, Hashable {
     {
         let messageBoot = explicitBoot ?? boot ?? 0
         if boot == nil || messageBoot > boot! {
-            // Sequenced data from a boot whose birth we have not seen (yet).
+            // Sequenced data from a boot whose birth we have not seen (yet): a broker may deliver
+            // the birth after it (NATS redelivers an unacknowledged birth after `ack_wait`, while
+            // what the device published next flows at once). Numbering that went on past what the
+            // last boot delivered is then the loss the birth would have revealed, and the birth,
+            // once it comes, finds nothing to compare with (found by cluster chaos run 7).
             begin(boot: messageBoot)
+            if let previous, previous.boot < messageBoot, seq > previous.highest + 1 {
+                highest = seq
+                let opened = openReconnectionGap(from: previous.boot, after: previous.highest, to: seq - 1,
+                                                 newBoot: messageBoot, replayBuffer: replayBuffer, now: now)
+                return Observation(verdict: .fresh, boot: messageBoot, openedGap: opened.gap, lost: opened.lost)
+            }
         }
         guard let last = highest, messageBoot == boot else {
             if messageBoot == boot {
@@ -139,6 +138,26 @@ public struct SequenceTracker: Sendable, Hashable {
         }
         let opened = openGap(boot: messageBoot, from: last + 1, to: seq - 1, replayBuffer: replayBuffer, now: now)
         return Observation(verdict: .fresh, boot: messageBoot, openedGap: opened.gap, lost: opened.lost)
+    }
+
+    /// Opens `after + 1 ... to` under `previousBoot`, the last boot that delivered anything, and
+    /// the same range under the boots after it up to `newBoot`. Across a reconnection the missing
+    /// numbers may belong to any of them: a device increments `boot` before every connection
+    /// attempt, so what it recorded while connecting carries the boot of that attempt (the new one,
+    /// or one that never got its birth out). Twins share `openedAt`; whichever boot a replay fills
+    /// a number from closes it in all.
+    private mutating func openReconnectionGap(from previousBoot: Int64, after previousHighest: Int64, to last: Int64,
+                                              newBoot: Int64, replayBuffer: Int, now: EpochMillis)
+        -> (gap: SeqGap?, lost: Int64)
+    {
+        var opened = openGap(boot: previousBoot, from: previousHighest + 1, to: last, replayBuffer: replayBuffer, now: now)
+        if previousBoot != newBoot, let gap = opened.gap {
+            for twinBoot in Self.twinBoots(after: previousBoot, upTo: newBoot) {
+                gaps.append(SeqGap(boot: twinBoot, first: gap.first, last: gap.last, openedAt: gap.openedAt))
+            }
+            opened.lost += trimGaps()
+        }
+        return opened
     }
 
     /// At most this many boots share one gap across a reconnection: the new boot and the attempts
