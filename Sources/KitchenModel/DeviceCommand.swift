@@ -2,8 +2,10 @@ import Foundation
 
 /// What the gateway asks of a device on `bk/v1/<site>/<device>/cmd`.
 public enum DeviceCommand: Hashable, Sendable {
-    /// Re-publish buffered messages with seq >= `fromSeq` (of `boot`, when given).
-    case replay(fromSeq: Int64, boot: Int64?)
+    /// Re-publish buffered messages with seq >= `fromSeq` (of `boot`, when given), and, with
+    /// `toSeq`, no further than that: a device that does not know `to_seq` sends up to its newest,
+    /// which the gateway recognises as duplicates.
+    case replay(fromSeq: Int64, boot: Int64?, toSeq: Int64? = nil)
     /// Re-send `birth`, keeping boot and seq.
     case rebirth
     /// A disinfection schedule, passed through as JSON fields.
@@ -20,9 +22,10 @@ public enum DeviceCommand: Hashable, Sendable {
     public func jsonBytes() -> [UInt8] {
         var object: [String: Any] = ["cmd": name]
         switch self {
-        case .replay(let fromSeq, let boot):
+        case .replay(let fromSeq, let boot, let toSeq):
             object["from_seq"] = fromSeq
             if let boot { object["boot"] = boot }
+            if let toSeq { object["to_seq"] = toSeq }
         case .rebirth:
             break
         case .schedule(let fields):
@@ -40,7 +43,8 @@ public enum DeviceCommand: Hashable, Sendable {
         switch name {
         case "replay":
             guard let from = (object["from_seq"] as? NSNumber)?.int64Value else { return nil }
-            self = .replay(fromSeq: from, boot: (object["boot"] as? NSNumber)?.int64Value)
+            self = .replay(fromSeq: from, boot: (object["boot"] as? NSNumber)?.int64Value,
+                           toSeq: (object["to_seq"] as? NSNumber)?.int64Value)
         case "rebirth":
             self = .rebirth
         case "schedule":

@@ -54,7 +54,7 @@ import Testing
 
         let restarted = StateModel(registry: try registry(), restoring: restored, startedAt: t0 + 200)
         let effects = restarted.apply(birth(boot: 3, nextSeq: 9, at: t0 + 300))
-        #expect(effects.commands.map(\.1).contains(.replay(fromSeq: 6, boot: 2)),
+        #expect(effects.commands.map(\.1).contains(.replay(fromSeq: 6, boot: 2, toSeq: 8)),
                 "the lost tail 6...8 of boot 2 is asked for after the restart: \(effects.commands)")
         let gaps = try #require(restarted.deviceState(fridge)?.tracker.gaps)
         #expect(gaps.contains { $0.boot == 2 && $0.first == 6 && $0.last == 8 })
@@ -68,7 +68,8 @@ import Testing
         for seq: Int64 in 1...5 { _ = model.apply(telemetry(seq, at: t0 + seq)) }
         _ = model.apply(DeviceMessage(key: fridge, receivedAt: t0 + 100, payload: .state(Presence(online: false, boot: 2))))
         let effects = model.apply(birth(boot: 3, nextSeq: 12, at: t0 + 200))
-        #expect(effects.commands.map(\.1) == [.replay(fromSeq: 6, boot: 1), .replay(fromSeq: 6, boot: 2), .replay(fromSeq: 6, boot: nil)],
+        #expect(effects.commands.map(\.1) == [.replay(fromSeq: 6, boot: 1, toSeq: 11), .replay(fromSeq: 6, boot: 2, toSeq: 11),
+                                                 .replay(fromSeq: 6, boot: nil, toSeq: 11)],
                 "\(effects.commands)")
         let replayed = DeviceMessage(key: fridge, receivedAt: t0 + 300, sequence: SequenceStamp(seq: 9, deviceTime: t0 + 90, boot: 2),
                                      payload: .telemetry(.thermo(ThermoReading(celsius: 3))))

@@ -65,7 +65,7 @@ private func readings(_ effects: IngestEffects) -> [Int64] {
         let jump = model.apply(telemetry(5, at: t0 + 10))
         #expect(readings(jump) == [5])
         #expect(!jump.durable)
-        #expect(jump.commands.map(\.1) == [.replay(fromSeq: 2, boot: nil)])
+        #expect(jump.commands.map(\.1) == [.replay(fromSeq: 2, boot: nil, toSeq: 4)], "only the gap, not everything since")
         for seq: Int64 in [2, 3, 4] { #expect(readings(model.apply(telemetry(seq, at: t0 + 20))) == [seq]) }
         #expect(model.deviceState(fridgeKey)?.tracker.gaps.isEmpty == true)
     }
@@ -88,7 +88,7 @@ private func readings(_ effects: IngestEffects) -> [Int64] {
         _ = model.apply(telemetry(1))
         _ = model.apply(telemetry(4))  // gap 2...3, first request
         #expect(model.tick(now: t0 + 500).commands.isEmpty)  // too early to ask again
-        #expect(model.tick(now: t0 + 1_000).commands.map(\.1) == [.replay(fromSeq: 2, boot: nil)])
+        #expect(model.tick(now: t0 + 1_000).commands.map(\.1) == [.replay(fromSeq: 2, boot: nil, toSeq: 3)])
         let giveUp = model.tick(now: t0 + 2_000)
         #expect(giveUp.commands.map(\.1) == [.rebirth])
         #expect(giveUp.lost == 2)

@@ -8,6 +8,12 @@ import Testing
         #expect(DeviceCommand(json: command.jsonBytes()) == command)
     }
 
+    @Test func aBoundedReplayRoundTrips() {
+        let command = DeviceCommand.replay(fromSeq: 42, boot: nil, toSeq: 45)
+        #expect(String(decoding: command.jsonBytes(), as: UTF8.self) == #"{"cmd":"replay","from_seq":42,"to_seq":45}"#)
+        #expect(DeviceCommand(json: command.jsonBytes()) == command)
+    }
+
     @Test func rebirthRoundTrips() {
         #expect(DeviceCommand(json: DeviceCommand.rebirth.jsonBytes()) == .rebirth)
     }

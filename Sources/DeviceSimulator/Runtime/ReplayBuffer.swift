@@ -32,13 +32,14 @@ struct ReplayBuffer: Sendable {
         }
     }
 
-    /// Messages with seq ≥ `fromSeq`, in seq order. With `boot`, only those recorded in that
-    /// boot or later: seq never restarts here, so "from seq N of boot B" reaches into later boots too.
-    func messages(fromSeq: Int64, boot: Int64?) -> [RecordedMessage] {
+    /// Messages with seq ≥ `fromSeq` (and ≤ `toSeq`, when given), in seq order. With `boot`, only
+    /// those recorded in that boot or later: seq never restarts here, so "from seq N of boot B"
+    /// reaches into later boots too.
+    func messages(fromSeq: Int64, boot: Int64?, toSeq: Int64? = nil) -> [RecordedMessage] {
         var result: [RecordedMessage] = []
         for offset in 0..<storage.count {
             let message = storage[(head + offset) % storage.count]
-            if message.seq >= fromSeq, boot.map({ message.boot >= $0 }) ?? true {
+            if message.seq >= fromSeq, toSeq.map({ message.seq <= $0 }) ?? true, boot.map({ message.boot >= $0 }) ?? true {
                 result.append(message)
             }
         }

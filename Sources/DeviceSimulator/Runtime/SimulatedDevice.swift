@@ -207,8 +207,8 @@ final class SimulatedDevice: Sendable {
         guard let command = DeviceCommand(json: payload) else { return nil }
         state.withLock { runtime in
             switch command {
-            case .replay(let fromSeq, let boot):
-                let messages = runtime.buffer.messages(fromSeq: fromSeq, boot: boot)
+            case .replay(let fromSeq, let boot, let toSeq):
+                let messages = runtime.buffer.messages(fromSeq: fromSeq, boot: boot, toSeq: toSeq)
                 var sent = 0
                 for message in messages
                 where link.publish(topic: message.topic, payload: message.payload, qos: 1, retain: false) {

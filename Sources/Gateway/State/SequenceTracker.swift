@@ -212,13 +212,21 @@ public struct SequenceTracker: Sendable, Hashable {
         return abandoned
     }
 
-    /// The replay requests that would fill the current gaps: the lowest missing seq of each boot
-    /// that has any, oldest boot first (a replay names one boot, and twins span two).
-    public var replayStarts: [(boot: Int64, fromSeq: Int64)] {
-        var lowest: [Int64: Int64] = [:]
-        for gap in gaps { lowest[gap.boot] = min(lowest[gap.boot] ?? gap.first, gap.first) }
-        return lowest.sorted { $0.key < $1.key }.map { (boot: $0.key, fromSeq: $0.value) }
+    /// The replay requests that would fill the current gaps: the lowest and the highest missing
+    /// seq of each boot that has any, oldest boot first (a replay names one boot, and twins span
+    /// several). The upper end keeps a device from re-sending everything it recorded since the
+    /// first hole: without it, under load, replays outgrew first sends (cluster chaos run 9).
+    public var replayRanges: [(boot: Int64, fromSeq: Int64, toSeq: Int64)] {
+        var ranges: [Int64: (first: Int64, last: Int64)] = [:]
+        for gap in gaps {
+            let known = ranges[gap.boot]
+            ranges[gap.boot] = (min(known?.first ?? gap.first, gap.first), max(known?.last ?? gap.last, gap.last))
+        }
+        return ranges.sorted { $0.key < $1.key }.map { (boot: $0.key, fromSeq: $0.value.first, toSeq: $0.value.last) }
     }
+
+    /// `replayRanges`' lower ends.
+    public var replayStarts: [(boot: Int64, fromSeq: Int64)] { replayRanges.map { (boot: $0.boot, fromSeq: $0.fromSeq) } }
 
     private mutating func fill(boot: Int64, seq: Int64) -> Bool {
         guard let index = gaps.firstIndex(where: { $0.boot == boot && $0.contains(seq) }) else { return false }

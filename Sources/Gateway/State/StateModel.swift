@@ -287,8 +287,8 @@ extension DeviceState {
     /// Replay requests (one per boot with gaps) if something is missing and the last request is
     /// older than `cooldown`.
     mutating func dueReplays(now: EpochMillis, cooldown: Int64) -> [DeviceCommand] {
-        let starts = tracker.replayStarts
-        guard !starts.isEmpty else {
+        let ranges = tracker.replayRanges
+        guard !ranges.isEmpty else {
             replayAttempts = 0
             replayRequestedAt = nil
             return []
@@ -296,7 +296,7 @@ extension DeviceState {
         if let at = replayRequestedAt, now - at < cooldown { return [] }
         replayRequestedAt = now
         replayAttempts += 1
-        return starts.map { .replay(fromSeq: $0.fromSeq, boot: $0.boot == tracker.boot ? nil : $0.boot) }
+        return ranges.map { .replay(fromSeq: $0.fromSeq, boot: $0.boot == tracker.boot ? nil : $0.boot, toSeq: $0.toSeq) }
     }
 }
 
