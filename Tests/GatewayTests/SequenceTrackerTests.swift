@@ -43,13 +43,13 @@ private final class Harness {
         #expect(jump.verdict == .fresh)
         #expect(jump.openedGap?.first == 11)
         #expect(jump.openedGap?.last == 14)
-        #expect(h.tracker.replayStarts.map(\.fromSeq) == [11])
+        #expect(h.tracker.replayRanges.map(\.fromSeq) == [11])
         #expect(h.see(12).verdict == .fillsGap)
         #expect(h.tracker.gaps.map { [$0.first, $0.last] } == [[11, 11], [13, 14]])
         #expect(h.see(12).verdict == .duplicate)
         for seq: Int64 in [11, 13, 14] { #expect(h.see(seq).verdict == .fillsGap) }
         #expect(h.tracker.gaps.isEmpty)
-        #expect(h.tracker.replayStarts.isEmpty)
+        #expect(h.tracker.replayRanges.isEmpty)
         // The replay re-sends 15 too: already stored.
         #expect(h.see(15).verdict == .duplicate)
     }
@@ -122,7 +122,7 @@ private final class Harness {
         // Messages 3...5 were recorded but never arrived; the device reconnects as boot 2 at seq 6.
         let birth = try #require(h.announce(boot: 2, nextSeq: 6, now: 5))
         #expect(birth.openedGap == SeqGap(boot: 1, first: 3, last: 5, openedAt: 5))
-        #expect(h.tracker.replayStarts.map(\.boot) == [1, 2])
+        #expect(h.tracker.replayRanges.map(\.boot) == [1, 2])
         #expect(h.see(6, boot: 2).verdict == .fresh)
         #expect(h.see(3, boot: 1).verdict == .fillsGap)
         // Filled under boot 1, so no longer missing under boot 2 either.
@@ -141,7 +141,7 @@ private final class Harness {
         _ = h.see(2, boot: 1)
         // Seq 3 was recorded in boot 2 while the device was still connecting.
         _ = try #require(h.announce(boot: 2, nextSeq: 4, now: 5))
-        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 3], [2, 3]])
+        #expect(h.tracker.replayRanges.map { [$0.boot, $0.fromSeq] } == [[1, 3], [2, 3]])
         #expect(h.see(4, boot: 2).verdict == .fresh)
         #expect(h.see(3, boot: 2).verdict == .fillsGap)
         #expect(h.tracker.gaps.isEmpty)
@@ -159,7 +159,7 @@ private final class Harness {
         h.tracker.begin(boot: 2)  // state {"online": true, "boot": 2}
         let birth = try #require(h.announce(boot: 2, nextSeq: 91, now: 5))
         #expect(birth.openedGap == SeqGap(boot: 1, first: 77, last: 90, openedAt: 5))
-        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 77], [2, 77]])
+        #expect(h.tracker.replayRanges.map { [$0.boot, $0.fromSeq] } == [[1, 77], [2, 77]])
         for seq: Int64 in 77...90 { #expect(h.see(seq, boot: 2).verdict == .fillsGap) }
         #expect(h.tracker.gaps.isEmpty)
     }
@@ -176,7 +176,7 @@ private final class Harness {
         h.tracker.begin(boot: 2)  // the Will {"online": false, "boot": 2}
         let birth = try #require(h.announce(boot: 3, nextSeq: 798, now: 5))
         #expect(birth.openedGap == SeqGap(boot: 1, first: 740, last: 797, openedAt: 5))
-        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 740], [2, 740], [3, 740]])
+        #expect(h.tracker.replayRanges.map { [$0.boot, $0.fromSeq] } == [[1, 740], [2, 740], [3, 740]])
         #expect(h.see(798, boot: 3).verdict == .fresh)
         // Replayed as recorded: 740...768 under boot 1, 769...797 under boot 2 (its birth never came).
         for seq: Int64 in 740...768 { #expect(h.see(seq, boot: 1).verdict == .fillsGap) }
@@ -195,7 +195,7 @@ private final class Harness {
         let first = h.see(503, boot: 3)
         #expect(first.verdict == .fresh)
         #expect(first.openedGap == SeqGap(boot: 1, first: 433, last: 502, openedAt: 1_000))
-        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 433], [2, 433], [3, 433]])
+        #expect(h.tracker.replayRanges.map { [$0.boot, $0.fromSeq] } == [[1, 433], [2, 433], [3, 433]])
         #expect(h.see(504, boot: 3).verdict == .fresh)
         // The birth, late: nothing new is missing.
         let birth = try #require(h.announce(boot: 3, nextSeq: 503, now: 2_000))
@@ -222,7 +222,7 @@ private final class Harness {
         h.tracker.begin(boot: 2)  // Will of the attempt whose birth never came
         h.tracker.begin(boot: 3)  // retained state {"online": true, "boot": 3}
         _ = try #require(h.announce(boot: 3, nextSeq: 16, now: 5))
-        #expect(h.tracker.replayStarts.map { [$0.boot, $0.fromSeq] } == [[1, 11], [2, 11], [3, 11]])
+        #expect(h.tracker.replayRanges.map { [$0.boot, $0.fromSeq] } == [[1, 11], [2, 11], [3, 11]])
         #expect(h.see(13, boot: 2).verdict == .fillsGap)
         #expect(h.tracker.gaps.map { [$0.boot, $0.first, $0.last] }
                 == [[1, 11, 12], [1, 14, 15], [2, 11, 12], [2, 14, 15], [3, 11, 12], [3, 14, 15]])

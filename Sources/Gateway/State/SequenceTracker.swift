@@ -225,9 +225,6 @@ public struct SequenceTracker: Sendable, Hashable {
         return ranges.sorted { $0.key < $1.key }.map { (boot: $0.key, fromSeq: $0.value.first, toSeq: $0.value.last) }
     }
 
-    /// `replayRanges`' lower ends.
-    public var replayStarts: [(boot: Int64, fromSeq: Int64)] { replayRanges.map { (boot: $0.boot, fromSeq: $0.fromSeq) } }
-
     private mutating func fill(boot: Int64, seq: Int64) -> Bool {
         guard let index = gaps.firstIndex(where: { $0.boot == boot && $0.contains(seq) }) else { return false }
         let openedAt = gaps[index].openedAt
