@@ -393,7 +393,10 @@ def run(args, seed, rng, binary, fleet_args, broker_class, gateway_class, seed_b
             time.sleep(1)
         log(f"every site's subscription is in place ({len(wanted)} sites, {time.time() - t_subscribe:.1f} s after the leases)")
         ledger = os.path.join(workdir, "sent.tsv")
-        simulator = subprocess.Popen([binary, "simulate", "--broker", brokers.url, *fleet_args, "--sent-log", ledger],
+        # The devices outlive the run as real ones do: they stop making messages but stay connected
+        # `--linger` seconds, answering replays a broker that is behind delivers late.
+        simulator = subprocess.Popen([binary, "simulate", "--broker", brokers.url, *fleet_args, "--sent-log", ledger,
+                                      "--linger", str(args.linger)],
                                      cwd=ROOT, stdout=open(os.path.join(workdir, "simulator.log"), "w"),
                                      stderr=subprocess.STDOUT, preexec_fn=die_with_us)
 
@@ -451,9 +454,9 @@ def run(args, seed, rng, binary, fleet_args, broker_class, gateway_class, seed_b
                 alarms_carried += len(before)
         time.sleep(max(0, t0 + args.seconds - time.time()))
 
-        log("stopping the fleet")
+        log(f"stopping the fleet: no new messages; the devices answer replays {args.linger} s more")
         simulator.send_signal(signal.SIGTERM)
-        simulator.wait(timeout=120)
+        simulator.wait(timeout=args.linger + 120)
         if simulator.returncode != 0:
             raise RuntimeError(f"simulator exited with {simulator.returncode}; see simulator.log")
         expected = sum(1 for line in open(ledger) if line.startswith("sent\t"))

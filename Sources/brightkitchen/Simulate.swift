@@ -83,6 +83,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (default: until Ctrl-C).")
     var seconds: Int?
 
+    @Option(help: "On Ctrl-C, SIGTERM or --seconds: stop making messages but stay connected this many seconds more, answering the gateway's replay requests, then exit (default 0).")
+    var linger: Int = 0
+
     @Option(help: "On exit, write every sequenced message (site, device, boot, seq) and ticket reply the devices recorded to this file (tab-separated; for end-to-end checks such as scripts/chaos).")
     var sentLog: String?
 
@@ -98,7 +101,7 @@ struct Simulate: AsyncParsableCommand {
             return
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: FleetService(fleet: fleet, startWhen: { true })),
+            .init(service: FleetService(fleet: fleet, startWhen: { true }, linger: .seconds(max(linger, 0)))),
         ]
         if let seconds {
             services.append(.init(service: DeadlineService(after: .seconds(seconds)),
@@ -124,6 +127,8 @@ struct FleetService: Service {
     let fleet: Fleet
     let startWhen: @Sendable () -> Bool
     var onStarted: @Sendable () -> Void = {}
+    /// After the shutdown signal, how long the devices stay connected without making new messages.
+    var linger: Duration = .zero
 
     func run() async throws {
         while !startWhen() {
@@ -133,6 +138,10 @@ struct FleetService: Service {
         try fleet.start()
         onStarted()
         try? await gracefulShutdown()
+        if linger > .zero {
+            fleet.stopReporting()
+            try? await Task.sleep(for: linger)
+        }
         fleet.stop()
     }
 }

@@ -36,6 +36,7 @@ struct BehaviourTests {
         #expect(buffer.messages(fromSeq: 0, boot: nil).map(\.seq) == [3, 4, 5, 6])
         #expect(buffer.messages(fromSeq: 4, boot: nil).map(\.seq) == [4, 5, 6])
         #expect(buffer.messages(fromSeq: 0, boot: 2).map(\.seq) == [5, 6])
+        #expect(buffer.messages(fromSeq: 0, boot: 1).map(\.seq) == [3, 4], "a named boot's own messages only")
         #expect(buffer.messages(fromSeq: 4, boot: nil, toSeq: 5).map(\.seq) == [4, 5], "to_seq bounds it")
         #expect(ReplayBuffer(capacity: 0).messages(fromSeq: 0, boot: nil).isEmpty)
     }

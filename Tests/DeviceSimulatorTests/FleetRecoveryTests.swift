@@ -28,6 +28,21 @@ extension FleetOverMQTTTests {
         }
     }
 
+    @Test("after stopReporting the devices make nothing new but still answer a replay")
+    func lingerAnswersReplays() async throws {
+        try await withFleet(busyProfile, configure: { $0.speed = 60 }) { fleet, recorder, _ in
+            #expect(await recorder.waitUntil { $0.sequenced(site: "busy-site", device: "fridge-1").count >= 3 })
+            fleet.stopReporting()
+            let published = fleet.stats.published
+            let seen = recorder.sequenced(site: "busy-site", device: "fridge-1").count
+            try await Task.sleep(for: .milliseconds(1_500))  // the fridge reports every 1 s at 60x
+            #expect(fleet.stats.published == published, "nothing new after stopReporting")
+            try recorder.send(.replay(fromSeq: 1, boot: nil), site: "busy-site", device: "fridge-1")
+            #expect(await recorder.waitUntil { $0.sequenced(site: "busy-site", device: "fridge-1").count >= seen + 3 })
+            #expect(fleet.stats["busy-site", "fridge-1"]?.replayedMessages ?? 0 >= 3)
+        }
+    }
+
     @Test("replay is bounded by the device's buffer")
     func boundedReplay() async throws {
         try await withFleet(quietThermoProfile, configure: { $0.replayBuffer = 5 }) { fleet, recorder, _ in

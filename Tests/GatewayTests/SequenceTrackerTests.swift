@@ -54,6 +54,78 @@ private final class Harness {
         #expect(h.see(15).verdict == .duplicate)
     }
 
+    @Test func aGivenUpGapStillTakesItsNumbersOnceAcrossItsTwins() {
+        let h = Harness()
+        #expect(h.announce(boot: 1, nextSeq: 1, now: 1_000) != nil)
+        _ = h.see(1)
+        _ = h.see(2)
+        _ = h.announce(boot: 3, nextSeq: 6, now: 2_000)  // 3...5 missing under boots 1, 2 and 3
+        let abandoned = h.tracker.abandonGaps(openedBefore: 3_000)
+        #expect(abandoned.map(\.count) == [3])  // twins are one loss
+        #expect(h.tracker.gaps.isEmpty)
+        // The replay comes after all, under the boot that had recorded the number.
+        let late = h.see(4, boot: 2)
+        #expect(late.verdict == .fillsGap)
+        #expect(late.recovered)
+        #expect(h.see(4, boot: 1).verdict == .duplicate)  // closed under the twins too
+        #expect(h.see(4, boot: 2).verdict == .duplicate)
+        #expect(h.see(9).verdict == .fresh)
+        #expect(!h.see(9).recovered)
+    }
+
+    @Test func aLateBirthRevealsThatABootsFirstNumbersNeverCame() {
+        let h = Harness()
+        for seq in Int64(16)...20 { #expect(h.see(seq, boot: 1).openedGap == nil) }  // a new device, birth not yet here
+        let birth = h.announce(boot: 1, nextSeq: 1, now: 2_000)
+        #expect(birth?.openedGap == SeqGap(boot: 1, first: 1, last: 15, openedAt: 2_000))
+        #expect(h.tracker.highest == 20)
+        #expect(h.see(3, boot: 1).verdict == .fillsGap)
+        // A rebirth of the same boot later asks for nothing more.
+        #expect(h.announce(boot: 1, nextSeq: 21, now: 3_000)?.openedGap == nil)
+    }
+
+    @Test func aStateThatBeganTheBootStillLetsItsFirstMessageRevealTheLoss() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        _ = h.see(174)
+        h.tracker.begin(boot: 2)  // the new connection's `state`, before its birth
+        let first = h.see(218, boot: 2)
+        #expect(first.openedGap == SeqGap(boot: 1, first: 175, last: 217, openedAt: 1_000))
+        #expect(h.tracker.gaps.map(\.boot) == [1, 2])
+        // The late birth then asks for nothing more.
+        #expect(h.announce(boot: 2, nextSeq: 218, now: 2_000)?.openedGap == nil)
+    }
+
+    @Test func soDoesAShardsNewOwnerThatRestoredSuchABoot() {
+        var tracker = SequenceTracker(boot: 2, highest: nil, gaps: [], previous: (1, 174))
+        let first = tracker.observe(seq: 218, boot: 2, replayBuffer: 1000, now: 5_000)
+        #expect(first.openedGap == SeqGap(boot: 1, first: 175, last: 217, openedAt: 5_000))
+        #expect(tracker.replayRanges.map(\.boot) == [1, 2])
+    }
+
+    @Test func aBirthOnTimeOpensNothingForItsOwnBoot() {
+        let h = Harness()
+        _ = h.announce(boot: 1, nextSeq: 1, now: 1_000)
+        for seq in Int64(1)...5 { _ = h.see(seq) }
+        #expect(h.announce(boot: 1, nextSeq: 6, now: 2_000)?.openedGap == nil)
+        #expect(h.tracker.gaps.isEmpty)
+    }
+
+    @Test func onlyTheNewestGivenUpGapsAreRemembered() {
+        let h = Harness()
+        h.tracker.begin(boot: 1)
+        var seq: Int64 = 0
+        for _ in 0..<(SequenceTracker.maxGivenUp + 1) {
+            _ = h.see(seq)
+            seq += 2  // one number missing each time
+            _ = h.see(seq)
+            _ = h.tracker.abandonGaps(openedBefore: 2_000)
+        }
+        #expect(h.tracker.givenUp.count == SequenceTracker.maxGivenUp)
+        #expect(h.see(1).verdict == .duplicate)  // the oldest is forgotten
+        #expect(h.see(3).recovered)
+    }
+
     @Test func gapsBeyondTheReplayBufferAreLost() {
         let h = Harness()
         h.tracker.begin(boot: 1)

@@ -89,11 +89,39 @@ private func readings(_ effects: IngestEffects) -> [Int64] {
         _ = model.apply(telemetry(4))  // gap 2...3, first request
         #expect(model.tick(now: t0 + 500).commands.isEmpty)  // too early to ask again
         #expect(model.tick(now: t0 + 1_000).commands.map(\.1) == [.replay(fromSeq: 2, boot: nil, toSeq: 3)])
-        let giveUp = model.tick(now: t0 + 2_000)
+        #expect(model.tick(now: t0 + 2_500).commands.isEmpty)  // the wait doubled after the second request
+        let giveUp = model.tick(now: t0 + 3_000)
         #expect(giveUp.commands.map(\.1) == [.rebirth])
         #expect(giveUp.lost == 2)
         #expect(model.deviceState(fridgeKey)?.lostCount == 2)
-        #expect(model.tick(now: t0 + 3_000).commands.isEmpty)
+        #expect(model.tick(now: t0 + 4_000).commands.isEmpty)
+    }
+
+    @Test func theWaitForAReplayDoublesUpToEightTimes() {
+        let options = StateModel.Options()
+        #expect((0...6).map { options.replayWait(afterAttempts: $0) }
+            == [10_000, 10_000, 20_000, 40_000, 80_000, 80_000, 80_000])
+    }
+
+    @Test func aMessageGivenUpAsLostThatComesAfterAllIsStoredAndCountedBack() throws {
+        var options = StateModel.Options()
+        options.replayRetryMillis = 1_000
+        options.replayAttempts = 1
+        let model = StateModel(registry: try registry(), restoring: [], startedAt: t0, options: options)
+        _ = model.apply(birth(boot: 1))
+        _ = model.apply(telemetry(1))
+        _ = model.apply(telemetry(4))  // gap 2...3
+        #expect(model.tick(now: t0 + 1_000).lost == 2)  // given up
+        #expect(model.deviceState(fridgeKey)?.lostCount == 2)
+        // The broker was behind: the replay comes after all.
+        let late = model.apply(telemetry(3, t: 4.5, at: t0 + 5_000))
+        #expect(late.outcome == .accepted)
+        #expect(late.recovered)
+        #expect(late.writes.contains { if case .reading(let r) = $0 { r.seq == 3 } else { false } })
+        #expect(model.deviceState(fridgeKey)?.lostCount == 1)
+        // Once only: the same number again is a duplicate.
+        #expect(model.apply(telemetry(3, t: 4.5, at: t0 + 6_000)).outcome == .duplicate)
+        #expect(model.deviceState(fridgeKey)?.lostCount == 1)
     }
 
     @Test func restoredStateIsStaleAndKeepsItsSequence() throws {

@@ -156,6 +156,15 @@ public final class Fleet: Sendable {
         }
     }
 
+    /// Stops making new messages; the connections stay up, so what is in flight still gets through
+    /// and replay requests are still answered, as by devices that keep running after a test ends.
+    public func stopReporting() {
+        guard phase.withLock({ $0 == .running }) else { return }
+        scheduler.stop()
+        logger.info("simulated fleet stopped reporting; still answering replays",
+                    metadata: ["published": "\(stats.published)"])
+    }
+
     /// Stops reporting, marks every device offline (retained) and disconnects cleanly. Idempotent.
     public func stop() {
         let wasRunning = phase.withLock { phase -> Bool in

@@ -27,13 +27,13 @@ final class FleetScheduler: Sendable {
         NamedThread.start("sim-scheduler") { [self] in run() }
     }
 
-    /// Stops after the job running now (if any) and waits for the thread.
+    /// Stops after the job running now (if any) and waits for the thread. Idempotent.
     func stop() {
-        let started = control.withLock { control -> Bool in
-            control.stopping = true
-            return control.started
+        let waitForThread = control.withLock { control -> Bool in
+            defer { control.stopping = true }
+            return control.started && !control.stopping
         }
-        guard started else { return }
+        guard waitForThread else { return }
         wake.signal()
         _ = finished.wait(timeout: .now() + .seconds(10))
     }

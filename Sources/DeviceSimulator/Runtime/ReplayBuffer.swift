@@ -33,13 +33,15 @@ struct ReplayBuffer: Sendable {
     }
 
     /// Messages with seq ≥ `fromSeq` (and ≤ `toSeq`, when given), in seq order. With `boot`, only
-    /// those recorded in that boot or later: seq never restarts here, so "from seq N of boot B"
-    /// reaches into later boots too.
+    /// those recorded in that boot, as firmware-specs says. Without, those of every boot (seq never
+    /// restarts here): the gateway leaves the boot out for the one it thinks current, and the
+    /// device may have moved on. Replaying later boots for a named one too (as before session 11)
+    /// sent a reconnection's loss once per twin boot the gateway asked under, up to six times.
     func messages(fromSeq: Int64, boot: Int64?, toSeq: Int64? = nil) -> [RecordedMessage] {
         var result: [RecordedMessage] = []
         for offset in 0..<storage.count {
             let message = storage[(head + offset) % storage.count]
-            if message.seq >= fromSeq, toSeq.map({ message.seq <= $0 }) ?? true, boot.map({ message.boot >= $0 }) ?? true {
+            if message.seq >= fromSeq, toSeq.map({ message.seq <= $0 }) ?? true, boot.map({ message.boot == $0 }) ?? true {
                 result.append(message)
             }
         }

@@ -159,6 +159,7 @@ public final class IngestPipeline: Sendable {
     /// Sends the commands a state change asked for and counts what was lost.
     func deliver(_ effects: IngestEffects) {
         if effects.lost > 0 { metrics.seqLost.increment(by: effects.lost) }
+        if effects.recovered { metrics.seqRecovered.increment() }
         guard !effects.commands.isEmpty, let sink = commandSink.withLock({ $0 }) else { return }
         for (key, command) in effects.commands {
             sink.call((key, command))

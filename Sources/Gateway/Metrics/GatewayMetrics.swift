@@ -13,6 +13,7 @@ public final class GatewayMetrics: Sendable {
     let duplicates: Counter
     let staleBoot: Counter
     let seqLost: Counter
+    let seqRecovered: Counter
     let commandsSent: Counter
     private let readingsStored: Counter
     private let readingsStoredCount = Atomic<Int>(0)
@@ -71,6 +72,8 @@ public final class GatewayMetrics: Sendable {
                                          help: "Wills and births from a boot older than the device's current one")
         seqLost = registry.makeCounter(name: "bk_seq_lost_total",
                                        help: "Sequence numbers given up as unrecoverable")
+        seqRecovered = registry.makeCounter(name: "bk_seq_recovered_total",
+                                            help: "Messages given up as lost (counted in bk_seq_lost_total) that came after all")
         commandsSent = registry.makeCounter(name: "bk_device_commands_total",
                                             help: "Commands (replay, rebirth) published to devices")
         readingsStored = registry.makeCounter(name: "bk_readings_stored_total",

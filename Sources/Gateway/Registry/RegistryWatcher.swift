@@ -51,7 +51,7 @@ final class RegistryWatcher: Sendable {
         }
     }
 
-    private static func modificationDate(_ path: String) -> Date? {
+    static func modificationDate(_ path: String) -> Date? {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 }

@@ -23,6 +23,8 @@ public struct IngestEffects: Sendable {
     public var provisioned: DeviceConfig?
     /// Sequence numbers given up as unrecoverable by this message.
     public var lost: Int64 = 0
+    /// Set when this message had been given up as lost and came after all (`SequenceTracker.givenUp`).
+    public var recovered = false
     /// The device's kind, for metrics.
     public var kind: DeviceKind?
     /// The boot a sequenced message (new or duplicate) belongs to: with its seq, the message's identity.

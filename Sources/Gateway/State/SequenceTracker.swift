@@ -24,11 +24,17 @@ public struct SequenceTracker: Sendable, Hashable {
         public var openedGap: SeqGap?
         /// Sequence numbers that can never be replayed (beyond the device's buffer).
         public var lost: Int64
+        /// This message was counted lost (its gap given up) and came after all: count it back.
+        public var recovered = false
     }
 
     /// Beyond this many open gaps the oldest is given up, so hostile sequences
     /// (every other number missing) cannot grow memory without bound.
     public static let maxGaps = 64
+
+    /// Given-up ranges remembered so that a number arriving after all is stored, not dropped as a
+    /// duplicate: the oldest beyond this are forgotten.
+    public static let maxGivenUp = 64
 
     public private(set) var boot: Int64?
     public private(set) var highest: Int64?
@@ -39,9 +45,18 @@ public struct SequenceTracker: Sendable, Hashable {
     /// device snapshot: a gateway restarted between a `state` and its birth would otherwise never
     /// ask for the previous boot's lost tail (SequenceRestartTests).
     public private(set) var previous: (boot: Int64, highest: Int64)?
+    /// Gaps given up (abandoned after their replay attempts, or trimmed beyond ``maxGaps``) whose
+    /// numbers may still arrive: a broker minutes behind delivers a replay after the gateway
+    /// stopped waiting for it, and dropping it then lost what the device had sent (cluster chaos,
+    /// session 11). Held in memory only: a new shard owner treats such a late number as a duplicate.
+    public private(set) var givenUp: [SeqGap] = []
+    /// The first seq of the current boot when a message began it before its birth came: the late
+    /// birth's `next_seq` then shows whether the boot's first numbers are missing (a new device's
+    /// first messages lost in the broker, found by cluster chaos in session 11). In memory only.
+    private var unannouncedFrom: Int64?
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.boot == b.boot && a.highest == b.highest && a.gaps == b.gaps
+        a.boot == b.boot && a.highest == b.highest && a.gaps == b.gaps && a.givenUp == b.givenUp
             && a.previous?.boot == b.previous?.boot && a.previous?.highest == b.previous?.highest
     }
 
@@ -69,6 +84,7 @@ public struct SequenceTracker: Sendable, Hashable {
             if let boot, let highest { previous = (boot, highest) }
             boot = newBoot
             highest = nil
+            unannouncedFrom = nil
         }
         return true
     }
@@ -88,9 +104,17 @@ public struct SequenceTracker: Sendable, Hashable {
             // (found by scripts/chaos: without this, what a reconnection cost was never asked for).
             (previousBoot, previousHighest) = (previous.boot, previous.highest)
         }
+        let firstDelivered = newBoot == boot ? unannouncedFrom : nil
         guard begin(boot: newBoot) else { return nil }
+        unannouncedFrom = nil
         var observation = Observation(verdict: .fresh, boot: newBoot, openedGap: nil, lost: 0)
         guard let nextSeq else { return observation }
+        if let firstDelivered, nextSeq < firstDelivered {
+            // The birth was delivered after the boot's first messages, and numbers before them never came.
+            let opened = openGap(boot: newBoot, from: nextSeq, to: firstDelivered - 1, replayBuffer: replayBuffer, now: now)
+            observation.openedGap = opened.gap
+            observation.lost = opened.lost
+        }
         let announcedLast = nextSeq - 1
         if let previousBoot, let previousHighest, announcedLast > previousHighest,
            previousBoot == newBoot || nextSeq > 0 {
@@ -108,26 +132,24 @@ public struct SequenceTracker: Sendable, Hashable {
         -> Observation
     {
         let messageBoot = explicitBoot ?? boot ?? 0
-        if boot == nil || messageBoot > boot! {
-            // Sequenced data from a boot whose birth we have not seen (yet): a broker may deliver
-            // the birth after it (NATS redelivers an unacknowledged birth after `ack_wait`, while
-            // what the device published next flows at once). Numbering that went on past what the
+        if boot == nil || messageBoot > boot! { begin(boot: messageBoot) }
+        guard let last = highest, messageBoot == boot else {
+            guard messageBoot == boot else { return fillObservation(boot: messageBoot, seq: seq) }
+            // The first sequenced message of the current boot, whose birth has not come (yet) or
+            // did not say `next_seq`: a broker may deliver the birth after it (NATS redelivers an
+            // unacknowledged birth after `ack_wait`, while what the device published next flows at
+            // once), and a `state` may have begun the boot. Numbering that went on past what the
             // last boot delivered is then the loss the birth would have revealed, and the birth,
-            // once it comes, finds nothing to compare with (found by cluster chaos run 7).
-            begin(boot: messageBoot)
+            // once it comes, finds nothing to compare with (found by cluster chaos: run 7 for a
+            // boot begun here, session 11 for one a `state` began).
+            highest = seq
             if let previous, previous.boot < messageBoot, seq > previous.highest + 1 {
-                highest = seq
                 let opened = openReconnectionGap(from: previous.boot, after: previous.highest, to: seq - 1,
                                                  newBoot: messageBoot, replayBuffer: replayBuffer, now: now)
                 return Observation(verdict: .fresh, boot: messageBoot, openedGap: opened.gap, lost: opened.lost)
             }
-        }
-        guard let last = highest, messageBoot == boot else {
-            if messageBoot == boot {
-                highest = seq
-                return Observation(verdict: .fresh, boot: messageBoot, openedGap: nil, lost: 0)
-            }
-            return fillObservation(boot: messageBoot, seq: seq)
+            unannouncedFrom = seq
+            return Observation(verdict: .fresh, boot: messageBoot, openedGap: nil, lost: 0)
         }
         if seq <= last {
             return fillObservation(boot: messageBoot, seq: seq)
@@ -187,16 +209,32 @@ public struct SequenceTracker: Sendable, Hashable {
     }
 
     private mutating func fillObservation(boot: Int64, seq: Int64) -> Observation {
-        let filled = fill(boot: boot, seq: seq)
-        return Observation(verdict: filled ? .fillsGap : .duplicate, boot: boot, openedGap: nil,
-                           lost: filled ? trimGaps() : 0)
+        if Self.fill(boot: boot, seq: seq, in: &gaps) {
+            return Observation(verdict: .fillsGap, boot: boot, openedGap: nil, lost: trimGaps())
+        }
+        if Self.fill(boot: boot, seq: seq, in: &givenUp) {
+            return Observation(verdict: .fillsGap, boot: boot, openedGap: nil, lost: 0, recovered: true)
+        }
+        return Observation(verdict: .duplicate, boot: boot, openedGap: nil, lost: 0)
     }
 
     /// Drops the oldest gaps beyond `maxGaps`; returns how many numbers they held.
     private mutating func trimGaps() -> Int64 {
         var lost: Int64 = 0
-        while gaps.count > Self.maxGaps { lost += gaps.removeFirst().count }
+        while gaps.count > Self.maxGaps {
+            let gap = gaps.removeFirst()
+            // Twins still open keep the numbers open: they are counted when the last goes.
+            if !gaps.contains(where: { $0.openedAt == gap.openedAt && $0.first == gap.first && $0.last == gap.last }) {
+                lost += gap.count
+            }
+            remember([gap])
+        }
         return lost
+    }
+
+    private mutating func remember(_ given: [SeqGap]) {
+        givenUp.append(contentsOf: given)
+        if givenUp.count > Self.maxGivenUp { givenUp.removeFirst(givenUp.count - Self.maxGivenUp) }
     }
 
     /// Gives up the gaps opened before `cutoff`; returns them so they can be counted lost.
@@ -208,6 +246,7 @@ public struct SequenceTracker: Sendable, Hashable {
                 abandoned.append(gap)
             }
         }
+        remember(gaps.filter { $0.openedAt < cutoff })
         gaps.removeAll { $0.openedAt < cutoff }
         return abandoned
     }
@@ -225,18 +264,18 @@ public struct SequenceTracker: Sendable, Hashable {
         return ranges.sorted { $0.key < $1.key }.map { (boot: $0.key, fromSeq: $0.value.first, toSeq: $0.value.last) }
     }
 
-    private mutating func fill(boot: Int64, seq: Int64) -> Bool {
+    private static func fill(boot: Int64, seq: Int64, in gaps: inout [SeqGap]) -> Bool {
         guard let index = gaps.firstIndex(where: { $0.boot == boot && $0.contains(seq) }) else { return false }
         let openedAt = gaps[index].openedAt
-        remove(seq, fromGapAt: index)
+        remove(seq, fromGapAt: index, of: &gaps)
         // The number is no longer missing under the other boots either.
         while let twin = gaps.firstIndex(where: { $0.boot != boot && $0.openedAt == openedAt && $0.contains(seq) }) {
-            remove(seq, fromGapAt: twin)
+            remove(seq, fromGapAt: twin, of: &gaps)
         }
         return true
     }
 
-    private mutating func remove(_ seq: Int64, fromGapAt index: Int) {
+    private static func remove(_ seq: Int64, fromGapAt index: Int, of gaps: inout [SeqGap]) {
         let gap = gaps[index]
         switch (seq == gap.first, seq == gap.last) {
         case (true, true):

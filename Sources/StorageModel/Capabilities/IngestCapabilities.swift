@@ -32,10 +32,15 @@ public protocol IngestStore: AnyObject, Sendable {
     /// their own in `BatchWriter` instead of queueing behind telemetry batches. SQLite has one
     /// writer: false.
     var commitsConcurrently: Bool { get }
+    /// How long `BatchWriter` lets a telemetry item wait for others to share its commit. What a
+    /// commit costs decides it: a few microseconds for SQLite, where a short wait keeps
+    /// readings visible at once, and round trips plus a standby's confirmation for PostgreSQL.
+    var batchDelay: Duration { get }
 }
 
 extension IngestStore {
     public var commitsConcurrently: Bool { false }
+    public var batchDelay: Duration { .milliseconds(5) }
 }
 
 /// Reading the time series back: raw readings, hourly rollups, chart buckets, rejects.

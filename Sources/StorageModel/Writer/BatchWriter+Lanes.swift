@@ -64,7 +64,7 @@ extension BatchWriter {
                 continue
             }
             let queue = state.lanes[lane]
-            let due = queue.oldestQueuedAt.advanced(by: options.maxDelay)
+            let due = queue.oldestQueuedAt.advanced(by: maxDelay)
             let urgent = queue.urgentUpTo > queue.committed
             if urgent || state.stopping || queue.queue.count >= options.maxBatch || ContinuousClock.now >= due {
                 return NextBatch(items: takeLocked(lane))

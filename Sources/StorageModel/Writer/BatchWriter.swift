@@ -4,7 +4,7 @@ import Logging
 
 /// Commits ingest writes in batches on a dedicated thread.
 ///
-/// Items are committed at most `maxDelay` after they arrive, sooner when a batch fills
+/// Items are committed at most `maxDelay` (the store's `batchDelay`) after they arrive, sooner when a batch fills
 /// or a caller waits for durability (`submitAndWait`, used before a QoS 1 message is
 /// acknowledged). The queue is bounded: a full queue blocks the submitter, which in
 /// turn holds back the broker's acknowledgements — backpressure, not memory growth.
@@ -15,9 +15,11 @@ import Logging
 /// which waits for its WAL flush (`BatchWriter+Lanes.swift` says how the two never disagree).
 public final class BatchWriter: Sendable {
     public struct Options: Sendable {
-        /// Short, so a durable message (which waits for the batch in progress) is not held behind
-        /// a long commit; under load a batch still gathers everything queued meanwhile.
-        public var maxDelay: Duration = .milliseconds(5)
+        /// How long a queued item may wait for others to share its commit; nil: the store's own
+        /// (`IngestStore.batchDelay`). A durable item never waits for it (it is committed at once).
+        /// `BRIGHTKITCHEN_WRITER_DELAY_MS=5` sets it, to measure what the store's choice saves.
+        public var maxDelay: Duration? = ProcessInfo.processInfo.environment["BRIGHTKITCHEN_WRITER_DELAY_MS"]
+            .flatMap { Int($0) }.map { .milliseconds(max($0, 0)) }
         public var maxBatch: Int = 10_000
         public var capacity: Int = 200_000
         public var maxRejects: Int = 10_000
@@ -39,6 +41,8 @@ public final class BatchWriter: Sendable {
 
     let store: any IngestStore
     let options: Options
+    /// `options.maxDelay`, else the store's.
+    let maxDelay: Duration
     let logger: Logger
     let onCommit: @Sendable (CommitStats) -> Void
     let state: WriterState
@@ -47,6 +51,7 @@ public final class BatchWriter: Sendable {
                 onCommit: @escaping @Sendable (CommitStats) -> Void = { _ in }) {
         self.store = store
         self.options = options
+        self.maxDelay = options.maxDelay ?? store.batchDelay
         self.logger = logger
         self.onCommit = onCommit
         self.state = WriterState(lanes: options.durableLane && store.commitsConcurrently ? 2 : 1)
