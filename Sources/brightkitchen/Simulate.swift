@@ -39,6 +39,9 @@ struct FleetOptions: ParsableArguments {
     @Option(help: "Open this many connections a second at start instead of all at once (a province on one machine).")
     var connectRate: Double?
 
+    @Option(help: "Simulate only slice K of N of the sites (copies included), e.g. 3/7: one process connects about 320 clients at most, so a larger fleet runs as N processes.")
+    var part: String?
+
     func simulatorOptions(brokerURL: String) throws -> SimulatorOptions {
         guard speed > 0 else { throw ValidationError("--speed must be positive") }
         guard copies >= 1 else { throw ValidationError("--copies must be at least 1") }
@@ -53,6 +56,13 @@ struct FleetOptions: ParsableArguments {
         guard subscribeQos == 0 || subscribeQos == 1 else { throw ValidationError("--subscribe-qos must be 0 or 1") }
         options.subscribeQoS = subscribeQos
         options.connectionsPerSecond = connectRate
+        if let part {
+            let fields = part.split(separator: "/").map { Int($0) }
+            guard fields.count == 2, let index = fields[0], let count = fields[1] else {
+                throw ValidationError("--part must be K/N, such as 2/7")
+            }
+            options.part = (index, count)
+        }
         options.faults.dropRate = dropRate
         options.faults.malformedRate = malformedRate
         options.faults.warmFridge = warmFridge

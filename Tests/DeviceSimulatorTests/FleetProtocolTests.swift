@@ -125,6 +125,25 @@ struct FleetOverMQTTTests {
         }
     }
 
+    @Test("a fleet split into parts gives every site to exactly one part, with the ids one process would give")
+    func parts() throws {
+        let profile = try FleetProfile.parse(yaml: quietThermoProfile, path: "test.yaml")
+        var whole = SimulatorOptions(brokerURL: "mqtt://127.0.0.1:1")
+        whole.siteCopies = 7
+        let all = try Fleet(profile: profile, options: whole, logger: quietLogger).sites.map(\.id)
+        var sliced: [SiteID] = []
+        for index in 1...3 {
+            var options = whole
+            options.part = (index, 3)
+            sliced += try Fleet(profile: profile, options: options, logger: quietLogger).sites.map(\.id)
+        }
+        #expect(sliced == all)
+        #expect(all.count == 7)
+        var bad = whole
+        bad.part = (4, 3)
+        #expect(throws: SimulatorOptionsError.self) { try Fleet(profile: profile, options: bad, logger: quietLogger) }
+    }
+
     @Test("a benchmark burst hands every message over in order")
     func burst() async throws {
         try await withFleet(quietThermoProfile) { fleet, recorder, _ in

@@ -79,14 +79,21 @@ private func readings(_ effects: IngestEffects) -> [Int64] {
         #expect(model.deviceState(fridgeKey)?.lastReading?.readings == .thermo(ThermoReading(celsius: 5.0)))
     }
 
-    @Test func unansweredReplaysEndInRebirthAndCountLoss() throws {
+    /// A fridge whose seq 2...3 went missing at `t0` (the first replay request then), on a model
+    /// that waits 1 s for a replay and gives up after `attempts` requests.
+    private func modelMissingTwo(attempts: Int) throws -> StateModel {
         var options = StateModel.Options()
         options.replayRetryMillis = 1_000
-        options.replayAttempts = 2
+        options.replayAttempts = attempts
         let model = StateModel(registry: try registry(), restoring: [], startedAt: t0, options: options)
         _ = model.apply(birth(boot: 1))
         _ = model.apply(telemetry(1))
-        _ = model.apply(telemetry(4))  // gap 2...3, first request
+        _ = model.apply(telemetry(4))
+        return model
+    }
+
+    @Test func unansweredReplaysEndInRebirthAndCountLoss() throws {
+        let model = try modelMissingTwo(attempts: 2)
         #expect(model.tick(now: t0 + 500).commands.isEmpty)  // too early to ask again
         #expect(model.tick(now: t0 + 1_000).commands.map(\.1) == [.replay(fromSeq: 2, boot: nil, toSeq: 3)])
         #expect(model.tick(now: t0 + 2_500).commands.isEmpty)  // the wait doubled after the second request
@@ -104,13 +111,7 @@ private func readings(_ effects: IngestEffects) -> [Int64] {
     }
 
     @Test func aMessageGivenUpAsLostThatComesAfterAllIsStoredAndCountedBack() throws {
-        var options = StateModel.Options()
-        options.replayRetryMillis = 1_000
-        options.replayAttempts = 1
-        let model = StateModel(registry: try registry(), restoring: [], startedAt: t0, options: options)
-        _ = model.apply(birth(boot: 1))
-        _ = model.apply(telemetry(1))
-        _ = model.apply(telemetry(4))  // gap 2...3
+        let model = try modelMissingTwo(attempts: 1)
         #expect(model.tick(now: t0 + 1_000).lost == 2)  // given up
         #expect(model.deviceState(fridgeKey)?.lostCount == 2)
         // The broker was behind: the replay comes after all.

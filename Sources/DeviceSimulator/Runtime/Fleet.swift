@@ -23,7 +23,7 @@ public final class Fleet: Sendable {
 
     /// libmosquitto's loop uses select(), which refuses descriptors ≥ 1024, and each client holds
     /// three (its socket and a wake-up pair): past about 330 clients the rest never connect.
-    static let connectionsPerProcess = 320
+    public static let connectionsPerProcess = 320
 
     public init(profile: FleetProfile, options: SimulatorOptions, logger: Logger) throws {
         try options.validate()
@@ -34,7 +34,8 @@ public final class Fleet: Sendable {
         self.logger = logger
         let seed = options.seed ?? UInt64.random(in: 0...UInt64.max)
         self.seed = seed
-        self.sites = try Self.expand(profile.sites, copies: options.siteCopies)
+        let everySite = try Self.expand(profile.sites, copies: options.siteCopies)
+        self.sites = options.part.map { Self.slice(everySite, $0) } ?? everySite
         let clock = SimulationClock(speed: options.speed)
 
         // Hundreds of clients each logging "connected" drown the fleet's own log; their
@@ -88,6 +89,11 @@ public final class Fleet: Sendable {
         self.scheduler = FleetScheduler(jobs: jobs)
     }
 
+    /// The `part.index`-th of `part.count` contiguous, near-equal slices (1-based).
+    static func slice(_ sites: [SimulatedSite], _ part: (index: Int, count: Int)) -> [SimulatedSite] {
+        Array(sites[(part.index - 1) * sites.count / part.count ..< part.index * sites.count / part.count])
+    }
+
     /// Copies get `-c01`, `-c02`, … so that every site id stays unique and topic-safe.
     static func expand(_ sites: [SimulatedSite], copies: Int) throws -> [SimulatedSite] {
         guard copies > 1 else { return sites }
@@ -126,7 +132,7 @@ public final class Fleet: Sendable {
         if links.count > Self.connectionsPerProcess {
             logger.warning("more simulated connections than one process can serve", metadata: [
                 "connections": "\(links.count)", "limit": "\(Self.connectionsPerProcess)",
-                "fix": "set clientPerDevice = false (one connection per site) or run several simulators",
+                "fix": "one connection per site (--connection-per-site), or several processes each simulating a slice (--part K/N)",
             ])
         }
         if let rate = options.connectionsPerSecond {

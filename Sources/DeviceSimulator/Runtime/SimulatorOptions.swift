@@ -24,6 +24,10 @@ public struct SimulatorOptions: Sendable {
     public var speed: Double = 1
     /// Plays the fleet this many times; with more than one copy every site id gets `-cNN`.
     public var siteCopies: Int = 1
+    /// Simulates only the `index`-th of `count` equal slices of the sites (copies included), 1-based:
+    /// a fleet beyond what one process can connect (`Fleet.connectionsPerProcess`) runs as several
+    /// processes, each a slice, with the same site ids as one process would give them.
+    public var part: (index: Int, count: Int)?
     public var faults = FaultOptions()
     /// Sequenced messages each device keeps for `replay` (announced as `buffer` in birth).
     public var replayBuffer: Int = 1000
@@ -77,6 +81,9 @@ extension SimulatorOptions {
         func fail(_ problem: String) -> SimulatorOptionsError { SimulatorOptionsError(problem: problem) }
         guard speed.isFinite, speed > 0, speed <= 100_000 else { throw fail("speed \(speed) must be > 0 and ≤ 100000") }
         guard (1...10_000).contains(siteCopies) else { throw fail("siteCopies \(siteCopies) must be 1...10000") }
+        if let part, !(part.count >= 1 && part.count <= 1_000 && (1...part.count).contains(part.index)) {
+            throw fail("part \(part.index)/\(part.count) must be K/N with 1 ≤ K ≤ N ≤ 1000")
+        }
         guard (0...1_000_000).contains(replayBuffer) else { throw fail("replayBuffer \(replayBuffer) must be 0...1000000") }
         if let rate = connectionsPerSecond, !(rate.isFinite && rate > 0 && rate <= 100_000) {
             throw fail("connectionsPerSecond \(rate) must be > 0 and ≤ 100000")
