@@ -23,7 +23,7 @@ public final class Fleet: Sendable {
 
     /// libmosquitto's loop uses select(), which refuses descriptors ≥ 1024, and each client holds
     /// three (its socket and a wake-up pair): past about 330 clients the rest never connect.
-    public static let connectionsPerProcess = 320
+    static let connectionsPerProcess = 320
 
     public init(profile: FleetProfile, options: SimulatorOptions, logger: Logger) throws {
         try options.validate()

@@ -224,12 +224,17 @@ public struct SequenceTracker: Sendable, Hashable {
         while gaps.count > Self.maxGaps {
             let gap = gaps.removeFirst()
             // Twins still open keep the numbers open: they are counted when the last goes.
-            if !gaps.contains(where: { $0.openedAt == gap.openedAt && $0.first == gap.first && $0.last == gap.last }) {
+            if !gaps.contains(where: { Self.areTwins($0, gap) }) {
                 lost += gap.count
             }
             remember([gap])
         }
         return lost
+    }
+
+    /// The same missing numbers opened at once under two boots (`openReconnectionGap`): one loss.
+    private static func areTwins(_ a: SeqGap, _ b: SeqGap) -> Bool {
+        a.openedAt == b.openedAt && a.first == b.first && a.last == b.last
     }
 
     private mutating func remember(_ given: [SeqGap]) {
@@ -242,7 +247,7 @@ public struct SequenceTracker: Sendable, Hashable {
         var abandoned: [SeqGap] = []
         for gap in gaps where gap.openedAt < cutoff {
             // Twins (the same numbers under two boots) are one loss, not two.
-            if !abandoned.contains(where: { $0.openedAt == gap.openedAt && $0.first == gap.first && $0.last == gap.last }) {
+            if !abandoned.contains(where: { Self.areTwins($0, gap) }) {
                 abandoned.append(gap)
             }
         }
