@@ -4,6 +4,7 @@ both answer `rows(sql)` with tuples (PostgreSQL's as text: the audits convert wh
 """
 import ctypes
 import json
+import re
 import os
 import signal
 import socket
@@ -171,33 +172,83 @@ def audit(db, ledger_path, renotify_every_ms, now_ms):
 
     # Alarms at the end: one open per identity, timers neither lost nor fired twice.
     open_by_identity = Counter()
-    overdue = 0
-    miscounted = 0
     rows = db.rows("SELECT id, identity, state, record FROM alarm")
-    renotified_by_alarm = {alarm_id: int(n) for alarm_id, n in db.rows(
-        "SELECT alarm_id, count(*) FROM alarm_transition WHERE kind = 'renotified' GROUP BY alarm_id")}
+    reminders = defaultdict(list)
+    for alarm_id, at_ms, note in db.rows(
+            "SELECT alarm_id, at_ms, note FROM alarm_transition WHERE kind = 'renotified' ORDER BY id"):
+        match = re.match(r"reminder (\d+)", note or "")
+        reminders[alarm_id].append((int(match.group(1)) if match else None, int(at_ms)))
     figures["alarms (open at the end)"] = f"{len(rows)} ({sum(1 for r in rows if r[2] != 'closed')})"
+    overdue = miscounted = coalesced = 0
     for alarm_id, identity, state, record in rows:
         r = json.loads(record)
         if state != "closed":
             open_by_identity[identity] += 1
-        renotified = renotified_by_alarm.get(alarm_id, 0)
-        if r["notifyCount"] != renotified + 1:
-            miscounted += 1
-            violations.append(f"alarm {alarm_id}: notifyCount {r['notifyCount']} but {renotified} renotified transitions")
+        stored = reminders.get(alarm_id, [])
+        # Only an alarm whose reminders have a hole needs to know when the gateway first saw it.
+        numbers = [n for n, _ in stored if n is not None]
+        hole = numbers and numbers[-1] > len(numbers)
+        known_at = (alarm_known_at(db, alarm_id) if hole else None) or r["raisedAt"]
+        problems, skipped = reminder_violations(alarm_id, r, stored, renotify_every_ms, known_at)
+        miscounted += 1 if problems else 0
+        coalesced += skipped
+        violations += problems
         if state == "raised":
             next_due = r["raisedAt"] + r["notifyCount"] * renotify_every_ms
             # The alarm loop ticks every few seconds; allow it 10 s before calling a timer lost.
             if next_due < now_ms - 10_000:
                 overdue += 1
                 violations.append(f"alarm {alarm_id}: re-notification due at {next_due} never fired")
-    figures["renotifications"] = sum(renotified_by_alarm.values())
+    figures["renotifications"] = sum(len(v) for v in reminders.values())
+    figures["reminders coalesced (due before the alarm reached the gateway; info)"] = coalesced
     twice = [i for i, n in open_by_identity.items() if n > 1]
     for identity in twice:
         violations.append(f"alarm identity {identity} open {open_by_identity[identity]} times")
     figures["identities open twice"] = len(twice)
     figures["timers overdue / miscounted"] = f"{overdue} / {miscounted}"
     return figures, violations
+
+
+def reminder_violations(alarm_id, record, reminders, every_ms, known_at):
+    """Checks an alarm's stored reminders (notes "reminder k ...") against AlarmLifecycle.due: k is
+    due at raisedAt + k × every; each is recorded once, in order, never early, and `notifyCount` is
+    one past the last. `due` sends one reminder for all that were due when the loop first reached
+    the alarm, not a burst of stale ones, so a reminder may be missing only when the gateway learned
+    of the alarm (`known_at`: when it received the message that raised it) after the next one was
+    due too. Returns (violations, reminders coalesced so)."""
+    problems, skipped = [], 0
+    raised, previous = record["raisedAt"], 0
+    for number, at_ms in reminders:
+        if number is None or number <= previous:
+            problems.append(f"alarm {alarm_id}: reminder {number} recorded after reminder {previous}")
+            continue
+        if at_ms < raised + number * every_ms:
+            problems.append(f"alarm {alarm_id}: reminder {number} recorded at {at_ms}, before it was due")
+        for missing in range(previous + 1, number):
+            # The loop ticks every second: allow it two before the next reminder counts as due.
+            if known_at + 2_000 < raised + (missing + 1) * every_ms:
+                problems.append(f"alarm {alarm_id}: reminder {missing} never recorded, though the gateway "
+                                f"knew of the alarm at {known_at}, before reminder {missing + 1} was due")
+            else:
+                skipped += 1
+        previous = number
+    # Past its reminder window (a day in the chaos rules, longer than any run) the count would go
+    # on without transitions; within it, every step that moves the count records its reminder.
+    if record["notifyCount"] != previous + 1:
+        problems.append(f"alarm {alarm_id}: notifyCount {record['notifyCount']} but reminder {previous} recorded")
+    return problems, skipped
+
+
+def alarm_known_at(db, alarm_id):
+    """When the gateway received the reading or event that raised the alarm (stamped with the
+    alarm's raisedAt); an alarm no message raised (offline, stale) was raised by the gateway's own
+    clock, so its raisedAt."""
+    rows = db.rows(
+        "SELECT max(m.received_ms) FROM alarm a JOIN device d ON d.site = a.site AND d.device = a.device "
+        "JOIN (SELECT device_id, ts_ms, received_ms FROM reading UNION ALL "
+        "SELECT device_id, ts_ms, received_ms FROM event) m ON m.device_id = d.id AND m.ts_ms = a.raised_ms "
+        f"WHERE a.id = '{alarm_id}'")
+    return int(rows[0][0]) if rows and rows[0][0] not in (None, "") else None
 
 
 def stored_count(db):
