@@ -95,13 +95,17 @@ public struct MQTTConfiguration: Sendable, Equatable {
 }
 
 extension MQTTConfiguration {
-    /// Wait before the next connect attempt: the minimum after a connection the broker had
-    /// accepted (`failures == 0`), doubling per failed attempt, capped at the maximum, and
-    /// never below 100 ms so a zero minimum cannot spin.
-    public func reconnectDelay(afterFailures failures: Int) -> Duration {
+    /// Wait before the next connect attempt: the minimum after a connection that had held
+    /// (`failures == 0`), doubling per failed attempt, capped at the maximum, never below 100 ms so
+    /// a zero minimum cannot spin; then drawn from the upper half of that by `jitter` (0..<1; 1
+    /// gives the whole delay). Clients cut off together (a broker node lost, a proxy shutting its
+    /// sessions) so come back spread over the window, not in one wave that a loaded broker
+    /// refuses again.
+    public func reconnectDelay(afterFailures failures: Int, jitter: Double = 1) -> Duration {
         let minimum = reconnectDelayMin * 1000
         let maximum = max(reconnectDelayMax * 1000, 100)
-        let doubled = minimum << min(max(failures - 1, 0), 16)
-        return .milliseconds(min(max(doubled, 100), maximum))
+        let doubled = min(max(minimum << min(max(failures - 1, 0), 16), 100), maximum)
+        let spread = Double(doubled) / 2 * (1 + min(max(jitter, 0), 1))
+        return .milliseconds(Int(spread.rounded()))
     }
 }

@@ -1,4 +1,4 @@
-import MQTTClient
+@testable import MQTTClient
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -57,6 +57,27 @@ import Testing
         let delays = (0...6).map { configuration.reconnectDelay(afterFailures: $0) }
         #expect(delays == [1, 1, 2, 4, 8, 8, 8].map { Duration.seconds($0) })
         #expect(MQTTConfiguration(clientID: "z", reconnectDelayMin: 0).reconnectDelay(afterFailures: 3) == .milliseconds(100))
+    }
+
+    /// Only a connection that held resets the backoff: one the broker accepts and drops at once
+    /// (NATS timing out on the session record) must not bring the client straight back.
+    @Test func aConnectionDroppedSoonAfterItsAcceptanceKeepsBackingOff() {
+        #expect(MQTTClient.failures(after: 3, accepted: true, lasted: .seconds(12)) == 0)
+        #expect(MQTTClient.failures(after: 3, accepted: true, lasted: .seconds(2)) == 4)
+        #expect(MQTTClient.failures(after: 3, accepted: false, lasted: .seconds(60)) == 4)
+        #expect(MQTTClient.failures(after: 0, accepted: true, lasted: .milliseconds(300)) == 1)
+    }
+
+    /// Clients cut off together must not come back in one wave: each waits somewhere in the
+    /// upper half of its backoff.
+    @Test func reconnectDelaysAreSpreadOverTheUpperHalf() {
+        let configuration = MQTTConfiguration(clientID: "j", reconnectDelayMin: 1, reconnectDelayMax: 8)
+        #expect(configuration.reconnectDelay(afterFailures: 3, jitter: 0) == .seconds(2))
+        #expect(configuration.reconnectDelay(afterFailures: 3, jitter: 0.5) == .seconds(3))
+        #expect(configuration.reconnectDelay(afterFailures: 9, jitter: 0.25) == .seconds(5))
+        #expect(configuration.reconnectDelay(afterFailures: 0, jitter: 0) == .milliseconds(500))
+        let drawn = Set((0..<50).map { _ in configuration.reconnectDelay(afterFailures: 4, jitter: .random(in: 0..<1)) })
+        #expect(drawn.count > 10 && drawn.allSatisfy { $0 >= .seconds(4) && $0 < .seconds(8) })
     }
 
     @Test func qos0PublishWithoutConnectionThrowsNoConnection() throws {

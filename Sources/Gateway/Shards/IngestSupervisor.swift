@@ -81,7 +81,7 @@ public final class IngestSupervisor: Service, Sendable {
         NamedThread.start("bk-shard-leases") { [self] in renewLoop(until: renewals) }
         let stopAlarmRequests = startAlarmRequests()
         await cancelWhenGracefulShutdown {
-            var state = RoundState(probe: self.makeProbe())
+            var state = RoundState(registry: RegistryFileCache(path: self.base.registryPath), probe: self.makeProbe())
             defer { state.probe?.stop() }
             while !Task.isCancelled {
                 await self.round(&state)
@@ -111,11 +111,9 @@ public final class IngestSupervisor: Service, Sendable {
     /// One round: stop shards found lost, heartbeat, then give one shard back or take free ones.
     /// What one round leaves the next.
     struct RoundState {
-        var registry: Registry?
-        /// The registry file's modification time when it was read: a round rereads it only when it
-        /// changed (parsing it every second was 2.5 % of an instance's CPU with the chaos fleet's
-        /// 306 devices, and grows with a province's registry).
-        var registryModified: Date?
+        /// Parsed again only when the file changed (parsing it every second was 2.5 % of an
+        /// instance's CPU with the chaos fleet's 306 devices, and grows with a province's registry).
+        var registry: RegistryFileCache
         /// Since when each held shard's MQTT session has been down, as rounds saw it.
         var down: [String: ContinuousClock.Instant] = [:]
         /// A plain session of this instance's own: whether it reaches the broker even while it
@@ -150,16 +148,13 @@ public final class IngestSupervisor: Service, Sendable {
             try? leases.leave()
             return
         }
-        let modified = RegistryWatcher.modificationDate(base.registryPath)
-        if state.registry == nil || modified == nil || modified != state.registryModified {
-            do {
-                state.registry = try RegistryFile.load(path: base.registryPath)
-                state.registryModified = modified
-            } catch {
-                logger.error("cannot read the registry; keeping the last one", metadata: ["error": "\(error)"])
-            }
+        let registry: Registry
+        do {
+            registry = try state.registry.current(logger: logger)
+        } catch {
+            logger.error("cannot read the registry", metadata: ["error": "\(error)"])
+            return
         }
-        guard let registry = state.registry else { return }
         let all = ShardMap.shards(of: registry).keys.sorted()
         for name in shards where !all.contains(name) { await stop(name, release: true) }
         let live: Int

@@ -103,9 +103,9 @@ public final class VisionSupervisor: Service, Sendable {
         }
         let polling = Task { await poller.run() }
         await cancelWhenGracefulShutdown {
-            var known: Registry?
+            var state = RoundState(registry: RegistryFileCache(path: self.base.registryPath))
             while !Task.isCancelled {
-                await self.round(&known)
+                await self.round(&state)
                 self.camera.tick(now: SystemClock().now())
                 try? await Task.sleep(for: self.options.acquireEvery)
             }
@@ -123,19 +123,29 @@ public final class VisionSupervisor: Service, Sendable {
         logger.notice("vision worker stopped", metadata: ["owner": "\(leases.owner)"])
     }
 
+    /// What one round leaves the next.
+    struct RoundState {
+        var registry: RegistryFileCache
+        /// The registry generation and held groups (each with its lease epoch: a group lost and
+        /// taken again has a new session to subscribe) the analysis was last scoped to. Scoping
+        /// builds and validates a registry of the held cameras, work only a change calls for.
+        var scopedTo: (generation: Int, groups: [Int: Int64])?
+    }
+
     /// Stop lost groups, heartbeat, then give one group back or take free ones (as `IngestSupervisor`).
-    private func round(_ registry: inout Registry?) async {
+    private func round(_ state: inout RoundState) async {
         let current = groups.held.withLock { $0.values.map { ($0.group, $0.fence) } }
         for (group, fence) in current where fence.isLost || !fence.isTrusted {
             fence.markLost()
             stop(group, release: false)
         }
+        let registry: Registry
         do {
-            registry = try RegistryFile.load(path: base.registryPath)
+            registry = try state.registry.current(logger: logger)
         } catch {
-            logger.error("cannot read the registry; keeping the last one", metadata: ["error": "\(error)"])
+            logger.error("cannot read the registry", metadata: ["error": "\(error)"])
+            return
         }
-        guard let registry else { return }
         let all = (0..<groups.count).map(groups.name(of:))
         let live: Int
         let free: [String]
@@ -159,7 +169,12 @@ public final class VisionSupervisor: Service, Sendable {
                 take(group)
             }
         }
-        scope(to: registry)
+        let scope = (generation: state.registry.generation,
+                     groups: groups.held.withLock { $0.mapValues(\.fence.epoch) })
+        if state.scopedTo.map({ $0.generation != scope.generation || $0.groups != scope.groups }) ?? true {
+            self.scope(to: registry)
+            state.scopedTo = scope
+        }
     }
 
     /// The cameras of the held groups become the analysis' registry (with their sites, for opening

@@ -21,45 +21,82 @@ extension PostgresStore: IngestStore {
     /// snapshots that only moved a device's progress, so the current boot's last seq comes from the
     /// readings when they are further on.
     public func loadDeviceSnapshots() throws -> [DeviceSnapshot] {
-        var gapsByDevice: [Int64: [SeqGap]] = [:]
-        for row in try database.query("""
-            SELECT device_id, boot, first_seq, last_seq, opened_ms FROM seq_gap ORDER BY device_id, boot, first_seq
-            """) {
-            let (id, boot, first, last, opened) = try row.decode((Int64, Int64, Int64, Int64, Int64).self)
-            gapsByDevice[id, default: []].append(SeqGap(boot: boot, first: first, last: last, openedAt: opened))
-        }
+        let gaps = try gapsByDevice(changedSince: nil)
         return try database.query("""
-            SELECT id, site, device, kind, model, firmware, interval_s, replay_buffer, boot, last_seq, online,
-                online_changed_ms, last_seen_ms, last_reading_ts_ms, last_reading_received_ms, last_reading, lost_count,
-                previous_boot, previous_last_seq,
+            SELECT \(Self.snapshotColumns),
                 (SELECT max(seq) FROM reading r WHERE r.device_id = device.id AND r.boot = device.boot) AS stored_seq
             FROM device
-            """).compactMap { row -> DeviceSnapshot? in
-            let c = Columns(row)
-            guard let site = SiteID(try c("site", String.self)), let device = DeviceID(try c("device", String.self))
-            else { return nil }
-            var s = DeviceSnapshot(key: DeviceKey(site: site, device: device))
-            s.kind = try c("kind", String?.self).flatMap(DeviceKind.init(rawValue:))
-            s.model = try c("model")
-            s.firmware = try c("firmware")
-            s.intervalSeconds = try c("interval_s")
-            s.replayBuffer = try c("replay_buffer")
-            s.boot = try c("boot")
-            s.lastSeq = [try c("last_seq", Int64?.self), try c("stored_seq", Int64?.self)].compactMap { $0 }.max()
-            s.online = try c("online")
-            s.onlineChangedAt = try c("online_changed_ms")
-            s.lastSeen = try c("last_seen_ms")
-            s.lostCount = try c("lost_count")
-            s.previousBoot = try c("previous_boot")
-            s.previousLastSeq = try c("previous_last_seq")
-            if let json = try c("last_reading", String?.self), let readings = ReadingCodec.decode(json: json),
-               let ts = try c("last_reading_ts_ms", Int64?.self),
-               let received = try c("last_reading_received_ms", Int64?.self) {
-                s.lastReading = StoredReading(seq: nil, deviceTime: ts, receivedAt: received, readings: readings)
-            }
-            s.gaps = gapsByDevice[try c("id", Int64.self)] ?? []
-            return s
+            """).compactMap { try Self.snapshot(Columns($0), gaps: gaps, storedSeq: true) }
+    }
+
+    /// The rows written by transactions that had not ended when `mark` was taken (migration
+    /// "v12-device-changes"), with their gaps, which the writer replaces in the same transaction as
+    /// the row. The mark returned is taken before the read: a transaction that commits later has an
+    /// id at or after it, so the next call sees its rows (it may see some twice, never none). A
+    /// replica shows the row's last seq, up to the writer's deferral behind the readings
+    /// (`SnapshotDeferral`), without the per-device look into `reading` a restore needs.
+    public func deviceSnapshots(changedSince mark: DeviceChangeMark?) throws -> DeviceChanges {
+        guard let next = try database.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").first
+            .flatMap({ UInt64(try $0.decode(String.self)) })
+        else { throw PostgresStoreError(.server, "the server gave no snapshot xmin") }
+        let since = mark.map { "\($0.value)" } ?? "0"
+        let gaps = try gapsByDevice(changedSince: since)
+        let snapshots = try database.query("""
+            SELECT \(Self.snapshotColumns) FROM device WHERE changed_xid >= $1::text::xid8
+            """, [.text(since)]).compactMap { try Self.snapshot(Columns($0), gaps: gaps, storedSeq: false) }
+        return DeviceChanges(snapshots: snapshots, mark: DeviceChangeMark(next), complete: mark == nil)
+    }
+
+    private static let snapshotColumns = """
+        id, site, device, kind, model, firmware, interval_s, replay_buffer, boot, last_seq, online,
+        online_changed_ms, last_seen_ms, last_reading_ts_ms, last_reading_received_ms, last_reading, lost_count,
+        previous_boot, previous_last_seq
+        """
+
+    /// `seq_gap` rows by device id: every device's, or those of devices changed since an xid.
+    private func gapsByDevice(changedSince xid: String?) throws -> [Int64: [SeqGap]] {
+        var gaps: [Int64: [SeqGap]] = [:]
+        let rows = try xid.map {
+            try database.query("""
+                SELECT g.device_id, g.boot, g.first_seq, g.last_seq, g.opened_ms FROM seq_gap g
+                JOIN device d ON d.id = g.device_id WHERE d.changed_xid >= $1::text::xid8
+                ORDER BY g.device_id, g.boot, g.first_seq
+                """, [.text($0)])
+        } ?? database.query("""
+            SELECT device_id, boot, first_seq, last_seq, opened_ms FROM seq_gap ORDER BY device_id, boot, first_seq
+            """)
+        for row in rows {
+            let (id, boot, first, last, opened) = try row.decode((Int64, Int64, Int64, Int64, Int64).self)
+            gaps[id, default: []].append(SeqGap(boot: boot, first: first, last: last, openedAt: opened))
         }
+        return gaps
+    }
+
+    private static func snapshot(_ c: Columns, gaps: [Int64: [SeqGap]], storedSeq: Bool) throws -> DeviceSnapshot? {
+        guard let site = SiteID(try c("site", String.self)), let device = DeviceID(try c("device", String.self))
+        else { return nil }
+        var s = DeviceSnapshot(key: DeviceKey(site: site, device: device))
+        s.kind = try c("kind", String?.self).flatMap(DeviceKind.init(rawValue:))
+        s.model = try c("model")
+        s.firmware = try c("firmware")
+        s.intervalSeconds = try c("interval_s")
+        s.replayBuffer = try c("replay_buffer")
+        s.boot = try c("boot")
+        s.lastSeq = [try c("last_seq", Int64?.self), storedSeq ? try c("stored_seq", Int64?.self) : nil]
+            .compactMap { $0 }.max()
+        s.online = try c("online")
+        s.onlineChangedAt = try c("online_changed_ms")
+        s.lastSeen = try c("last_seen_ms")
+        s.lostCount = try c("lost_count")
+        s.previousBoot = try c("previous_boot")
+        s.previousLastSeq = try c("previous_last_seq")
+        if let json = try c("last_reading", String?.self), let readings = ReadingCodec.decode(json: json),
+           let ts = try c("last_reading_ts_ms", Int64?.self),
+           let received = try c("last_reading_received_ms", Int64?.self) {
+            s.lastReading = StoredReading(seq: nil, deviceTime: ts, receivedAt: received, readings: readings)
+        }
+        s.gaps = gaps[try c("id", Int64.self)] ?? []
+        return s
     }
 
     /// Devices accepted in provisioning mode; they join the registry on every start.
