@@ -182,7 +182,12 @@ struct ShardFailoverTests {
         #expect(handed, "a: \(leases.shards(of: a))\n\(a.stderr.suffix(2_000))")
         #expect(a.stderr.contains("the shard's broker session is down; giving the shard up"))
 
-        // Every site is served by the instance that reaches the broker.
+        // Every site is served by the instance that reaches the broker, once its sessions for the
+        // shards it took are subscribed: they are new on this broker, which keeps nothing for a
+        // session before its SUBSCRIBE (under load that came after the fleet's messages).
+        #expect(eventually(timeout: .seconds(30), every: .milliseconds(100)) {
+            b.stderr.components(separatedBy: "shard subscribed").count - 1 >= 4
+        }, "\(b.stderr.suffix(2_000))")
         let fleet = try Fleet(bench: bench, sites: Self.counties.count)
         defer { fleet.stop() }
         for _ in 0..<10 {

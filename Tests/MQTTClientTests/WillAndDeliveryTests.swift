@@ -48,7 +48,7 @@ extension BrokerTests {
         /// The test above against any broker on loopback `port` (ClusterBrokerTests runs it
         /// through the clustered broker's proxy).
         static func expectRedeliveryWhenConnectionDiesInsideTheHandler(
-            port: Int, version: MQTTProtocolVersion, timeout: Duration = .seconds(5)
+            port: Int, version: MQTTProtocolVersion, timeout: Duration = .seconds(5), connectTimeout: Duration = .seconds(3)
         ) async throws {
             let inbox = Inbox()
             let subscriber = try makeClient(port: port, version: version, cleanSession: false)
@@ -64,7 +64,7 @@ extension BrokerTests {
             let publisher = try makeClient(port: port, version: version)
             defer { publisher.stop() }
             try subscriber.start()
-            try await publisher.connect(timeout: .seconds(3))
+            try await publisher.connect(timeout: connectTimeout)
             // Granted, not only delivering: NATS delivers to a new subscription before its
             // consumers exist (and then skips the QoS 1 messages published meanwhile), and a
             // connection that dies before the SUBACK leaves the session without the subscription.
