@@ -25,7 +25,7 @@ public enum PostgresMigrations {
         Migration(name: "v9-markets", statements: PostgresSchemaGrades.markets),
         Migration(name: "v10-change-notify", statements: PostgresSchemaChangeNotify.statements),
         Migration(name: "v11-vision-leases", statements: PostgresSchemaVisionLeases.statements),
-        Migration(name: "v12-device-changes", statements: PostgresSchemaDeviceChanges.statements),
+        Migration(name: "v12-row-changes", statements: PostgresSchemaRowChanges.statements),
     ]
 
     /// pg_advisory_xact_lock key: "bkmigrat" as an integer, any constant unlikely to collide.

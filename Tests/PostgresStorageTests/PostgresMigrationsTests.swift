@@ -84,10 +84,10 @@ import Testing
         #expect(sqliteColumns.subtracting(postgresColumns) == [])
         // SQLite's implicit rowid, made explicit where a query orders by it; PostgreSQL-only tables
         // (shard leases: docs/scale-out.md) have no twin, nor the writer's transaction id that web
-        // replicas read changes by ("v12-device-changes").
+        // replicas read changes by ("v12-row-changes").
         let postgresOnly: Set<String> = ["shard_leases", "ingest_member", "alarm_action_request", "vision_leases", "vision_member"]
         let unmatched = postgresColumns.subtracting(sqliteColumns).filter { !postgresOnly.contains(String($0.prefix { $0 != "." })) }
-        #expect(unmatched == Set(["batch_history.id not null", "device.changed_xid not null"]))
+        #expect(unmatched == Set(["batch_history.id not null", "device.changed_xid not null", "alarm.changed_xid not null"]))
     }
 
     @Test func indexesMatchSQLitesByName() throws {

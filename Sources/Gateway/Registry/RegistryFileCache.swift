@@ -18,8 +18,18 @@ struct RegistryFileCache: Sendable {
         self.path = path
     }
 
-    /// The registry as the file now has it.
-    mutating func current(logger: Logger) throws -> Registry {
+    /// The registry as the file now has it; nil, with the reason logged, while there is none.
+    mutating func current(logger: Logger) -> Registry? {
+        do {
+            return try load(logger: logger)
+        } catch {
+            logger.error("cannot read the registry", metadata: ["path": "\(path)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The registry as the file now has it; throws when there is none.
+    mutating func load(logger: Logger) throws -> Registry {
         let now = RegistryWatcher.modificationDate(path)
         if let registry, now != nil, now == modified { return registry }
         do {

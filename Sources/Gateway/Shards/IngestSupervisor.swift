@@ -148,13 +148,7 @@ public final class IngestSupervisor: Service, Sendable {
             try? leases.leave()
             return
         }
-        let registry: Registry
-        do {
-            registry = try state.registry.current(logger: logger)
-        } catch {
-            logger.error("cannot read the registry", metadata: ["error": "\(error)"])
-            return
-        }
+        guard let registry = state.registry.current(logger: logger) else { return }
         let all = ShardMap.shards(of: registry).keys.sorted()
         for name in shards where !all.contains(name) { await stop(name, release: true) }
         let live: Int

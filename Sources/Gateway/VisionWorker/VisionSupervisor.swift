@@ -139,13 +139,7 @@ public final class VisionSupervisor: Service, Sendable {
             fence.markLost()
             stop(group, release: false)
         }
-        let registry: Registry
-        do {
-            registry = try state.registry.current(logger: logger)
-        } catch {
-            logger.error("cannot read the registry", metadata: ["error": "\(error)"])
-            return
-        }
+        guard let registry = state.registry.current(logger: logger) else { return }
         let all = (0..<groups.count).map(groups.name(of:))
         let live: Int
         let free: [String]

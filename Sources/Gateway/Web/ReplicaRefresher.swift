@@ -6,13 +6,13 @@ import ServiceLifecycle
 import StorageModel
 import Synchronization
 
-/// Keeps a web replica's `ReplicaViews` current: every `every` it reads the device rows changed
-/// since its last read, the provisioned devices and the open alarms from the database (what an
-/// ingest instance restores at takeover) and swaps them in, reloading the registry file when it
-/// changed. A poll, not LISTEN/NOTIFY: device rows change with nearly every reading, so
+/// Keeps a web replica's `ReplicaViews` current: every `every` it reads the device and alarm rows
+/// changed since its last read and the provisioned devices from the database (what an ingest
+/// instance restores at takeover) and, when anything changed, swaps in views built from them,
+/// reloading the registry file when it changed. A poll, not LISTEN/NOTIFY: device rows change with nearly every reading, so
 /// notifications would be one per reading across the province, while one read per second per
 /// replica is bounded whatever the load (docs/scale-out.md, "Web replicas"). Every
-/// `completeEvery` it reads every row again, which also drops devices whose rows were deleted.
+/// `completeEvery` it reads every row again, which also drops rows deleted meanwhile.
 /// Runs on its own thread: the reads block.
 public final class ReplicaRefresher: Service, Sendable {
     let store: any GatewayStore
@@ -22,16 +22,16 @@ public final class ReplicaRefresher: Service, Sendable {
     private let failing = Mutex<(error: String, since: ContinuousClock.Instant)?>(nil)
     private let registryFile: Mutex<RegistryFileCache>
     private let rounds = Atomic<Int>(0)
-    private let devices = Mutex(KnownDevices())
+    private let held = Mutex(Held())
     let completeEvery: Duration
 
-    /// The device rows as last read, and where the reads got to.
-    struct KnownDevices {
-        var snapshots: [DeviceKey: DeviceSnapshot] = [:]
-        var mark: DeviceChangeMark?
-        var completeAt: ContinuousClock.Instant?
-        /// Rows the last refresh read: all of them after a complete read, else those changed.
-        var lastRead = 0
+    /// What the refreshes hold between them.
+    struct Held: Sendable {
+        var rows = ReplicaRows()
+        /// What the views were last built from, beside the rows: a refresh that finds all of it
+        /// unchanged leaves the views as they are.
+        var registryGeneration = -1
+        var provisioned: [DeviceConfig] = []
     }
 
     public init(store: any GatewayStore, views: ReplicaViews, registryPath: String, every: Duration = .seconds(1),
@@ -45,40 +45,38 @@ public final class ReplicaRefresher: Service, Sendable {
     }
 
     /// Refreshes once now (start-up: the first answers must not be empty); throws what failed.
+    /// The one thread that refreshes is the only caller, so what it holds is taken out around the
+    /// reads, not locked across them (taken, not copied: 12,000 snapshots a second; a failed read
+    /// leaves nothing, so the next one is complete).
     public func refreshNow() throws {
-        let registry = try currentRegistry()
+        let (registry, generation) = try currentRegistry()
+        var state = held.withLock { held in
+            defer { held = Held(rows: ReplicaRows(lastRead: held.rows.lastRead)) }
+            return held
+        }
         let provisioned = try store.provisionedDevices().map { DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true) }
-        let snapshots = try changedDevices()
-        let open = try store.openAlarms().compactMap(AlarmRecord.decode)
-        views.replace(registry: registry, snapshots: snapshots, provisioned: provisioned, openAlarms: open)
+        let complete = state.rows.needsComplete(every: completeEvery)
+        let devices = try store.deviceSnapshots(changedSince: complete ? nil : state.rows.deviceMark)
+        let alarms = try store.alarms(changedSince: complete ? nil : state.rows.alarmMark)
+        var changed = state.rows.apply(devices: devices)
+        changed = state.rows.apply(alarms: alarms) || changed
+        changed = changed || generation != state.registryGeneration || provisioned != state.provisioned
+        if complete { state.rows.completeAt = .now }
+        state.rows.lastRead = devices.rows.count + alarms.rows.count
+        state.registryGeneration = generation
+        state.provisioned = provisioned
+        if changed {
+            views.replace(registry: registry, snapshots: Array(state.rows.devices.values), provisioned: provisioned,
+                          openAlarms: Array(state.rows.alarms.values))
+        } else {
+            views.markRefreshed()
+        }
+        held.withLock { [state] in $0 = state }
         rounds.add(1, ordering: .relaxed)
     }
 
-    /// Every device as the database now has it, from the rows changed since the last read (all of
-    /// them on the first read and every `completeEvery`). The thread that refreshes is the only
-    /// caller, so the state is taken out around the query, not locked across it (taken, not copied:
-    /// a copy of 12,000 snapshots each second; a failed read leaves none, so the next is complete).
-    private func changedDevices() throws -> [DeviceSnapshot] {
-        var known = devices.withLock { held in
-            defer { held = KnownDevices(lastRead: held.lastRead) }
-            return held
-        }
-        let complete = known.mark == nil || known.completeAt.map { $0.duration(to: .now) >= completeEvery } ?? true
-        let changes = try store.deviceSnapshots(changedSince: complete ? nil : known.mark)
-        if changes.complete {
-            known.snapshots = Dictionary(changes.snapshots.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
-            known.completeAt = .now
-        } else {
-            for snapshot in changes.snapshots { known.snapshots[snapshot.key] = snapshot }
-        }
-        known.mark = changes.mark
-        known.lastRead = changes.snapshots.count
-        devices.withLock { $0 = known }
-        return Array(known.snapshots.values)
-    }
-
-    /// How many device rows the last refresh read (for tests and the benchmark).
-    var deviceRowsLastRead: Int { devices.withLock { $0.lastRead } }
+    /// How many rows (devices and alarms) the last refresh read.
+    var rowsLastRead: Int { held.withLock { $0.rows.lastRead } }
 
     /// The database's failure and for how long, while refreshes fail (nil when the last succeeded).
     public var failure: (error: String, seconds: Double)? {
@@ -90,10 +88,11 @@ public final class ReplicaRefresher: Service, Sendable {
 
     /// The registry, reloaded when the file changed (`RegistryFileCache`); the file is read
     /// outside the lock, by the one thread that refreshes.
-    private func currentRegistry() throws -> Registry {
+    private func currentRegistry() throws -> (Registry, generation: Int) {
         var file = registryFile.withLock { $0 }
         defer { registryFile.withLock { [file] in $0 = file } }
-        return try file.current(logger: logger)
+        let registry = try file.load(logger: logger)
+        return (registry, file.generation)
     }
 
     public func run() async throws {

@@ -36,6 +36,9 @@ public final class ReplicaViews: SiteStateViews, OpenAlarms, Sendable {
         refreshed.withLock { $0 = .now }
     }
 
+    /// A refresh that found nothing changed: the views stay, and are as fresh as now.
+    func markRefreshed() { refreshed.withLock { $0 = .now } }
+
     /// When the last refresh landed; nil before the first.
     public var refreshedAt: ContinuousClock.Instant? { refreshed.withLock { $0 } }
 

@@ -98,6 +98,16 @@ extension PostgresStore: AlarmStore {
             .compactMap(Self.alarmRow)
     }
 
+    /// Every open alarm without a mark; with one, every alarm written since (`changeMark()`), the
+    /// ones closed meanwhile included.
+    public func alarms(changedSince mark: ChangeMark?) throws -> Changes<AlarmRow> {
+        let next = try changeMark()
+        guard let mark else { return Changes(rows: try openAlarms(), mark: next, complete: true) }
+        let rows = try database.query("SELECT \(Self.alarmColumns) FROM alarm WHERE changed_xid >= $1::text::xid8",
+                                      [.text("\(mark.value)")]).compactMap(Self.alarmRow)
+        return Changes(rows: rows, mark: next, complete: false)
+    }
+
     public func transitions(ofAlarm id: String) throws -> [TransitionRow] {
         try database.query("""
             SELECT id, alarm_id, at_ms, kind, actor, note, body FROM alarm_transition WHERE alarm_id = $1 ORDER BY id

@@ -29,22 +29,30 @@ extension PostgresStore: IngestStore {
             """).compactMap { try Self.snapshot(Columns($0), gaps: gaps, storedSeq: true) }
     }
 
-    /// The rows written by transactions that had not ended when `mark` was taken (migration
-    /// "v12-device-changes"), with their gaps, which the writer replaces in the same transaction as
-    /// the row. The mark returned is taken before the read: a transaction that commits later has an
-    /// id at or after it, so the next call sees its rows (it may see some twice, never none). A
-    /// replica shows the row's last seq, up to the writer's deferral behind the readings
-    /// (`SnapshotDeferral`), without the per-device look into `reading` a restore needs.
-    public func deviceSnapshots(changedSince mark: DeviceChangeMark?) throws -> DeviceChanges {
-        guard let next = try database.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").first
-            .flatMap({ UInt64(try $0.decode(String.self)) })
-        else { throw PostgresStoreError(.server, "the server gave no snapshot xmin") }
+    /// The rows written since `mark` (`changeMark()`), with their gaps, which the writer replaces
+    /// in the same transaction as the row. A replica shows the row's last seq, up to the writer's
+    /// deferral behind the readings (`SnapshotDeferral`), without the per-device look into
+    /// `reading` a restore needs.
+    public func deviceSnapshots(changedSince mark: ChangeMark?) throws -> Changes<DeviceSnapshot> {
+        let next = try changeMark()
         let since = mark.map { "\($0.value)" } ?? "0"
         let gaps = try gapsByDevice(changedSince: since)
         let snapshots = try database.query("""
             SELECT \(Self.snapshotColumns) FROM device WHERE changed_xid >= $1::text::xid8
             """, [.text(since)]).compactMap { try Self.snapshot(Columns($0), gaps: gaps, storedSeq: false) }
-        return DeviceChanges(snapshots: snapshots, mark: DeviceChangeMark(next), complete: mark == nil)
+        return Changes(rows: snapshots, mark: next, complete: mark == nil)
+    }
+
+    /// Where a reader of changed rows gets to (migration "v12-row-changes"): the oldest
+    /// transaction still running, taken before the read it marks. A transaction that commits after
+    /// the read has an id at or after it, so the next read with this mark sees its rows: a row may
+    /// come twice, never not at all. (Ids are the whole server's, so another database's long
+    /// transaction holds the mark back: more rows again, none missed.)
+    func changeMark() throws -> ChangeMark {
+        guard let xmin = try database.query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").first
+            .flatMap({ UInt64(try $0.decode(String.self)) })
+        else { throw PostgresStoreError(.server, "the server gave no snapshot xmin") }
+        return ChangeMark(xmin)
     }
 
     private static let snapshotColumns = """

@@ -10,10 +10,20 @@ public protocol AlarmStore: AnyObject, Sendable {
     func alarm(id: String) throws -> AlarmRow?
     func alarms(_ query: AlarmQuery) throws -> [AlarmRow]
     func openAlarms() throws -> [AlarmRow]
+    /// The alarms whose rows changed since `mark`, closed ones included (so a reader can drop
+    /// them), or every open alarm when `mark` is nil: a web replica's refresh each second. A store
+    /// that does not track changes answers every open alarm each time (`complete`).
+    func alarms(changedSince mark: ChangeMark?) throws -> Changes<AlarmRow>
     func transitions(ofAlarm id: String) throws -> [TransitionRow]
     func saveRuleState(_ key: DeviceKey, json: String, now: EpochMillis) throws
     func saveRuleStates(_ states: [(DeviceKey, String)], now: EpochMillis) throws
     func ruleStates() throws -> [DeviceKey: String]
+}
+
+extension AlarmStore {
+    public func alarms(changedSince mark: ChangeMark?) throws -> Changes<AlarmRow> {
+        Changes(rows: try openAlarms(), mark: nil, complete: true)
+    }
 }
 
 /// Webhook messages waiting for delivery, written with the alarm transitions they announce.

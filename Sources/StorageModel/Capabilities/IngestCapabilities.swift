@@ -29,7 +29,7 @@ public protocol IngestStore: AnyObject, Sendable {
     /// The devices whose rows changed since `mark` (every device when nil), and the mark for the
     /// next call: a web replica's refresh each second. A store that does not track changes answers
     /// every device each time (`complete`).
-    func deviceSnapshots(changedSince mark: DeviceChangeMark?) throws -> DeviceChanges
+    func deviceSnapshots(changedSince mark: ChangeMark?) throws -> Changes<DeviceSnapshot>
     func provisionedDevices() throws -> [(key: DeviceKey, kind: DeviceKind)]
     func recordProvisioned(_ key: DeviceKey, kind: DeviceKind, at: EpochMillis) throws
     /// Whether two transactions can commit at once (PostgreSQL), so durable writes get a lane of
@@ -42,29 +42,9 @@ public protocol IngestStore: AnyObject, Sendable {
     var batchDelay: Duration { get }
 }
 
-/// Where a reader of device rows got to (for PostgreSQL, the oldest transaction still running when
-/// it read): every row written after it carries a later mark.
-public struct DeviceChangeMark: Sendable, Hashable {
-    public let value: UInt64
-    public init(_ value: UInt64) { self.value = value }
-}
-
-public struct DeviceChanges: Sendable {
-    public var snapshots: [DeviceSnapshot]
-    /// For the next call; nil when the store cannot tell changes apart.
-    public var mark: DeviceChangeMark?
-    /// Whether `snapshots` is every device (replace what you hold) or only those changed (merge).
-    public var complete: Bool
-    public init(snapshots: [DeviceSnapshot], mark: DeviceChangeMark?, complete: Bool) {
-        self.snapshots = snapshots
-        self.mark = mark
-        self.complete = complete
-    }
-}
-
 extension IngestStore {
-    public func deviceSnapshots(changedSince mark: DeviceChangeMark?) throws -> DeviceChanges {
-        DeviceChanges(snapshots: try loadDeviceSnapshots(), mark: nil, complete: true)
+    public func deviceSnapshots(changedSince mark: ChangeMark?) throws -> Changes<DeviceSnapshot> {
+        Changes(rows: try loadDeviceSnapshots(), mark: nil, complete: true)
     }
 
     public var commitsConcurrently: Bool { false }
