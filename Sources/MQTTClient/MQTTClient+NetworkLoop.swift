@@ -13,7 +13,6 @@ extension MQTTClient {
         var failures = 0
         while !isStopRequested {
             let acceptedBefore = connectionCount
-            let began = ContinuousClock.now
             let rc = endpointStored ? mosquitto_reconnect(handle.pointer) : firstConnect()
             // Past argument checks, the first connect has stored host, port and the MQTT 5
             // properties inside libmosquitto, whether or not the broker was reachable.
@@ -27,22 +26,11 @@ extension MQTTClient {
                            metadata: ["error": .string(error.reason), "attempt": "\(failures + 1)"])
             }
             if isStopRequested { break }
-            failures = Self.failures(after: failures, accepted: connectionCount > acceptedBefore,
-                                     lasted: began.duration(to: .now))
+            failures = connectionCount > acceptedBefore ? 0 : failures + 1
             let delay = configuration.reconnectDelay(afterFailures: failures, jitter: Double.random(in: 0..<1))
             _ = stopSignal.wait(timeout: .now() + .milliseconds(Int(delay / .milliseconds(1))))
         }
         logger.debug("MQTT network thread ended")
-    }
-
-    /// A connection shorter than this counts as a failed attempt: an overloaded broker (NATS
-    /// timing out on a session record) accepts and then drops, and reconnecting after each such
-    /// drop at the minimum delay kept thousands of clients storming it (docs/scale-out.md).
-    static let heldConnection: Duration = .seconds(10)
-
-    /// Consecutive failed attempts after one more attempt: reset only by a connection that held.
-    static func failures(after failures: Int, accepted: Bool, lasted: Duration) -> Int {
-        accepted && lasted >= heldConnection ? 0 : failures + 1
     }
 
     var isStopRequested: Bool {

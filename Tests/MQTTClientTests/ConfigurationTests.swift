@@ -1,4 +1,4 @@
-@testable import MQTTClient
+import MQTTClient
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -57,15 +57,6 @@ import Testing
         let delays = (0...6).map { configuration.reconnectDelay(afterFailures: $0) }
         #expect(delays == [1, 1, 2, 4, 8, 8, 8].map { Duration.seconds($0) })
         #expect(MQTTConfiguration(clientID: "z", reconnectDelayMin: 0).reconnectDelay(afterFailures: 3) == .milliseconds(100))
-    }
-
-    /// Only a connection that held resets the backoff: one the broker accepts and drops at once
-    /// (NATS timing out on the session record) must not bring the client straight back.
-    @Test func aConnectionDroppedSoonAfterItsAcceptanceKeepsBackingOff() {
-        #expect(MQTTClient.failures(after: 3, accepted: true, lasted: .seconds(12)) == 0)
-        #expect(MQTTClient.failures(after: 3, accepted: true, lasted: .seconds(2)) == 4)
-        #expect(MQTTClient.failures(after: 3, accepted: false, lasted: .seconds(60)) == 4)
-        #expect(MQTTClient.failures(after: 0, accepted: true, lasted: .milliseconds(300)) == 1)
     }
 
     /// Clients cut off together must not come back in one wave: each waits somewhere in the

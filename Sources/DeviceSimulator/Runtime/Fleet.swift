@@ -28,10 +28,8 @@ public final class Fleet: Sendable {
     public init(profile: FleetProfile, options: SimulatorOptions, logger: Logger) throws {
         try options.validate()
         var template = try MQTTConfiguration.parse(url: options.brokerURL, clientID: "sim")
-        // Devices back off to 15 s (jittered, MQTTConfiguration.reconnectDelay): a province's
-        // fleet dropped at once by a loaded broker came back in lockstep at 5 s and was dropped again.
         template.reconnectDelayMin = 1
-        template.reconnectDelayMax = 15
+        template.reconnectDelayMax = 5
         self.options = options
         self.logger = logger
         let seed = options.seed ?? UInt64.random(in: 0...UInt64.max)
