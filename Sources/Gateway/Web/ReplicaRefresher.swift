@@ -9,11 +9,11 @@ import Synchronization
 /// Keeps a web replica's `ReplicaViews` current: every `every` it reads the device and alarm rows
 /// changed since its last read and the provisioned devices from the database (what an ingest
 /// instance restores at takeover) and, when anything changed, swaps in views built from them,
-/// reloading the registry file when it changed. A poll, not LISTEN/NOTIFY: device rows change with nearly every reading, so
-/// notifications would be one per reading across the province, while one read per second per
-/// replica is bounded whatever the load (docs/scale-out.md, "Web replicas"). Every
-/// `completeEvery` it reads every row again, which also drops rows deleted meanwhile.
-/// Runs on its own thread: the reads block.
+/// reloading the registry file when it changed. A poll, not LISTEN/NOTIFY: device rows change
+/// with nearly every reading, so notifications would be one per reading across the province,
+/// while one read per second per replica is bounded whatever the load (docs/scale-out.md, "Web
+/// replicas"). Every `completeEvery` it reads every row again, which also drops rows deleted
+/// meanwhile. Runs on its own thread: the reads block.
 public final class ReplicaRefresher: Service, Sendable {
     let store: any GatewayStore
     let views: ReplicaViews
@@ -51,7 +51,7 @@ public final class ReplicaRefresher: Service, Sendable {
     public func refreshNow() throws {
         let (registry, generation) = try currentRegistry()
         var state = held.withLock { held in
-            defer { held = Held(rows: ReplicaRows(lastRead: held.rows.lastRead)) }
+            defer { held = Held() }
             return held
         }
         let provisioned = try store.provisionedDevices().map { DeviceConfig(key: $0.key, kind: $0.kind, provisioned: true) }
@@ -62,7 +62,6 @@ public final class ReplicaRefresher: Service, Sendable {
         changed = state.rows.apply(alarms: alarms) || changed
         changed = changed || generation != state.registryGeneration || provisioned != state.provisioned
         if complete { state.rows.completeAt = .now }
-        state.rows.lastRead = devices.rows.count + alarms.rows.count
         state.registryGeneration = generation
         state.provisioned = provisioned
         if changed {
@@ -74,9 +73,6 @@ public final class ReplicaRefresher: Service, Sendable {
         held.withLock { [state] in $0 = state }
         rounds.add(1, ordering: .relaxed)
     }
-
-    /// How many rows (devices and alarms) the last refresh read.
-    var rowsLastRead: Int { held.withLock { $0.rows.lastRead } }
 
     /// The database's failure and for how long, while refreshes fail (nil when the last succeeded).
     public var failure: (error: String, seconds: Double)? {

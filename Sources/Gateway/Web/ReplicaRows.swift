@@ -12,8 +12,6 @@ struct ReplicaRows: Sendable {
     var deviceMark: ChangeMark?
     var alarmMark: ChangeMark?
     var completeAt: ContinuousClock.Instant?
-    /// Rows the last refresh read: all of them after a complete read, else those changed.
-    var lastRead = 0
 
     /// Whether the next read must take every row: the first one, one after a store without
     /// marks, and one every `every`, which also drops rows deleted meanwhile.
