@@ -95,8 +95,8 @@ public struct MQTTConfiguration: Sendable, Equatable {
 }
 
 extension MQTTConfiguration {
-    /// Wait before the next connect attempt: the minimum after a connection that had held
-    /// (`failures == 0`), doubling per failed attempt, capped at the maximum, never below 100 ms so
+    /// Wait before the next connect attempt: the minimum after a connection the broker had
+    /// accepted (`failures == 0`), doubling per failed attempt, capped at the maximum, never below 100 ms so
     /// a zero minimum cannot spin; then drawn from the upper half of that by `jitter` (0..<1; 1
     /// gives the whole delay). Clients cut off together (a broker node lost, a proxy shutting its
     /// sessions) so come back spread over the window, not in one wave that a loaded broker
